@@ -1,0 +1,1 @@
+"""Portail CPTS: the intranet of a Communauté Professionnelle Territoriale de Santé."""

@@ -1,0 +1,93 @@
+"""Entry point and only router: checks, migrations, login, then the menu of the user's roles.
+
+`streamlit run portal/app.py` (or `make run`). st.navigation runs on every run, even
+for a visitor (who gets the login page only), so no page is ever auto-discovered and a
+page not allowed for a role does not exist for that user.
+"""
+
+import sys
+from pathlib import Path
+
+# Streamlit puts this file's folder on sys.path; the package needs its parent.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import streamlit as st  # noqa: E402
+
+from portal import auth, backups, demo, navigation, session, settings  # noqa: E402
+from portal.db import Store  # noqa: E402
+from portal.errors import DatabaseUnusable  # noqa: E402
+from portal.formats import md_escape  # noqa: E402
+from portal.roles import labels  # noqa: E402
+
+PAGES_DIR = Path(__file__).resolve().parent / "pages"
+
+
+@st.cache_resource(show_spinner=False)
+def start(db_path: str, backup_dir: str, kept: int, max_age_hours: float) -> None:
+    """Once per process and database: refuse a damaged file, migrate, back up if due."""
+    store = Store(db_path)
+    store.migrate()
+    backups.backup_if_due(store, Path(backup_dir), max_age_hours, kept)
+
+
+def stop_with(message: str) -> None:
+    st.error(message, icon=":material/block:")
+    st.stop()
+
+
+def st_page(entry: navigation.PageEntry) -> st.Page:
+    return st.Page(PAGES_DIR / f"{entry.key}.py", title=entry.title, icon=entry.icon,
+                   url_path=entry.key, default=entry.key == navigation.DEFAULT)
+
+
+def sidebar(store: Store, actor) -> None:
+    user = auth.get_user(store, actor.username)
+    st.sidebar.caption(f"{md_escape(user['name'])} · {labels(actor.roles)}")
+    if demo.is_loaded(store):
+        st.sidebar.warning("Données de démonstration : CPTS fictive.", icon=":material/science:")
+
+
+st.set_page_config(page_title="Portail CPTS", page_icon=":material/health_and_safety:",
+                   layout="wide")
+config = settings.load()
+if not config.cookie_key_ok:
+    stop_with("Le portail refuse de démarrer sans clé secrète pour les cookies de connexion. "
+              "Lancez `python -m portal init` (ou `make run`) : il la génère dans "
+              f"{config.secrets_path}.")
+try:
+    start(str(config.db_path), str(config.backup_dir), config.backups_kept,
+          config.backup_max_age_hours)
+except DatabaseUnusable as error:
+    stop_with(error.message)
+store = Store(config.db_path)
+
+if not auth.has_admin(store):
+    st.navigation([st.Page(PAGES_DIR / "first_run.py", title="Premier lancement",
+                           icon=":material/rocket_launch:")]).run()
+    st.stop()
+
+authenticator = session.build(store, config)
+session.refuse_revoked_cookie(store, config)
+if st.session_state.get("authentication_status"):
+    authenticator.logout("Se déconnecter", "sidebar", key="logout_button",
+                         callback=session.on_logout(store))
+if not st.session_state.get("authentication_status"):
+    st.title(store.get_setting("cpts_name") or "Portail CPTS")
+# Before st.navigation, so that a reload logs in from the cookie and stays on its page.
+authenticator.login(location="main", fields=session.FIELDS, key="login")
+actor = session.current_actor(authenticator, store, config)
+
+if actor is None:
+    st.navigation([st.Page(PAGES_DIR / "login.py", title="Connexion", icon=":material/login:")],
+                  position="hidden").run()
+    st.stop()
+
+user = auth.get_user(store, actor.username)
+if user["must_change_password"]:
+    # A password set by an admin is temporary: nothing else opens until it is changed.
+    pages = [st_page(navigation.BY_KEY["account"])]
+else:
+    pages = {section: [st_page(e) for e in entries]
+             for section, entries in navigation.menu(actor.roles).items()}
+sidebar(store, actor)
+st.navigation(pages).run()

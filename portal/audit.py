@@ -1,0 +1,121 @@
+"""Reading the audit log: the admin's journal, and the home page's latest changes.
+
+Writing it is db.Transaction's job: every change appends its row there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import pandas as pd
+
+from .db import Store, iso
+from .formats import PARIS, datetime_fr
+from .roles import ADMIN
+
+ENTITIES = {
+    "user": "Compte utilisateur",
+    "app_setting": "Paramètre du portail",
+    "backup": "Sauvegarde",
+    "demo": "Données de démonstration",
+}
+ACTIONS = {
+    "create": "Création",
+    "update": "Modification",
+    "delete": "Suppression",
+    "login": "Connexion",
+    "logout": "Déconnexion",
+    "lock": "Verrouillage (trop d'essais)",
+    "unlock": "Déverrouillage",
+    "roles": "Rôles",
+    "activate": "Réactivation",
+    "deactivate": "Désactivation",
+    "password_change": "Changement de mot de passe",
+    "password_reset": "Mot de passe réinitialisé",
+    "restore": "Restauration",
+    "load": "Chargement",
+}
+# Which roles see an entity's changes on their home page (admins see everything).
+# Modules add their entities here; patient data is never listed for bureau or members.
+VISIBLE_TO: dict[str, set[str]] = {}
+
+
+@dataclass(frozen=True)
+class Filters:
+    username: str | None = None
+    entity: str | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+def _where(filters: Filters) -> tuple[str, dict]:
+    clauses, params = [], {}
+    if filters.username:
+        clauses.append("username = :username")
+        params["username"] = filters.username
+    if filters.entity:
+        clauses.append("entity = :entity")
+        params["entity"] = filters.entity
+    # Days are Paris days: 24/11 runs from 23:00 UTC on 23/11 in winter.
+    if filters.start:
+        clauses.append("at >= :start")
+        params["start"] = iso(datetime.combine(filters.start, time(), PARIS))
+    if filters.end:
+        clauses.append("at < :end")
+        params["end"] = iso(datetime.combine(filters.end + timedelta(days=1), time(), PARIS))
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def count(store: Store, filters: Filters) -> int:
+    where, params = _where(filters)
+    return store.scalar(f"SELECT COUNT(*) FROM audit_log{where}", params)
+
+
+def page(store: Store, filters: Filters, limit: int = 50, offset: int = 0) -> pd.DataFrame:
+    """One page of the journal, newest first."""
+    where, params = _where(filters)
+    return store.frame(
+        f"SELECT id, at, username, entity, entity_id, action, before, after FROM audit_log{where}"
+        " ORDER BY id DESC LIMIT :limit OFFSET :offset",
+        {**params, "limit": limit, "offset": offset},
+    )
+
+
+def usernames(store: Store) -> list[str]:
+    return [r["username"] for r in store.query(
+        "SELECT DISTINCT username FROM audit_log ORDER BY username")]
+
+
+def entities(store: Store) -> list[str]:
+    return [r["entity"] for r in store.query("SELECT DISTINCT entity FROM audit_log ORDER BY entity")]
+
+
+def recent_changes(store: Store, roles, limit: int = 10) -> pd.DataFrame:
+    """The latest changes the given roles may see, for the home page."""
+    if ADMIN in roles:
+        return store.frame(
+            "SELECT at, username, entity, entity_id, action FROM audit_log"
+            " WHERE action NOT IN ('login', 'logout') ORDER BY id DESC LIMIT ?", (limit,))
+    visible = sorted(e for e, allowed in VISIBLE_TO.items() if allowed & set(roles))
+    if not visible:
+        return pd.DataFrame(columns=["at", "username", "entity", "entity_id", "action"])
+    marks = ", ".join("?" for _ in visible)
+    return store.frame(
+        f"SELECT at, username, entity, entity_id, action FROM audit_log"
+        f" WHERE entity IN ({marks}) ORDER BY id DESC LIMIT ?", (*visible, limit))
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """French labels and Paris times for display and export."""
+    out = frame.copy()
+    if "at" in out:
+        out["at"] = out["at"].map(datetime_fr)
+    if "entity" in out:
+        out["entity"] = out["entity"].map(lambda e: ENTITIES.get(e, e))
+    if "action" in out:
+        out["action"] = out["action"].map(lambda a: ACTIONS.get(a, a))
+    return out.rename(columns={
+        "id": "N°", "at": "Date", "username": "Utilisateur", "entity": "Élément",
+        "entity_id": "Identifiant", "action": "Action", "before": "Avant", "after": "Après",
+    })

@@ -1,0 +1,119 @@
+"""`python -m portal ...`: a thin layer of argument parsing over the services."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import auth, backups, demo, roles, settings
+from .db import Store
+from .errors import PortalError
+
+
+def _store() -> Store:
+    return Store(settings.load().db_path)
+
+
+def _fail(error: PortalError) -> None:
+    click.echo(f"Erreur : {error.message}", err=True)
+    sys.exit(1)
+
+
+@click.group()
+def main():
+    """Portail CPTS : administration en ligne de commande."""
+
+
+@main.command()
+def init():
+    """Crée ou met à jour la base de données et génère les secrets manquants."""
+    if settings.ensure_secrets():
+        click.echo(f"Clé secrète des cookies générée dans {settings.load().secrets_path}")
+    store = _store()
+    try:
+        applied = store.migrate()
+    except PortalError as error:
+        _fail(error)
+    state = f"migrations appliquées : {applied}" if applied else "schéma à jour"
+    click.echo(f"Base de données : {store.path} ({state}, version {store.schema_version()})")
+
+
+@main.command("create-admin")
+@click.option("--username", prompt="Identifiant")
+@click.option("--name", prompt="Nom et prénom")
+@click.option("--email", prompt="Adresse e-mail")
+@click.password_option("--password", prompt="Mot de passe",
+                       confirmation_prompt="Confirmez le mot de passe")
+def create_admin(username, name, email, password):
+    """Crée un compte administrateur (le premier, ou un de secours)."""
+    store = _store()
+    rounds = settings.load().bcrypt_rounds
+    try:
+        store.migrate()
+        if auth.has_admin(store):
+            auth.create_user(store, roles.CLI, username, name, email, [roles.ADMIN], rounds,
+                             password=password)
+            click.echo(f"Administrateur {username} créé ; il devra changer son mot de passe "
+                       "à la première connexion.")
+        else:
+            auth.create_first_admin(store, username, name, email, password, password, rounds)
+            click.echo(f"Premier administrateur {username} créé.")
+    except PortalError as error:
+        _fail(error)
+
+
+@main.command("demo")
+def load_demo():
+    """Charge la CPTS fictive de démonstration et affiche ses comptes."""
+    store = _store()
+    try:
+        store.migrate()
+        accounts = demo.load(store, settings.load().bcrypt_rounds)
+    except PortalError as error:
+        _fail(error)
+    click.echo(f"{demo.CPTS_NAME} chargée. Comptes (mot de passe : {demo.PASSWORD}) :")
+    for account in accounts:
+        click.echo(f"  {account['username']:<20} {account['name']:<20} "
+                   f"{roles.labels(account['roles'])}")
+
+
+@main.command()
+def backup():
+    """Écrit une copie cohérente de la base dans le dossier des sauvegardes."""
+    config = settings.load()
+    try:
+        path = backups.backup(_store(), config.backup_dir, config.backups_kept)
+    except PortalError as error:
+        _fail(error)
+    click.echo(f"Sauvegarde écrite : {path}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help="Ne pas demander de confirmation.")
+def restore(file, yes):
+    """Remplace la base par une sauvegarde (la base actuelle est mise de côté)."""
+    store = _store()
+    try:
+        version = backups.check_candidate(file)
+        if not yes:
+            click.confirm(f"Remplacer {store.path} par {file} (schéma {version}) ?", abort=True)
+        kept = backups.restore(store, file, roles.CLI)
+    except PortalError as error:
+        _fail(error)
+    if kept:
+        click.echo(f"Ancienne base conservée : {kept}")
+    click.echo(f"Base restaurée depuis {file}.")
+
+
+@main.command()
+def check():
+    """Contrôle l'intégrité de la base de données."""
+    store = _store()
+    try:
+        store.check()
+    except PortalError as error:
+        _fail(error)
+    click.echo(f"{store.path} : intégrité correcte, schéma version {store.schema_version()}.")

@@ -1,0 +1,289 @@
+"""The only module that opens connections and transactions.
+
+One short-lived connection per operation: Streamlit runs a session's reruns on
+different threads and all sessions in one process, so a kept connection either breaks
+or shares one transaction between users. Every write starts with BEGIN IMMEDIATE
+(a deferred transaction that later upgrades to a writer fails under concurrent writers)
+and appends its audit rows in the same transaction: no change without its trace.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+import pandas as pd
+from sqlite_utils import Database
+
+from .errors import DatabaseUnusable
+from .roles import Actor
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "db" / "migrations"
+SQLITE_HEADER = b"SQLite format 3\x00"
+IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+# Columns whose values never reach the audit log.
+REDACTED = {"password_hash"}
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    """UTC ISO text, second precision: sorts as it reads, compares in SQL."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _identifier(name: str) -> str:
+    if not IDENTIFIER.match(name):
+        raise ValueError(f"not an identifier: {name!r}")
+    return name
+
+
+def _dump(values: dict | None) -> str | None:
+    if values is None:
+        return None
+    clean = {k: ("***" if k in REDACTED else v) for k, v in values.items()}
+    return json.dumps(clean, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def migration_files(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, str, Path]]:
+    """(version, name, path) of every NNN_name.sql file, in order."""
+    found = []
+    for path in sorted(directory.glob("*.sql")):
+        number, _, name = path.stem.partition("_")
+        found.append((int(number), name, path))
+    return found
+
+
+LATEST_VERSION = max((v for v, _, _ in migration_files()), default=0)
+
+
+class Transaction:
+    """An open BEGIN IMMEDIATE transaction, acting for `actor`."""
+
+    def __init__(self, conn: sqlite3.Connection, actor: Actor):
+        self.conn = conn
+        self.actor = actor
+        self.audited = False
+
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def one(self, sql: str, params: Any = ()) -> dict | None:
+        row = self.conn.execute(sql, params).fetchone()
+        return dict(row) if row else None
+
+    def all(self, sql: str, params: Any = ()) -> list[dict]:
+        return [dict(r) for r in self.conn.execute(sql, params)]
+
+    def audit(self, entity: str, entity_id, action: str, before=None, after=None) -> None:
+        self.conn.execute(
+            "INSERT INTO audit_log (at, username, entity, entity_id, action, before, after)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (iso(now()), self.actor.username, entity,
+             None if entity_id is None else str(entity_id), action,
+             _dump(before), _dump(after)),
+        )
+        self.audited = True
+
+    def insert(self, table: str, values: dict, entity: str | None = None) -> int:
+        """Insert one row and audit it as created; returns its id."""
+        columns = ", ".join(_identifier(c) for c in values)
+        marks = ", ".join("?" for _ in values)
+        cursor = self.conn.execute(
+            f"INSERT INTO {_identifier(table)} ({columns}) VALUES ({marks})",
+            list(values.values()),
+        )
+        row_id = cursor.lastrowid
+        self.audit(entity or table, row_id, "create", after=values)
+        return row_id
+
+    def update(self, table: str, row_id: int, changes: dict, entity: str | None = None,
+               action: str = "update") -> dict:
+        """Update one row by id and audit only the fields that really changed."""
+        table = _identifier(table)
+        before = self.one(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+        if before is None:
+            raise LookupError(f"{table} {row_id} not found")
+        changed = {k: v for k, v in changes.items() if before.get(k) != v}
+        if changed:
+            assignments = ", ".join(f"{_identifier(c)} = ?" for c in changed)
+            self.conn.execute(
+                f"UPDATE {table} SET {assignments} WHERE id = ?",
+                [*changed.values(), row_id],
+            )
+            self.audit(entity or table, row_id, action,
+                       before={k: before[k] for k in changed}, after=changed)
+        return changed
+
+
+class Store:
+    """The SQLite file and the ways in: reads, one write transaction, migrations."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+
+    def connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 5000")
+        return conn
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        conn = self.connect()
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def query(self, sql: str, params: Any = ()) -> list[dict]:
+        with self.reading() as conn:
+            return list(Database(conn).query(sql, params))
+
+    def query_one(self, sql: str, params: Any = ()) -> dict | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    def scalar(self, sql: str, params: Any = ()):
+        with self.reading() as conn:
+            row = conn.execute(sql, params).fetchone()
+            return row[0] if row else None
+
+    def frame(self, sql: str, params: Any = ()) -> pd.DataFrame:
+        with self.reading() as conn:
+            return pd.read_sql_query(sql, conn, params=params)
+
+    @contextmanager
+    def write(self, actor: Actor, require_audit: bool = True) -> Iterator[Transaction]:
+        """One BEGIN IMMEDIATE transaction; a change without an audit row is rolled back.
+
+        `require_audit=False` is for appending to a log table (login attempts), which is
+        itself the trace.
+        """
+        conn = self.connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            tx = Transaction(conn, actor)
+            try:
+                yield tx
+                if require_audit and conn.total_changes and not tx.audited:
+                    raise RuntimeError("a write transaction must append to audit_log")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        finally:
+            conn.close()
+
+    def log_access(self, actor: Actor, entity: str, entity_id) -> None:
+        """Record that `actor` viewed one personal record (a read, not an audited change)."""
+        with self.reading() as conn:
+            conn.execute(
+                "INSERT INTO access_log (at, username, entity, entity_id) VALUES (?, ?, ?, ?)",
+                (iso(now()), actor.username, entity, str(entity_id)),
+            )
+
+    # -- integrity and schema ---------------------------------------------------------
+
+    def check(self) -> None:
+        """Raise DatabaseUnusable if the file is not SQLite or fails integrity_check.
+
+        Never writes: a file we do not understand is left exactly as it is.
+        """
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return
+        with self.path.open("rb") as f:
+            header = f.read(len(SQLITE_HEADER))
+        if header != SQLITE_HEADER:
+            raise DatabaseUnusable(
+                f"Le fichier {self.path} n'est pas une base de données SQLite. "
+                "Le portail s'arrête sans y toucher : vérifiez le chemin (PORTAL_DB) "
+                "ou restaurez une sauvegarde avec `python -m portal restore`."
+            )
+        try:
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=5)
+            try:
+                result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as error:
+            result = [str(error)]
+        if result != ["ok"]:
+            raise DatabaseUnusable(
+                f"La base de données {self.path} est endommagée "
+                f"(contrôle d'intégrité : {'; '.join(result[:3])}). "
+                "Le portail s'arrête sans y toucher : restaurez la dernière sauvegarde "
+                "avec `python -m portal restore FICHIER`."
+            )
+
+    def schema_version(self) -> int:
+        with self.reading() as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+            ).fetchone()
+            if not exists:
+                return 0
+            return conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
+
+    def migrate(self, directory: Path = MIGRATIONS_DIR) -> list[int]:
+        """Apply the migrations not yet recorded; returns the versions applied.
+
+        Each runs in its own transaction with its schema_version row, so a second
+        process starting at the same moment fails on that row and changes nothing.
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.check()
+        with self.reading() as conn:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+        applied = []
+        for version, name, path in migration_files(directory):
+            if version <= self.schema_version():
+                continue
+            script = path.read_text(encoding="utf-8")
+            conn = self.connect()
+            try:
+                conn.executescript(
+                    "BEGIN IMMEDIATE;\n"
+                    f"INSERT INTO schema_version VALUES ({version}, '{name}', '{iso(now())}');\n"
+                    f"{script}\nCOMMIT;"
+                )
+                applied.append(version)
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if self.schema_version() < version:
+                    raise
+                # Another process applied this version meanwhile: nothing to do.
+            finally:
+                conn.close()
+        return applied
+
+    # -- app-wide settings ----------------------------------------------------------
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        value = self.scalar("SELECT value FROM app_settings WHERE key = ?", (key,))
+        return default if value is None else value
+
+
+def set_setting(tx: Transaction, key: str, value: str) -> None:
+    """Write one app setting inside a caller's transaction, audited."""
+    before = tx.one("SELECT value FROM app_settings WHERE key = ?", (key,))
+    tx.execute(
+        "INSERT INTO app_settings (key, value) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+    tx.audit("app_setting", key, "update" if before else "create", before=before,
+             after={"value": value})

@@ -1,0 +1,46 @@
+"""How values read in French: dates dd/mm/yyyy in Europe/Paris, numbers "1 234,5"."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def paris(moment: datetime | str | None) -> datetime | None:
+    """A stored UTC moment (datetime or ISO text) as Paris local time."""
+    if moment in (None, ""):
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.astimezone(PARIS)
+
+
+def datetime_fr(moment: datetime | str | None) -> str:
+    local = paris(moment)
+    return local.strftime("%d/%m/%Y %H:%M") if local else ""
+
+
+def date_fr(day: date | datetime | str | None) -> str:
+    if day in (None, ""):
+        return ""
+    if isinstance(day, str):
+        day = date.fromisoformat(day[:10])
+    return day.strftime("%d/%m/%Y")
+
+
+def number_fr(value: float | int | None, decimals: int = 0) -> str:
+    """1234.5 -> '1 234,5' with a narrow no-break space, as French typography wants."""
+    if value is None:
+        return ""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
+
+
+def md_escape(text) -> str:
+    """User text made inert for st.markdown: `**X**` and `[a](javascript:..)` show literally."""
+    return "".join("\\" + c if c in MARKDOWN_SPECIAL else c for c in str(text or ""))

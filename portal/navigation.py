@@ -1,0 +1,59 @@
+"""The menu: every page once, with its section and the roles that may open it.
+
+Plain data, no Streamlit: the entry point turns it into st.navigation, each page checks
+its own entry again, and tests read it to know which role sees what. Adding a page is
+one line here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .roles import ADMIN, ALL
+
+SECTIONS = (
+    "Accueil",
+    "Annuaire",
+    "Missions et actions",
+    "Réunions",
+    "Questionnaires",
+    "Accès aux soins",
+    "Indicateurs",
+    "Administration",
+)
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    key: str          # file name in portal/pages/ without .py, and URL path
+    title: str
+    icon: str
+    section: str
+    roles: frozenset[str]
+
+
+PAGES = (
+    PageEntry("home", "Accueil", ":material/home:", "Accueil", ALL),
+    PageEntry("account", "Mon compte", ":material/person:", "Accueil", ALL),
+    PageEntry("users", "Utilisateurs", ":material/group:", "Administration", frozenset({ADMIN})),
+    PageEntry("audit_log", "Journal des modifications", ":material/history:", "Administration",
+              frozenset({ADMIN})),
+    PageEntry("maintenance", "Sauvegardes", ":material/backup:", "Administration",
+              frozenset({ADMIN})),
+)
+BY_KEY = {p.key: p for p in PAGES}
+DEFAULT = "home"
+
+
+def allowed(entry: PageEntry, roles) -> bool:
+    return bool(entry.roles & set(roles))
+
+
+def menu(roles) -> dict[str, list[PageEntry]]:
+    """Sections in menu order, each with the pages these roles may open; empty ones left out."""
+    sections: dict[str, list[PageEntry]] = {}
+    for section in SECTIONS:
+        entries = [p for p in PAGES if p.section == section and allowed(p, roles)]
+        if entries:
+            sections[section] = entries
+    return sections

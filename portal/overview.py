@@ -1,0 +1,30 @@
+"""Key figures for the home page: each module registers its own, with who may see them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from .db import Store, iso, now
+from .roles import ADMIN
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    roles: frozenset[str]
+    compute: Callable[[Store], int | float | str]
+
+
+FIGURES: list[Figure] = [
+    Figure("Comptes actifs", frozenset({ADMIN}),
+           lambda store: store.scalar("SELECT COUNT(*) FROM users WHERE active = 1")),
+    Figure("Comptes verrouillés", frozenset({ADMIN}),
+           lambda store: store.scalar("SELECT COUNT(*) FROM users WHERE locked_until > ?",
+                                      (iso(now()),))),
+]
+
+
+def key_figures(store: Store, roles) -> list[tuple[str, int | float | str]]:
+    """(label, value) of every figure these roles may see, in registration order."""
+    return [(f.label, f.compute(store)) for f in FIGURES if f.roles & set(roles)]

@@ -1,0 +1,48 @@
+"""Mon compte: my details, and changing my password (which closes my other sessions)."""
+
+import streamlit as st
+
+from portal import auth, session, ui
+from portal.errors import PortalError
+from portal.formats import datetime_fr
+from portal.roles import labels
+
+actor = ui.require_access("account")
+store = ui.store()
+config = ui.config()
+user = auth.get_user(store, actor.username)
+
+st.title("Mon compte")
+if user["must_change_password"]:
+    st.warning("Votre mot de passe est temporaire : choisissez-en un nouveau pour accéder "
+               "au portail.", icon=":material/key:")
+
+st.text(f"Nom : {user['name']}\nIdentifiant : {user['username']}\nE-mail : {user['email']}\n"
+        f"Rôles : {labels(user['roles'])}\n"
+        f"Dernière connexion : {datetime_fr(user['last_login_at']) or 'jamais'}")
+
+st.subheader("Changer mon mot de passe")
+errors = ui.FieldErrors()
+with st.form("change_password", clear_on_submit=False):
+    current = st.text_input("Mot de passe actuel", type="password", max_chars=64)
+    errors.slot("current")
+    new = st.text_input("Nouveau mot de passe", type="password", max_chars=64,
+                        help="12 à 64 caractères, différent de l'actuel ; évitez les mots de "
+                             "passe courants. Plusieurs mots sans rapport font un bon choix.")
+    errors.slot("password")
+    confirm = st.text_input("Confirmez le nouveau mot de passe", type="password", max_chars=64)
+    errors.slot("confirm")
+    submitted = st.form_submit_button("Changer le mot de passe", type="primary")
+errors.slot(None)
+if submitted:
+    try:
+        revoked_at = auth.change_password(store, actor, current, new, confirm,
+                                          config.bcrypt_rounds)
+    except PortalError as error:
+        errors.show(error)
+    else:
+        session.keep_after_password_change(revoked_at)
+        st.success("Mot de passe changé. Vos autres sessions ont été fermées.",
+                   icon=":material/check_circle:")
+        if user["must_change_password"]:
+            st.button("Accéder au portail", type="primary")

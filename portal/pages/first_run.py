@@ -1,0 +1,53 @@
+"""Premier lancement: create the first administrator, or load the demo CPTS.
+
+Shown only while no administrator exists; once one does, it is gone for good.
+"""
+
+import streamlit as st
+
+from portal import auth, demo, ui
+from portal.errors import PortalError
+
+st.title("Bienvenue sur le Portail CPTS")
+st.write("Aucun compte n'existe encore. Créez le premier administrateur : il pourra "
+         "ensuite créer les comptes des membres du bureau, de la coordination et des membres.")
+
+config = ui.config()
+store = ui.store()
+errors = ui.FieldErrors()
+with st.form("first_admin"):
+    st.subheader("Premier administrateur")
+    name = st.text_input("Nom et prénom", max_chars=120)
+    errors.slot("name")
+    email = st.text_input("Adresse e-mail", max_chars=254)
+    errors.slot("email")
+    username = st.text_input("Identifiant", max_chars=32, help="ex. : marie.martin")
+    errors.slot("username")
+    password = st.text_input("Mot de passe", type="password", max_chars=64,
+                             help="12 à 64 caractères ; évitez les mots de passe courants.")
+    errors.slot("password")
+    confirm = st.text_input("Confirmez le mot de passe", type="password", max_chars=64)
+    errors.slot("confirm")
+    submitted = st.form_submit_button("Créer l'administrateur", type="primary")
+errors.slot(None)
+if submitted:
+    try:
+        auth.create_first_admin(store, username, name, email, password, confirm,
+                                config.bcrypt_rounds)
+    except PortalError as error:
+        errors.show(error)
+    else:
+        st.rerun()
+
+st.divider()
+st.subheader("Ou découvrir le portail")
+st.write("Chargez une CPTS fictive (autour de Gien, dans le Loiret et le Cher) avec des comptes "
+         "de chaque rôle. Les données de démonstration sont signalées sur chaque page ; "
+         "n'en chargez pas dans le portail réel de votre CPTS.")
+if st.button("Charger la CPTS de démonstration", icon=":material/science:"):
+    try:
+        demo.load(store, config.bcrypt_rounds)
+    except PortalError as error:
+        st.error(error.message)
+    else:
+        st.rerun()

@@ -1,0 +1,22 @@
+"""Connexion: below the login form drawn by the entry point, what a visitor needs to know."""
+
+import streamlit as st
+
+from portal import demo, roles, session, ui
+
+if st.session_state.pop("session_ended", False):
+    st.warning(session.ENDED, icon=":material/logout:")
+elif st.session_state.get("authentication_status") is False:
+    st.error(session.FAILURE, icon=":material/error:")
+
+st.caption("Accès réservé aux membres de la CPTS. Mot de passe oublié : "
+           "demandez à un administrateur du portail de le réinitialiser.")
+
+store = ui.store()
+if demo.is_loaded(store):
+    with st.expander("Comptes de démonstration", expanded=True, icon=":material/science:"):
+        st.write(f"Mot de passe commun : `{demo.PASSWORD}`")
+        st.dataframe(
+            [{"Identifiant": a["username"], "Nom": a["name"], "Rôles": roles.labels(a["roles"])}
+             for a in demo.accounts()],
+            hide_index=True)

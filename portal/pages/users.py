@@ -1,0 +1,138 @@
+"""Utilisateurs (admin): accounts, roles, temporary passwords, locks, deactivation."""
+
+import streamlit as st
+
+from portal import auth, roles, ui
+from portal.errors import PortalError
+from portal.formats import datetime_fr
+
+actor = ui.require_access("users")
+store = ui.store()
+config = ui.config()
+
+st.title("Utilisateurs")
+
+
+def show_temporary(username: str, password: str) -> None:
+    st.success(f"Mot de passe temporaire de {username}, à transmettre de vive voix ou par un "
+               "canal sûr ; il ne sera plus affiché. Son titulaire devra le changer à sa "
+               "première connexion.", icon=":material/key:")
+    st.code(password, language=None)
+
+
+users = auth.list_users(store)
+table = users.assign(
+    roles=users["roles"].fillna("").map(lambda r: roles.labels(r.split(","))),
+    active=users["active"].map({1: "Oui", 0: "Non"}),
+    must_change_password=users["must_change_password"].map({1: "Oui", 0: ""}),
+    locked_until=users["locked_until"].map(datetime_fr),
+    last_login_at=users["last_login_at"].map(datetime_fr),
+)[["username", "name", "email", "roles", "active", "locked_until", "last_login_at",
+   "must_change_password"]]
+st.dataframe(table.rename(columns={
+    "username": "Identifiant", "name": "Nom", "email": "E-mail", "roles": "Rôles",
+    "active": "Actif", "locked_until": "Verrouillé jusqu'au", "last_login_at": "Dernière connexion",
+    "must_change_password": "Mot de passe temporaire",
+}), hide_index=True, width="stretch")
+
+with st.expander("Créer un compte", icon=":material/person_add:"):
+    errors = ui.FieldErrors()
+    with st.form("create_user", clear_on_submit=False):
+        name = st.text_input("Nom et prénom", max_chars=120)
+        errors.slot("name")
+        email = st.text_input("Adresse e-mail", max_chars=254)
+        errors.slot("email")
+        username = st.text_input("Identifiant", max_chars=32, help="ex. : marie.martin")
+        errors.slot("username")
+        chosen = st.multiselect("Rôles", list(roles.ROLES), format_func=roles.ROLES.get)
+        errors.slot("roles")
+        submitted = st.form_submit_button("Créer le compte", type="primary")
+    errors.slot(None)
+    if submitted:
+        try:
+            _, password = auth.create_user(store, actor, username, name, email, chosen,
+                                           config.bcrypt_rounds)
+        except PortalError as error:
+            errors.show(error)
+        else:
+            show_temporary(auth.normalize_username(username), password)
+
+if users.empty:
+    st.stop()
+
+st.subheader("Gérer un compte")
+by_id = {int(r.id): r for r in users.itertuples()}
+user_id = st.selectbox("Compte", list(by_id),
+                       format_func=lambda i: f"{by_id[i].name} ({by_id[i].username})")
+user = by_id[user_id]
+held = user.roles.split(",") if user.roles else []
+
+left, right = st.columns(2)
+with left:
+    errors = ui.FieldErrors()
+    with st.form(f"profile_{user_id}"):
+        name = st.text_input("Nom et prénom", value=user.name, max_chars=120)
+        errors.slot("name")
+        email = st.text_input("Adresse e-mail", value=user.email, max_chars=254)
+        errors.slot("email")
+        chosen = st.multiselect("Rôles", list(roles.ROLES), default=held,
+                                format_func=roles.ROLES.get)
+        errors.slot("roles")
+        saved = st.form_submit_button("Enregistrer")
+    errors.slot(None)
+    if saved:
+        try:
+            auth.update_profile(store, actor, user_id, name, email)
+            auth.set_roles(store, actor, user_id, chosen)
+        except PortalError as error:
+            errors.show(error)
+        else:
+            st.success("Compte enregistré.")
+
+with right:
+    if isinstance(user.locked_until, str):
+        st.warning(f"Compte verrouillé jusqu'au {datetime_fr(user.locked_until)} "
+                   "après des essais manqués.", icon=":material/lock:")
+        if st.button("Déverrouiller maintenant", icon=":material/lock_open:"):
+            auth.unlock(store, actor, user_id)
+            st.rerun()
+
+    with st.form(f"reset_{user_id}"):
+        st.write("**Réinitialiser le mot de passe**")
+        st.caption("Un mot de passe temporaire est créé ; les sessions ouvertes sont fermées.")
+        confirmed = st.checkbox("Je confirme la réinitialisation")
+        if st.form_submit_button("Réinitialiser"):
+            if confirmed:
+                show_temporary(user.username, auth.reset_password(store, actor, user_id,
+                                                                  config.bcrypt_rounds))
+            else:
+                st.error("Cochez la case pour confirmer.")
+
+    active = bool(user.active)
+    with st.form(f"active_{user_id}"):
+        st.write("**Désactiver le compte**" if active else "**Réactiver le compte**")
+        st.caption("Un compte désactivé ne peut plus se connecter ; ses sessions sont fermées "
+                   "et son historique est conservé." if active else
+                   "Le compte pourra de nouveau se connecter.")
+        confirmed = st.checkbox("Je confirme")
+        if st.form_submit_button("Désactiver" if active else "Réactiver"):
+            if not confirmed:
+                st.error("Cochez la case pour confirmer.")
+            else:
+                try:
+                    auth.set_active(store, actor, user_id, not active)
+                except PortalError as error:
+                    st.error(error.message)
+                else:
+                    st.rerun()
+
+with st.expander("Dernières tentatives de connexion", icon=":material/login:"):
+    attempts = auth.recent_login_attempts(store)
+    outcomes = {"success": "Réussie", "failure": "Mot de passe erroné", "unknown":
+                "Identifiant inconnu", "locked": "Compte verrouillé", "inactive":
+                "Compte désactivé", "unlock": "Déverrouillage par un administrateur"}
+    st.dataframe(attempts.assign(at=attempts["at"].map(datetime_fr),
+                                 outcome=attempts["outcome"].map(outcomes))
+                 .rename(columns={"at": "Date", "username": "Identifiant saisi",
+                                  "outcome": "Résultat"}),
+                 hide_index=True, width="stretch")

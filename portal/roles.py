@@ -1,0 +1,47 @@
+"""The four roles, who is acting, and the one check every writing service makes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import PermissionDenied
+
+ADMIN = "admin"
+BUREAU = "bureau"
+COORDINATOR = "coordinator"
+MEMBER = "member"
+
+# Reference list: code -> French label, in the order forms show them.
+ROLES = {
+    ADMIN: "Administrateur",
+    BUREAU: "Bureau",
+    COORDINATOR: "Coordination",
+    MEMBER: "Membre",
+}
+ALL = frozenset(ROLES)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who performs an operation: written to the audit log, checked against roles."""
+
+    username: str
+    roles: frozenset[str]
+
+    def has(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+
+# The command line acts as an administrator of the machine it runs on.
+CLI = Actor("cli", frozenset({ADMIN}))
+
+
+def require(actor: Actor, *roles: str) -> None:
+    """Refuse unless the actor holds one of `roles`: services call this before writing."""
+    if not actor.has(*roles):
+        raise PermissionDenied("Votre rôle ne permet pas cette opération.")
+
+
+def labels(codes) -> str:
+    """'Administrateur, Bureau' for display, in reference order."""
+    return ", ".join(label for code, label in ROLES.items() if code in set(codes))

@@ -1,0 +1,115 @@
+"""The logged-in session in the browser.
+
+streamlit-authenticator draws the login form and keeps the login cookie; the rules are
+ours (portal.auth): passwords checked with lockout and even timing, cookies refused
+once revoked, roles read from the database on every run, never from the session.
+"""
+
+from __future__ import annotations
+
+import time
+
+import jwt
+import streamlit as st
+import streamlit_authenticator as stauth
+
+from . import auth
+from .db import Store
+from .roles import Actor
+from .settings import Settings
+
+FAILURE = ("Identifiant ou mot de passe incorrect. Après 5 essais manqués, le compte est "
+           "verrouillé 15 minutes.")
+ENDED = ("Votre session a été fermée (déconnexion, changement de mot de passe ou compte "
+         "désactivé). Reconnectez-vous.")
+FIELDS = {"Form name": "Connexion", "Username": "Identifiant", "Password": "Mot de passe",
+          "Login": "Se connecter"}
+SESSION_KEYS = ("actor", "auth_at")
+
+
+def build(store: Store, config: Settings) -> stauth.Authenticate:
+    """The library's object for this run, with our password check in place of its own."""
+    authenticator = stauth.Authenticate(
+        auth.credentials(store), config.cookie_name, config.cookie_key,
+        config.cookie_expiry_days, auto_hash=False,
+        # The library waits 0.7 s for its cookie component; we read cookies from the request.
+        login_sleep_time=0,
+    )
+    model = authenticator.authentication_controller.authentication_model
+    model.check_credentials = lambda username, password: auth.verify_login(
+        store, username, password, config.bcrypt_rounds).ok
+    st.session_state["_authenticator"] = authenticator
+    return authenticator
+
+
+def cookie_token(config: Settings) -> dict | None:
+    """The request's login cookie, decoded and unexpired, with the instant it was issued.
+
+    The library's token holds only {username, exp_date}: issue = expiry - lifetime.
+    """
+    raw = st.context.cookies.get(config.cookie_name)
+    if not raw:
+        return None
+    try:
+        token = jwt.decode(raw, config.cookie_key, algorithms=["HS256"])
+    except jwt.PyJWTError:
+        return None
+    if "username" not in token or token.get("exp_date", 0) <= time.time():
+        return None
+    token["issued_at"] = token["exp_date"] - config.cookie_expiry_days * 86400
+    return token
+
+
+def refuse_revoked_cookie(store: Store, config: Settings) -> None:
+    """Before the library reads the cookie: make it ignore one that was revoked."""
+    if st.session_state.get("authentication_status"):
+        return
+    token = cookie_token(config)
+    if token and not auth.token_valid(store, token["username"], token["issued_at"]):
+        # The library's own flag for "do not log in from the cookie in this session".
+        st.session_state["logout"] = True
+
+
+def _forget() -> None:
+    for key in SESSION_KEYS:
+        st.session_state.pop(key, None)
+
+
+def on_logout(store: Store):
+    """The logout button's callback: every cookie of this user issued so far dies."""
+    def callback(details: dict) -> None:
+        if details.get("username"):
+            auth.revoke_tokens(store, Actor(details["username"], frozenset()))
+        _forget()
+    return callback
+
+
+def current_actor(authenticator: stauth.Authenticate, store: Store,
+                  config: Settings) -> Actor | None:
+    """The logged-in user with roles from the database, or None (and the session ended
+    if an admin or the user revoked it meanwhile)."""
+    if not st.session_state.get("authentication_status"):
+        _forget()
+        return None
+    username = st.session_state["username"]
+    if "auth_at" not in st.session_state:
+        token = cookie_token(config)
+        from_cookie = token and token["username"] == username
+        st.session_state["auth_at"] = token["issued_at"] if from_cookie else time.time()
+    user = auth.get_user(store, username)
+    if user is None or not auth.token_valid(store, username, st.session_state["auth_at"]):
+        authenticator.logout(location="unrendered")
+        _forget()
+        st.session_state["session_ended"] = True
+        return None
+    actor = Actor(user["username"], frozenset(user["roles"]))
+    st.session_state["actor"] = actor
+    return actor
+
+
+def keep_after_password_change(revoked_at: float) -> None:
+    """The user changed their password here: this session and a fresh cookie stay valid."""
+    st.session_state["auth_at"] = revoked_at
+    authenticator = st.session_state.get("_authenticator")
+    if authenticator is not None:
+        authenticator.cookie_controller.set_cookie()

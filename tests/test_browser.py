@@ -1,0 +1,158 @@
+"""End-to-end journeys in Debian's headless Chromium against a real `streamlit run`."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from portal import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = ROOT / "tests" / "output"
+PASSWORD = "riviere-pont-canal-2026"
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    env = {**os.environ,
+           "PORTAL_DB": str(tmp_path / "portal.db"),
+           "PORTAL_SECRETS": str(tmp_path / "secrets.toml"),
+           "PORTAL_BACKUP_DIR": str(tmp_path / "backups"),
+           "PORTAL_BCRYPT_ROUNDS": "4"}
+    subprocess.run([sys.executable, "-m", "portal", "init"], env=env, cwd=ROOT, check=True,
+                   capture_output=True)
+    port = free_port()
+    started = time.monotonic()
+    log = (tmp_path / "streamlit.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "portal/app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    while time.monotonic() - started < 30:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
+                break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("streamlit did not start: " + (tmp_path / "streamlit.log").read_text())
+    print(f"\nstreamlit run -> healthy: {time.monotonic() - started:.2f} s")
+    yield url
+    process.terminate()
+    process.wait(10)
+    log.close()
+    # The server's own output, shown by pytest when a journey fails.
+    print((tmp_path / "streamlit.log").read_text()[-5000:])
+
+
+@pytest.fixture
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+def timed(label: str, since: float) -> float:
+    now = time.monotonic()
+    print(f"{label}: {now - since:.2f} s")
+    return now
+
+
+def field(page, label: str):
+    """The input of a Streamlit widget by its exact label (help buttons share the label)."""
+    return page.locator(f'input[aria-label="{label}"]')
+
+
+def login_cookie(context, timeout: float = 10) -> list[dict]:
+    """The login cookie, once the authenticator's component has set it in the browser."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [c for c in context.cookies() if c["name"] == "portail_cpts_auth"]
+        if found:
+            return found
+        time.sleep(0.1)
+    pytest.fail("the login cookie was not set")
+
+
+def log_in(page, username: str, password: str) -> None:
+    # Until the run ends, the previous page's fields may still be on screen.
+    expect(field(page, "Identifiant")).to_have_count(1, timeout=10_000)
+    field(page, "Identifiant").fill(username)
+    field(page, "Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def test_first_run_login_reload_logout_and_replayed_cookie(server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    t = time.monotonic()
+    page.goto(server)
+    expect(page.get_by_role("heading", name="Premier administrateur")).to_be_visible(timeout=20_000)
+    t = timed("first page load to first-run form", t)
+    shot(page, "01_first_run")
+
+    field(page, "Nom et prénom").fill("Marie Martin")
+    field(page, "Adresse e-mail").fill("marie.martin@example.org")
+    field(page, "Identifiant").fill("marie.martin")
+    field(page, "Mot de passe").fill(PASSWORD)
+    field(page, "Confirmez le mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Créer l'administrateur").click()
+    expect(page.get_by_role("button", name="Se connecter")).to_be_visible(timeout=15_000)
+    expect(page.get_by_role("heading", name="Premier administrateur")).to_have_count(0)
+    t = timed("first-run admin creation to login form", t)
+    shot(page, "02_login")
+
+    log_in(page, "marie.martin", PASSWORD)
+    expect(page.get_by_role("heading", name="Bonjour Marie Martin")).to_be_visible(timeout=15_000)
+    t = timed("login click to home", t)
+    expect(page.get_by_role("button", name="Se connecter")).to_have_count(0, timeout=10_000)
+    shot(page, "03_home")
+
+    page.get_by_role("link", name="Utilisateurs").click()
+    expect(page.get_by_role("heading", name="Utilisateurs")).to_be_visible(timeout=10_000)
+    cookie = login_cookie(context)
+    t = time.monotonic()
+    page.reload()
+    expect(page.get_by_role("heading", name="Utilisateurs")).to_be_visible(timeout=15_000)
+    timed("reload back on the same page", t)
+    assert page.url.endswith("/users")
+    shot(page, "04_reload_users")
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_role("button", name="Se connecter")).to_be_visible(timeout=10_000)
+
+    replay = browser.new_context()
+    replay.add_cookies(cookie)
+    fresh = replay.new_page()
+    fresh.goto(server)
+    expect(fresh.get_by_role("button", name="Se connecter")).to_be_visible(timeout=20_000)
+    fresh.wait_for_timeout(1000)
+    expect(fresh.get_by_role("heading", name="Bonjour Marie Martin")).to_have_count(0)
+    shot(fresh, "05_replayed_cookie_refused")
