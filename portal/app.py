@@ -19,7 +19,9 @@ from portal.errors import DatabaseUnusable  # noqa: E402
 from portal.formats import md_escape  # noqa: E402
 from portal.roles import labels  # noqa: E402
 
-PAGES_DIR = Path(__file__).resolve().parent / "pages"
+# Not "pages": a pages/ folder beside the entry script puts Streamlit in its legacy
+# multipage mode for the first run of each process, running page files without this one.
+PAGES_DIR = Path(__file__).resolve().parent / "views"
 
 
 @st.cache_resource(show_spinner=False)
@@ -71,11 +73,14 @@ session.refuse_revoked_cookie(store, config)
 if st.session_state.get("authentication_status"):
     authenticator.logout("Se déconnecter", "sidebar", key="logout_button",
                          callback=session.on_logout(store))
+heading = st.empty()
 if not st.session_state.get("authentication_status"):
-    st.title(store.get_setting("cpts_name") or "Portail CPTS")
+    heading.title(store.get_setting("cpts_name") or "Portail CPTS")
 # Before st.navigation, so that a reload logs in from the cookie and stays on its page.
 authenticator.login(location="main", fields=session.FIELDS, key="login")
 actor = session.current_actor(authenticator, store, config)
+if actor is not None:
+    heading.empty()
 
 if actor is None:
     st.navigation([st.Page(PAGES_DIR / "login.py", title="Connexion", icon=":material/login:")],

@@ -9,8 +9,9 @@ PARIS = ZoneInfo("Europe/Paris")
 
 
 def paris(moment: datetime | str | None) -> datetime | None:
-    """A stored UTC moment (datetime or ISO text) as Paris local time."""
-    if moment in (None, ""):
+    """A stored UTC moment (datetime or ISO text) as Paris local time; None when missing
+    (None, "", or the NaN pandas puts in an empty cell)."""
+    if not isinstance(moment, (str, datetime)) or moment == "":
         return None
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
@@ -23,7 +24,7 @@ def datetime_fr(moment: datetime | str | None) -> str:
 
 
 def date_fr(day: date | datetime | str | None) -> str:
-    if day in (None, ""):
+    if not isinstance(day, (str, date)) or day == "":
         return ""
     if isinstance(day, str):
         day = date.fromisoformat(day[:10])

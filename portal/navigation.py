@@ -25,7 +25,7 @@ SECTIONS = (
 
 @dataclass(frozen=True)
 class PageEntry:
-    key: str          # file name in portal/pages/ without .py, and URL path
+    key: str          # file name in portal/views/ without .py, and URL path
     title: str
     icon: str
     section: str

@@ -29,7 +29,7 @@ def store(env) -> Store:
     return store
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def clear_streamlit_caches():
     """st.cache_* are process-wide: one test's cached start-up must not leak into another."""
     st.cache_data.clear()

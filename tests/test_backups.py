@@ -1,0 +1,91 @@
+"""Backups: consistent copies, 14 kept, due after 24 h, restore checked and reversible."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+
+import pytest
+
+from portal import backups
+from portal.db import Store
+from portal.errors import DatabaseUnusable
+from portal.roles import CLI, Actor
+
+ACTOR = Actor("tester", frozenset({"admin"}))
+
+
+def put(store: Store, key: str) -> None:
+    with store.write(ACTOR) as tx:
+        tx.insert("app_settings", {"key": key, "value": "v"})
+
+
+def keys(store: Store) -> set[str]:
+    return {r["key"] for r in store.query("SELECT key FROM app_settings")}
+
+
+def test_backup_then_restore_round_trip(store, tmp_path):
+    put(store, "before")
+    copy = backups.backup(store, tmp_path / "b", actor=ACTOR)
+    put(store, "after")
+    kept = backups.restore(store, copy, CLI)
+    assert "before" in keys(store) and "after" not in keys(store)
+    assert keys(Store(kept)) >= {"before", "after"}  # the replaced database is kept aside
+    assert store.query_one("SELECT * FROM audit_log ORDER BY id DESC LIMIT 1")["action"] == "restore"
+    store.check()
+
+
+def test_a_backup_is_consistent_while_wal_holds_uncheckpointed_writes(store, tmp_path):
+    with store.reading() as conn:
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+    for i in range(50):
+        put(store, f"k{i}")
+    copy = backups.backup(store, tmp_path / "b")
+    assert len(keys(Store(copy))) == 50
+
+
+def test_only_the_fourteen_newest_backups_are_kept(store, tmp_path):
+    directory = tmp_path / "b"
+    for _ in range(16):
+        backups.backup(store, directory, keep=14)
+    kept = backups.list_backups(directory)
+    assert len(kept) == 14
+    assert kept == sorted(kept, reverse=True)
+
+
+def test_a_backup_is_made_when_the_last_is_older_than_a_day(store, tmp_path):
+    directory = tmp_path / "b"
+    first = backups.backup_if_due(store, directory)
+    assert first is not None
+    assert backups.backup_if_due(store, directory) is None
+    old = time.time() - 25 * 3600
+    os.utime(first, (old, old))
+    assert backups.backup_if_due(store, directory) is not None
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"not a database at all", "n'est pas une base"),
+    (b"", "n'est pas une base"),
+])
+def test_restore_refuses_a_file_that_is_not_a_database(store, tmp_path, content, message):
+    put(store, "precious")
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(content)
+    with pytest.raises(DatabaseUnusable, match=message):
+        backups.restore(store, bad, CLI)
+    assert "precious" in keys(store)
+
+
+def test_restore_refuses_a_sqlite_file_of_another_program_or_a_newer_schema(store, tmp_path):
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE x (y)").connection.close()
+    with pytest.raises(DatabaseUnusable, match="pas une base du Portail"):
+        backups.check_candidate(other)
+    newer = backups.backup(store, tmp_path / "b")
+    conn = sqlite3.connect(newer)
+    conn.execute("INSERT INTO schema_version VALUES (999, 'future', 'x')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseUnusable, match="plus récente"):
+        backups.check_candidate(newer)

@@ -1,0 +1,72 @@
+"""`python -m portal ...`, run as a user would, in a subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from portal import auth, demo
+from portal.db import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args, input_text=None):
+    """The env fixture has pointed PORTAL_* at a temporary folder in os.environ."""
+    return subprocess.run([sys.executable, "-m", "portal", *args], cwd=ROOT, text=True,
+                          capture_output=True, input=input_text)
+
+
+def test_init_generates_secrets_once_and_migrates_idempotently(env):
+    env.secrets_path.unlink()
+    first = run("init")
+    assert first.returncode == 0, first.stderr
+    assert "Clé secrète" in first.stdout
+    key = env.secrets_path.read_text()
+    assert oct(env.secrets_path.stat().st_mode)[-3:] == "600"
+    second = run("init")
+    assert "schéma à jour" in second.stdout
+    assert env.secrets_path.read_text() == key
+
+
+def test_create_admin_prompts_then_refuses_weak_passwords(env):
+    answers = "marie.martin\nMarie Martin\nmarie@example.org\n{0}\n{0}\n"
+    weak = run("create-admin", input_text=answers.format("azertyuiop123"))
+    assert weak.returncode == 1 and "courants" in weak.stderr
+    ok = run("create-admin", input_text=answers.format("riviere-pont-canal-2026"))
+    assert ok.returncode == 0, ok.stderr
+    assert auth.get_user(Store(env.db_path), "marie.martin")["roles"] == ["admin"]
+
+
+def test_demo_prints_its_accounts_and_marks_the_portal(env):
+    result = run("demo")
+    assert result.returncode == 0, result.stderr
+    assert demo.PASSWORD in result.stdout
+    for username, _, _ in demo.USERS:
+        assert username in result.stdout
+    store = Store(env.db_path)
+    assert demo.is_loaded(store)
+    again = run("demo")
+    assert again.returncode == 1 and "déjà chargée" in again.stderr
+
+
+def test_backup_check_and_restore(env):
+    run("init")
+    backup = run("backup")
+    assert backup.returncode == 0, backup.stderr
+    copy = Path(backup.stdout.split(": ", 1)[1].strip())
+    assert copy.exists()
+    assert "intégrité correcte" in run("check").stdout
+    restored = run("restore", str(copy), "--yes")
+    assert restored.returncode == 0, restored.stderr
+    assert "Ancienne base conservée" in restored.stdout
+
+
+def test_check_fails_with_a_french_message_on_a_foreign_file(env):
+    env.db_path.parent.mkdir(parents=True, exist_ok=True)
+    env.db_path.write_text("ceci n'est pas une base")
+    result = run("check")
+    assert result.returncode == 1
+    assert "n'est pas une base de données SQLite" in result.stderr
+    assert env.db_path.read_text() == "ceci n'est pas une base"

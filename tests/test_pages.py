@@ -1,0 +1,195 @@
+"""Pages through AppTest, logged in through the app's own login form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from portal import auth, demo, navigation
+from portal.db import Store
+from portal.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
+
+APP = str(Path(__file__).resolve().parent.parent / "portal" / "app.py")
+VIEWS = Path(APP).parent / "views"
+GOOD = "riviere-pont-canal-2026"
+ROLE_USERS = {ADMIN: "demo.admin", BUREAU: "demo.bureau", COORDINATOR: "demo.coordination",
+              MEMBER: "demo.membre"}
+
+
+@pytest.fixture
+def app(env, clear_streamlit_caches):
+    Store(env.db_path).migrate()
+    at = AppTest.from_file(APP, default_timeout=20)
+    return at.run()
+
+
+@pytest.fixture
+def demo_store(env):
+    store = Store(env.db_path)
+    store.migrate()
+    demo.load(store, env.bcrypt_rounds)
+    return store
+
+
+def widget(elements, label):
+    found = [e for e in elements if e.label == label]
+    assert found, f"no widget labelled {label!r}"
+    return found[0]
+
+
+def texts(at) -> str:
+    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "text",
+                                  "error", "warning", "success", "info") for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def log_in(at: AppTest, username: str, password: str) -> AppTest:
+    widget(at.text_input, "Identifiant").input(username)
+    widget(at.text_input, "Mot de passe").input(password)
+    widget(at.button, "Se connecter").click()
+    return at.run()
+
+
+def logged_in(username: str, password: str = demo.PASSWORD) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=20).run()
+    return log_in(at, username, password)
+
+
+def test_first_run_creates_the_admin_then_vanishes_for_good(app, env):
+    assert app.title[0].value == "Bienvenue sur le Portail CPTS"
+    assert not [b for b in app.button if b.label == "Se connecter"]
+    widget(app.text_input, "Nom et prénom").input("Marie Martin")
+    widget(app.text_input, "Adresse e-mail").input("marie.martin@example.org")
+    widget(app.text_input, "Identifiant").input("marie.martin")
+    widget(app.text_input, "Mot de passe").input(GOOD)
+    widget(app.text_input, "Confirmez le mot de passe").input(GOOD)
+    widget(app.button, "Créer l'administrateur").click()
+    app.run()
+    assert auth.has_admin(Store(env.db_path))
+    app.run()  # AppTest does not follow the page's st.rerun() by itself
+    assert "Bienvenue sur le Portail CPTS" not in texts(app)
+    assert widget(app.button, "Se connecter")
+    with pytest.raises(ValueError):
+        app.switch_page("views/first_run.py").run()
+    assert "Bonjour Marie Martin" in texts(log_in(app, "marie.martin", GOOD))
+
+
+def test_first_run_errors_show_next_to_their_field_and_save_nothing(app, env):
+    widget(app.text_input, "Nom et prénom").input("Marie Martin")
+    widget(app.text_input, "Adresse e-mail").input("pas-une-adresse")
+    widget(app.text_input, "Identifiant").input("marie.martin")
+    widget(app.text_input, "Mot de passe").input(GOOD)
+    widget(app.text_input, "Confirmez le mot de passe").input(GOOD)
+    widget(app.button, "Créer l'administrateur").click()
+    app.run()
+    assert [e.value for e in app.error] == ["Adresse e-mail invalide (ex. : marie.martin@exemple.fr)."]
+    assert widget(app.text_input, "Identifiant").value == "marie.martin"  # nothing typed is lost
+    assert not auth.has_admin(Store(env.db_path))
+
+
+def test_first_run_loads_the_demo_and_the_login_page_lists_its_accounts(app, env):
+    widget(app.button, "Charger la CPTS de démonstration").click()
+    app.run().run()  # the click, then the page's st.rerun()
+    assert demo.is_loaded(Store(env.db_path))
+    page = texts(app)
+    assert demo.PASSWORD in page and demo.CPTS_NAME in page
+    assert "demo.coordination" in app.dataframe[0].value["Identifiant"].tolist()
+
+
+def test_a_failed_login_says_the_same_for_unknown_user_and_wrong_password(demo_store):
+    unknown = logged_in("nobody", demo.PASSWORD)
+    wrong = logged_in("demo.admin", "not-the-password")
+    assert [e.value for e in unknown.error] == [e.value for e in wrong.error]
+    assert "incorrect" in unknown.error[0].value
+    assert not unknown.session_state["authentication_status"]
+
+
+@pytest.mark.parametrize("role", [ADMIN, BUREAU, COORDINATOR, MEMBER])
+def test_each_role_sees_exactly_its_pages(demo_store, role):
+    at = logged_in(ROLE_USERS[role])
+    assert at.session_state["authentication_status"]
+    roles = set(auth.get_user(demo_store, ROLE_USERS[role])["roles"])
+    for entry in navigation.PAGES:
+        if navigation.allowed(entry, roles):
+            at.switch_page(f"views/{entry.key}.py").run()
+            assert not at.exception, (entry.key, at.exception)
+            assert entry.title in texts(at) or entry.key == "home"
+        else:
+            with pytest.raises(ValueError):
+                at.switch_page(f"views/{entry.key}.py").run()
+
+
+@pytest.mark.parametrize("key", [p.key for p in navigation.PAGES if p.roles == {ADMIN}])
+def test_an_admin_page_refuses_a_member_by_itself(env, clear_streamlit_caches, key):
+    at = AppTest.from_file(str(VIEWS / f"{key}.py"), default_timeout=20)
+    at.session_state["actor"] = Actor("someone", frozenset({MEMBER, BUREAU, COORDINATOR}))
+    at.run()
+    assert [e.value for e in at.error] == ["Accès refusé : cette page n'est pas ouverte à votre rôle."]
+    assert not at.dataframe
+
+
+def test_a_temporary_password_opens_only_my_account_until_changed(demo_store):
+    admin = Actor("demo.admin", frozenset({ADMIN}))
+    _, temporary = auth.create_user(demo_store, admin, "new.user", "Nouvel Utilisateur",
+                                    "new@example.org", [MEMBER], 4)
+    at = logged_in("new.user", temporary)
+    assert "Votre mot de passe est temporaire" in texts(at)
+    with pytest.raises(ValueError):
+        at.switch_page("views/home.py").run()
+    widget(at.text_input, "Mot de passe actuel").input(temporary)
+    widget(at.text_input, "Nouveau mot de passe").input(GOOD)
+    widget(at.text_input, "Confirmez le nouveau mot de passe").input(GOOD)
+    widget(at.button, "Changer le mot de passe").click()
+    at.run()
+    assert "Mot de passe changé" in texts(at)
+    widget(at.button, "Accéder au portail").click()
+    at.run()
+    at.switch_page("views/home.py").run()
+    assert "Bonjour Nouvel Utilisateur" in texts(at)
+
+
+def test_admin_creates_an_account_and_sees_its_temporary_password_once(demo_store):
+    at = logged_in("demo.admin")
+    at.switch_page("views/users.py").run()
+    widget(at.text_input, "Nom et prénom").input("Anne Petit")
+    widget(at.text_input, "Adresse e-mail").input("anne.petit@example.org")
+    widget(at.text_input, "Identifiant").input("anne.petit")
+    widget(at.multiselect, "Rôles").select(COORDINATOR)
+    widget(at.button, "Créer le compte").click()
+    at.run()
+    assert not at.exception
+    temporary = at.code[0].value
+    assert auth.verify_login(demo_store, "anne.petit", temporary, 4).ok
+    at.run()
+    assert not at.code  # shown once
+
+
+def test_the_journal_filters_by_entity_and_exports_csv(demo_store):
+    at = logged_in("demo.admin")
+    at.switch_page("views/audit_log.py").run()
+    widget(at.selectbox, "Élément").select("app_setting")
+    at.run()
+    shown = at.dataframe[0].value
+    assert set(shown["Élément"]) == {"Paramètre du portail"}
+    assert len(shown) == 2
+    assert widget(at.get("download_button"), "Exporter en CSV")
+
+
+def test_user_text_is_shown_literally_not_as_markdown(demo_store):
+    admin = Actor("demo.admin", frozenset({ADMIN}))
+    user_id = auth.get_user(demo_store, "demo.membre")["id"]
+    auth.update_profile(demo_store, admin, user_id, "**X** [a](javascript:alert(1))",
+                        "demo.membre@example.org")
+    at = logged_in("demo.membre")
+    assert at.title[0].value == r"Bonjour \*\*X\*\* \[a\]\(javascript\:alert\(1\)\)"
+
+
+def test_a_session_revoked_elsewhere_is_closed_on_the_next_click(demo_store):
+    at = logged_in("demo.coordination")
+    assert at.session_state["authentication_status"]
+    auth.revoke_tokens(demo_store, Actor("demo.coordination", frozenset()))  # logout elsewhere
+    at.run()
+    assert not at.session_state["authentication_status"]
+    assert "Votre session a été fermée" in texts(at)
