@@ -115,7 +115,7 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
         out["entity"] = out["entity"].map(lambda e: ENTITIES.get(e, e))
     if "action" in out:
         out["action"] = out["action"].map(lambda a: ACTIONS.get(a, a))
-    return out.rename(columns={
+    return out.fillna("").rename(columns={
         "id": "N°", "at": "Date", "username": "Utilisateur", "entity": "Élément",
-        "entity_id": "Identifiant", "action": "Action", "before": "Avant", "after": "Après",
+        "entity_id": "N° de l'élément", "action": "Action", "before": "Avant", "after": "Après",
     })

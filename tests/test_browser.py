@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from portal import settings
+from portal import auth, settings
+from portal.db import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -32,12 +33,14 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(tmp_path, monkeypatch):
     env = {**os.environ,
            "PORTAL_DB": str(tmp_path / "portal.db"),
            "PORTAL_SECRETS": str(tmp_path / "secrets.toml"),
            "PORTAL_BACKUP_DIR": str(tmp_path / "backups"),
            "PORTAL_BCRYPT_ROUNDS": "4"}
+    for name in ("PORTAL_DB", "PORTAL_SECRETS", "PORTAL_BACKUP_DIR", "PORTAL_BCRYPT_ROUNDS"):
+        monkeypatch.setenv(name, env[name])  # the test's own service calls share the database
     subprocess.run([sys.executable, "-m", "portal", "init"], env=env, cwd=ROOT, check=True,
                    capture_output=True)
     port = free_port()
@@ -104,6 +107,10 @@ def login_cookie(context, timeout: float = 10) -> list[dict]:
 def log_in(page, username: str, password: str) -> None:
     # Until the run ends, the previous page's fields may still be on screen.
     expect(field(page, "Identifiant")).to_have_count(1, timeout=10_000)
+    # The authenticator's cookie component reports the cookies once mounted, which
+    # reruns the page: a click racing that rerun can be lost. Let it land first.
+    expect(page.locator("iframe").first).to_be_attached(timeout=10_000)
+    page.wait_for_timeout(500)
     field(page, "Identifiant").fill(username)
     field(page, "Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
@@ -156,3 +163,38 @@ def test_first_run_login_reload_logout_and_replayed_cookie(server, browser):
     fresh.wait_for_timeout(1000)
     expect(fresh.get_by_role("heading", name="Bonjour Marie Martin")).to_have_count(0)
     shot(fresh, "05_replayed_cookie_refused")
+
+
+def test_password_change_keeps_this_session_and_kills_the_old_cookie(server, browser):
+    store = Store(settings.load().db_path)
+    auth.create_first_admin(store, "marie.martin", "Marie Martin", "marie@example.org",
+                            PASSWORD, PASSWORD, 4)
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server)
+    log_in(page, "marie.martin", PASSWORD)
+    expect(page.get_by_role("heading", name="Bonjour Marie Martin")).to_be_visible(timeout=15_000)
+    old_cookie = login_cookie(context)
+
+    page.get_by_role("link", name="Mon compte").click()
+    new_password = "lanterne-verger-boussole-7"
+    field(page, "Mot de passe actuel").fill(PASSWORD)
+    field(page, "Nouveau mot de passe").fill(new_password)
+    field(page, "Confirmez le nouveau mot de passe").fill(new_password)
+    page.get_by_role("button", name="Changer le mot de passe").click()
+    expect(page.get_by_text("Mot de passe changé")).to_be_visible(timeout=10_000)
+    shot(page, "06_password_changed")
+
+    deadline = time.monotonic() + 10
+    while login_cookie(context)[0]["value"] == old_cookie[0]["value"]:
+        assert time.monotonic() < deadline, "no new cookie after the password change"
+        time.sleep(0.1)
+    page.reload()  # this browser's fresh cookie still logs in
+    expect(page.get_by_role("heading", name="Mon compte")).to_be_visible(timeout=15_000)
+
+    replay = browser.new_context()
+    replay.add_cookies(old_cookie)
+    fresh = replay.new_page()
+    fresh.goto(server)
+    expect(fresh.get_by_role("button", name="Se connecter")).to_be_visible(timeout=20_000)
+    expect(fresh.get_by_role("heading", name="Bonjour Marie Martin")).to_have_count(0)

@@ -169,3 +169,9 @@ def test_a_killed_writer_leaves_a_sound_database_with_every_committed_row(store,
     keys = {r["key"] for r in store.query("SELECT key FROM app_settings")}
     assert {f"k{i}" for i in committed} <= keys
     assert store.scalar("SELECT COUNT(*) FROM audit_log") == len(keys)
+
+
+def test_each_view_of_a_personal_record_is_logged(store):
+    store.log_access(Actor("julie.lefevre", frozenset({"coordinator"})), "mt_request", 42)
+    row = store.query_one("SELECT username, entity, entity_id FROM access_log")
+    assert row == {"username": "julie.lefevre", "entity": "mt_request", "entity_id": "42"}

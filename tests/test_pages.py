@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from portal import auth, demo, navigation
+from portal import auth, backups, demo, navigation
 from portal.db import Store
 from portal.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
 
@@ -55,6 +55,27 @@ def log_in(at: AppTest, username: str, password: str) -> AppTest:
 def logged_in(username: str, password: str = demo.PASSWORD) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=20).run()
     return log_in(at, username, password)
+
+
+def test_the_portal_refuses_to_start_without_a_cookie_key(env, clear_streamlit_caches):
+    env.secrets_path.unlink()
+    at = AppTest.from_file(APP, default_timeout=20).run()
+    assert "refuse de démarrer sans clé secrète" in at.error[0].value
+    assert not at.text_input
+
+
+def test_a_foreign_database_file_stops_the_portal_untouched(env, clear_streamlit_caches):
+    env.db_path.parent.mkdir(parents=True, exist_ok=True)
+    env.db_path.write_bytes(b"PK\x03\x04 un classeur, pas une base")
+    at = AppTest.from_file(APP, default_timeout=20).run()
+    assert "n'est pas une base de données SQLite" in at.error[0].value
+    assert not at.text_input
+    assert env.db_path.read_bytes() == b"PK\x03\x04 un classeur, pas une base"
+
+
+def test_start_up_migrates_and_makes_the_daily_backup(app, env):
+    assert Store(env.db_path).schema_version() > 0
+    assert len(backups.list_backups(env.backup_dir)) == 1
 
 
 def test_first_run_creates_the_admin_then_vanishes_for_good(app, env):
