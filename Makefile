@@ -33,6 +33,7 @@ chromium:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 test: $(VENV)/.dev chromium
+	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.dev

@@ -11,13 +11,13 @@ from pathlib import Path
 # Streamlit puts this file's folder on sys.path; the package needs its parent.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import streamlit as st  # noqa: E402
+import streamlit as st
 
-from portal import auth, backups, demo, navigation, session, settings  # noqa: E402
-from portal.db import Store  # noqa: E402
-from portal.errors import DatabaseUnusable  # noqa: E402
-from portal.formats import md_escape  # noqa: E402
-from portal.roles import labels  # noqa: E402
+from portal import auth, backups, demo, navigation, session, settings
+from portal.db import Store
+from portal.errors import DatabaseUnusable
+from portal.formats import md_escape
+from portal.roles import labels
 
 # Not "pages": a pages/ folder beside the entry script puts Streamlit in its legacy
 # multipage mode for the first run of each process, running page files without this one.

@@ -31,7 +31,7 @@ def date_fr(day: date | datetime | str | None) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def number_fr(value: float | int | None, decimals: int = 0) -> str:
+def number_fr(value: float | None, decimals: int = 0) -> str:
     """1234.5 -> '1 234,5' with a narrow no-break space, as French typography wants."""
     if value is None:
         return ""

@@ -51,3 +51,29 @@ class FieldErrors:
     def show(self, error: PortalError) -> None:
         target = self.slots.get(error.field) or self.slots.get(None)
         (target or st).error(error.message, icon=":material/error:")
+
+
+def identity_inputs(errors: FieldErrors, name: str = "", email: str = "",
+                    username: bool = True) -> dict:
+    """Name, e-mail and (for a new account) username fields, each with its error slot."""
+    values = {"name": st.text_input("Nom et prénom", value=name, max_chars=120)}
+    errors.slot("name")
+    values["email"] = st.text_input("Adresse e-mail", value=email, max_chars=254)
+    errors.slot("email")
+    if username:
+        values["username"] = st.text_input("Identifiant", max_chars=32,
+                                           help="ex. : marie.martin")
+        errors.slot("username")
+    return values
+
+
+def new_password_inputs(errors: FieldErrors, label: str = "Mot de passe") -> tuple[str, str]:
+    """A new password typed twice, each with its error slot."""
+    password = st.text_input(label, type="password", max_chars=64,
+                             help="12 à 64 caractères ; évitez les mots de passe courants. "
+                                  "Plusieurs mots sans rapport entre eux font un bon choix.")
+    errors.slot("password")
+    confirm = st.text_input(f"Confirmez le {label[0].lower()}{label[1:]}", type="password",
+                            max_chars=64)
+    errors.slot("confirm")
+    return password, confirm

@@ -99,8 +99,8 @@ def test_only_an_admin_creates_accounts_and_their_password_is_temporary(store, a
     with pytest.raises(PermissionDenied):
         auth.create_user(store, Actor("x", frozenset({BUREAU, COORDINATOR})), "y.z", "Y",
                          "y@example.org", [MEMBER], ROUNDS)
-    user_id, temporary = auth.create_user(store, ADMIN_ACTOR, "julie.lefevre", "Julie Lefèvre",
-                                          "julie@example.org", [COORDINATOR, MEMBER], ROUNDS)
+    _, temporary = auth.create_user(store, ADMIN_ACTOR, "julie.lefevre", "Julie Lefèvre",
+                                    "julie@example.org", [COORDINATOR, MEMBER], ROUNDS)
     user = auth.get_user(store, "julie.lefevre")
     assert user["must_change_password"] == 1
     assert user["roles"] == [COORDINATOR, MEMBER]

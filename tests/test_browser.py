@@ -104,6 +104,18 @@ def login_cookie(context, timeout: float = 10) -> list[dict]:
     pytest.fail("the login cookie was not set")
 
 
+def replay_in_new_browser(browser, server: str, cookie: list[dict]):
+    """Open the portal in a fresh browser holding only `cookie`: it must ask to log in."""
+    fresh = browser.new_context()
+    fresh.add_cookies(cookie)
+    page = fresh.new_page()
+    page.goto(server)
+    expect(page.get_by_role("button", name="Se connecter")).to_be_visible(timeout=20_000)
+    page.wait_for_timeout(1000)  # time enough for a cookie login to show the home page
+    expect(page.get_by_role("heading", name="Bonjour Marie Martin")).to_have_count(0)
+    return page
+
+
 def log_in(page, username: str, password: str) -> None:
     # Until the run ends, the previous page's fields may still be on screen.
     expect(field(page, "Identifiant")).to_have_count(1, timeout=10_000)
@@ -155,14 +167,7 @@ def test_first_run_login_reload_logout_and_replayed_cookie(server, browser):
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_role("button", name="Se connecter")).to_be_visible(timeout=10_000)
 
-    replay = browser.new_context()
-    replay.add_cookies(cookie)
-    fresh = replay.new_page()
-    fresh.goto(server)
-    expect(fresh.get_by_role("button", name="Se connecter")).to_be_visible(timeout=20_000)
-    fresh.wait_for_timeout(1000)
-    expect(fresh.get_by_role("heading", name="Bonjour Marie Martin")).to_have_count(0)
-    shot(fresh, "05_replayed_cookie_refused")
+    shot(replay_in_new_browser(browser, server, cookie), "05_replayed_cookie_refused")
 
 
 def test_password_change_keeps_this_session_and_kills_the_old_cookie(server, browser):
@@ -192,9 +197,4 @@ def test_password_change_keeps_this_session_and_kills_the_old_cookie(server, bro
     page.reload()  # this browser's fresh cookie still logs in
     expect(page.get_by_role("heading", name="Mon compte")).to_be_visible(timeout=15_000)
 
-    replay = browser.new_context()
-    replay.add_cookies(old_cookie)
-    fresh = replay.new_page()
-    fresh.goto(server)
-    expect(fresh.get_by_role("button", name="Se connecter")).to_be_visible(timeout=20_000)
-    expect(fresh.get_by_role("heading", name="Bonjour Marie Martin")).to_have_count(0)
+    replay_in_new_browser(browser, server, old_cookie)

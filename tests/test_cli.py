@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run(*args, input_text=None):
     """The env fixture has pointed PORTAL_* at a temporary folder in os.environ."""
-    return subprocess.run([sys.executable, "-m", "portal", *args], cwd=ROOT, text=True,
-                          capture_output=True, input=input_text)
+    return subprocess.run([sys.executable, "-m", "portal", *args], check=False, cwd=ROOT,
+                          text=True, capture_output=True, input=input_text)
 
 
 def test_init_generates_secrets_once_and_migrates_idempotently(env):

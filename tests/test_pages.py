@@ -52,6 +52,16 @@ def log_in(at: AppTest, username: str, password: str) -> AppTest:
     return at.run()
 
 
+def fill_first_admin(at: AppTest, email: str) -> AppTest:
+    widget(at.text_input, "Nom et prénom").input("Marie Martin")
+    widget(at.text_input, "Adresse e-mail").input(email)
+    widget(at.text_input, "Identifiant").input("marie.martin")
+    widget(at.text_input, "Mot de passe").input(GOOD)
+    widget(at.text_input, "Confirmez le mot de passe").input(GOOD)
+    widget(at.button, "Créer l'administrateur").click()
+    return at.run()
+
+
 def logged_in(username: str, password: str = demo.PASSWORD) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=20).run()
     return log_in(at, username, password)
@@ -81,13 +91,7 @@ def test_start_up_migrates_and_makes_the_daily_backup(app, env):
 def test_first_run_creates_the_admin_then_vanishes_for_good(app, env):
     assert app.title[0].value == "Bienvenue sur le Portail CPTS"
     assert not [b for b in app.button if b.label == "Se connecter"]
-    widget(app.text_input, "Nom et prénom").input("Marie Martin")
-    widget(app.text_input, "Adresse e-mail").input("marie.martin@example.org")
-    widget(app.text_input, "Identifiant").input("marie.martin")
-    widget(app.text_input, "Mot de passe").input(GOOD)
-    widget(app.text_input, "Confirmez le mot de passe").input(GOOD)
-    widget(app.button, "Créer l'administrateur").click()
-    app.run()
+    fill_first_admin(app, "marie.martin@example.org")
     assert auth.has_admin(Store(env.db_path))
     app.run()  # AppTest does not follow the page's st.rerun() by itself
     assert "Bienvenue sur le Portail CPTS" not in texts(app)
@@ -98,13 +102,7 @@ def test_first_run_creates_the_admin_then_vanishes_for_good(app, env):
 
 
 def test_first_run_errors_show_next_to_their_field_and_save_nothing(app, env):
-    widget(app.text_input, "Nom et prénom").input("Marie Martin")
-    widget(app.text_input, "Adresse e-mail").input("pas-une-adresse")
-    widget(app.text_input, "Identifiant").input("marie.martin")
-    widget(app.text_input, "Mot de passe").input(GOOD)
-    widget(app.text_input, "Confirmez le mot de passe").input(GOOD)
-    widget(app.button, "Créer l'administrateur").click()
-    app.run()
+    fill_first_admin(app, "pas-une-adresse")
     assert [e.value for e in app.error] == ["Adresse e-mail invalide (ex. : marie.martin@exemple.fr)."]
     assert widget(app.text_input, "Identifiant").value == "marie.martin"  # nothing typed is lost
     assert not auth.has_admin(Store(env.db_path))

@@ -26,12 +26,7 @@ errors = ui.FieldErrors()
 with st.form("change_password", clear_on_submit=False):
     current = st.text_input("Mot de passe actuel", type="password", max_chars=64)
     errors.slot("current")
-    new = st.text_input("Nouveau mot de passe", type="password", max_chars=64,
-                        help="12 à 64 caractères, différent de l'actuel ; évitez les mots de "
-                             "passe courants. Plusieurs mots sans rapport font un bon choix.")
-    errors.slot("password")
-    confirm = st.text_input("Confirmez le nouveau mot de passe", type="password", max_chars=64)
-    errors.slot("confirm")
+    new, confirm = ui.new_password_inputs(errors, "Nouveau mot de passe")
     submitted = st.form_submit_button("Changer le mot de passe", type="primary")
 errors.slot(None)
 if submitted:

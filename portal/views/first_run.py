@@ -17,23 +17,14 @@ store = ui.store()
 errors = ui.FieldErrors()
 with st.form("first_admin"):
     st.subheader("Premier administrateur")
-    name = st.text_input("Nom et prénom", max_chars=120)
-    errors.slot("name")
-    email = st.text_input("Adresse e-mail", max_chars=254)
-    errors.slot("email")
-    username = st.text_input("Identifiant", max_chars=32, help="ex. : marie.martin")
-    errors.slot("username")
-    password = st.text_input("Mot de passe", type="password", max_chars=64,
-                             help="12 à 64 caractères ; évitez les mots de passe courants.")
-    errors.slot("password")
-    confirm = st.text_input("Confirmez le mot de passe", type="password", max_chars=64)
-    errors.slot("confirm")
+    identity = ui.identity_inputs(errors)
+    password, confirm = ui.new_password_inputs(errors)
     submitted = st.form_submit_button("Créer l'administrateur", type="primary")
 errors.slot(None)
 if submitted:
     try:
-        auth.create_first_admin(store, username, name, email, password, confirm,
-                                config.bcrypt_rounds)
+        auth.create_first_admin(store, identity["username"], identity["name"],
+                                identity["email"], password, confirm, config.bcrypt_rounds)
     except PortalError as error:
         errors.show(error)
     else:

@@ -38,24 +38,19 @@ st.dataframe(table.rename(columns={
 with st.expander("Créer un compte", icon=":material/person_add:"):
     errors = ui.FieldErrors()
     with st.form("create_user", clear_on_submit=False):
-        name = st.text_input("Nom et prénom", max_chars=120)
-        errors.slot("name")
-        email = st.text_input("Adresse e-mail", max_chars=254)
-        errors.slot("email")
-        username = st.text_input("Identifiant", max_chars=32, help="ex. : marie.martin")
-        errors.slot("username")
+        identity = ui.identity_inputs(errors)
         chosen = st.multiselect("Rôles", list(roles.ROLES), format_func=roles.ROLES.get)
         errors.slot("roles")
         submitted = st.form_submit_button("Créer le compte", type="primary")
     errors.slot(None)
     if submitted:
         try:
-            _, password = auth.create_user(store, actor, username, name, email, chosen,
-                                           config.bcrypt_rounds)
+            _, password = auth.create_user(store, actor, identity["username"], identity["name"],
+                                           identity["email"], chosen, config.bcrypt_rounds)
         except PortalError as error:
             errors.show(error)
         else:
-            show_temporary(auth.normalize_username(username), password)
+            show_temporary(auth.normalize_username(identity["username"]), password)
 
 if users.empty:
     st.stop()
@@ -71,10 +66,7 @@ left, right = st.columns(2)
 with left:
     errors = ui.FieldErrors()
     with st.form(f"profile_{user_id}"):
-        name = st.text_input("Nom et prénom", value=user.name, max_chars=120)
-        errors.slot("name")
-        email = st.text_input("Adresse e-mail", value=user.email, max_chars=254)
-        errors.slot("email")
+        identity = ui.identity_inputs(errors, user.name, user.email, username=False)
         chosen = st.multiselect("Rôles", list(roles.ROLES), default=held,
                                 format_func=roles.ROLES.get)
         errors.slot("roles")
@@ -82,7 +74,7 @@ with left:
     errors.slot(None)
     if saved:
         try:
-            auth.update_profile(store, actor, user_id, name, email)
+            auth.update_profile(store, actor, user_id, identity["name"], identity["email"])
             auth.set_roles(store, actor, user_id, chosen)
         except PortalError as error:
             errors.show(error)
