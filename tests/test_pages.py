@@ -212,3 +212,21 @@ def test_a_session_revoked_elsewhere_is_closed_on_the_next_click(demo_store):
     at.run()
     assert not at.session_state["authentication_status"]
     assert "Votre session a été fermée" in texts(at)
+
+
+def test_deactivation_needs_confirmation_then_closes_the_account(demo_store):
+    at = logged_in("demo.admin")
+    at.switch_page("views/users.py").run()
+    target = auth.get_user(demo_store, "demo.membre3")
+    widget(at.selectbox, "Compte").select(target["id"])
+    at.run()
+    widget(at.button, "Désactiver").click()
+    at.run()
+    assert "Cochez la case pour confirmer." in [e.value for e in at.error]
+    assert auth.get_user(demo_store, "demo.membre3")["active"] == 1
+    widget(at.checkbox, "Je confirme").check()
+    widget(at.button, "Désactiver").click()
+    at.run()
+    assert not at.exception
+    assert auth.get_user(demo_store, "demo.membre3")["active"] == 0
+    assert not logged_in("demo.membre3").session_state["authentication_status"]
