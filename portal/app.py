@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st
 
-from portal import auth, backups, demo, navigation, session, settings
+from portal import auth, backups, demo, navigation, reference, session, settings
 from portal.db import Store
 from portal.errors import DatabaseUnusable
 from portal.formats import md_escape
@@ -26,9 +26,11 @@ PAGES_DIR = Path(__file__).resolve().parent / "views"
 
 @st.cache_resource(show_spinner=False)
 def start(db_path: str, backup_dir: str, kept: int, max_age_hours: float) -> None:
-    """Once per process and database: refuse a damaged file, migrate, back up if due."""
+    """Once per process and database: refuse a damaged file, migrate, load the reference
+    lists if they changed, back up if due."""
     store = Store(db_path)
     store.migrate()
+    reference.sync(store)
     backups.backup_if_due(store, Path(backup_dir), max_age_hours, kept)
 
 

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pandas as pd
-from email_validator import EmailNotValidError, validate_email
 
-from . import passwords, roles
+from . import passwords, roles, validation
 from .db import Store, iso, now
 from .errors import PortalError
 from .roles import ADMIN, Actor
@@ -52,11 +51,9 @@ def _check_identity(username: str, name: str, email: str) -> tuple[str, str, str
     name = (name or "").strip()
     if not name:
         raise PortalError("Indiquez le nom et le prénom.", field="name")
-    try:
-        email = validate_email((email or "").strip(), check_deliverability=False).normalized
-    except EmailNotValidError:
-        raise PortalError("Adresse e-mail invalide (ex. : marie.martin@exemple.fr).",
-                          field="email") from None
+    email = validation.email(email)
+    if email is None:
+        raise PortalError("Indiquez une adresse e-mail.", field="email")
     return username, name, email
 
 

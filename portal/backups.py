@@ -103,7 +103,12 @@ def restore(store: Store, source: Path, actor: Actor) -> Path | None:
     kept = None
     if store.path.exists():
         kept = store.path.with_name(f"{store.path.name}.before-restore-{now().strftime(STAMP)}")
-        _copy(store.path, kept)
+        try:
+            _copy(store.path, kept)
+        except sqlite3.DatabaseError:
+            # Damaged beyond what SQLite reads (often why one restores): keep its bytes.
+            kept.unlink(missing_ok=True)
+            shutil.copy2(store.path, kept)
     staged = store.path.with_name(store.path.name + ".restoring")
     _copy(source, staged)
     for extra in ("-wal", "-shm"):

@@ -7,13 +7,23 @@ from pathlib import Path
 
 import click
 
-from . import auth, backups, demo, roles, settings
+from . import auth, backups, demo, reference, roles, settings
 from .db import Store
 from .errors import PortalError
 
 
-def _store() -> Store:
-    return Store(settings.load().db_path)
+def _store(prepare: bool = True) -> Store:
+    """The configured database, migrated and with its reference lists loaded (unless
+    `prepare` is False: checking or replacing a damaged file must not write to it)."""
+    store = Store(settings.load().db_path)
+    if not prepare:
+        return store
+    try:
+        store.migrate()
+        reference.sync(store)
+    except PortalError as error:
+        _fail(error)
+    return store
 
 
 def _fail(error: PortalError) -> None:
@@ -31,9 +41,10 @@ def init():
     """Crée ou met à jour la base de données et génère les secrets manquants."""
     if settings.ensure_secrets():
         click.echo(f"Clé secrète des cookies générée dans {settings.load().secrets_path}")
-    store = _store()
+    store = Store(settings.load().db_path)
     try:
         applied = store.migrate()
+        reference.sync(store)
     except PortalError as error:
         _fail(error)
     state = f"migrations appliquées : {applied}" if applied else "schéma à jour"
@@ -51,7 +62,6 @@ def create_admin(username, name, email, password):
     store = _store()
     rounds = settings.load().bcrypt_rounds
     try:
-        store.migrate()
         if auth.has_admin(store):
             auth.create_user(store, roles.CLI, username, name, email, [roles.ADMIN], rounds,
                              password=password)
@@ -69,7 +79,6 @@ def load_demo():
     """Charge la CPTS fictive de démonstration et affiche ses comptes."""
     store = _store()
     try:
-        store.migrate()
         accounts = demo.load(store, settings.load().bcrypt_rounds)
     except PortalError as error:
         _fail(error)
@@ -95,7 +104,7 @@ def backup():
 @click.option("--yes", is_flag=True, help="Ne pas demander de confirmation.")
 def restore(file, yes):
     """Remplace la base par une sauvegarde (la base actuelle est mise de côté)."""
-    store = _store()
+    store = _store(prepare=False)
     try:
         version = backups.check_candidate(file)
         if not yes:
@@ -111,7 +120,7 @@ def restore(file, yes):
 @main.command()
 def check():
     """Contrôle l'intégrité de la base de données."""
-    store = _store()
+    store = _store(prepare=False)
     try:
         store.check()
     except PortalError as error:

@@ -6,8 +6,10 @@ Each module adds its own demo content as a step of `load`.
 
 from __future__ import annotations
 
-from . import auth, passwords
-from .db import Store, set_setting
+import random
+
+from . import auth, directory, passwords, validation
+from .db import Store, Transaction, set_setting
 from .errors import PortalError
 from .roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
 
@@ -24,6 +26,51 @@ USERS = (
     ("demo.membre3", "Léa Dubois", (MEMBER,)),
 )
 ACTOR = Actor("demo", frozenset({ADMIN}))
+
+# Real communes of the Giennois (Loiret) and of the north of the Cher.
+COMMUNES = ("45155", "45053", "45254", "45280", "45227", "45108", "45245", "45087", "45029",
+            "45040", "45271", "45291", "45036", "45016", "18015", "18011", "18030", "18125",
+            "18026", "18269", "18259", "18243", "18067", "18170")
+# Fictional organisations: (name, kind, sector, commune, phone).
+ORGANIZATIONS = (
+    ("MSP des Bords de Loire", "msp", "sanitaire", "45155", "02 38 05 10 10"),
+    ("MSP du Canal de Briare", "msp", "sanitaire", "45053", "02 38 31 20 20"),
+    ("Maison de santé d'Aubigny", "msp", "sanitaire", "18015", "02 48 58 30 30"),
+    ("Cabinet infirmier du Pont", "cabinet", "sanitaire", "45254", "02 38 67 40 40"),
+    ("Pharmacie de la Loire", "pharmacie", "sanitaire", "45155", "02 38 67 50 50"),
+    ("Pharmacie du Berry", "pharmacie", "sanitaire", "18011", "02 48 73 60 60"),
+    ("Centre hospitalier du Giennois", "centre_hospitalier", "sanitaire", "45155",
+     "02 38 29 70 70"),
+    ("EHPAD Les Tilleuls", "ehpad", "medico_social", "45087", "02 38 31 80 80"),
+    ("SSIAD du Val de Loire", "ssiad", "medico_social", "45053", "02 38 31 90 90"),
+    ("CMP adultes de Gien", "cmp", "sanitaire", "45155", "02 38 67 11 11"),
+    ("CCAS de Gien", "ccas", "social", "45155", "02 38 29 22 22"),
+    ("DAC du Loiret, antenne Est", "dac", "medico_social", "45155", "02 38 67 33 33"),
+)
+LAST_NAMES = ("Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois",
+              "Moreau", "Laurent", "Simon", "Michel", "Lefèvre", "Leroy", "Roux", "David",
+              "Bertrand", "Morel", "Fournier", "Girard", "Bonnet", "Dupont", "Lambert",
+              "Fontaine", "Rousseau", "Vincent", "Muller", "Lefebvre", "Faure", "André",
+              "Mercier", "Blanc", "Guérin", "Boyer", "Garnier", "Chevalier", "François",
+              "Legrand", "Gauthier", "Garcia", "Perrin", "Robin", "Clément", "Morin",
+              "Nicolas", "Henry", "Roussel", "Mathieu", "Gautier", "Masson", "D'Amiens")
+FIRST_NAMES = ("Camille", "Julien", "Sophie", "Nicolas", "Claire", "Thomas", "Émilie", "Pierre",
+               "Isabelle", "Antoine", "Céline", "Mathieu", "Aurélie", "François", "Hélène",
+               "Romain", "Élodie", "Guillaume", "Nathalie", "Maxime", "Chloé", "Benoît")
+# (profession code, specialty, organisation kinds they work in, tags to draw from, count)
+PROFESSIONS = (
+    ("10", "SM54", ("msp",), ("ETP diabète", "gériatrie", "addictologie", "pédiatrie"), 14),
+    ("10", None, ("centre_hospitalier",), ("cardiologie", "urgences", "gériatrie"), 4),
+    ("60", None, ("cabinet", "msp", "ssiad"), ("plaies chroniques", "soins palliatifs",
+                                               "ETP diabète", "Asalée"), 14),
+    ("70", None, ("msp",), ("rééducation respiratoire", "kiné du sport", "vestibulaire"), 7),
+    ("21", None, ("pharmacie",), ("vaccination", "entretiens AVK", "bilan de médication"), 6),
+    ("50", None, ("msp",), ("suivi gynécologique", "préparation à la naissance"), 3),
+    ("40", None, ("cabinet",), ("soins dentaires enfants",), 3),
+    ("91", None, ("msp",), ("troubles du langage",), 2),
+    ("93", None, ("cmp",), ("addictologie", "psychotraumatisme"), 2),
+    ("41", None, ("ccas", "dac"), ("accès aux droits", "précarité"), 3),
+)
 
 
 def is_loaded(store: Store) -> bool:
@@ -52,5 +99,55 @@ def load(store: Store, rounds: int) -> list[dict]:
                               password_hash, list(roles), False)
         set_setting(tx, "cpts_name", CPTS_NAME)
         set_setting(tx, "demo", "1")
-        tx.audit("demo", None, "load", after={"accounts": len(USERS)})
+        people = _directory(tx)
+        tx.audit("demo", None, "load", after={"accounts": len(USERS), "people": people})
     return accounts()
+
+
+def _rpps(rng: random.Random) -> str:
+    """A fictional RPPS (prefix 1999) with a valid check key."""
+    body = "1999" + "".join(str(rng.randrange(10)) for _ in range(6))
+    return next(body + d for d in "0123456789" if validation.luhn_ok(body + d))
+
+
+def _directory(tx: Transaction) -> int:
+    """The territory, fictional organisations and professionals; returns people added."""
+    tx.conn.executemany("INSERT OR IGNORE INTO territory_communes (code) VALUES (?)",
+                        [(c,) for c in COMMUNES])
+    tx.audit("territory", None, "add_communes", after={"communes": list(COMMUNES)})
+    rng = random.Random(2026)
+    organizations: dict[str, list[int]] = {}
+    for name, kind, sector, commune, phone in ORGANIZATIONS:
+        org_id, _ = directory.write_organization(tx, {
+            "name": name, "kind": kind, "sector": sector, "commune_code": commune,
+            "phone": phone,
+            "email": f"contact@{kind.replace('_', '-')}-{commune}.example.org",
+        }, demo=True)
+        organizations.setdefault(kind, []).append(org_id)
+    count = 0
+    for profession, specialty, kinds, tags, how_many in PROFESSIONS:
+        for _ in range(how_many):
+            last, first = rng.choice(LAST_NAMES), rng.choice(FIRST_NAMES)
+            kind = rng.choice(kinds)
+            commune = rng.choice(COMMUNES[:6] + COMMUNES[14:16])
+            is_gp = specialty is not None
+            values = {
+                "civility": "Dr" if profession in ("10", "40") else rng.choice(("Mme", "M.")),
+                "last_name": last, "first_name": first, "profession_code": profession,
+                "specialty_code": specialty, "rpps": _rpps(rng),
+                "practice_mode": "salarie" if kind in ("centre_hospitalier", "cmp", "ccas",
+                                                       "dac", "ssiad") else "liberal",
+                "phone": f"02 38 {rng.randrange(10, 99)} {rng.randrange(10, 99)} "
+                         f"{rng.randrange(10, 99)}",
+                "email": f"{validation.clean(first).lower()}.{count}@demo.example.org",
+                "commune_code": commune,
+                "accepts_patients": rng.choice(("yes", "no", "no")) if is_gp else None,
+                "snp": is_gp and rng.random() < 0.6 or profession in ("60", "70") and
+                rng.random() < 0.3,
+                "member": rng.random() < 0.7, "visible": rng.random() < 0.95,
+            }
+            directory.write_person(tx, values, organization_ids=organizations.get(kind, [])[:1],
+                                   tags=rng.sample(tags, k=min(len(tags), rng.randrange(0, 3))),
+                                   demo=True)
+            count += 1
+    return count

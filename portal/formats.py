@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -45,3 +46,9 @@ MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
 def md_escape(text) -> str:
     """User text made inert for st.markdown: `**X**` and `[a](javascript:..)` show literally."""
     return "".join("\\" + c if c in MARKDOWN_SPECIAL else c for c in str(text or ""))
+
+
+def fold(text) -> str:
+    """Lower case without accents: 'Lefèvre' and 'LEFEVRE' compare equal."""
+    decomposed = unicodedata.normalize("NFKD", str(text or "").lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

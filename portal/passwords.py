@@ -8,7 +8,6 @@ guessability score, plus a short list of French favourites zxcvbn does not know.
 from __future__ import annotations
 
 import functools
-import unicodedata
 from pathlib import Path
 
 import bcrypt
@@ -16,6 +15,7 @@ from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from .errors import PortalError
+from .formats import fold
 
 MIN_LENGTH = 12
 MAX_LENGTH = 64
@@ -23,17 +23,11 @@ MAX_BYTES = 72
 FRENCH_LIST = Path(__file__).resolve().parent.parent / "data" / "common_passwords_fr.txt"
 
 
-def _fold(text: str) -> str:
-    """Lower case without accents: 'Soleil' and 'sôleil' are the same weak word."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 @functools.cache
 def _common() -> frozenset[str]:
     french = [line.strip() for line in FRENCH_LIST.read_text(encoding="utf-8").splitlines()
               if line.strip() and not line.startswith("#")]
-    return frozenset(_fold(p) for p in [*FREQUENCY_LISTS["passwords"], *french])
+    return frozenset(fold(p) for p in [*FREQUENCY_LISTS["passwords"], *french])
 
 
 def validate(password: str, context: tuple[str, ...] = ()) -> None:
@@ -52,13 +46,13 @@ def validate(password: str, context: tuple[str, ...] = ()) -> None:
     if len(password) > MAX_LENGTH or len(password.encode("utf-8")) > MAX_BYTES:
         refuse(f"Le mot de passe est trop long ({MAX_LENGTH} caractères au plus, "
                "moins s'il contient des accents).")
-    folded = _fold(password)
+    folded = fold(password)
     stripped = folded.rstrip("0123456789!?.*_-@#$ ")
     if folded in _common() or stripped in _common():
         refuse("Ce mot de passe fait partie des mots de passe les plus courants : "
                "choisissez-en un autre.")
     words = [w for w in context if w]
-    if any(len(w) >= 4 and _fold(w) in folded for w in words):
+    if any(len(w) >= 4 and fold(w) in folded for w in words):
         refuse("Le mot de passe ne doit pas reprendre votre identifiant, votre nom "
                "ou votre adresse e-mail.")
     if zxcvbn(password[:MAX_LENGTH], user_inputs=[*words, "cpts", "portail"])["score"] < 3:

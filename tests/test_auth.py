@@ -72,7 +72,8 @@ def test_first_admin_is_created_once_and_audited(store, admin):
     assert auth.has_admin(store)
     with pytest.raises(PortalError, match="existe déjà"):
         auth.create_first_admin(store, "autre", "Autre", "autre@example.org", GOOD, GOOD, ROUNDS)
-    actions = [r["action"] for r in store.query("SELECT action FROM audit_log ORDER BY id")]
+    actions = [r["action"] for r in store.query(
+        "SELECT action FROM audit_log WHERE entity = 'user' ORDER BY id")]
     assert actions == ["create", "roles"]
 
 

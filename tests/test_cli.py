@@ -70,3 +70,15 @@ def test_check_fails_with_a_french_message_on_a_foreign_file(env):
     assert result.returncode == 1
     assert "n'est pas une base de données SQLite" in result.stderr
     assert env.db_path.read_text() == "ceci n'est pas une base"
+
+
+def test_a_damaged_database_can_still_be_replaced_by_a_backup(env):
+    backup = run("backup")
+    copy = Path(backup.stdout.split(": ", 1)[1].strip())
+    env.db_path.write_bytes(b"garbage, not a database")
+    for extra in ("-wal", "-shm"):
+        Path(f"{env.db_path}{extra}").unlink(missing_ok=True)
+    assert run("check").returncode == 1
+    restored = run("restore", str(copy), "--yes")
+    assert restored.returncode == 0, restored.stderr
+    assert "intégrité correcte" in run("check").stdout

@@ -17,6 +17,15 @@ from portal.db import LATEST_VERSION, Store
 from portal.errors import DatabaseUnusable
 from portal.roles import Actor
 
+
+@pytest.fixture
+def store(env) -> Store:
+    """A bare migrated database: these tests count every row and audit row."""
+    store = Store(env.db_path)
+    store.migrate()
+    return store
+
+
 ACTOR = Actor("tester", frozenset({"admin"}))
 ROOT = Path(__file__).resolve().parent.parent
 

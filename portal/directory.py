@@ -1,0 +1,507 @@
+"""The directory ("interconnaissance"): people and organisations of the territory.
+
+Members read it; coordinators and admins edit it. Search runs on an FTS5 index of names,
+organisations and activity tags (accents and case ignored), filters and pagination in
+SQL. A person's fields edited by hand are remembered, so an RPPS import never overwrites
+them; duplicates are flagged, merged with links and history kept; a person can have all
+the portal holds on them exported, or be erased (anonymised, counts kept).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, fields
+from datetime import date
+
+import pandas as pd
+
+from . import roles, validation
+from .db import Store, Transaction, iso, now
+from .errors import PortalError
+from .formats import date_fr, fold
+from .roles import ADMIN, BUREAU, COORDINATOR, Actor
+
+EDITORS = (ADMIN, COORDINATOR)
+
+ORGANIZATION_KINDS = {
+    "msp": "Maison de santé pluriprofessionnelle (MSP)",
+    "centre_sante": "Centre de santé",
+    "cabinet": "Cabinet libéral",
+    "pharmacie": "Pharmacie",
+    "laboratoire": "Laboratoire de biologie",
+    "radiologie": "Radiologie",
+    "centre_hospitalier": "Centre hospitalier",
+    "clinique": "Clinique",
+    "ehpad": "EHPAD",
+    "ssiad": "SSIAD",
+    "had": "HAD",
+    "cmp": "CMP",
+    "dac": "DAC",
+    "ccas": "CCAS / service social",
+    "pmi": "PMI",
+    "mairie": "Mairie",
+    "association": "Association",
+    "autre": "Autre",
+}
+SECTORS = {"sanitaire": "Sanitaire", "medico_social": "Médico-social", "social": "Social"}
+CIVILITIES = ("Dr", "Pr", "Mme", "M.")
+PRACTICE_MODES = {"liberal": "Libéral", "salarie": "Salarié", "mixte": "Mixte"}
+ACCEPTS = {"yes": "Oui", "no": "Non", "from": "À partir d'une date"}
+
+# Fields an RPPS import maintains: once edited by hand, the import leaves them alone.
+IMPORTED_FIELDS = ("civility", "last_name", "first_name", "profession_code", "specialty_code",
+                   "practice_mode", "phone", "email", "commune_code", "address")
+PERSON_FIELDS = ("civility", "last_name", "first_name", "profession_code", "specialty_code",
+                 "rpps", "adeli", "practice_mode", "phone", "email", "mssante", "commune_code",
+                 "address", "accepts_patients", "accepts_from", "snp", "member", "visible")
+ORGANIZATION_FIELDS = ("name", "kind", "sector", "finess", "siret", "address", "commune_code",
+                       "phone", "email", "website", "notes")
+# Tables that point at a person: a merge moves their rows to the person kept.
+# Modules add theirs (meeting attendees, questionnaire respondents...).
+PERSON_REFERENCES = [("person_organizations", "person_id"), ("person_tags", "person_id")]
+
+
+def sees_hidden(actor: Actor) -> bool:
+    """Members see only people who agreed to appear; the board and editors see everyone."""
+    return actor.has(ADMIN, COORDINATOR, BUREAU)
+
+
+def name_key(last_name: str, first_name: str) -> str:
+    return f"{fold(last_name).strip()}|{fold(first_name).strip()}"
+
+
+def _department(tx: Transaction, commune_code: str | None) -> str | None:
+    """The commune's département (it sets the phone region); unknown codes are refused."""
+    if not commune_code:
+        return None
+    row = tx.one("SELECT department FROM communes WHERE code = ?", (commune_code,))
+    if row is None:
+        raise PortalError(f"Commune inconnue : {commune_code}.", field="commune_code")
+    return row["department"]
+
+
+def _tags(values) -> list[str]:
+    """Free activity tags, trimmed, case kept, duplicates (ignoring case) dropped."""
+    if isinstance(values, str):
+        values = values.split(",")
+    seen, tags = set(), []
+    for tag in values or []:
+        tag = re.sub(r"\s+", " ", str(tag)).strip()
+        if tag and fold(tag) not in seen:
+            seen.add(fold(tag))
+            tags.append(tag[:60])
+    return tags
+
+
+# -- people: writing ----------------------------------------------------------------
+
+
+def clean_person(tx: Transaction, values: dict) -> tuple[dict, list[str]]:
+    """Validate a person's fields; returns (clean values, warnings)."""
+    warnings = []
+    out = {k: values.get(k) for k in PERSON_FIELDS}
+    for key in ("civility", "last_name", "first_name", "address", "profession_code",
+                "specialty_code", "commune_code", "practice_mode", "accepts_patients"):
+        out[key] = validation.clean(out[key]) or None
+    if not out["last_name"]:
+        raise PortalError("Indiquez le nom.", field="last_name")
+    out["first_name"] = out["first_name"] or ""
+    if out["civility"] and out["civility"] not in CIVILITIES:
+        raise PortalError("Civilité inconnue.", field="civility")
+    if out["profession_code"] and not tx.one("SELECT 1 AS x FROM professions WHERE code = ?",
+                                             (out["profession_code"],)):
+        raise PortalError("Profession inconnue.", field="profession_code")
+    if out["specialty_code"] and not tx.one("SELECT 1 AS x FROM specialties WHERE code = ?",
+                                            (out["specialty_code"],)):
+        raise PortalError("Spécialité inconnue.", field="specialty_code")
+    if out["practice_mode"] and out["practice_mode"] not in PRACTICE_MODES:
+        raise PortalError("Mode d'exercice inconnu.", field="practice_mode")
+    department = _department(tx, out["commune_code"])
+    out["phone"] = validation.phone(out["phone"], department)
+    out["email"] = validation.email(out["email"])
+    out["mssante"] = validation.email(out["mssante"], field="mssante")
+    for key, check in (("rpps", validation.rpps), ("adeli", validation.adeli)):
+        out[key], warning = check(out[key])
+        if warning:
+            warnings.append(warning)
+    if out["accepts_patients"] and out["accepts_patients"] not in ACCEPTS:
+        raise PortalError("Réponse inconnue.", field="accepts_patients")
+    if out["accepts_patients"] == "from":
+        if not out["accepts_from"]:
+            raise PortalError("Indiquez à partir de quelle date.", field="accepts_from")
+        out["accepts_from"] = str(out["accepts_from"])[:10]
+    else:
+        out["accepts_from"] = None
+    for flag in ("snp", "member"):
+        out[flag] = int(bool(out[flag]))
+    out["visible"] = int(out["visible"] is None or bool(out["visible"]))
+    return out, warnings
+
+
+def index_person(tx: Transaction, person_id: int) -> None:
+    """Rewrite the person's search row from their names, organisations and tags."""
+    tx.execute("DELETE FROM people_fts WHERE rowid = ?", (person_id,))
+    person = tx.one("SELECT last_name, first_name, merged_into, erased_at FROM people"
+                    " WHERE id = ?", (person_id,))
+    if person is None or person["merged_into"] or person["erased_at"]:
+        return
+    organizations = " ".join(r["name"] for r in tx.all(
+        "SELECT o.name FROM organizations o JOIN person_organizations po"
+        " ON po.organization_id = o.id WHERE po.person_id = ?", (person_id,)))
+    tags = " ".join(r["tag"] for r in tx.all(
+        "SELECT tag FROM person_tags WHERE person_id = ?", (person_id,)))
+    tx.execute("INSERT INTO people_fts (rowid, names, organizations, tags) VALUES (?, ?, ?, ?)",
+               (person_id, f"{person['last_name']} {person['first_name']}", organizations, tags))
+
+
+def _set_links(tx: Transaction, person_id: int, organization_ids, tags) -> None:
+    before_orgs = [r["organization_id"] for r in tx.all(
+        "SELECT organization_id FROM person_organizations WHERE person_id = ?"
+        " ORDER BY organization_id", (person_id,))]
+    before_tags = [r["tag"] for r in tx.all(
+        "SELECT tag FROM person_tags WHERE person_id = ? ORDER BY tag", (person_id,))]
+    after_orgs = sorted({int(i) for i in organization_ids or []})
+    after_tags = sorted(_tags(tags))
+    if (before_orgs, before_tags) == (after_orgs, after_tags):
+        return
+    tx.execute("DELETE FROM person_organizations WHERE person_id = ?", (person_id,))
+    tx.conn.executemany("INSERT INTO person_organizations VALUES (?, ?)",
+                        [(person_id, i) for i in after_orgs])
+    tx.execute("DELETE FROM person_tags WHERE person_id = ?", (person_id,))
+    tx.conn.executemany("INSERT INTO person_tags VALUES (?, ?)",
+                        [(person_id, t) for t in after_tags])
+    tx.audit("person", person_id, "links",
+             before={"organizations": before_orgs, "tags": before_tags},
+             after={"organizations": after_orgs, "tags": after_tags})
+
+
+def write_person(tx: Transaction, values: dict, person_id: int | None = None,
+                 organization_ids=(), tags=(), demo: bool = False) -> tuple[int, list[str]]:
+    """Create or update a person inside a caller's transaction (forms, imports, demo).
+
+    Fields changed by hand are recorded in manual_fields so that the RPPS import keeps
+    them.
+    """
+    clean, warnings = clean_person(tx, values)
+    stamp = iso(now())
+    clean["name_key"] = name_key(clean["last_name"], clean["first_name"])
+    if person_id is None:
+        clean["manual_fields"] = json.dumps([f for f in IMPORTED_FIELDS if clean.get(f)])
+        person_id = tx.insert("people", {**clean, "demo": int(demo), "created_at": stamp,
+                                         "updated_at": stamp}, entity="person")
+    else:
+        before = tx.one("SELECT * FROM people WHERE id = ?", (person_id,))
+        if before is None or before["merged_into"] or before["erased_at"]:
+            raise PortalError("Cette fiche n'existe plus (fusionnée ou effacée).")
+        edited = {f for f in IMPORTED_FIELDS if before[f] != clean[f]}
+        manual = sorted(set(json.loads(before["manual_fields"])) | edited)
+        changed = tx.update("people", person_id,
+                            {**clean, "manual_fields": json.dumps(manual)}, entity="person")
+        if changed:
+            tx.execute("UPDATE people SET updated_at = ? WHERE id = ?", (stamp, person_id))
+    _set_links(tx, person_id, organization_ids, tags)
+    index_person(tx, person_id)
+    return person_id, warnings
+
+
+def save_person(store: Store, actor: Actor, values: dict, person_id: int | None = None,
+                organization_ids=(), tags=()) -> tuple[int, list[str]]:
+    """Create or update a person from a form; returns (id, warnings on check keys)."""
+    roles.require(actor, *EDITORS)
+    with store.write(actor) as tx:
+        return write_person(tx, values, person_id, organization_ids, tags)
+
+
+# -- organisations ------------------------------------------------------------------
+
+
+def write_organization(tx: Transaction, values: dict, organization_id: int | None = None,
+                       demo: bool = False) -> tuple[int, list[str]]:
+    """Create or update an organisation inside a caller's transaction."""
+    clean = {k: validation.clean(values.get(k)) or None for k in ORGANIZATION_FIELDS}
+    if not clean["name"]:
+        raise PortalError("Indiquez le nom de la structure.", field="name")
+    if clean["kind"] not in ORGANIZATION_KINDS:
+        raise PortalError("Choisissez le type de structure.", field="kind")
+    if clean["sector"] not in SECTORS:
+        raise PortalError("Choisissez le secteur.", field="sector")
+    warnings = []
+    department = _department(tx, clean["commune_code"])
+    clean["phone"] = validation.phone(clean["phone"], department)
+    clean["email"] = validation.email(clean["email"])
+    for key, check in (("finess", validation.finess), ("siret", validation.siret)):
+        clean[key], warning = check(clean[key])
+        if warning:
+            warnings.append(warning)
+    stamp = iso(now())
+    if organization_id is None:
+        organization_id = tx.insert("organizations", {**clean, "demo": int(demo),
+                                                      "created_at": stamp, "updated_at": stamp},
+                                    entity="organization")
+    elif tx.update("organizations", organization_id, clean, entity="organization"):
+        tx.execute("UPDATE organizations SET updated_at = ? WHERE id = ?",
+                   (stamp, organization_id))
+        for row in tx.all("SELECT person_id FROM person_organizations"
+                          " WHERE organization_id = ?", (organization_id,)):
+            index_person(tx, row["person_id"])
+    return organization_id, warnings
+
+
+def save_organization(store: Store, actor: Actor, values: dict,
+                      organization_id: int | None = None) -> tuple[int, list[str]]:
+    """Create or update an organisation from a form; returns (id, warnings)."""
+    roles.require(actor, *EDITORS)
+    with store.write(actor) as tx:
+        return write_organization(tx, values, organization_id)
+
+
+def get_organization(store: Store, organization_id: int) -> dict | None:
+    return store.query_one(
+        "SELECT o.*, c.name AS commune_name FROM organizations o"
+        " LEFT JOIN communes c ON c.code = o.commune_code WHERE o.id = ?", (organization_id,))
+
+
+def organization_choices(store: Store) -> dict[int, str]:
+    """id -> 'Name (commune)' for pickers, by name."""
+    return {r["id"]: f"{r['name']} ({r['commune'] or 'commune non renseignée'})"
+            for r in store.query(
+                "SELECT o.id, o.name, c.name AS commune FROM organizations o"
+                " LEFT JOIN communes c ON c.code = o.commune_code ORDER BY o.name COLLATE NOCASE")}
+
+
+def list_organizations(store: Store, text: str = "", kind: str | None = None,
+                       sector: str | None = None, limit: int = 50,
+                       offset: int = 0) -> tuple[pd.DataFrame, int]:
+    clauses, params = [], {}
+    if text:
+        clauses.append("(o.name LIKE :like OR c.name LIKE :like)")
+        params["like"] = f"%{text.strip()}%"
+    if kind:
+        clauses.append("o.kind = :kind")
+        params["kind"] = kind
+    if sector:
+        clauses.append("o.sector = :sector")
+        params["sector"] = sector
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    base = f" FROM organizations o LEFT JOIN communes c ON c.code = o.commune_code{where}"
+    total = store.scalar(f"SELECT COUNT(*){base}", params)
+    frame = store.frame(
+        "SELECT o.id, o.name, o.kind, o.sector, c.name AS commune, o.phone,"
+        " (SELECT COUNT(*) FROM person_organizations po JOIN people p ON p.id = po.person_id"
+        "  WHERE po.organization_id = o.id AND p.merged_into IS NULL) AS people"
+        f"{base} ORDER BY o.name COLLATE NOCASE LIMIT :limit OFFSET :offset",
+        {**params, "limit": limit, "offset": offset})
+    return frame, total
+
+
+# -- people: reading ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    text: str = ""
+    profession: str | None = None
+    specialty: str | None = None
+    commune: str | None = None
+    sector: str | None = None
+    member: bool | None = None
+    accepts: str | None = None
+    snp: bool | None = None
+    organization: int | None = None
+    include_hidden: bool = False
+
+    def replace(self, **changes) -> Filters:
+        return Filters(**{**{f.name: getattr(self, f.name) for f in fields(self)}, **changes})
+
+
+def fts_query(text: str) -> str | None:
+    """User words to an FTS5 query: every word, as a prefix. Quotes and operators dropped."""
+    words = re.findall(r"\w+", text or "")
+    return " AND ".join(f'"{w}"*' for w in words) or None
+
+
+def _where(filters: Filters) -> tuple[str, dict]:
+    clauses = ["p.merged_into IS NULL", "p.erased_at IS NULL"]
+    params: dict = {}
+    if not filters.include_hidden:
+        clauses.append("p.visible = 1")
+    query = fts_query(filters.text)
+    if query:
+        clauses.append("p.id IN (SELECT rowid FROM people_fts WHERE people_fts MATCH :query)")
+        params["query"] = query
+    for column, value in (("p.profession_code", filters.profession),
+                          ("p.specialty_code", filters.specialty),
+                          ("p.commune_code", filters.commune),
+                          ("p.accepts_patients", filters.accepts)):
+        if value:
+            name = column.split(".")[1]
+            clauses.append(f"{column} = :{name}")
+            params[name] = value
+    for column, value in (("p.member", filters.member), ("p.snp", filters.snp)):
+        if value is not None:
+            clauses.append(f"{column} = {int(value)}")
+    if filters.sector:
+        clauses.append("EXISTS (SELECT 1 FROM person_organizations po JOIN organizations o"
+                       " ON o.id = po.organization_id WHERE po.person_id = p.id"
+                       " AND o.sector = :sector)")
+        params["sector"] = filters.sector
+    if filters.organization:
+        clauses.append("EXISTS (SELECT 1 FROM person_organizations po WHERE po.person_id = p.id"
+                       " AND po.organization_id = :organization)")
+        params["organization"] = filters.organization
+    return " WHERE " + " AND ".join(clauses), params
+
+
+PEOPLE_COLUMNS = (
+    "SELECT p.id, p.civility, p.last_name, p.first_name, pr.label AS profession,"
+    " sp.short_label AS specialty, c.name AS commune, p.phone, p.email, p.mssante,"
+    " (SELECT group_concat(o.name, ', ') FROM person_organizations po"
+    "  JOIN organizations o ON o.id = po.organization_id WHERE po.person_id = p.id)"
+    "  AS organizations,"
+    " (SELECT group_concat(tag, ', ') FROM person_tags WHERE person_id = p.id) AS tags,"
+    " p.accepts_patients, p.accepts_from, p.snp, p.member, p.visible"
+    " FROM people p"
+    " LEFT JOIN professions pr ON pr.code = p.profession_code"
+    " LEFT JOIN specialties sp ON sp.code = p.specialty_code"
+    " LEFT JOIN communes c ON c.code = p.commune_code"
+)
+
+
+def count_people(store: Store, filters: Filters) -> int:
+    where, params = _where(filters)
+    return store.scalar(f"SELECT COUNT(*) FROM people p{where}", params)
+
+
+def search_people(store: Store, filters: Filters, limit: int = 50,
+                  offset: int = 0) -> pd.DataFrame:
+    """One page of people matching the filters, by name."""
+    where, params = _where(filters)
+    return store.frame(
+        f"{PEOPLE_COLUMNS}{where}"
+        " ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE, p.id"
+        " LIMIT :limit OFFSET :offset", {**params, "limit": limit, "offset": offset})
+
+
+def counts_by_profession(store: Store, filters: Filters) -> pd.DataFrame:
+    where, params = _where(filters)
+    return store.frame(
+        "SELECT COALESCE(pr.label, 'Non renseignée') AS profession, COUNT(*) AS people"
+        f" FROM people p LEFT JOIN professions pr ON pr.code = p.profession_code{where}"
+        " GROUP BY 1 ORDER BY 2 DESC, 1", params)
+
+
+def get_person(store: Store, person_id: int) -> dict | None:
+    person = store.query_one(
+        "SELECT p.*, pr.label AS profession, sp.short_label AS specialty,"
+        " c.name AS commune, c.department FROM people p"
+        " LEFT JOIN professions pr ON pr.code = p.profession_code"
+        " LEFT JOIN specialties sp ON sp.code = p.specialty_code"
+        " LEFT JOIN communes c ON c.code = p.commune_code WHERE p.id = ?", (person_id,))
+    if person is None:
+        return None
+    person["organizations"] = store.query(
+        "SELECT o.id, o.name, o.kind, o.sector FROM organizations o"
+        " JOIN person_organizations po ON po.organization_id = o.id"
+        " WHERE po.person_id = ? ORDER BY o.name", (person_id,))
+    person["tags"] = [r["tag"] for r in store.query(
+        "SELECT tag FROM person_tags WHERE person_id = ? ORDER BY tag", (person_id,))]
+    person["manual_fields"] = json.loads(person["manual_fields"])
+    return person
+
+
+def possible_duplicates(store: Store, person_id: int | None = None) -> pd.DataFrame:
+    """Pairs of live records with the same RPPS, or the same names in the same commune."""
+    only = " AND (a.id = :id OR b.id = :id)" if person_id else ""
+    return store.frame(
+        "SELECT a.id AS first_id, b.id AS second_id,"
+        " a.last_name || ' ' || a.first_name AS first_name,"
+        " b.last_name || ' ' || b.first_name AS second_name,"
+        " CASE WHEN a.rpps = b.rpps THEN 'même RPPS' ELSE 'mêmes nom et commune' END AS reason"
+        " FROM people a JOIN people b ON a.id < b.id"
+        " AND ((a.rpps IS NOT NULL AND a.rpps = b.rpps)"
+        "      OR (a.name_key = b.name_key AND a.commune_code IS b.commune_code))"
+        " WHERE a.merged_into IS NULL AND b.merged_into IS NULL"
+        " AND a.erased_at IS NULL AND b.erased_at IS NULL" + only +
+        " ORDER BY a.last_name, a.id", {"id": person_id})
+
+
+# -- merge, export, erase -----------------------------------------------------------
+
+
+def merge_people(store: Store, actor: Actor, keep_id: int, drop_id: int) -> None:
+    """Merge `drop_id` into `keep_id`: empty fields filled, links moved, the dropped
+    record kept (merged_into) so its history still reads."""
+    roles.require(actor, *EDITORS)
+    if keep_id == drop_id:
+        raise PortalError("Choisissez deux fiches différentes.")
+    with store.write(actor) as tx:
+        keep = tx.one("SELECT * FROM people WHERE id = ?", (keep_id,))
+        drop = tx.one("SELECT * FROM people WHERE id = ?", (drop_id,))
+        if not keep or not drop or keep["merged_into"] or drop["merged_into"]:
+            raise PortalError("Une des deux fiches n'existe plus.")
+        filled = {f: drop[f] for f in PERSON_FIELDS if keep[f] in (None, "") and drop[f]}
+        if filled:
+            tx.update("people", keep_id, filled, entity="person", action="merge_fill")
+        for table, column in PERSON_REFERENCES:
+            tx.execute(f"UPDATE OR IGNORE {table} SET {column} = ? WHERE {column} = ?",
+                       (keep_id, drop_id))
+            tx.execute(f"DELETE FROM {table} WHERE {column} = ?", (drop_id,))
+        tx.update("people", drop_id, {"merged_into": keep_id, "updated_at": iso(now())},
+                  entity="person", action="merge")
+        tx.audit("person", keep_id, "merge_keep", after={"merged": drop_id})
+        index_person(tx, keep_id)
+        index_person(tx, drop_id)
+
+
+def history(store: Store, entity: str, entity_id: int) -> pd.DataFrame:
+    return store.frame(
+        "SELECT at, username, action, before, after FROM audit_log"
+        " WHERE entity = ? AND entity_id = ? ORDER BY id DESC", (entity, str(entity_id)))
+
+
+def export_person(store: Store, actor: Actor, person_id: int) -> dict:
+    """All the portal holds on one person (right of access), as plain JSON-able data."""
+    roles.require(actor, *EDITORS)
+    person = get_person(store, person_id)
+    if person is None:
+        raise PortalError("Fiche introuvable.")
+    return {
+        "exporte_le": iso(now()),
+        "fiche": {k: v for k, v in person.items() if k not in ("organizations", "tags")},
+        "structures": person["organizations"],
+        "activites": person["tags"],
+        "historique": history(store, "person", person_id).to_dict("records"),
+    }
+
+
+def erase_person(store: Store, actor: Actor, person_id: int) -> None:
+    """Erase on request: identity and contact removed, profession and commune kept for
+    the counts; earlier audit rows of this person lose their values (who and when stay)."""
+    roles.require(actor, *EDITORS)
+    with store.write(actor) as tx:
+        person = tx.one("SELECT * FROM people WHERE id = ?", (person_id,))
+        if person is None or person["erased_at"]:
+            raise PortalError("Cette fiche est déjà effacée ou n'existe pas.")
+        blank = {f: None for f in ("civility", "rpps", "adeli", "phone", "email", "mssante",
+                                   "address", "accepts_from", "source_date")}
+        tx.execute(
+            "UPDATE people SET " + ", ".join(f"{f} = NULL" for f in blank) +
+            ", last_name = 'Personne effacée', first_name = '', name_key = ?, visible = 0,"
+            " erased_at = ?, updated_at = ? WHERE id = ?",
+            (f"efface|{person_id}", iso(now()), iso(now()), person_id))
+        tx.execute("DELETE FROM person_tags WHERE person_id = ?", (person_id,))
+        tx.execute("UPDATE audit_log SET before = NULL, after = NULL"
+                   " WHERE entity = 'person' AND entity_id = ?", (str(person_id),))
+        tx.audit("person", person_id, "erase")
+        index_person(tx, person_id)
+
+
+def is_available(person: dict) -> str:
+    """'Oui', 'Non', 'À partir du 01/02/2027' or '' for accepting new patients."""
+    if person.get("accepts_patients") == "from":
+        day = person.get("accepts_from")
+        if day and date.fromisoformat(day) <= date.today():
+            return "Oui"
+        return f"À partir du {date_fr(day)}"
+    return ACCEPTS.get(person.get("accepts_patients") or "", "")
