@@ -41,7 +41,8 @@ def stop_with(message: str) -> None:
 
 def st_page(entry: navigation.PageEntry) -> st.Page:
     return st.Page(PAGES_DIR / f"{entry.key}.py", title=entry.title, icon=entry.icon,
-                   url_path=entry.key, default=entry.key == navigation.DEFAULT)
+                   url_path=entry.key, default=entry.key == navigation.DEFAULT,
+                   visibility="hidden" if entry.hidden else "visible")
 
 
 def sidebar(store: Store, actor) -> None:

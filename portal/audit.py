@@ -12,13 +12,17 @@ import pandas as pd
 
 from .db import Store, iso
 from .formats import PARIS, datetime_fr
-from .roles import ADMIN
+from .roles import ADMIN, ALL
 
 ENTITIES = {
     "user": "Compte utilisateur",
     "app_setting": "Paramètre du portail",
     "backup": "Sauvegarde",
     "demo": "Données de démonstration",
+    "person": "Personne (annuaire)",
+    "organization": "Structure (annuaire)",
+    "territory": "Territoire",
+    "reference": "Référentiels",
 }
 ACTIONS = {
     "create": "Création",
@@ -35,10 +39,21 @@ ACTIONS = {
     "password_reset": "Mot de passe réinitialisé",
     "restore": "Restauration",
     "load": "Chargement",
+    "links": "Structures et activités",
+    "merge": "Fusionnée dans une autre fiche",
+    "merge_keep": "Fusion (fiche conservée)",
+    "merge_fill": "Complétée par fusion",
+    "erase": "Effacement à la demande",
+    "add_communes": "Communes ajoutées",
+    "remove_communes": "Communes retirées",
 }
 # Which roles see an entity's changes on their home page (admins see everything).
 # Modules add their entities here; patient data is never listed for bureau or members.
-VISIBLE_TO: dict[str, set[str]] = {}
+VISIBLE_TO: dict[str, set[str]] = {
+    "person": set(ALL),
+    "organization": set(ALL),
+    "territory": set(ALL),
+}
 
 
 @dataclass(frozen=True)

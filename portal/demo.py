@@ -11,6 +11,7 @@ import random
 from . import auth, directory, passwords, validation
 from .db import Store, Transaction, set_setting
 from .errors import PortalError
+from .formats import fold
 from .roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
 
 CPTS_NAME = "CPTS du Giennois (démonstration)"
@@ -54,9 +55,12 @@ LAST_NAMES = ("Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Dura
               "Mercier", "Blanc", "Guérin", "Boyer", "Garnier", "Chevalier", "François",
               "Legrand", "Gauthier", "Garcia", "Perrin", "Robin", "Clément", "Morin",
               "Nicolas", "Henry", "Roussel", "Mathieu", "Gautier", "Masson", "D'Amiens")
-FIRST_NAMES = ("Camille", "Julien", "Sophie", "Nicolas", "Claire", "Thomas", "Émilie", "Pierre",
-               "Isabelle", "Antoine", "Céline", "Mathieu", "Aurélie", "François", "Hélène",
-               "Romain", "Élodie", "Guillaume", "Nathalie", "Maxime", "Chloé", "Benoît")
+FIRST_NAMES = (("Camille", "Mme"), ("Julien", "M."), ("Sophie", "Mme"), ("Nicolas", "M."),
+               ("Claire", "Mme"), ("Thomas", "M."), ("Émilie", "Mme"), ("Pierre", "M."),
+               ("Isabelle", "Mme"), ("Antoine", "M."), ("Céline", "Mme"), ("Mathieu", "M."),
+               ("Aurélie", "Mme"), ("François", "M."), ("Hélène", "Mme"), ("Romain", "M."),
+               ("Élodie", "Mme"), ("Guillaume", "M."), ("Nathalie", "Mme"), ("Maxime", "M."),
+               ("Chloé", "Mme"), ("Benoît", "M."))
 # (profession code, specialty, organisation kinds they work in, tags to draw from, count)
 PROFESSIONS = (
     ("10", "SM54", ("msp",), ("ETP diabète", "gériatrie", "addictologie", "pédiatrie"), 14),
@@ -127,19 +131,20 @@ def _directory(tx: Transaction) -> int:
     count = 0
     for profession, specialty, kinds, tags, how_many in PROFESSIONS:
         for _ in range(how_many):
-            last, first = rng.choice(LAST_NAMES), rng.choice(FIRST_NAMES)
+            last, (first, civility) = rng.choice(LAST_NAMES), rng.choice(FIRST_NAMES)
             kind = rng.choice(kinds)
             commune = rng.choice(COMMUNES[:6] + COMMUNES[14:16])
             is_gp = specialty is not None
             values = {
-                "civility": "Dr" if profession in ("10", "40") else rng.choice(("Mme", "M.")),
+                "civility": "Dr" if profession in ("10", "40") else civility,
                 "last_name": last, "first_name": first, "profession_code": profession,
                 "specialty_code": specialty, "rpps": _rpps(rng),
                 "practice_mode": "salarie" if kind in ("centre_hospitalier", "cmp", "ccas",
                                                        "dac", "ssiad") else "liberal",
                 "phone": f"02 38 {rng.randrange(10, 99)} {rng.randrange(10, 99)} "
                          f"{rng.randrange(10, 99)}",
-                "email": f"{validation.clean(first).lower()}.{count}@demo.example.org",
+                "email": f"{fold(first)}.{fold(last).replace(' ', '')}.{count}@example.org"
+                         .replace("'", ""),
                 "commune_code": commune,
                 "accepts_patients": rng.choice(("yes", "no", "no")) if is_gp else None,
                 "snp": is_gp and rng.random() < 0.6 or profession in ("60", "70") and

@@ -505,3 +505,40 @@ def is_available(person: dict) -> str:
             return "Oui"
         return f"À partir du {date_fr(day)}"
     return ACCEPTS.get(person.get("accepts_patients") or "", "")
+
+
+EXPORT_LIMIT = 20_000
+COLUMNS_FR = {
+    "civility": "Civilité", "last_name": "Nom", "first_name": "Prénom",
+    "profession": "Profession", "specialty": "Spécialité", "commune": "Commune",
+    "phone": "Téléphone", "email": "E-mail", "mssante": "MSSanté",
+    "organizations": "Structures", "tags": "Activités", "accepts": "Nouveaux patients",
+    "snp": "Soins non programmés", "member": "Membre CPTS",
+}
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """A search result as people read it: French headers, phones '02 38 ...', Oui/Non."""
+    out = frame.copy()
+    out["phone"] = out["phone"].map(validation.phone_display)
+    out["accepts"] = [is_available({"accepts_patients": a, "accepts_from": f})
+                      for a, f in zip(out["accepts_patients"], out["accepts_from"])]
+    for flag in ("snp", "member"):
+        out[flag] = out[flag].map({1: "Oui", 0: "Non"})
+    return out[list(COLUMNS_FR)].fillna("").rename(columns=COLUMNS_FR)
+
+
+def export_frame(store: Store, filters: Filters) -> pd.DataFrame:
+    """Every person matching the filters (up to EXPORT_LIMIT), ready for CSV or XLSX."""
+    return readable(search_people(store, filters, limit=EXPORT_LIMIT))
+
+
+def vcard_contacts(store: Store, filters: Filters) -> list[dict]:
+    frame = search_people(store, filters, limit=EXPORT_LIMIT)
+    return [{
+        "last_name": r.last_name, "first_name": r.first_name,
+        "organization": (r.organizations or "").split(", ")[0],
+        "title": " – ".join(p for p in (r.profession, r.specialty) if isinstance(p, str)),
+        "phone": validation.phone_display(r.phone), "email": r.email, "mssante": r.mssante,
+        "note": r.tags if isinstance(r.tags, str) else None,
+    } for r in frame.itertuples()]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .roles import ADMIN, ALL
+from .roles import ADMIN, ALL, COORDINATOR
 
 SECTIONS = (
     "Accueil",
@@ -30,11 +30,21 @@ class PageEntry:
     icon: str
     section: str
     roles: frozenset[str]
+    hidden: bool = False  # reached from another page (a person's record), not the menu
 
+
+EDITORS = frozenset({ADMIN, COORDINATOR})
 
 PAGES = (
     PageEntry("home", "Accueil", ":material/home:", "Accueil", ALL),
     PageEntry("account", "Mon compte", ":material/person:", "Accueil", ALL),
+    PageEntry("directory", "Annuaire", ":material/contacts:", "Annuaire", ALL),
+    PageEntry("organizations", "Structures", ":material/domain:", "Annuaire", ALL),
+    PageEntry("duplicates", "Doublons possibles", ":material/merge:", "Annuaire", EDITORS),
+    PageEntry("person", "Fiche personne", ":material/badge:", "Annuaire", ALL, hidden=True),
+    PageEntry("organization", "Fiche structure", ":material/apartment:", "Annuaire", ALL,
+              hidden=True),
+    PageEntry("territory", "Territoire", ":material/map:", "Administration", frozenset({ADMIN})),
     PageEntry("users", "Utilisateurs", ":material/group:", "Administration", frozenset({ADMIN})),
     PageEntry("audit_log", "Journal des modifications", ":material/history:", "Administration",
               frozenset({ADMIN})),

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .db import Store, iso, now
-from .roles import ADMIN
+from .roles import ADMIN, ALL
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,12 @@ class Figure:
 
 
 FIGURES: list[Figure] = [
+    Figure("Professionnels dans l'annuaire", ALL,
+           lambda store: store.scalar("SELECT COUNT(*) FROM people WHERE merged_into IS NULL"
+                                      " AND erased_at IS NULL")),
+    Figure("Structures", ALL, lambda store: store.scalar("SELECT COUNT(*) FROM organizations")),
+    Figure("Communes du territoire", ALL,
+           lambda store: store.scalar("SELECT COUNT(*) FROM territory_communes")),
     Figure("Comptes actifs", frozenset({ADMIN}),
            lambda store: store.scalar("SELECT COUNT(*) FROM users WHERE active = 1")),
     Figure("Comptes verrouillés", frozenset({ADMIN}),

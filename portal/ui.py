@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import navigation, settings
+from . import navigation, reference, settings, territory
 from .db import Store
 from .errors import PortalError
 from .roles import Actor
@@ -77,3 +77,55 @@ def new_password_inputs(errors: FieldErrors, label: str = "Mot de passe") -> tup
                             max_chars=64)
     errors.slot("confirm")
     return password, confirm
+
+
+def page_offset(total: int, size: int, key: str | None = None) -> int:
+    """A page picker when there is more than one page; returns the SQL offset."""
+    pages = (total + size - 1) // size
+    if pages <= 1:
+        return 0
+    number = st.columns([1, 4])[0].number_input(f"Page (sur {pages})", 1, pages, 1, key=key)
+    return (number - 1) * size
+
+
+def clickable_table(display, ids, page: str, key: str) -> None:
+    """A table whose rows open a record's page (`page?id=...`) when clicked."""
+    event = st.dataframe(display, hide_index=True, width="stretch", on_select="rerun",
+                         selection_mode="single-row", key=key)
+    if event.selection.rows:
+        st.switch_page(page, query_params={"id": str(int(list(ids)[event.selection.rows[0]]))})
+
+
+def choice(label: str, options: dict, value=None, key: str | None = None,
+           empty: str = "Tous", **kwargs):
+    """A selectbox over {code: label} with a first 'empty' entry meaning None."""
+    codes = [None, *options]
+    index = codes.index(value) if value in codes else 0
+    return st.selectbox(label, codes, index=index, key=key,
+                        format_func=lambda c: empty if c is None else options[c], **kwargs)
+
+
+def tristate(label: str, key: str | None = None) -> bool | None:
+    """Tous / Oui / Non as None / True / False."""
+    return {"Tous": None, "Oui": True, "Non": False}[
+        st.selectbox(label, ["Tous", "Oui", "Non"], key=key)]
+
+
+def commune_input(store: Store, label: str, value: str | None, key: str) -> str | None:
+    """A commune of the territory, or any French commune chosen by département."""
+    options = {r.code: f"{r.name} ({r.department})"
+               for r in territory.communes(store).itertuples()}
+    current = reference.commune(store, value)
+    if current and value not in options:
+        options[value] = f"{current['name']} ({current['department']})"
+    options["other"] = "Autre commune…"
+    chosen = choice(label, options, value, key=key, empty="Non renseignée")
+    if chosen != "other":
+        return chosen
+    left, right = st.columns(2)
+    departments = reference.departments(store)
+    department = left.selectbox("Département", list(departments), key=f"{key}_dep",
+                                format_func=lambda d: f"{d} – {departments[d]}")
+    communes = reference.communes_of(store, department)
+    return right.selectbox("Commune", list(communes), key=f"{key}_other",
+                           format_func=communes.get)

@@ -10,6 +10,9 @@ import streamlit as st
 from portal import reference, settings
 from portal.db import Store
 
+# The portal hides error details from users (.streamlit/config.toml); tests read them.
+st.config.set_option("client.showErrorDetails", "full")
+
 TEST_ROUNDS = "4"  # bcrypt cost 12 makes every login 0.25 s; 4 keeps the suite fast.
 
 

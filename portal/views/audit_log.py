@@ -36,11 +36,9 @@ if total == 0:
     st.info("Aucune modification pour ces filtres.", icon=":material/filter_alt_off:")
     st.stop()
 
-pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
-number = st.number_input(f"Page (sur {pages})", min_value=1, max_value=pages, value=1) \
-    if pages > 1 else 1
+offset = ui.page_offset(total, PAGE_SIZE)
 st.caption(f"{total} modification(s).")
-frame = audit.page(store, filters, PAGE_SIZE, (number - 1) * PAGE_SIZE)
+frame = audit.page(store, filters, PAGE_SIZE, offset)
 st.dataframe(audit.readable(frame), hide_index=True, width="stretch")
 
 st.download_button(

@@ -1,0 +1,79 @@
+"""Annuaire: find the professionals of the territory by name, organisation, activity,
+profession, commune; export the selection."""
+
+from datetime import date
+
+import altair as alt
+import streamlit as st
+
+from portal import directory, reference, territory, ui
+from portal.exports import csv_bytes, vcards_bytes, xlsx_bytes
+
+PAGE_SIZE = 50
+
+actor = ui.require_access("directory")
+store = ui.store()
+editor = actor.has(*directory.EDITORS)
+
+st.title("Annuaire")
+if editor:
+    left, right, _ = st.columns([2, 2, 3])
+    if left.button("Nouvelle personne", icon=":material/person_add:"):
+        st.switch_page("views/person.py", query_params={"new": "1"})
+    if right.button("Nouvelle structure", icon=":material/domain_add:"):
+        st.switch_page("views/organization.py", query_params={"new": "1"})
+
+text = st.text_input("Rechercher", placeholder="Nom, structure ou activité (ex. : plaies, ETP)",
+                     max_chars=100)
+with st.expander("Filtres", icon=":material/filter_list:"):
+    columns = st.columns(4)
+    with columns[0]:
+        profession = ui.choice("Profession", reference.professions(store), empty="Toutes")
+        specialty = ui.choice("Spécialité", reference.specialties(store), empty="Toutes")
+    with columns[1]:
+        communes = {r.code: r.name for r in territory.communes(store).itertuples()}
+        commune = ui.choice("Commune", communes, empty="Toutes")
+        sector = ui.choice("Secteur", directory.SECTORS)
+    with columns[2]:
+        accepts = ui.choice("Accepte de nouveaux patients", directory.ACCEPTS)
+        snp = ui.tristate("Soins non programmés")
+    with columns[3]:
+        member = ui.tristate("Membre de la CPTS")
+
+filters = directory.Filters(text=text, profession=profession, specialty=specialty,
+                            commune=commune, sector=sector, member=member, accepts=accepts,
+                            snp=snp, include_hidden=directory.sees_hidden(actor))
+total = directory.count_people(store, filters)
+if total == 0:
+    if directory.count_people(store, directory.Filters(include_hidden=True)) == 0:
+        st.info("L'annuaire est vide : ajoutez une personne ou une structure, ou importez "
+                "l'extraction RPPS du territoire.", icon=":material/contacts:")
+    else:
+        st.info("Personne ne correspond à cette recherche.", icon=":material/search_off:")
+    st.stop()
+
+offset = ui.page_offset(total, PAGE_SIZE)
+st.caption(f"{total} personne(s). Cliquez sur une ligne pour ouvrir la fiche.")
+frame = directory.search_people(store, filters, PAGE_SIZE, offset)
+ui.clickable_table(directory.readable(frame), frame["id"], "views/person.py", "results")
+
+st.subheader("Par profession")
+counts = directory.counts_by_profession(store, filters)
+st.altair_chart(alt.Chart(counts).mark_bar().encode(
+    x=alt.X("people:Q", title="Personnes"),
+    y=alt.Y("profession:N", sort="-x", title=None),
+    tooltip=[alt.Tooltip("profession:N", title="Profession"),
+             alt.Tooltip("people:Q", title="Personnes")]), width="stretch")
+
+st.subheader("Exporter la sélection")
+stem = f"annuaire-{date.today():%Y%m%d}"
+columns = st.columns(3)
+columns[0].download_button("CSV (Excel)", lambda: csv_bytes(directory.export_frame(store, filters)),
+                           file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:")
+columns[1].download_button(
+    "Classeur XLSX", lambda: xlsx_bytes(directory.export_frame(store, filters), "Annuaire"),
+    file_name=f"{stem}.xlsx", icon=":material/table:",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+columns[2].download_button(
+    "Contacts vCard", lambda: vcards_bytes(directory.vcard_contacts(store, filters)),
+    file_name=f"{stem}.vcf", mime="text/vcard", icon=":material/contact_phone:")

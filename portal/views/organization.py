@@ -1,0 +1,113 @@
+"""Fiche structure: an organisation's details and the people who work there."""
+
+import streamlit as st
+
+from portal import directory, ui, validation
+from portal.errors import PortalError
+from portal.formats import md_escape
+
+actor = ui.require_access("organization")
+store = ui.store()
+editor = actor.has(*directory.EDITORS)
+
+
+def organization_form(organization: dict | None) -> None:
+    organization = organization or {}
+    key = f"o{organization.get('id', 'new')}"
+    errors = ui.FieldErrors()
+    left, right = st.columns(2)
+    with left:
+        values = {"name": st.text_input("Nom", organization.get("name", ""), max_chars=150,
+                                        key=f"{key}_name")}
+        errors.slot("name")
+        values["kind"] = ui.choice("Type", directory.ORGANIZATION_KINDS, organization.get("kind"),
+                                   key=f"{key}_kind", empty="Choisir…")
+        errors.slot("kind")
+        values["sector"] = ui.choice("Secteur", directory.SECTORS, organization.get("sector"),
+                                     key=f"{key}_sector", empty="Choisir…")
+        errors.slot("sector")
+        values["finess"] = st.text_input("N° FINESS", organization.get("finess") or "",
+                                         max_chars=12, key=f"{key}_finess")
+        errors.slot("finess")
+        values["siret"] = st.text_input("N° SIRET", organization.get("siret") or "",
+                                        max_chars=20, key=f"{key}_siret")
+        errors.slot("siret")
+    with right:
+        values["address"] = st.text_input("Adresse", organization.get("address") or "",
+                                          max_chars=200, key=f"{key}_addr")
+        values["commune_code"] = ui.commune_input(store, "Commune",
+                                                  organization.get("commune_code"),
+                                                  f"{key}_commune")
+        errors.slot("commune_code")
+        values["phone"] = st.text_input("Téléphone",
+                                        validation.phone_display(organization.get("phone")),
+                                        max_chars=30, key=f"{key}_phone")
+        errors.slot("phone")
+        values["email"] = st.text_input("E-mail", organization.get("email") or "",
+                                        max_chars=254, key=f"{key}_email")
+        errors.slot("email")
+        values["website"] = st.text_input("Site internet", organization.get("website") or "",
+                                          max_chars=200, key=f"{key}_web")
+    values["notes"] = st.text_area("Notes", organization.get("notes") or "", max_chars=2000,
+                                   key=f"{key}_notes")
+    errors.slot(None)
+    if st.button("Enregistrer", type="primary", key=f"{key}_save", icon=":material/save:"):
+        try:
+            saved_id, warnings = directory.save_organization(store, actor, values,
+                                                             organization.get("id"))
+        except PortalError as error:
+            errors.show(error)
+            return
+        for warning in warnings:
+            st.warning(warning)
+        if not organization:
+            st.switch_page("views/organization.py", query_params={"id": str(saved_id)})
+        st.success("Structure enregistrée.", icon=":material/check_circle:")
+
+
+st.page_link("views/organizations.py", label="Retour aux structures",
+             icon=":material/arrow_back:")
+params = st.query_params
+if params.get("new") and editor:
+    st.title("Nouvelle structure")
+    organization_form(None)
+    st.stop()
+
+organization_id = params.get("id", "")
+organization = directory.get_organization(store, int(organization_id)) \
+    if organization_id.isdigit() else None
+if organization is None:
+    st.title("Fiche structure")
+    st.info("Choisissez une structure dans la liste.", icon=":material/domain:")
+    st.stop()
+
+st.title(md_escape(organization["name"]))
+st.caption(f"{directory.ORGANIZATION_KINDS[organization['kind']]} · "
+           f"secteur {directory.SECTORS[organization['sector']].lower()}")
+st.text("\n".join(line for line in (
+    organization["address"] or "",
+    organization["commune_name"] or "",
+    f"Téléphone : {validation.phone_display(organization['phone'])}"
+    if organization["phone"] else "",
+    f"E-mail : {organization['email']}" if organization["email"] else "",
+    f"Site : {organization['website']}" if organization["website"] else "",
+    f"FINESS : {organization['finess']}" if organization["finess"] else "",
+    f"SIRET : {organization['siret']}" if organization["siret"] else "",
+) if line))
+if organization["notes"]:
+    st.text(organization["notes"])
+
+st.subheader("Personnes")
+filters = directory.Filters(organization=organization["id"],
+                            include_hidden=directory.sees_hidden(actor))
+people = directory.search_people(store, filters, limit=500)
+if people.empty:
+    st.write("Personne n'est rattaché à cette structure.")
+else:
+    ui.clickable_table(directory.readable(people)[["Nom", "Prénom", "Profession", "Téléphone",
+                                                   "E-mail"]], people["id"], "views/person.py",
+                       "people")
+
+if editor:
+    with st.expander("Modifier la structure", icon=":material/edit:"):
+        organization_form(organization)

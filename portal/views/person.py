@@ -1,0 +1,212 @@
+"""Fiche personne: one professional's details, organisations and activities; editing,
+export of all the portal holds on them, erasure on request."""
+
+import json
+from datetime import date
+
+import streamlit as st
+
+from portal import directory, reference, ui, validation
+from portal.errors import PortalError
+from portal.formats import date_fr, datetime_fr, md_escape
+
+actor = ui.require_access("person")
+store = ui.store()
+editor = actor.has(*directory.EDITORS)
+
+
+def back_to_directory() -> None:
+    st.page_link("views/directory.py", label="Retour à l'annuaire", icon=":material/arrow_back:")
+
+
+def person_form(person: dict | None) -> None:
+    """Create (person is None) or edit a person; errors show under their field."""
+    person = person or {}
+    key = f"p{person.get('id', 'new')}"
+    errors = ui.FieldErrors()
+    left, right = st.columns(2)
+    with left:
+        values = {"civility": ui.choice("Civilité", {c: c for c in directory.CIVILITIES},
+                                        person.get("civility"), key=f"{key}_civ", empty="—")}
+        values["last_name"] = st.text_input("Nom", person.get("last_name", ""), max_chars=80,
+                                            key=f"{key}_last")
+        errors.slot("last_name")
+        values["first_name"] = st.text_input("Prénom", person.get("first_name", ""),
+                                             max_chars=80, key=f"{key}_first")
+        values["profession_code"] = ui.choice("Profession", reference.professions(store),
+                                              person.get("profession_code"), key=f"{key}_prof",
+                                              empty="Non renseignée")
+        errors.slot("profession_code")
+        values["specialty_code"] = ui.choice("Spécialité ou savoir-faire",
+                                             reference.specialties(store),
+                                             person.get("specialty_code"), key=f"{key}_spec",
+                                             empty="Aucune")
+        values["practice_mode"] = ui.choice("Mode d'exercice", directory.PRACTICE_MODES,
+                                            person.get("practice_mode"), key=f"{key}_mode",
+                                            empty="Non renseigné")
+        values["rpps"] = st.text_input("N° RPPS", person.get("rpps") or "", max_chars=14,
+                                       key=f"{key}_rpps")
+        errors.slot("rpps")
+        values["adeli"] = st.text_input("N° ADELI", person.get("adeli") or "", max_chars=12,
+                                        key=f"{key}_adeli")
+        errors.slot("adeli")
+    with right:
+        values["phone"] = st.text_input("Téléphone professionnel",
+                                        validation.phone_display(person.get("phone")),
+                                        max_chars=30, key=f"{key}_phone")
+        errors.slot("phone")
+        values["email"] = st.text_input("E-mail", person.get("email") or "", max_chars=254,
+                                        key=f"{key}_email")
+        errors.slot("email")
+        values["mssante"] = st.text_input("Messagerie sécurisée (MSSanté)",
+                                          person.get("mssante") or "", max_chars=254,
+                                          key=f"{key}_mss")
+        errors.slot("mssante")
+        values["commune_code"] = ui.commune_input(store, "Commune d'exercice",
+                                                  person.get("commune_code"), f"{key}_commune")
+        errors.slot("commune_code")
+        values["address"] = st.text_input("Adresse", person.get("address") or "",
+                                          max_chars=200, key=f"{key}_addr")
+    organizations = directory.organization_choices(store)
+    chosen_orgs = st.multiselect(
+        "Structures", list(organizations), format_func=organizations.get, key=f"{key}_orgs",
+        default=[o["id"] for o in person.get("organizations", [])])
+    known_tags = [r["tag"] for r in store.query("SELECT DISTINCT tag FROM person_tags ORDER BY tag")]
+    tags = st.multiselect("Activités spécifiques", sorted({*known_tags, *person.get("tags", [])}),
+                          default=person.get("tags", []), accept_new_options=True,
+                          key=f"{key}_tags", placeholder="ex. : plaies chroniques, ETP diabète")
+    left, right = st.columns(2)
+    with left:
+        values["accepts_patients"] = ui.choice(
+            "Accepte de nouveaux patients (médecin traitant)", directory.ACCEPTS,
+            person.get("accepts_patients"), key=f"{key}_accepts", empty="Non renseigné")
+        if values["accepts_patients"] == "from":
+            current = person.get("accepts_from")
+            values["accepts_from"] = st.date_input(
+                "À partir du", date.fromisoformat(current) if current else date.today(),
+                format="DD/MM/YYYY", key=f"{key}_from")
+        errors.slot("accepts_from")
+    with right:
+        values["snp"] = st.checkbox("Participe aux soins non programmés",
+                                    bool(person.get("snp")), key=f"{key}_snp")
+        values["member"] = st.checkbox("Membre de la CPTS", bool(person.get("member")),
+                                       key=f"{key}_member")
+        values["visible"] = st.checkbox("Visible des membres de la CPTS (accord de la personne)",
+                                        bool(person.get("visible", 1)), key=f"{key}_visible")
+    errors.slot(None)
+    if st.button("Enregistrer", type="primary", key=f"{key}_save", icon=":material/save:"):
+        try:
+            person_id, warnings = directory.save_person(store, actor, values, person.get("id"),
+                                                        chosen_orgs, tags)
+        except PortalError as error:
+            errors.show(error)
+            return
+        for warning in warnings:
+            st.warning(warning)
+        if not person:
+            st.switch_page("views/person.py", query_params={"id": str(person_id)})
+        st.success("Fiche enregistrée.", icon=":material/check_circle:")
+
+
+params = st.query_params
+if params.get("new") and editor:
+    st.title("Nouvelle personne")
+    back_to_directory()
+    person_form(None)
+    st.stop()
+
+person_id = params.get("id", "")
+person = directory.get_person(store, int(person_id)) if person_id.isdigit() else None
+hidden = person and not person["visible"] and not directory.sees_hidden(actor)
+if person is None or hidden or (person["erased_at"] and not editor):
+    st.title("Fiche personne")
+    st.info("Choisissez une personne dans l'annuaire.", icon=":material/contacts:")
+    back_to_directory()
+    st.stop()
+
+back_to_directory()
+if person["merged_into"]:
+    st.warning("Cette fiche a été fusionnée dans une autre.", icon=":material/merge:")
+    st.page_link("views/person.py", label="Ouvrir la fiche conservée",
+                 query_params={"id": str(person["merged_into"])})
+display_name = " ".join(p for p in (person["civility"], person["first_name"],
+                                    person["last_name"]) if p)
+st.title(md_escape(display_name))
+st.caption(" · ".join(md_escape(p) for p in (person["profession"], person["specialty"]) if p)
+           or "Profession non renseignée")
+
+left, middle, right = st.columns(3)
+with left:
+    st.subheader("Coordonnées")
+    st.text("\n".join(line for line in (
+        f"Téléphone : {validation.phone_display(person['phone'])}" if person["phone"] else "",
+        f"E-mail : {person['email']}" if person["email"] else "",
+        f"MSSanté : {person['mssante']}" if person["mssante"] else "",
+        person["address"] or "",
+        f"{person['commune']} ({person['department']})" if person["commune"] else "",
+    ) if line) or "Non renseignées")
+with middle:
+    st.subheader("Exercice")
+    st.text("\n".join(line for line in (
+        directory.PRACTICE_MODES.get(person["practice_mode"] or "", ""),
+        f"RPPS : {person['rpps']}" if person["rpps"] else "",
+        f"ADELI : {person['adeli']}" if person["adeli"] else "",
+        f"Nouveaux patients : {directory.is_available(person) or 'non renseigné'}",
+        "Participe aux soins non programmés" if person["snp"] else "",
+        "Membre de la CPTS" if person["member"] else "Non membre de la CPTS",
+    ) if line))
+with right:
+    st.subheader("Activités")
+    st.text(", ".join(person["tags"]) or "Aucune activité renseignée")
+    st.caption(f"Mise à jour : {datetime_fr(person['updated_at'])} · source : "
+               f"{'saisie manuelle' if person['source'] == 'manual' else person['source']}"
+               + (f" du {date_fr(person['source_date'])}" if person["source_date"] else ""))
+
+st.subheader("Structures")
+if not person["organizations"]:
+    st.write("Aucune structure.")
+for organization in person["organizations"]:
+    st.page_link("views/organization.py", label=organization["name"],
+                 query_params={"id": str(organization["id"])}, icon=":material/domain:")
+
+if not editor:
+    st.stop()
+
+if not person["visible"]:
+    st.info("Cette personne n'apparaît pas aux membres (pas d'accord de visibilité).",
+            icon=":material/visibility_off:")
+duplicates = directory.possible_duplicates(store, person["id"])
+if not duplicates.empty and not person["merged_into"]:
+    st.warning(f"Doublon possible : {len(duplicates)} autre(s) fiche(s) "
+               f"({', '.join(duplicates['reason'].unique())}).", icon=":material/content_copy:")
+    st.page_link("views/duplicates.py", label="Voir les doublons possibles",
+                 icon=":material/merge:")
+
+if not person["erased_at"] and not person["merged_into"]:
+    with st.expander("Modifier la fiche", icon=":material/edit:"):
+        person_form(person)
+
+with st.expander("Données personnelles : export et effacement", icon=":material/shield_person:"):
+    st.download_button(
+        "Exporter tout ce que le portail détient (JSON)",
+        lambda: json.dumps(directory.export_person(store, actor, person["id"]),
+                           ensure_ascii=False, indent=2, default=str).encode("utf-8"),
+        file_name=f"personne-{person['id']}.json", mime="application/json",
+        icon=":material/download:")
+    if not person["erased_at"]:
+        st.write("Effacer à la demande de la personne : nom, coordonnées, identifiants et "
+                 "activités sont supprimés ; la profession et la commune restent pour les "
+                 "comptages. C'est définitif.")
+        confirmed = st.checkbox("Je confirme l'effacement définitif", key="erase_ok")
+        if st.button("Effacer la fiche", icon=":material/delete_forever:"):
+            if confirmed:
+                directory.erase_person(store, actor, person["id"])
+                st.rerun()
+            st.error("Cochez la case pour confirmer.")
+
+with st.expander("Historique des modifications", icon=":material/history:"):
+    changes = directory.history(store, "person", person["id"])
+    changes["at"] = changes["at"].map(datetime_fr)
+    st.dataframe(changes.fillna("").rename(columns={
+        "at": "Date", "username": "Utilisateur", "action": "Action", "before": "Avant",
+        "after": "Après"}), hide_index=True, width="stretch")
