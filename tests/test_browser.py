@@ -88,6 +88,25 @@ def timed(label: str, since: float) -> float:
     return now
 
 
+def settle(page, quiet: float = 0.6, timeout: float = 15) -> None:
+    """Wait until the app has not run its script for `quiet` seconds.
+
+    The authenticator's cookie component reports back once mounted (and once it has set
+    a cookie), which reruns the page: a click racing that rerun can be lost.
+    """
+    deadline = time.monotonic() + timeout
+    calm_since = time.monotonic()
+    while time.monotonic() < deadline:
+        running = page.evaluate(
+            "() => !!document.querySelector('[data-test-script-state=\"running\"]')")
+        if running:
+            calm_since = time.monotonic()
+        elif time.monotonic() - calm_since >= quiet:
+            return
+        time.sleep(0.05)
+    pytest.fail("the page never settled")
+
+
 def field(page, label: str):
     """The input of a Streamlit widget by its exact label (help buttons share the label)."""
     return page.locator(f'input[aria-label="{label}"]')
@@ -119,10 +138,7 @@ def replay_in_new_browser(browser, server: str, cookie: list[dict]):
 def log_in(page, username: str, password: str) -> None:
     # Until the run ends, the previous page's fields may still be on screen.
     expect(field(page, "Identifiant")).to_have_count(1, timeout=10_000)
-    # The authenticator's cookie component reports the cookies once mounted, which
-    # reruns the page: a click racing that rerun can be lost. Let it land first.
-    expect(page.locator("iframe").first).to_be_attached(timeout=10_000)
-    page.wait_for_timeout(500)
+    settle(page)
     field(page, "Identifiant").fill(username)
     field(page, "Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
@@ -181,6 +197,7 @@ def test_password_change_keeps_this_session_and_kills_the_old_cookie(server, bro
     expect(page.get_by_role("heading", name="Bonjour Marie Martin")).to_be_visible(timeout=15_000)
     old_cookie = login_cookie(context)
 
+    settle(page)
     page.get_by_role("link", name="Mon compte").click()
     new_password = "lanterne-verger-boussole-7"
     field(page, "Mot de passe actuel").fill(PASSWORD)
