@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 import streamlit as st
 
-from portal import reference, settings
+from portal import demo, reference, settings
 from portal.db import Store
 
 # The portal hides error details from users (.streamlit/config.toml); tests read them.
@@ -55,3 +55,10 @@ def clear_streamlit_caches():
     st.cache_data.clear()
     st.cache_resource.clear()
     yield
+
+
+@pytest.fixture
+def demo_store(store, env, clear_streamlit_caches):
+    """The demo CPTS: accounts of every role, territory, organisations, professionals."""
+    demo.load(store, env.bcrypt_rounds)
+    return store

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from helpers import APP, VIEWS, log_in, logged_in, texts, widget
 from portal import auth, backups, demo, navigation
 from portal.db import Store
 from portal.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
 
-APP = str(Path(__file__).resolve().parent.parent / "portal" / "app.py")
-VIEWS = Path(APP).parent / "views"
 GOOD = "riviere-pont-canal-2026"
 ROLE_USERS = {ADMIN: "demo.admin", BUREAU: "demo.bureau", COORDINATOR: "demo.coordination",
               MEMBER: "demo.membre"}
@@ -24,31 +21,6 @@ def app(store, clear_streamlit_caches):
     return at.run()
 
 
-@pytest.fixture
-def demo_store(store, env, clear_streamlit_caches):
-    demo.load(store, env.bcrypt_rounds)
-    return store
-
-
-def widget(elements, label):
-    found = [e for e in elements if e.label == label]
-    assert found, f"no widget labelled {label!r}"
-    return found[0]
-
-
-def texts(at) -> str:
-    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "text",
-                                  "error", "warning", "success", "info") for e in getattr(at, kind)]
-    return "\n".join(str(p) for p in parts)
-
-
-def log_in(at: AppTest, username: str, password: str) -> AppTest:
-    widget(at.text_input, "Identifiant").input(username)
-    widget(at.text_input, "Mot de passe").input(password)
-    widget(at.button, "Se connecter").click()
-    return at.run()
-
-
 def fill_first_admin(at: AppTest, email: str) -> AppTest:
     widget(at.text_input, "Nom et prénom").input("Marie Martin")
     widget(at.text_input, "Adresse e-mail").input(email)
@@ -57,11 +29,6 @@ def fill_first_admin(at: AppTest, email: str) -> AppTest:
     widget(at.text_input, "Confirmez le mot de passe").input(GOOD)
     widget(at.button, "Créer l'administrateur").click()
     return at.run()
-
-
-def logged_in(username: str, password: str = demo.PASSWORD) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=20).run()
-    return log_in(at, username, password)
 
 
 def test_the_portal_refuses_to_start_without_a_cookie_key(env, clear_streamlit_caches):

@@ -1,0 +1,120 @@
+"""Directory pages through AppTest: search, records, forms, visibility, merge, territory."""
+
+from __future__ import annotations
+
+from helpers import logged_in, open_page, texts, widget
+from portal import directory, territory
+from portal.directory import Filters
+from portal.roles import COORDINATOR, Actor
+
+COORD = Actor("demo.coordination", frozenset({COORDINATOR}))
+
+
+def add_person(store, last, first="Anne", **values):
+    tags = values.pop("tags", ())
+    person_id, _ = directory.save_person(store, COORD, {
+        "last_name": last, "first_name": first, "profession_code": "60",
+        "commune_code": "45155", **values}, tags=tags)
+    return person_id
+
+
+def test_search_narrows_the_table_and_counts(demo_store):
+    add_person(demo_store, "Zéphyrin", tags=["Plaies chroniques"])
+    at = open_page(logged_in("demo.coordination"), "directory")
+    total = directory.count_people(demo_store, Filters(include_hidden=True))
+    assert f"{total} personne(s)" in texts(at)
+    widget(at.text_input, "Rechercher").input("zephyrin plaies")
+    at.run()
+    assert "1 personne(s)" in texts(at)
+    assert at.dataframe[0].value["Nom"].tolist() == ["Zéphyrin"]
+    assert not at.exception
+
+
+def test_members_never_see_hidden_people_nor_edit_controls(demo_store):
+    hidden = add_person(demo_store, "Cachée", visible=False)
+    at = open_page(logged_in("demo.membre"), "directory")
+    widget(at.text_input, "Rechercher").input("cachee")
+    at.run()
+    assert "Personne ne correspond" in texts(at)
+    assert not [b for b in at.button if b.label == "Nouvelle personne"]
+    at = open_page(at, "person", id=hidden)
+    assert "Choisissez une personne" in texts(at)
+    at = open_page(logged_in("demo.bureau"), "person", id=hidden)
+    assert at.title[0].value.endswith("Cachée")
+
+
+def test_a_new_person_with_a_bad_phone_is_refused_next_to_the_field(demo_store):
+    at = open_page(logged_in("demo.coordination"), "person", new=1)
+    widget(at.text_input, "Nom").input("Nouvelle")
+    widget(at.text_input, "Téléphone professionnel").input("02 38")
+    widget(at.button, "Enregistrer").click()
+    at.run()
+    assert [e.value for e in at.error] == [
+        "Numéro de téléphone invalide : « 02 38 » (ex. : 02 38 67 00 00)."]
+    assert directory.count_people(demo_store, Filters(include_hidden=True, text="nouvelle")) == 0
+    widget(at.text_input, "Téléphone professionnel").input("02 38 67 00 00")
+    widget(at.button, "Enregistrer").click()
+    at.run()
+    assert not at.exception
+    assert directory.count_people(demo_store, Filters(include_hidden=True, text="nouvelle")) == 1
+
+
+def test_editing_a_record_marks_the_field_as_manual_and_shows_escaped_names(demo_store):
+    person_id = add_person(demo_store, "**Gras** [lien](javascript:alert(1))")
+    at = open_page(logged_in("demo.coordination"), "person", id=person_id)
+    assert at.title[0].value == r"Anne \*\*Gras\*\* \[lien\]\(javascript\:alert\(1\)\)"
+    widget(at.text_input, "E-mail").input("anne@example.org")
+    widget(at.button, "Enregistrer").click()
+    at.run()
+    assert "Fiche enregistrée." in texts(at)
+    assert "email" in directory.get_person(demo_store, person_id)["manual_fields"]
+
+
+def test_erasing_needs_confirmation(demo_store):
+    person_id = add_person(demo_store, "Effacer", email="e@example.org")
+    at = open_page(logged_in("demo.coordination"), "person", id=person_id)
+    widget(at.button, "Effacer la fiche").click()
+    at.run()
+    assert "Cochez la case pour confirmer." in [e.value for e in at.error]
+    assert directory.get_person(demo_store, person_id)["erased_at"] is None
+    widget(at.checkbox, "Je confirme l'effacement définitif").check()
+    widget(at.button, "Effacer la fiche").click()
+    at.run()
+    assert directory.get_person(demo_store, person_id)["email"] is None
+
+
+def test_duplicates_page_merges_the_chosen_pair(demo_store):
+    keep = add_person(demo_store, "Doublon", "Jean", email="jean@example.org")
+    drop = add_person(demo_store, "DOUBLON", "jean", phone="0238670000")
+    at = open_page(logged_in("demo.coordination"), "duplicates")
+    labels = widget(at.selectbox, "Paire").options
+    index = next(i for i, label in enumerate(labels) if f"n° {keep} " in label)
+    widget(at.selectbox, "Paire").set_value(index)
+    at.run()
+    widget(at.checkbox, f"Je confirme la fusion de la fiche n° {drop} dans la fiche n° {keep}") \
+        .check()
+    widget(at.button, "Fusionner").click()
+    at.run()
+    assert directory.get_person(demo_store, drop)["merged_into"] == keep
+    assert directory.get_person(demo_store, keep)["phone"] == "+33238670000"
+
+
+def test_territory_page_adds_communes_of_a_department(demo_store):
+    at = open_page(logged_in("demo.admin"), "territory")
+    assert "24" in [m.value for m in at.metric]
+    widget(at.selectbox, "Département").set_value("18")
+    at.run()
+    widget(at.multiselect, "Communes").select("18033")  # Bourges
+    at.run()
+    widget(at.button, "Ajouter au territoire").click()
+    at.run()
+    assert "18033" in territory.codes(demo_store)
+
+
+def test_organisation_record_lists_its_people(demo_store):
+    msp_id = directory.list_organizations(demo_store, text="Bords de Loire")[0].iloc[0]["id"]
+    at = open_page(logged_in("demo.membre"), "organization", id=int(msp_id))
+    assert at.title[0].value == "MSP des Bords de Loire"
+    assert len(at.dataframe[0].value) == directory.count_people(
+        demo_store, Filters(organization=int(msp_id)))
+    assert not [e for e in at.expander if e.label == "Modifier la structure"]
