@@ -151,8 +151,13 @@ def index_person(tx: Transaction, person_id: int) -> None:
         " ON po.organization_id = o.id WHERE po.person_id = ?", (person_id,)))
     tags = " ".join(r["tag"] for r in tx.all(
         "SELECT tag FROM person_tags WHERE person_id = ?", (person_id,)))
+    names = f"{person['last_name']} {person['first_name']}"
+    # "D'Amiens" is indexed as "d", "amiens" and also "damiens", as people type it.
+    joined = re.sub(r"[-'’]", "", names)
+    if joined != names:
+        names = f"{names} {joined}"
     tx.execute("INSERT INTO people_fts (rowid, names, organizations, tags) VALUES (?, ?, ?, ?)",
-               (person_id, f"{person['last_name']} {person['first_name']}", organizations, tags))
+               (person_id, names, organizations, tags))
 
 
 def _set_links(tx: Transaction, person_id: int, organization_ids, tags) -> None:
@@ -177,19 +182,22 @@ def _set_links(tx: Transaction, person_id: int, organization_ids, tags) -> None:
 
 
 def write_person(tx: Transaction, values: dict, person_id: int | None = None,
-                 organization_ids=(), tags=(), demo: bool = False) -> tuple[int, list[str]]:
+                 organization_ids=(), tags=(), demo: bool = False, source: str = "manual",
+                 source_date: str | None = None) -> tuple[int, list[str]]:
     """Create or update a person inside a caller's transaction (forms, imports, demo).
 
-    Fields changed by hand are recorded in manual_fields so that the RPPS import keeps
-    them.
+    Fields typed by hand are recorded in manual_fields so that the RPPS import keeps
+    them; a record created by an import starts with none.
     """
     clean, warnings = clean_person(tx, values)
     stamp = iso(now())
     clean["name_key"] = name_key(clean["last_name"], clean["first_name"])
     if person_id is None:
-        clean["manual_fields"] = json.dumps([f for f in IMPORTED_FIELDS if clean.get(f)])
-        person_id = tx.insert("people", {**clean, "demo": int(demo), "created_at": stamp,
-                                         "updated_at": stamp}, entity="person")
+        typed = [f for f in IMPORTED_FIELDS if clean.get(f)] if source == "manual" else []
+        person_id = tx.insert("people", {
+            **clean, "manual_fields": json.dumps(typed), "source": source,
+            "source_date": source_date, "demo": int(demo), "created_at": stamp,
+            "updated_at": stamp}, entity="person")
     else:
         before = tx.one("SELECT * FROM people WHERE id = ?", (person_id,))
         if before is None or before["merged_into"] or before["erased_at"]:
