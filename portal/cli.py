@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import auth, backups, demo, reference, roles, settings
+from . import auth, backups, demo, reference, roles, rpps, settings
 from .db import Store
 from .errors import PortalError
 
@@ -126,3 +126,30 @@ def check():
     except PortalError as error:
         _fail(error)
     click.echo(f"{store.path} : intégrité correcte, schéma version {store.schema_version()}.")
+
+
+@main.command("import-rpps")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Montrer ce qui changerait, sans rien écrire.")
+def import_rpps(file, dry_run):
+    """Importe l'extraction RPPS/ADELI (fichier .txt ou .zip) pour le territoire."""
+    store = _store()
+    try:
+        with click.progressbar(length=file.stat().st_size, label="Lecture",
+                               file=sys.stderr) as bar, file.open("rb") as raw:
+            result = rpps.plan(store, raw, lambda _: bar.update(raw.tell() - bar.pos))
+        for line in result.errors:
+            click.echo(line, err=True)
+        if result.errors:
+            _fail(PortalError("Le fichier contient des erreurs : rien n'a été importé."))
+        for label, count in result.summary().items():
+            click.echo(f"{label:>24} : {count}")
+        for line in result.conflicts + result.warnings:
+            click.echo(f"  {line}")
+        if dry_run:
+            click.echo("Essai à blanc : rien n'a été écrit.")
+            return
+        rpps.apply(store, roles.CLI, result, rpps.source_date(file.name))
+    except PortalError as error:
+        _fail(error)
+    click.echo("Import terminé.")

@@ -41,6 +41,7 @@ PAGES = (
     PageEntry("directory", "Annuaire", ":material/contacts:", "Annuaire", ALL),
     PageEntry("organizations", "Structures", ":material/domain:", "Annuaire", ALL),
     PageEntry("duplicates", "Doublons possibles", ":material/merge:", "Annuaire", EDITORS),
+    PageEntry("directory_import", "Importer", ":material/upload_file:", "Annuaire", EDITORS),
     PageEntry("person", "Fiche personne", ":material/badge:", "Annuaire", ALL, hidden=True),
     PageEntry("organization", "Fiche structure", ":material/apartment:", "Annuaire", ALL,
               hidden=True),

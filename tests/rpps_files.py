@@ -49,6 +49,16 @@ FIELDS = {  # our name -> the variant A label it fills
     "commune_label": "Libellé commune (coord. structure)",
     "phone": "Téléphone (coord. structure)", "email": "Adresse e-mail (coord. structure)",
     "department": "Code Département (structure)",
+    # Filled by the benchmark for realistic line lengths.
+    "civility_label": "Libellé civilité", "category": "Code catégorie professionnelle",
+    "category_label": "Libellé catégorie professionnelle",
+    "skill_label": "Libellé savoir-faire", "mode_label": "Libellé mode exercice",
+    "siret": "Numéro SIRET site", "siren": "Numéro SIREN site",
+    "structure_id": "Identifiant technique de la structure",
+    "country": "Code pays (coord. structure)", "country_label": "Libellé pays (coord. structure)",
+    "department_label": "Libellé Département (structure)",
+    "authority": "Autorité d'enregistrement", "sector": "Code secteur d'activité",
+    "sector_label": "Libellé secteur d'activité",
 }
 A_NAMES = VARIANT_A.split("|")
 POSITIONS = {key: A_NAMES.index(label) for key, label in FIELDS.items()}

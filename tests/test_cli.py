@@ -6,8 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from portal import auth, demo
+from rpps_files import header, line, professional
+
+from portal import auth, demo, territory
 from portal.db import Store
+from portal.roles import CLI
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,3 +85,23 @@ def test_a_damaged_database_can_still_be_replaced_by_a_backup(env):
     restored = run("restore", str(copy), "--yes")
     assert restored.returncode == 0, restored.stderr
     assert "intégrité correcte" in run("check").stdout
+
+
+def test_import_rpps_dry_run_then_for_real(env, tmp_path):
+    run("init")
+    store = Store(env.db_path)
+    territory.add_communes(store, CLI, ["45155"])
+    extraction = tmp_path / "PS_LibreAcces_Personne_activite_202611010930.txt"
+    extraction.write_text(header() + line(professional("10000000017", "MARTIN", "ANNE",
+                                                       "45155")), encoding="utf-8")
+    dry = run("import-rpps", str(extraction), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "nouvelles : 1" in dry.stdout and "rien n'a été écrit" in dry.stdout
+    assert store.scalar("SELECT COUNT(*) FROM people") == 0
+    real = run("import-rpps", str(extraction))
+    assert real.returncode == 0, real.stderr
+    assert store.scalar("SELECT source_date FROM people") == "2026-11-01"
+    broken = tmp_path / "broken.txt"
+    broken.write_text(header() + "8|1|trop court|\n", encoding="utf-8")
+    failed = run("import-rpps", str(broken))
+    assert failed.returncode == 1 and "Ligne 2" in failed.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rpps_files import header, line, professional
+
 from helpers import logged_in, open_page, texts, widget
 from portal import directory, territory
 from portal.directory import Filters
@@ -118,3 +120,35 @@ def test_organisation_record_lists_its_people(demo_store):
     assert len(at.dataframe[0].value) == directory.count_people(
         demo_store, Filters(organization=int(msp_id)))
     assert not [e for e in at.expander if e.label == "Modifier la structure"]
+
+
+def test_import_page_analyses_then_imports_on_confirmation(demo_store):
+    rows = [professional("10000000017", "IMPORTÉ", "ANNE", "45155"),
+            professional("10000000025", "AILLEURS", "PAUL", "75056")]
+    data = (header() + "".join(line(r) for r in rows)).encode("utf-8")
+    at = open_page(logged_in("demo.coordination"), "directory_import")
+    at.get("file_uploader")[0].set_value(
+        ("PS_LibreAcces_Personne_activite_202611010930.txt", data, "text/plain"))
+    at.run()
+    widget(at.button, "Analyser le fichier").click()
+    at.run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Nouvelles"] == "1" and metrics["Lignes lues"] == "2"
+    widget(at.button, "Importer").click()
+    at.run()
+    assert "Cochez la case pour confirmer." in [e.value for e in at.error]
+    assert directory.count_people(demo_store, Filters(include_hidden=True, text="importe")) == 0
+    widget(at.checkbox, "Je confirme l'import de ces changements dans l'annuaire").check()
+    widget(at.button, "Importer").click()
+    at.run()
+    assert directory.count_people(demo_store, Filters(include_hidden=True, text="importe")) == 1
+
+
+def test_import_page_reports_a_broken_file_and_writes_nothing(demo_store):
+    at = open_page(logged_in("demo.admin"), "directory_import")
+    at.get("file_uploader")[0].set_value(("x.txt", b"Nom;Ville\nA;B\n", "text/plain"))
+    at.run()
+    widget(at.button, "Analyser le fichier").click()
+    at.run()
+    assert "colonnes introuvables" in at.error[0].value
