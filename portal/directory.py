@@ -193,7 +193,7 @@ def write_person(tx: Transaction, values: dict, person_id: int | None = None,
     stamp = iso(now())
     clean["name_key"] = name_key(clean["last_name"], clean["first_name"])
     if person_id is None:
-        typed = [f for f in IMPORTED_FIELDS if clean.get(f)] if source == "manual" else []
+        typed = [f for f in IMPORTED_FIELDS if clean.get(f)] if source != "rpps" else []
         person_id = tx.insert("people", {
             **clean, "manual_fields": json.dumps(typed), "source": source,
             "source_date": source_date, "demo": int(demo), "created_at": stamp,

@@ -152,3 +152,20 @@ def test_import_page_reports_a_broken_file_and_writes_nothing(demo_store):
     widget(at.button, "Analyser le fichier").click()
     at.run()
     assert "colonnes introuvables" in at.error[0].value
+
+
+def test_spreadsheet_tab_maps_columns_checks_then_imports(demo_store):
+    csv_text = "Nom;Prénom;Profession;Ville\nTableur;Ana;Infirmier;Gien\n"
+    at = open_page(logged_in("demo.coordination"), "directory_import")
+    at.get("file_uploader")[1].set_value(("liste.csv", csv_text.encode("cp1252"), "text/csv"))
+    at.run()
+    assert widget(at.selectbox, "Nom").value == "Nom"  # mapped from the header
+    widget(at.button, "Vérifier sans importer").click()
+    at.run()
+    assert "Toutes les lignes sont valides : 1 à importer." in texts(at)
+    assert directory.count_people(demo_store, Filters(include_hidden=True, text="tableur")) == 0
+    widget(at.checkbox, "Je confirme l'import de toutes les lignes").check()
+    widget(at.button, "Importer").click()
+    at.run()
+    assert "1 ligne(s) importée(s)." in texts(at)
+    assert directory.count_people(demo_store, Filters(include_hidden=True, text="tableur")) == 1

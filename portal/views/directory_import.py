@@ -1,63 +1,129 @@
-"""Importer: the RPPS / ADELI public extraction for the territory, checked before writing."""
+"""Importer: the RPPS / ADELI public extraction for the territory, or a spreadsheet of
+people or organisations; everything checked before anything is written."""
 
 import streamlit as st
 
-from portal import rpps, ui
+from portal import directory_tables, rpps, tabular, ui
 from portal.errors import PortalError
 from portal.formats import number_fr
 
 actor = ui.require_access("directory_import")
 store = ui.store()
 
-st.title("Importer l'extraction RPPS")
-st.write("Téléchargez l'extraction publique de l'Annuaire Santé (fichier "
-         "« PS_LibreAcces_Personne_activite », .txt ou l'archive .zip) puis déposez-la ici. "
-         "Seuls les professionnels exerçant dans les communes du territoire sont retenus. "
-         "Rien n'est écrit avant votre confirmation.")
-st.caption("Le fichier national complet (800 Mo) dépasse la taille d'envoi : déposez l'archive "
-           ".zip, ou lancez `python -m portal import-rpps FICHIER` sur le serveur.")
+st.title("Importer")
+rpps_tab, table_tab = st.tabs(["Extraction RPPS", "Tableur (CSV, XLSX)"])
 
-upload = st.file_uploader("Extraction RPPS", type=["txt", "zip"], key="rpps_file")
-if upload is not None and st.button("Analyser le fichier", type="primary",
-                                    icon=":material/search:"):
+
+def spreadsheet() -> None:
+    """A coordinator's own list: map its columns, check every line, import all or none."""
+    kind = st.radio("Contenu", list(directory_tables.KINDS), horizontal=True,
+                    format_func=directory_tables.KINDS.get)
+    upload = st.file_uploader("Fichier CSV ou XLSX", type=["csv", "txt", "xlsx"],
+                              key="table_file")
+    if upload is None:
+        st.caption("Première ligne : les noms de colonnes. Les exports d'Excel en français "
+                   "(séparateur « ; », accents Windows) sont reconnus.")
+        return
     try:
-        with st.spinner("Lecture du fichier…"):
-            st.session_state["rpps_plan"] = (upload.name, rpps.plan(
-                store, rpps.read_upload(upload.getvalue())))
+        table = tabular.read(upload.getvalue(), upload.name)
     except PortalError as error:
-        st.session_state.pop("rpps_plan", None)
         st.error(error.message, icon=":material/error:")
-
-if "rpps_plan" not in st.session_state:
-    st.stop()
-name, result = st.session_state["rpps_plan"]
-st.subheader(f"Analyse de {name}")
-if result.errors:
-    st.error(f"{len(result.errors)} ligne(s) en erreur : rien ne sera importé. Corrigez ou "
-             "téléchargez de nouveau le fichier.", icon=":material/error:")
-    st.dataframe({"Erreur": result.errors}, hide_index=True, width="stretch")
-    st.stop()
-
-columns = st.columns(4)
-for column, (label, count) in zip(columns * 2, result.summary().items()):
-    column.metric(label.capitalize(), number_fr(count))
-if result.conflicts:
-    with st.expander(f"Modifications faites à la main, conservées ({len(result.conflicts)})"):
-        st.dataframe({"Différence": result.conflicts}, hide_index=True, width="stretch")
-if result.warnings:
-    with st.expander(f"Coordonnées ignorées car invalides ({len(result.warnings)})"):
-        st.dataframe({"Avertissement": result.warnings}, hide_index=True, width="stretch")
-
-confirmed = st.checkbox("Je confirme l'import de ces changements dans l'annuaire")
-if st.button("Importer", type="primary", icon=":material/upload:"):
-    if not confirmed:
-        st.error("Cochez la case pour confirmer.")
-        st.stop()
+        return
+    st.caption(f"{len(table.frame)} ligne(s) · encodage {table.encoding}"
+               + (f" · séparateur « {table.separator} »" if table.separator else ""))
+    st.dataframe(table.frame.head(5), hide_index=True, width="stretch")
+    columns = list(table.frame.columns)
+    guessed = directory_tables.guess_mapping(kind, columns)
+    st.write("**Correspondance des colonnes**")
+    mapping = {}
+    cells = st.columns(3)
+    for index, (field, (label, _)) in enumerate(directory_tables.targets(kind).items()):
+        with cells[index % 3]:
+            chosen = ui.choice(label, {c: c for c in columns}, guessed.get(field),
+                               key=f"map_{kind}_{field}", empty="— ignorer —")
+        if chosen:
+            mapping[field] = chosen
+    check, write = st.columns(2)
+    dry_run = check.button("Vérifier sans importer", icon=":material/fact_check:")
+    confirmed = st.checkbox("Je confirme l'import de toutes les lignes", key="table_ok")
+    if write.button("Importer", type="primary", icon=":material/upload:", key="table_import"):
+        if not confirmed:
+            st.error("Cochez la case pour confirmer.")
+            return
+    elif not dry_run:
+        return
     try:
-        rpps.apply(store, actor, result, rpps.source_date(name))
+        report = directory_tables.import_table(store, actor, table, mapping, kind,
+                                               dry_run=dry_run)
     except PortalError as error:
         st.error(error.message)
+        return
+    if report.errors:
+        st.error(f"{len(report.errors)} ligne(s) en erreur : rien n'a été importé.",
+                 icon=":material/error:")
+        st.dataframe({"Erreur": report.errors}, hide_index=True, width="stretch")
+    elif dry_run:
+        st.success(f"Toutes les lignes sont valides : {report.created} à importer.")
     else:
-        st.session_state.pop("rpps_plan")
-        st.success(f"Import terminé : {len(result.new)} personne(s) ajoutée(s), "
-                   f"{len(result.updated)} mise(s) à jour.", icon=":material/check_circle:")
+        st.success(f"{report.created} ligne(s) importée(s).", icon=":material/check_circle:")
+    if report.warnings:
+        st.warning("\n".join(report.warnings))
+
+
+def rpps_extraction() -> None:
+    """The national extraction: analyse (dry run), then import on confirmation."""
+    st.write("Téléchargez l'extraction publique de l'Annuaire Santé (fichier "
+             "« PS_LibreAcces_Personne_activite », .txt ou l'archive .zip) puis déposez-la "
+             "ici. Seuls les professionnels exerçant dans les communes du territoire sont "
+             "retenus. Rien n'est écrit avant votre confirmation.")
+    st.caption("Le fichier national complet (800 Mo) dépasse la taille d'envoi : déposez "
+               "l'archive .zip, ou lancez `python -m portal import-rpps FICHIER` sur le "
+               "serveur.")
+    upload = st.file_uploader("Extraction RPPS", type=["txt", "zip"], key="rpps_file")
+    if upload is not None and st.button("Analyser le fichier", type="primary",
+                                        icon=":material/search:"):
+        try:
+            with st.spinner("Lecture du fichier…"):
+                st.session_state["rpps_plan"] = (upload.name, rpps.plan(
+                    store, rpps.read_upload(upload.getvalue())))
+        except PortalError as error:
+            st.session_state.pop("rpps_plan", None)
+            st.error(error.message, icon=":material/error:")
+    if "rpps_plan" not in st.session_state:
+        return
+    name, result = st.session_state["rpps_plan"]
+    st.subheader(f"Analyse de {name}")
+    if result.errors:
+        st.error(f"{len(result.errors)} ligne(s) en erreur : rien ne sera importé. Corrigez "
+                 "ou téléchargez de nouveau le fichier.", icon=":material/error:")
+        st.dataframe({"Erreur": result.errors}, hide_index=True, width="stretch")
+        return
+    columns = st.columns(3)
+    for column, (label, count) in zip(columns * 2, result.summary().items()):
+        column.metric(label.capitalize(), number_fr(count))
+    if result.conflicts:
+        with st.expander(f"Modifications faites à la main, conservées ({len(result.conflicts)})"):
+            st.dataframe({"Différence": result.conflicts}, hide_index=True, width="stretch")
+    if result.warnings:
+        with st.expander(f"Coordonnées ignorées car invalides ({len(result.warnings)})"):
+            st.dataframe({"Avertissement": result.warnings}, hide_index=True, width="stretch")
+    confirmed = st.checkbox("Je confirme l'import de ces changements dans l'annuaire")
+    if st.button("Importer", type="primary", icon=":material/upload:", key="rpps_import"):
+        if not confirmed:
+            st.error("Cochez la case pour confirmer.")
+            return
+        try:
+            rpps.apply(store, actor, result, rpps.source_date(name))
+        except PortalError as error:
+            st.error(error.message)
+        else:
+            st.session_state.pop("rpps_plan")
+            st.success(f"Import terminé : {len(result.new)} personne(s) ajoutée(s), "
+                       f"{len(result.updated)} mise(s) à jour.", icon=":material/check_circle:")
+
+
+with table_tab:
+    spreadsheet()
+
+with rpps_tab:
+    rpps_extraction()

@@ -1,0 +1,184 @@
+"""People and organisations from a spreadsheet (a coordinator's own list, a network's
+export): columns mapped to the directory's fields, every line checked, all or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import directory, roles, tabular
+from .db import Store, Transaction
+from .errors import PortalError
+from .formats import fold
+from .roles import Actor
+from .tabular import Table
+
+# Field -> (French label, header names recognised automatically).
+PERSON_TARGETS = {
+    "last_name": ("Nom", ("nom", "nom d'exercice", "last name", "nom de famille")),
+    "first_name": ("Prénom", ("prénom", "prenom d'exercice", "first name")),
+    "civility": ("Civilité", ("civilité", "titre")),
+    "profession": ("Profession", ("profession", "métier", "code profession")),
+    "specialty": ("Spécialité", ("spécialité", "savoir-faire", "code savoir-faire")),
+    "rpps": ("N° RPPS", ("rpps", "n° rpps", "numéro rpps", "identifiant pp")),
+    "adeli": ("N° ADELI", ("adeli", "n° adeli")),
+    "phone": ("Téléphone", ("téléphone", "tel", "tél", "portable", "téléphone professionnel")),
+    "email": ("E-mail", ("e-mail", "email", "mail", "courriel", "adresse e-mail")),
+    "mssante": ("MSSanté", ("mssanté", "messagerie sécurisée")),
+    "commune": ("Commune", ("commune", "ville", "code commune", "code insee")),
+    "address": ("Adresse", ("adresse",)),
+    "organization": ("Structure", ("structure", "établissement", "cabinet", "msp")),
+    "tags": ("Activités", ("activités", "compétences", "activités spécifiques")),
+    "member": ("Membre CPTS", ("membre", "membre cpts", "adhérent")),
+    "snp": ("Soins non programmés", ("snp", "soins non programmés")),
+}
+ORGANIZATION_TARGETS = {
+    "name": ("Nom", ("nom", "raison sociale", "structure")),
+    "kind": ("Type", ("type", "catégorie")),
+    "sector": ("Secteur", ("secteur",)),
+    "finess": ("N° FINESS", ("finess", "n° finess")),
+    "siret": ("N° SIRET", ("siret", "n° siret")),
+    "address": ("Adresse", ("adresse",)),
+    "commune": ("Commune", ("commune", "ville", "code commune", "code insee")),
+    "phone": ("Téléphone", ("téléphone", "tel", "tél")),
+    "email": ("E-mail", ("e-mail", "email", "mail", "courriel")),
+    "website": ("Site internet", ("site", "site internet", "web")),
+}
+YES = {"oui", "o", "yes", "y", "1", "x", "vrai", "true"}
+KINDS = {"people": "Personnes", "organizations": "Structures"}
+
+
+def targets(kind: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    return PERSON_TARGETS if kind == "people" else ORGANIZATION_TARGETS
+
+
+def guess_mapping(kind: str, headers: list[str]) -> dict[str, str]:
+    """Field -> file column, for the headers that name a field (by label or usual name)."""
+    return tabular.guess_mapping(headers, {field: (label, *names)
+                                           for field, (label, names) in targets(kind).items()})
+
+
+@dataclass
+class Report:
+    created: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction to undo a run with errors or a dry run."""
+
+
+def _lookup(tx: Transaction, table: str, value: str, label_column: str) -> str | None:
+    """A reference code from a code or a label, case and accents ignored."""
+    if not value:
+        return None
+    rows = tx.all(f"SELECT code, {label_column} AS label FROM {table}")
+    wanted = fold(value).strip()
+    for row in rows:
+        if fold(row["code"]) == wanted or fold(row["label"]) == wanted:
+            return row["code"]
+    raise PortalError(f"« {value} » : valeur inconnue.")
+
+
+def _commune(tx: Transaction, value: str) -> str | None:
+    """An INSEE code, or a commune name unique in the territory (or in France)."""
+    if not value:
+        return None
+    if tx.one("SELECT 1 AS x FROM communes WHERE code = ?", (value.upper(),)):
+        return value.upper()
+    wanted = fold(value).strip()
+    for scope in ("JOIN territory_communes t ON t.code = c.code", ""):
+        matches = [r["code"] for r in tx.all(f"SELECT c.code, c.name FROM communes c {scope}")
+                   if fold(r["name"]) == wanted]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise PortalError(f"Commune « {value} » ambiguë : indiquez son code INSEE.")
+    raise PortalError(f"Commune « {value} » inconnue.")
+
+
+def _choice(value: str, options: dict[str, str], what: str) -> str | None:
+    if not value:
+        return None
+    wanted = fold(value).strip()
+    for code, label in options.items():
+        if wanted in (fold(code), fold(label)):
+            return code
+    raise PortalError(f"{what} « {value} » inconnu(e) : {', '.join(options.values())}.")
+
+
+def _organization(tx: Transaction, name: str) -> list[int]:
+    if not name:
+        return []
+    found = [r["id"] for r in tx.all("SELECT id, name FROM organizations")
+             if fold(r["name"]) == fold(name)]
+    if not found:
+        raise PortalError(f"Structure « {name} » absente de l'annuaire : importez d'abord "
+                          "les structures, ou créez-la.")
+    return found[:1]
+
+
+def _person(tx: Transaction, cell) -> tuple[int, list[str]]:
+    values = {
+        "last_name": cell("last_name"), "first_name": cell("first_name"),
+        "civility": _choice(cell("civility"), {c: c for c in directory.CIVILITIES},
+                            "Civilité"),
+        "profession_code": _lookup(tx, "professions", cell("profession"), "label"),
+        "specialty_code": _lookup(tx, "specialties", cell("specialty"), "short_label"),
+        "rpps": cell("rpps"), "adeli": cell("adeli"), "phone": cell("phone"),
+        "email": cell("email"), "mssante": cell("mssante"),
+        "commune_code": _commune(tx, cell("commune")), "address": cell("address"),
+        "member": fold(cell("member")) in YES, "snp": fold(cell("snp")) in YES,
+    }
+    return directory.write_person(tx, values, organization_ids=_organization(
+        tx, cell("organization")), tags=cell("tags").replace(";", ","), source="tableur")
+
+
+def _org(tx: Transaction, cell) -> tuple[int, list[str]]:
+    values = {
+        "name": cell("name"), "address": cell("address"), "phone": cell("phone"),
+        "email": cell("email"), "website": cell("website"), "finess": cell("finess"),
+        "siret": cell("siret"), "commune_code": _commune(tx, cell("commune")),
+        "kind": _choice(cell("kind"), directory.ORGANIZATION_KINDS, "Type"),
+        "sector": _choice(cell("sector"), directory.SECTORS, "Secteur"),
+    }
+    return directory.write_organization(tx, values)
+
+
+def import_table(store: Store, actor: Actor, table: Table, mapping: dict[str, str],
+                 kind: str = "people", dry_run: bool = False) -> Report:
+    """Check every line, then write them all in one transaction, or none of them.
+
+    `mapping` is target field -> column of the file. A dry run checks and rolls back.
+    """
+    roles.require(actor, *directory.EDITORS)
+    required = "last_name" if kind == "people" else "name"
+    if required not in mapping:
+        raise PortalError("Indiquez la colonne du nom.", field="mapping")
+    writer = _person if kind == "people" else _org
+    unknown = set(mapping) - set(targets(kind))
+    if unknown:
+        raise PortalError(f"Champs inconnus : {', '.join(sorted(unknown))}.", field="mapping")
+    report = Report(errors=list(table.errors))
+    try:
+        with store.write(actor) as tx:
+            for number, (_, row) in zip(table.line_numbers, table.frame.iterrows()):
+                def cell(target: str, row=row) -> str:
+                    column = mapping.get(target)
+                    return str(row[column]).strip() if column else ""
+                try:
+                    _, warnings = writer(tx, cell)
+                except PortalError as error:
+                    report.errors.append(f"Ligne {number} : {error.message}")
+                    continue
+                report.created += 1
+                report.warnings += [f"Ligne {number} : {w}" for w in warnings]
+            tx.audit("spreadsheet_import", None, "import",
+                     after={"kind": kind, "rows": report.created})
+            if report.errors or dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    if report.errors:
+        report.created = 0
+    return report

@@ -1,0 +1,114 @@
+"""Spreadsheets as people send them: encodings, separators, merged headers, blank lines,
+yes/no variants, extra fields; and the all-or-nothing import into the directory."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from portal import directory, directory_tables, tabular
+from portal.directory import Filters
+from portal.errors import PortalError
+from portal.roles import COORDINATOR, Actor
+
+COORD = Actor("coord", frozenset({COORDINATOR}))
+CSV = ("Nom;Prénom;Profession;Téléphone;Ville;Membre\n"
+       "Lefèvre;Hélène;Infirmier;02 38 67 00 00;Gien;oui\n"
+       "\n"
+       "D'Amiens;Paul;Médecin;;45155;OUI\n"
+       "Martin;Zoé;masseur-kinésithérapeute;0238670001;Briare;Oui \n")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("separator", [";", ",", "\t"])
+def test_encodings_and_separators_are_detected(encoding, separator):
+    table = tabular.read(CSV.replace(";", separator).encode(encoding), "liste.csv")
+    assert table.separator == separator
+    assert table.encoding == ("Windows-1252" if encoding == "cp1252" else "UTF-8")
+    assert list(table.frame.columns) == ["Nom", "Prénom", "Profession", "Téléphone", "Ville",
+                                         "Membre"]
+    assert table.frame["Nom"].tolist() == ["Lefèvre", "D'Amiens", "Martin"]
+    assert table.line_numbers == [2, 4, 5]  # the blank line 3 is dropped, numbers kept
+    assert table.errors == []
+
+
+def test_an_xlsx_with_merged_header_cells_and_blank_rows():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Nom", None, "Téléphone", "Nom"])  # merged cell left a blank; a repeat
+    sheet.append([None, None, None, None])
+    sheet.append(["Lefèvre", "Hélène", 238670000.0, "bis"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    table = tabular.read(buffer.getvalue(), "liste.xlsx")
+    assert list(table.frame.columns) == ["Nom", "Colonne 2", "Téléphone", "Nom (2)"]
+    assert table.frame.iloc[0].tolist() == ["Lefèvre", "Hélène", "238670000", "bis"]
+    assert table.line_numbers == [3]
+
+
+@pytest.mark.parametrize("data, name, message", [
+    (b"", "x.csv", "0 octet"),
+    (b"\n \n", "x.csv", "aucune ligne"),
+    (b"PK\x03\x04tronque", "x.xlsx", "XLSX lisible"),
+    (b"\x00\x01\x02binaire", "x.csv", "pas un tableau"),
+])
+def test_unreadable_files_get_a_french_message(data, name, message):
+    with pytest.raises(PortalError, match=message):
+        tabular.read(data, name)
+
+
+def test_a_line_with_too_many_fields_is_reported():
+    table = tabular.read(b"Nom;Ville\nA;Gien\nB;Gien;en trop\nC;Briare;;\n", "x.csv")
+    assert table.errors == ["Ligne 3 : 3 valeurs pour 2 colonnes (un séparateur en trop ?)."]
+    assert table.frame["Nom"].tolist() == ["A", "C"]  # trailing empty cells are harmless
+
+
+def mapping(table):
+    return directory_tables.guess_mapping("people", list(table.frame.columns))
+
+
+def test_headers_are_mapped_automatically():
+    table = tabular.read(CSV.encode(), "x.csv")
+    assert mapping(table) == {"last_name": "Nom", "first_name": "Prénom",
+                              "profession": "Profession", "phone": "Téléphone",
+                              "commune": "Ville", "member": "Membre"}
+
+
+def test_people_import_all_lines_checked_then_written(store):
+    table = tabular.read(CSV.encode("cp1252"), "x.csv")
+    dry = directory_tables.import_table(store, COORD, table, mapping(table), dry_run=True)
+    assert dry.created == 3 and dry.errors == []
+    assert directory.count_people(store, Filters(include_hidden=True)) == 0
+    report = directory_tables.import_table(store, COORD, table, mapping(table))
+    assert report.created == 3
+    people = directory.search_people(store, Filters(include_hidden=True))
+    assert people["profession"].tolist() == ["Médecin", "Infirmier", "Masseur-Kinésithérapeute"]
+    assert people["commune"].tolist() == ["Gien", "Gien", "Briare"]
+    assert people["member"].tolist() == [1, 1, 1]  # oui, OUI, "Oui "
+    hand = directory.get_person(store, int(people.iloc[1]["id"]))
+    assert "phone" in hand["manual_fields"]  # a hand-kept list: the RPPS import keeps it
+
+
+def test_one_bad_line_means_nothing_is_written(store):
+    bad = CSV + "Petit;Anne;Astronaute;;Gien;non\nRoux;Léa;Infirmier;02 38;Gien;\n"
+    table = tabular.read(bad.encode(), "x.csv")
+    report = directory_tables.import_table(store, COORD, table, mapping(table))
+    assert report.created == 0
+    assert report.errors == [
+        "Ligne 6 : « Astronaute » : valeur inconnue.",
+        "Ligne 7 : Numéro de téléphone invalide : « 02 38 » (ex. : 02 38 67 00 00)."]
+    assert directory.count_people(store, Filters(include_hidden=True)) == 0
+    assert store.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'person'") == 0
+
+
+def test_organisations_import_with_kind_and_sector_labels(store):
+    table = tabular.read(b"Raison sociale;Type;Secteur;Commune\n"
+                         b"MSP du Val;msp;Sanitaire;Gien\n"
+                         b"CCAS;CCAS / service social;social;45053\n", "s.csv")
+    found = directory_tables.guess_mapping("organizations", list(table.frame.columns))
+    report = directory_tables.import_table(store, COORD, table, found, kind="organizations")
+    assert report.errors == [] and report.created == 2
+    frame, total = directory.list_organizations(store)
+    assert total == 2 and set(frame["kind"]) == {"msp", "ccas"}
