@@ -1,0 +1,136 @@
+"""Directory at 20,000 people: server time per search, and the Annuaire page's AppTest run
+time against the same page on an empty directory (ratio).
+
+    .venv/bin/python bench/directory.py [--people N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from streamlit.testing.v1 import AppTest
+
+from portal import auth, demo, directory, reference, settings, territory
+from portal.db import Store
+from portal.directory import Filters
+from portal.roles import ADMIN, CLI, Actor
+
+TAGS = ("plaies chroniques", "ETP diabète", "addictologie", "soins palliatifs", "pédiatrie",
+        "gériatrie", "vaccination", "rééducation respiratoire")
+PROFESSIONS = ("60", "10", "70", "21", "40", "50", "91", "93")
+RUNS = 7
+
+
+def fill(store: Store, people: int) -> None:
+    rng = random.Random(2026)
+    territory.add_communes(store, CLI, demo.COMMUNES)
+    with store.write(CLI) as tx:
+        organizations = [directory.write_organization(tx, {
+            "name": f"Structure {i}", "kind": rng.choice(list(directory.ORGANIZATION_KINDS)),
+            "sector": rng.choice(list(directory.SECTORS)),
+            "commune_code": rng.choice(demo.COMMUNES)})[0] for i in range(400)]
+        for i in range(people):
+            last, (first, civility) = rng.choice(demo.LAST_NAMES), rng.choice(demo.FIRST_NAMES)
+            directory.write_person(tx, {
+                "civility": civility, "last_name": f"{last}{i % 97 or ''}", "first_name": first,
+                "profession_code": rng.choice(PROFESSIONS), "commune_code":
+                rng.choice(demo.COMMUNES), "member": rng.random() < 0.5,
+                "snp": rng.random() < 0.3, "phone": f"02 38 {rng.randrange(10, 99)} "
+                f"{rng.randrange(10, 99)} {rng.randrange(10, 99)}",
+                "accepts_patients": rng.choice((None, "yes", "no"))},
+                organization_ids=[rng.choice(organizations)],
+                tags=rng.sample(TAGS, rng.randrange(0, 3)))
+
+
+def timed_ms(function) -> float:
+    times = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def page_seconds(store: Store) -> float:
+    """Median AppTest run of the Annuaire page for a logged-in coordinator."""
+    def run():
+        at = AppTest.from_file(str(ROOT / "portal" / "app.py"), default_timeout=60)
+        at.session_state["authentication_status"] = True
+        at.session_state["username"] = "bench.coordination"
+        at.run()
+        at.switch_page("views/directory.py")
+        started = time.perf_counter()
+        at.run()
+        assert not at.exception, at.exception
+        return time.perf_counter() - started
+    return statistics.median(run() for _ in range(RUNS))
+
+
+def database(folder: Path, name: str, people: int) -> Store:
+    store = Store(folder / name)
+    store.migrate()
+    reference.sync(store)
+    auth.create_first_admin(store, "bench.admin", "Bench", "b@example.org",
+                            "riviere-pont-canal-2026", "riviere-pont-canal-2026", 4)
+    auth.create_user(store, Actor("bench.admin", frozenset({ADMIN})),
+                     "bench.coordination", "Coordination", "c@example.org",
+                     ["coordinator"], 4, password="riviere-pont-canal-2026")
+    with store.reading() as conn:
+        conn.execute("UPDATE users SET must_change_password = 0")
+    if people:
+        fill(store, people)
+    return store
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=20_000)
+    people = parser.parse_args().people
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        started = time.perf_counter()
+        full = database(folder, "full.db", people)
+        print(f"{people:,} people written in {time.perf_counter() - started:.1f} s")
+        everyone = Filters(include_hidden=True)
+        queries = {
+            "count, no filter": lambda: directory.count_people(full, everyone),
+            "page 1, no filter": lambda: directory.search_people(full, everyone, 50),
+            "page 200, no filter": lambda: directory.search_people(full, everyone, 50, 9950),
+            "text 'martin'": lambda: directory.search_people(full, everyone.replace(
+                text="martin"), 50),
+            "text 'plaies chron'": lambda: directory.search_people(full, everyone.replace(
+                text="plaies chron"), 50),
+            "profession + commune + member": lambda: directory.search_people(
+                full, everyone.replace(profession="60", commune="45155", member=True), 50),
+            "sector filter": lambda: directory.search_people(full, everyone.replace(
+                sector="social"), 50),
+            "counts by profession": lambda: directory.counts_by_profession(full, everyone),
+            "export (all rows)": lambda: directory.export_frame(full, everyone),
+        }
+        for label, query in queries.items():
+            print(f"{label:>32}: {timed_ms(query):7.1f} ms (median of {RUNS})")
+        empty = database(folder, "empty.db", 0)
+        timings = {}
+        for label, store in (("empty", empty), (f"{people:,} people", full)):
+            os.environ["PORTAL_DB"] = str(store.path)
+            os.environ["PORTAL_SECRETS"] = str(folder / "secrets.toml")
+            os.environ["PORTAL_BACKUP_DIR"] = str(folder / "backups")
+            settings.ensure_secrets()
+            timings[label] = page_seconds(store)
+            print(f"Annuaire page, {label}: {timings[label] * 1000:.0f} ms (AppTest run)")
+        print(f"ratio {people:,} people / empty: "
+              f"{timings[f'{people:,} people'] / timings['empty']:.1f}")
+
+
+if __name__ == "__main__":
+    main()
