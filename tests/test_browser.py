@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from portal import auth, settings
+from portal import auth, demo, directory, settings
 from portal.db import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -215,3 +215,52 @@ def test_password_change_keeps_this_session_and_kills_the_old_cookie(server, bro
     expect(page.get_by_role("heading", name="Mon compte")).to_be_visible(timeout=15_000)
 
     replay_in_new_browser(browser, server, old_cookie)
+
+
+def test_directory_search_open_edit_and_export(server, browser, tmp_path):
+    store = Store(settings.load().db_path)
+    demo.load(store, 4)
+    target = directory.search_people(store, directory.Filters(include_hidden=True))
+    last_name = target.iloc[0]["last_name"]
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.goto(server)
+    log_in(page, "demo.coordination", demo.PASSWORD)
+    expect(page.get_by_role("heading", name="Bonjour Julie Lefèvre")).to_be_visible(
+        timeout=15_000)
+    settle(page)
+
+    t = time.monotonic()
+    page.get_by_role("link", name="Annuaire", exact=True).click()
+    field(page, "Rechercher").fill(last_name)
+    field(page, "Rechercher").press("Enter")
+    expect(page.get_by_text("personne(s). Cliquez")).to_be_visible(timeout=10_000)
+    settle(page)
+    timed("search", t)
+    shot(page, "10_directory_search")
+
+    grid = page.get_by_test_id("stDataFrame").first.bounding_box()
+    page.mouse.click(grid["x"] + 18, grid["y"] + 35 + 17)  # first row's selection box
+    expect(page.get_by_role("heading", name=last_name)).to_be_visible(timeout=10_000)
+    assert "/person?id=" in page.url
+    settle(page)
+    shot(page, "11_person")
+
+    page.get_by_text("Modifier la fiche").click()
+    field(page, "E-mail").fill("nouvelle.adresse@example.org")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Fiche enregistrée.")).to_be_visible(timeout=10_000)
+    person_id = int(page.url.split("id=")[1])
+    assert directory.get_person(store, person_id)["email"] == "nouvelle.adresse@example.org"
+    settle(page)
+
+    page.get_by_role("link", name="Retour à l'annuaire").click()
+    expect(page.get_by_role("button", name="CSV (Excel)")).to_be_visible(timeout=10_000)
+    settle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="CSV (Excel)").click()
+    exported = (tmp_path / "export.csv")
+    download.value.save_as(exported)
+    content = exported.read_bytes()
+    assert content.startswith(b"\xef\xbb\xbfCivilit")  # BOM, then the header
+    assert "nouvelle.adresse@example.org" in content.decode("utf-8-sig")
