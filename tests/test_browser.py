@@ -172,6 +172,7 @@ def test_first_run_login_reload_logout_and_replayed_cookie(server, browser):
 
     page.get_by_role("link", name="Utilisateurs").click()
     expect(page.get_by_role("heading", name="Utilisateurs")).to_be_visible(timeout=10_000)
+    settle(page)
     cookie = login_cookie(context)
     t = time.monotonic()
     page.reload()
@@ -180,6 +181,7 @@ def test_first_run_login_reload_logout_and_replayed_cookie(server, browser):
     assert page.url.endswith("/users")
     shot(page, "04_reload_users")
 
+    settle(page)
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_role("button", name="Se connecter")).to_be_visible(timeout=10_000)
 
@@ -199,6 +201,8 @@ def test_password_change_keeps_this_session_and_kills_the_old_cookie(server, bro
 
     settle(page)
     page.get_by_role("link", name="Mon compte").click()
+    expect(page.get_by_role("heading", name="Changer mon mot de passe")).to_be_visible()
+    settle(page)
     new_password = "lanterne-verger-boussole-7"
     field(page, "Mot de passe actuel").fill(PASSWORD)
     field(page, "Nouveau mot de passe").fill(new_password)
@@ -232,6 +236,8 @@ def test_directory_search_open_edit_and_export(server, browser, tmp_path):
 
     t = time.monotonic()
     page.get_by_role("link", name="Annuaire", exact=True).click()
+    expect(field(page, "Rechercher")).to_be_visible()
+    settle(page)
     field(page, "Rechercher").fill(last_name)
     field(page, "Rechercher").press("Enter")
     expect(page.get_by_text("personne(s). Cliquez")).to_be_visible(timeout=10_000)
@@ -247,7 +253,10 @@ def test_directory_search_open_edit_and_export(server, browser, tmp_path):
     shot(page, "11_person")
 
     page.get_by_text("Modifier la fiche").click()
+    settle(page)
     field(page, "E-mail").fill("nouvelle.adresse@example.org")
+    field(page, "E-mail").press("Tab")  # the value is sent when the field loses focus
+    settle(page)
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Fiche enregistrée.")).to_be_visible(timeout=10_000)
     person_id = int(page.url.split("id=")[1])
