@@ -129,3 +129,26 @@ def commune_input(store: Store, label: str, value: str | None, key: str) -> str 
     communes = reference.communes_of(store, department)
     return right.selectbox("Commune", list(communes), key=f"{key}_other",
                            format_func=communes.get)
+
+
+def text_field(errors: FieldErrors, label: str, value, field: str, key: str,
+               max_chars: int = 200) -> str:
+    """A text input with its error slot underneath, for forms outside st.form."""
+    text = st.text_input(label, value or "", max_chars=max_chars, key=f"{key}_{field}")
+    errors.slot(field)
+    return text
+
+
+def save_record(errors: FieldErrors, save, page: str, created: bool, message: str) -> None:
+    """Run a service's save (returning id and warnings): a refusal shows under its field,
+    warnings show as such; a new record then opens on its page, an edit is confirmed."""
+    try:
+        record_id, warnings = save()
+    except PortalError as error:
+        errors.show(error)
+        return
+    for warning in warnings:
+        st.warning(warning)
+    if created:
+        st.switch_page(page, query_params={"id": str(record_id)})
+    st.success(message, icon=":material/check_circle:")

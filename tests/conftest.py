@@ -27,6 +27,14 @@ def env(tmp_path, monkeypatch):
     return settings.load()
 
 
+@pytest.fixture
+def bare_store(env) -> Store:
+    """Migrated, nothing else: for tests that count every row and audit row."""
+    store = Store(env.db_path)
+    store.migrate()
+    return store
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory):
     """A migrated database with the reference lists, built once: loading 35,000

@@ -19,11 +19,9 @@ from portal.roles import Actor
 
 
 @pytest.fixture
-def store(env) -> Store:
-    """A bare migrated database: these tests count every row and audit row."""
-    store = Store(env.db_path)
-    store.migrate()
-    return store
+def store(bare_store) -> Store:
+    """These tests count every row and audit row: no reference lists loaded."""
+    return bare_store
 
 
 ACTOR = Actor("tester", frozenset({"admin"}))

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from portal import directory, ui, validation
-from portal.errors import PortalError
 from portal.formats import md_escape
 
 actor = ui.require_access("organization")
@@ -17,52 +16,39 @@ def organization_form(organization: dict | None) -> None:
     errors = ui.FieldErrors()
     left, right = st.columns(2)
     with left:
-        values = {"name": st.text_input("Nom", organization.get("name", ""), max_chars=150,
-                                        key=f"{key}_name")}
-        errors.slot("name")
+        values = {"name": ui.text_field(errors, "Nom", organization.get("name"), "name", key,
+                                        150)}
         values["kind"] = ui.choice("Type", directory.ORGANIZATION_KINDS, organization.get("kind"),
                                    key=f"{key}_kind", empty="Choisir…")
         errors.slot("kind")
         values["sector"] = ui.choice("Secteur", directory.SECTORS, organization.get("sector"),
                                      key=f"{key}_sector", empty="Choisir…")
         errors.slot("sector")
-        values["finess"] = st.text_input("N° FINESS", organization.get("finess") or "",
-                                         max_chars=12, key=f"{key}_finess")
-        errors.slot("finess")
-        values["siret"] = st.text_input("N° SIRET", organization.get("siret") or "",
-                                        max_chars=20, key=f"{key}_siret")
-        errors.slot("siret")
+        values["finess"] = ui.text_field(errors, "N° FINESS", organization.get("finess"),
+                                         "finess", key, 12)
+        values["siret"] = ui.text_field(errors, "N° SIRET", organization.get("siret"), "siret",
+                                        key, 20)
     with right:
-        values["address"] = st.text_input("Adresse", organization.get("address") or "",
-                                          max_chars=200, key=f"{key}_addr")
+        values["address"] = ui.text_field(errors, "Adresse", organization.get("address"),
+                                          "address", key)
         values["commune_code"] = ui.commune_input(store, "Commune",
                                                   organization.get("commune_code"),
                                                   f"{key}_commune")
         errors.slot("commune_code")
-        values["phone"] = st.text_input("Téléphone",
+        values["phone"] = ui.text_field(errors, "Téléphone",
                                         validation.phone_display(organization.get("phone")),
-                                        max_chars=30, key=f"{key}_phone")
-        errors.slot("phone")
-        values["email"] = st.text_input("E-mail", organization.get("email") or "",
-                                        max_chars=254, key=f"{key}_email")
-        errors.slot("email")
-        values["website"] = st.text_input("Site internet", organization.get("website") or "",
-                                          max_chars=200, key=f"{key}_web")
+                                        "phone", key, 30)
+        values["email"] = ui.text_field(errors, "E-mail", organization.get("email"), "email",
+                                        key, 254)
+        values["website"] = ui.text_field(errors, "Site internet", organization.get("website"),
+                                          "website", key)
     values["notes"] = st.text_area("Notes", organization.get("notes") or "", max_chars=2000,
                                    key=f"{key}_notes")
     errors.slot(None)
     if st.button("Enregistrer", type="primary", key=f"{key}_save", icon=":material/save:"):
-        try:
-            saved_id, warnings = directory.save_organization(store, actor, values,
-                                                             organization.get("id"))
-        except PortalError as error:
-            errors.show(error)
-            return
-        for warning in warnings:
-            st.warning(warning)
-        if not organization:
-            st.switch_page("views/organization.py", query_params={"id": str(saved_id)})
-        st.success("Structure enregistrée.", icon=":material/check_circle:")
+        ui.save_record(errors, lambda: directory.save_organization(
+            store, actor, values, organization.get("id")), "views/organization.py",
+            not organization, "Structure enregistrée.")
 
 
 st.page_link("views/organizations.py", label="Retour aux structures",

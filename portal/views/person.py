@@ -7,7 +7,6 @@ from datetime import date
 import streamlit as st
 
 from portal import directory, reference, ui, validation
-from portal.errors import PortalError
 from portal.formats import date_fr, datetime_fr, md_escape
 
 actor = ui.require_access("person")
@@ -28,11 +27,10 @@ def person_form(person: dict | None) -> None:
     with left:
         values = {"civility": ui.choice("Civilité", {c: c for c in directory.CIVILITIES},
                                         person.get("civility"), key=f"{key}_civ", empty="—")}
-        values["last_name"] = st.text_input("Nom", person.get("last_name", ""), max_chars=80,
-                                            key=f"{key}_last")
-        errors.slot("last_name")
-        values["first_name"] = st.text_input("Prénom", person.get("first_name", ""),
-                                             max_chars=80, key=f"{key}_first")
+        values["last_name"] = ui.text_field(errors, "Nom", person.get("last_name"),
+                                            "last_name", key, 80)
+        values["first_name"] = ui.text_field(errors, "Prénom", person.get("first_name"),
+                                             "first_name", key, 80)
         values["profession_code"] = ui.choice("Profession", reference.professions(store),
                                               person.get("profession_code"), key=f"{key}_prof",
                                               empty="Non renseignée")
@@ -44,29 +42,22 @@ def person_form(person: dict | None) -> None:
         values["practice_mode"] = ui.choice("Mode d'exercice", directory.PRACTICE_MODES,
                                             person.get("practice_mode"), key=f"{key}_mode",
                                             empty="Non renseigné")
-        values["rpps"] = st.text_input("N° RPPS", person.get("rpps") or "", max_chars=14,
-                                       key=f"{key}_rpps")
-        errors.slot("rpps")
-        values["adeli"] = st.text_input("N° ADELI", person.get("adeli") or "", max_chars=12,
-                                        key=f"{key}_adeli")
-        errors.slot("adeli")
+        values["rpps"] = ui.text_field(errors, "N° RPPS", person.get("rpps"), "rpps", key, 14)
+        values["adeli"] = ui.text_field(errors, "N° ADELI", person.get("adeli"), "adeli", key,
+                                        12)
     with right:
-        values["phone"] = st.text_input("Téléphone professionnel",
-                                        validation.phone_display(person.get("phone")),
-                                        max_chars=30, key=f"{key}_phone")
-        errors.slot("phone")
-        values["email"] = st.text_input("E-mail", person.get("email") or "", max_chars=254,
-                                        key=f"{key}_email")
-        errors.slot("email")
-        values["mssante"] = st.text_input("Messagerie sécurisée (MSSanté)",
-                                          person.get("mssante") or "", max_chars=254,
-                                          key=f"{key}_mss")
-        errors.slot("mssante")
+        values["phone"] = ui.text_field(errors, "Téléphone professionnel",
+                                        validation.phone_display(person.get("phone")), "phone",
+                                        key, 30)
+        values["email"] = ui.text_field(errors, "E-mail", person.get("email"), "email", key,
+                                        254)
+        values["mssante"] = ui.text_field(errors, "Messagerie sécurisée (MSSanté)",
+                                          person.get("mssante"), "mssante", key, 254)
         values["commune_code"] = ui.commune_input(store, "Commune d'exercice",
                                                   person.get("commune_code"), f"{key}_commune")
         errors.slot("commune_code")
-        values["address"] = st.text_input("Adresse", person.get("address") or "",
-                                          max_chars=200, key=f"{key}_addr")
+        values["address"] = ui.text_field(errors, "Adresse", person.get("address"),
+                                          "address", key)
     organizations = directory.organization_choices(store)
     chosen_orgs = st.multiselect(
         "Structures", list(organizations), format_func=organizations.get, key=f"{key}_orgs",
@@ -95,17 +86,9 @@ def person_form(person: dict | None) -> None:
                                         bool(person.get("visible", 1)), key=f"{key}_visible")
     errors.slot(None)
     if st.button("Enregistrer", type="primary", key=f"{key}_save", icon=":material/save:"):
-        try:
-            person_id, warnings = directory.save_person(store, actor, values, person.get("id"),
-                                                        chosen_orgs, tags)
-        except PortalError as error:
-            errors.show(error)
-            return
-        for warning in warnings:
-            st.warning(warning)
-        if not person:
-            st.switch_page("views/person.py", query_params={"id": str(person_id)})
-        st.success("Fiche enregistrée.", icon=":material/check_circle:")
+        ui.save_record(errors, lambda: directory.save_person(
+            store, actor, values, person.get("id"), chosen_orgs, tags), "views/person.py",
+            not person, "Fiche enregistrée.")
 
 
 params = st.query_params
@@ -172,6 +155,9 @@ for organization in person["organizations"]:
 if not editor:
     st.stop()
 
+if person["left_territory"]:
+    st.warning("D'après la dernière extraction RPPS, cette personne n'exerce plus sur le "
+               "territoire. Sa fiche est conservée.", icon=":material/location_off:")
 if not person["visible"]:
     st.info("Cette personne n'apparaît pas aux membres (pas d'accord de visibilité).",
             icon=":material/visibility_off:")
