@@ -45,6 +45,8 @@ PAGES = (
     PageEntry("person", "Fiche personne", ":material/badge:", "Annuaire", ALL, hidden=True),
     PageEntry("organization", "Fiche structure", ":material/apartment:", "Annuaire", ALL,
               hidden=True),
+    PageEntry("missions", "Missions", ":material/flag:", "Missions et actions", ALL),
+    PageEntry("contract", "Contrat", ":material/contract:", "Administration", frozenset({ADMIN})),
     PageEntry("territory", "Territoire", ":material/map:", "Administration", frozenset({ADMIN})),
     PageEntry("users", "Utilisateurs", ":material/group:", "Administration", frozenset({ADMIN})),
     PageEntry("audit_log", "Journal des modifications", ":material/history:", "Administration",

@@ -1,4 +1,5 @@
-"""Reference lists (communes, départements, professions, specialties) from data/.
+"""Reference lists (communes, départements, professions, specialties, ACI missions)
+from data/.
 
 They are facts shipped with the portal: loaded into SQLite so queries can join them,
 and reloaded whenever a data file changes. Codes are stored everywhere else; labels
@@ -21,6 +22,7 @@ FILES = {
     "professions": DATA / "nos_TRE_G15_ProfessionSante.csv",
     "social_professions": DATA / "nos_TRE_R94_R95_professions_social_usagers_titre.csv",
     "specialties": DATA / "nos_TRE_R38_SpecialiteOrdinale.csv",
+    "missions": DATA / "missions.csv",
 }
 ACTOR = Actor("référentiels", frozenset({ADMIN}))
 GENERAL_PRACTICE = ("SM26", "SM53", "SM54")
@@ -62,9 +64,14 @@ def sync(store: Store) -> bool:
     specialties = [(r["code"], r["libelle"], r["libelle_court"], int(r["statut"] == "active"))
                    for r in _rows(FILES["specialties"])]
     professions = _professions()
+    missions = [(r["code"], r["kind"], int(r["position"]), r["title"], r["summary"],
+                 int(r["start_months"]) if r["start_months"] else None,
+                 int(r["full_months"]) if r["full_months"] else None)
+                for r in _rows(FILES["missions"])]
     with store.write(ACTOR) as tx:
         for table, rows in (("communes", communes), ("departments", departments),
-                            ("professions", professions), ("specialties", specialties)):
+                            ("professions", professions), ("specialties", specialties),
+                            ("missions", missions)):
             marks = ", ".join("?" for _ in rows[0])
             # Upsert, never delete: people and organisations refer to these codes.
             tx.conn.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", rows)

@@ -1,0 +1,76 @@
+"""Missions and the contract: reference data, deadlines at month ends, signed missions."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from helpers import logged_in, open_page, texts, widget
+from portal import missions, territory
+from portal.errors import PermissionDenied, PortalError
+from portal.roles import ADMIN, COORDINATOR, Actor
+
+ADMIN_ACTOR = Actor("admin", frozenset({ADMIN}))
+
+
+def test_the_six_missions_are_loaded_in_order(store):
+    found = missions.all_missions(store)
+    assert [m["code"] for m in found] == ["socle_1", "socle_2", "socle_3", "socle_4",
+                                         "complementaire_1", "complementaire_2"]
+    assert [(m["start_months"], m["full_months"]) for m in found[:4]] == [
+        (6, 18), (12, 24), (12, 24), (6, 18)]
+
+
+def test_deadlines_from_the_signature_keep_month_ends(store):
+    found = missions.all_missions(store)
+    by_code = {d.mission: d for d in missions.deadlines(date(2025, 8, 31), found)}
+    assert by_code["socle_1"].start_by == date(2026, 2, 28)     # no 31 February
+    assert by_code["socle_1"].full_by == date(2027, 2, 28)
+    assert by_code["socle_2"].start_by == date(2026, 8, 31)
+    assert by_code["socle_3"].full_by == date(2027, 8, 31)
+    leap = {d.mission: d for d in missions.deadlines(date(2023, 8, 31), found)}
+    assert leap["socle_4"].start_by == date(2024, 2, 29)
+    assert by_code["complementaire_1"].start_by is None  # set by each contract
+    assert all(d.start_by is None for d in missions.deadlines(None, found))
+
+
+def test_complementary_missions_count_only_when_signed(store):
+    missions.save_contract(store, ADMIN_ACTOR, date(2025, 1, 15), ["complementaire_2"], 2)
+    contract = missions.contract(store)
+    signed = [m["code"] for m in missions.all_missions(store) if contract.signed(m)]
+    assert signed == ["socle_1", "socle_2", "socle_3", "socle_4", "complementaire_2"]
+    assert contract.signed_on == date(2025, 1, 15) and contract.size == 2
+
+
+def test_contract_rules(store):
+    with pytest.raises(PermissionDenied):
+        missions.save_contract(store, Actor("c", frozenset({COORDINATOR})), None, [], None)
+    with pytest.raises(PortalError) as error:
+        missions.save_contract(store, ADMIN_ACTOR, date.today() + timedelta(days=1), [], 1)
+    assert error.value.field == "signed_on"
+    with pytest.raises(PortalError) as error:
+        missions.save_contract(store, ADMIN_ACTOR, None, ["socle_1"], 1)
+    assert error.value.field == "complementary"
+
+
+def test_size_is_suggested_from_the_territory(store):
+    assert missions.suggested_size(store) is None
+    territory.add_communes(store, ADMIN_ACTOR, ["45234"])  # Orléans, about 117,000
+    assert missions.suggested_size(store) == 3
+
+
+def test_contract_page_saves_and_shows_deadlines(demo_store):
+    at = open_page(logged_in("demo.admin"), "contract")
+    assert "Taille suggérée d'après la population du territoire : 2." in texts(at)
+    widget(at.checkbox, "Le contrat est signé").check()
+    widget(at.date_input, "Date de signature").set_value(date(2025, 8, 31))
+    widget(at.multiselect, "Missions complémentaires retenues").select("complementaire_1")
+    widget(at.button, "Enregistrer").click()
+    at.run()
+    assert "Contrat enregistré." in texts(at)
+    rows = at.dataframe[0].value
+    assert rows["Démarrage au plus tard"].tolist()[:2] == ["28/02/2026", "31/08/2026"]
+    assert len(rows) == 5
+    page = open_page(at, "missions")
+    assert "Démarrage au plus tard : 28/02/2026 (dépassée)" in texts(page)
