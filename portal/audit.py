@@ -103,7 +103,8 @@ def usernames(store: Store) -> list[str]:
 
 
 def entities(store: Store) -> list[str]:
-    return [r["entity"] for r in store.query("SELECT DISTINCT entity FROM audit_log ORDER BY entity")]
+    return [r["entity"] for r in store.query(
+        "SELECT DISTINCT entity FROM audit_log ORDER BY entity")]
 
 
 def recent_changes(store: Store, roles, limit: int = 10) -> pd.DataFrame:

@@ -116,5 +116,6 @@ def restore(store: Store, source: Path, actor: Actor) -> Path | None:
     shutil.move(staged, store.path)
     store.migrate()
     with store.write(actor) as tx:
-        tx.audit("backup", source.name, "restore", after={"kept_aside": str(kept) if kept else None})
+        tx.audit("backup", source.name, "restore",
+                 after={"kept_aside": str(kept) if kept else None})
     return kept

@@ -232,7 +232,8 @@ class Store:
             ).fetchone()
             if not exists:
                 return 0
-            return conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
+            return conn.execute(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
 
     def migrate(self, directory: Path = MIGRATIONS_DIR) -> list[int]:
         """Apply the migrations not yet recorded; returns the versions applied.

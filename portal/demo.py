@@ -103,6 +103,10 @@ def load(store: Store, rounds: int) -> list[dict]:
                               password_hash, list(roles), False)
         set_setting(tx, "cpts_name", CPTS_NAME)
         set_setting(tx, "demo", "1")
+        # A contract signed in spring 2025 with the first complementary mission.
+        set_setting(tx, "contract_signed_on", "2025-03-14")
+        set_setting(tx, "contract_complementary", "complementaire_1")
+        set_setting(tx, "contract_size", "2")
         people = _directory(tx)
         tx.audit("demo", None, "load", after={"accounts": len(USERS), "people": people})
     return accounts()

@@ -93,7 +93,8 @@ def specialties(store: Store) -> dict[str, str]:
 
 
 def departments(store: Store) -> dict[str, str]:
-    return {r["code"]: r["name"] for r in store.query("SELECT code, name FROM departments ORDER BY code")}
+    return {r["code"]: r["name"] for r in store.query(
+        "SELECT code, name FROM departments ORDER BY code")}
 
 
 def communes_of(store: Store, department: str) -> dict[str, str]:

@@ -272,7 +272,8 @@ def plan(store: Store, source: Path | BinaryIO,
             if name in manual:
                 result.conflicts.append(
                     f"{current['first_name']} {current['last_name']} : {name} modifié à la main "
-                    f"(« {current[name] or ''} ») ; l'extraction indique « {values[name] or ''} »"
+                    f"(« {current[name] or ''} ») ; l'extraction indique "
+                    f"« {values[name] or ''} »"
                     " — conservé.")
             else:
                 changes[name] = values[name]

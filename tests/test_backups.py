@@ -39,7 +39,8 @@ def test_backup_then_restore_round_trip(store, tmp_path):
     kept = backups.restore(store, copy, CLI)
     assert "before" in keys(store) and "after" not in keys(store)
     assert keys(Store(kept)) >= {"before", "after"}  # the replaced database is kept aside
-    assert store.query_one("SELECT * FROM audit_log ORDER BY id DESC LIMIT 1")["action"] == "restore"
+    last = store.query_one("SELECT * FROM audit_log ORDER BY id DESC LIMIT 1")
+    assert last["action"] == "restore"
     store.check()
 
 

@@ -110,7 +110,8 @@ def test_an_admin_page_refuses_a_member_by_itself(env, clear_streamlit_caches, k
     at = AppTest.from_file(str(VIEWS / f"{key}.py"), default_timeout=20)
     at.session_state["actor"] = Actor("someone", frozenset({MEMBER, BUREAU, COORDINATOR}))
     at.run()
-    assert [e.value for e in at.error] == ["Accès refusé : cette page n'est pas ouverte à votre rôle."]
+    assert [e.value for e in at.error] == [
+        "Accès refusé : cette page n'est pas ouverte à votre rôle."]
     assert not at.dataframe
 
 

@@ -22,7 +22,8 @@ with st.form("contract"):
     signed_on = st.date_input("Date de signature", value=contract.signed_on, format="DD/MM/YYYY")
     errors.slot("signed_on")
     chosen = st.multiselect("Missions complémentaires retenues", list(complementary),
-                            default=sorted(contract.complementary), format_func=complementary.get)
+                            default=sorted(contract.complementary), format_func=complementary.get,
+                            placeholder="Choisir…")
     errors.slot("complementary")
     size = st.selectbox(
         "Taille de la CPTS", [1, 2, 3, 4],
@@ -55,5 +56,6 @@ else:
     st.dataframe([{
         "Mission": m["title"],
         "Démarrage au plus tard": date_fr(dates[m["code"]].start_by) or "selon le contrat",
-        "Déploiement complet au plus tard": date_fr(dates[m["code"]].full_by) or "selon le contrat",
+        "Déploiement complet au plus tard":
+            date_fr(dates[m["code"]].full_by) or "selon le contrat",
     } for m in all_missions if contract.signed(m)], hide_index=True, width="stretch")

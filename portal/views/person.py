@@ -61,8 +61,9 @@ def person_form(person: dict | None) -> None:
     organizations = directory.organization_choices(store)
     chosen_orgs = st.multiselect(
         "Structures", list(organizations), format_func=organizations.get, key=f"{key}_orgs",
-        default=[o["id"] for o in person.get("organizations", [])])
-    known_tags = [r["tag"] for r in store.query("SELECT DISTINCT tag FROM person_tags ORDER BY tag")]
+        default=[o["id"] for o in person.get("organizations", [])], placeholder="Choisir…")
+    known_tags = [r["tag"] for r in store.query(
+        "SELECT DISTINCT tag FROM person_tags ORDER BY tag")]
     tags = st.multiselect("Activités spécifiques", sorted({*known_tags, *person.get("tags", [])}),
                           default=person.get("tags", []), accept_new_options=True,
                           key=f"{key}_tags", placeholder="ex. : plaies chroniques, ETP diabète")

@@ -60,7 +60,8 @@ if st.button("Ajouter au territoire", type="primary", disabled=not chosen):
 if len(communes):
     st.subheader("Retirer des communes")
     current = dict(zip(communes["code"], communes["name"]))
-    removed = st.multiselect("Communes à retirer", list(current), format_func=current.get)
+    removed = st.multiselect("Communes à retirer", list(current), format_func=current.get,
+                             placeholder="Choisir…")
     confirmed = st.checkbox("Je confirme le retrait de ces communes du territoire")
     if st.button("Retirer", disabled=not removed):
         if confirmed:

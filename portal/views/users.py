@@ -31,7 +31,8 @@ table = users.assign(
    "must_change_password"]]
 st.dataframe(table.rename(columns={
     "username": "Identifiant", "name": "Nom", "email": "E-mail", "roles": "Rôles",
-    "active": "Actif", "locked_until": "Verrouillé jusqu'au", "last_login_at": "Dernière connexion",
+    "active": "Actif", "locked_until": "Verrouillé jusqu'au",
+    "last_login_at": "Dernière connexion",
     "must_change_password": "Mot de passe temporaire",
 }), hide_index=True, width="stretch")
 
@@ -39,7 +40,8 @@ with st.expander("Créer un compte", icon=":material/person_add:"):
     errors = ui.FieldErrors()
     with st.form("create_user", clear_on_submit=False):
         identity = ui.identity_inputs(errors)
-        chosen = st.multiselect("Rôles", list(roles.ROLES), format_func=roles.ROLES.get)
+        chosen = st.multiselect("Rôles", list(roles.ROLES), format_func=roles.ROLES.get,
+                                placeholder="Choisir…")
         errors.slot("roles")
         submitted = st.form_submit_button("Créer le compte", type="primary")
     errors.slot(None)
@@ -68,7 +70,7 @@ with left:
     with st.form(f"profile_{user_id}"):
         identity = ui.identity_inputs(errors, user.name, user.email, username=False)
         chosen = st.multiselect("Rôles", list(roles.ROLES), default=held,
-                                format_func=roles.ROLES.get)
+                                format_func=roles.ROLES.get, placeholder="Choisir…")
         errors.slot("roles")
         saved = st.form_submit_button("Enregistrer")
     errors.slot(None)
