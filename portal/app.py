@@ -98,4 +98,4 @@ else:
     pages = {section: [st_page(e) for e in entries]
              for section, entries in navigation.menu(actor.roles).items()}
 sidebar(store, actor)
-st.navigation(pages).run()
+st.navigation(pages, expanded=True).run()

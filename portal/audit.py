@@ -20,6 +20,7 @@ ENTITIES = {
     "backup": "Sauvegarde",
     "demo": "Données de démonstration",
     "person": "Personne (annuaire)",
+    "action": "Fiche action",
     "organization": "Structure (annuaire)",
     "territory": "Territoire",
     "reference": "Référentiels",
@@ -39,13 +40,17 @@ ACTIONS = {
     "password_reset": "Mot de passe réinitialisé",
     "restore": "Restauration",
     "load": "Chargement",
-    "links": "Structures et activités",
+    "affiliations": "Structures et activités",
     "merge": "Fusionnée dans une autre fiche",
     "merge_keep": "Fusion (fiche conservée)",
     "merge_fill": "Complétée par fusion",
     "erase": "Effacement à la demande",
     "add_communes": "Communes ajoutées",
     "remove_communes": "Communes retirées",
+    "missions": "Missions",
+    "referents": "Référents",
+    "partners": "Partenaires",
+    "links": "Actions liées",
 }
 # Which roles see an entity's changes on their home page (admins see everything).
 # Modules add their entities here; patient data is never listed for bureau or members.
@@ -53,6 +58,7 @@ VISIBLE_TO: dict[str, set[str]] = {
     "person": set(ALL),
     "organization": set(ALL),
     "territory": set(ALL),
+    "action": set(ALL),
 }
 
 
@@ -107,12 +113,22 @@ def entities(store: Store) -> list[str]:
         "SELECT DISTINCT entity FROM audit_log ORDER BY entity")]
 
 
+def history(store: Store, entity: str, entity_id) -> pd.DataFrame:
+    """One record's changes, newest first: the history shown on its page."""
+    return store.frame(
+        "SELECT at, username, action, before, after FROM audit_log"
+        " WHERE entity = ? AND entity_id = ? ORDER BY id DESC", (entity, str(entity_id)))
+
+
 def recent_changes(store: Store, roles, limit: int = 10) -> pd.DataFrame:
     """The latest changes the given roles may see, for the home page."""
     if ADMIN in roles:
+        # Logins and reference reloads are routine: the journal page lists them.
         return store.frame(
             "SELECT at, username, entity, entity_id, action FROM audit_log"
-            " WHERE action NOT IN ('login', 'logout') ORDER BY id DESC LIMIT ?", (limit,))
+            " WHERE action NOT IN ('login', 'logout') AND entity != 'reference'"
+            " AND NOT (entity = 'app_setting' AND entity_id = 'reference_version')"
+            " ORDER BY id DESC LIMIT ?", (limit,))
     visible = sorted(e for e, allowed in VISIBLE_TO.items() if allowed & set(roles))
     if not visible:
         return pd.DataFrame(columns=["at", "username", "entity", "entity_id", "action"])

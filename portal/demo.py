@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from . import auth, directory, passwords, validation
+from . import actions, auth, directory, passwords, validation
 from .db import Store, Transaction, set_setting
 from .errors import PortalError
 from .formats import fold
@@ -108,6 +108,7 @@ def load(store: Store, rounds: int) -> list[dict]:
         set_setting(tx, "contract_complementary", "complementaire_1")
         set_setting(tx, "contract_size", "2")
         people = _directory(tx)
+        _actions(tx)
         tx.audit("demo", None, "load", after={"accounts": len(USERS), "people": people})
     return accounts()
 
@@ -160,3 +161,59 @@ def _directory(tx: Transaction) -> int:
                                    demo=True)
             count += 1
     return count
+
+
+# The seven actions of the Giennois-Berry health project (titles are the project's;
+# the texts are written for the demo): (title, missions, status, progress, context,
+# objectives, partners, linked action numbers).
+ACTIONS = (
+    ("La communication ville-hôpital", ("socle_2",), "en_cours", 40,
+     ("Les libéraux et le centre hospitalier se connaissent mal ; les sorties "
+     "d'hospitalisation arrivent sans information au médecin traitant."),
+     ("Des correspondants nommés de part et d'autre, un courrier de sortie le jour même, "
+     "une réunion ville-hôpital par trimestre."), ("ARS",), (2, 7)),
+    ("L'articulation entre le premier et le second recours", ("socle_2",), "projet", 10,
+     "Peu de spécialistes sur le territoire et des délais de rendez-vous longs.",
+     ("Des créneaux réservés aux demandes des équipes de soins primaires, la télé-expertise "
+     "pour éviter les déplacements inutiles."), ("Assurance Maladie",), (1, 4)),
+    ("Organisation de la réponse aux soins non programmés", ("socle_1",), "en_cours", 55,
+     ("Les MSP répondent à leur patientèle ; les autres patients se tournent vers les "
+     "urgences."), ("Une réponse dans les 24 heures pour tout habitant du territoire, avec une "
+     "orientation téléphonique et le lien avec le SAS."), ("Assurance Maladie", "ARS", "SAS",
+                                                          "GRADeS"), (4,)),
+    ("Télé-expertise et téléconsultation", ("socle_1",), "en_cours", 30,
+     "Des zones éloignées des cabinets et des spécialistes.",
+     "Équiper les cabinets volontaires et former les professionnels aux outils régionaux.",
+     ("GRADeS", "Assurance Maladie"), (2, 3)),
+    ("Prévention", ("socle_3",), "realisee", 100,
+     "Des actions existent dans les MSP et au CMP mais ne touchent pas tout le territoire.",
+     ("Étendre les consultations d'addictologie, informer sur l'offre de soins non programmés, "
+     "développer le carnet de vaccination en ligne."), ("ARS",), ()),
+    ("Protocoles de coopération et délégation de tâches", ("complementaire_1",), "projet", 0,
+     "La prise en charge des maladies chroniques demande du temps médical rare.",
+     ("Écrire et mettre en œuvre des protocoles de coopération entre médecins, infirmiers et "
+     "pharmaciens."), ("ARS", "Assurance Maladie"), ()),
+    ("L'interconnaissance et les outils de communication", ("socle_2", "complementaire_2"),
+     "en_cours", 65, ("Les professionnels ne connaissent pas tous leurs interlocuteurs ni "
+     "leurs compétences."), ("Un annuaire partagé des acteurs sanitaires, médico-sociaux et "
+     "sociaux, une messagerie sécurisée pour tous."), ("GRADeS",), (1,)),
+)
+
+
+def _actions(tx: Transaction) -> None:
+    """The health project's seven actions, two of them with referents from the directory."""
+    referents = [r["id"] for r in tx.all("SELECT id FROM people WHERE profession_code = '10'"
+                                         " ORDER BY id LIMIT 3")]
+    ids = {}
+    for number, (title, missions, status, progress, context, objectives, partners,
+                 _) in enumerate(ACTIONS, start=1):
+        ids[number] = actions.write_action(tx, {
+            "number": number, "title": title, "status": status, "progress": progress,
+            "context": context, "objectives": objectives,
+            "territory_covered": "Ensemble du territoire de la CPTS",
+            "beneficiaries": "Professionnels de santé et patients du territoire",
+            "start_on": f"2025-{number + 2:02d}-01",
+        }, missions=missions, referents=referents[:1] if number in (3, 7) else (),
+            partners=partners, demo=True)
+    for number, action in enumerate(ACTIONS, start=1):
+        actions.link(tx, ids[number], [ids[n] for n in action[-1]])

@@ -16,7 +16,7 @@ from datetime import date
 
 import pandas as pd
 
-from . import roles, validation
+from . import audit, roles, validation
 from .db import Store, Transaction, iso, now
 from .errors import PortalError
 from .formats import date_fr, fold
@@ -59,7 +59,8 @@ ORGANIZATION_FIELDS = ("name", "kind", "sector", "finess", "siret", "address", "
                        "phone", "email", "website", "notes")
 # Tables that point at a person: a merge moves their rows to the person kept.
 # Modules add theirs (meeting attendees, questionnaire respondents...).
-PERSON_REFERENCES = [("person_organizations", "person_id"), ("person_tags", "person_id")]
+PERSON_REFERENCES = [("person_organizations", "person_id"), ("person_tags", "person_id"),
+                     ("action_referents", "person_id")]
 
 
 def sees_hidden(actor: Actor) -> bool:
@@ -176,7 +177,7 @@ def _set_links(tx: Transaction, person_id: int, organization_ids, tags) -> None:
     tx.execute("DELETE FROM person_tags WHERE person_id = ?", (person_id,))
     tx.conn.executemany("INSERT INTO person_tags VALUES (?, ?)",
                         [(person_id, t) for t in after_tags])
-    tx.audit("person", person_id, "links",
+    tx.audit("person", person_id, "affiliations",
              before={"organizations": before_orgs, "tags": before_tags},
              after={"organizations": after_orgs, "tags": after_tags})
 
@@ -462,12 +463,6 @@ def merge_people(store: Store, actor: Actor, keep_id: int, drop_id: int) -> None
         index_person(tx, drop_id)
 
 
-def history(store: Store, entity: str, entity_id: int) -> pd.DataFrame:
-    return store.frame(
-        "SELECT at, username, action, before, after FROM audit_log"
-        " WHERE entity = ? AND entity_id = ? ORDER BY id DESC", (entity, str(entity_id)))
-
-
 def export_person(store: Store, actor: Actor, person_id: int) -> dict:
     """All the portal holds on one person (right of access), as plain JSON-able data."""
     roles.require(actor, *EDITORS)
@@ -479,7 +474,7 @@ def export_person(store: Store, actor: Actor, person_id: int) -> dict:
         "fiche": {k: v for k, v in person.items() if k not in ("organizations", "tags")},
         "structures": person["organizations"],
         "activites": person["tags"],
-        "historique": history(store, "person", person_id).to_dict("records"),
+        "historique": audit.history(store, "person", person_id).to_dict("records"),
     }
 
 

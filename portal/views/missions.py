@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from portal import missions, ui
+from portal import actions, missions, ui
 from portal.formats import date_fr
 
 actor = ui.require_access("missions")
@@ -41,3 +41,9 @@ for mission in all_missions:
                  deadline_text("Déploiement complet au plus tard", deadline.full_by)]
         if signed and any(lines):
             st.text("\n".join(line for line in lines if line))
+        linked = actions.list_actions(store, mission["code"])
+        for row in linked.itertuples():
+            st.page_link("views/action.py", query_params={"id": str(row.id)},
+                         icon=":material/task:",
+                         label=f"Action n°{row.number} : {row.title} "
+                               f"({actions.STATUSES[row.status].lower()}, {row.progress} %)")

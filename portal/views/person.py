@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from portal import directory, reference, ui, validation
+from portal import audit, directory, reference, ui, validation
 from portal.formats import date_fr, datetime_fr, md_escape
 
 actor = ui.require_access("person")
@@ -192,8 +192,5 @@ with st.expander("Données personnelles : export et effacement", icon=":material
             st.error("Cochez la case pour confirmer.")
 
 with st.expander("Historique des modifications", icon=":material/history:"):
-    changes = directory.history(store, "person", person["id"])
-    changes["at"] = changes["at"].map(datetime_fr)
-    st.dataframe(changes.fillna("").rename(columns={
-        "at": "Date", "username": "Utilisateur", "action": "Action", "before": "Avant",
-        "after": "Après"}), hide_index=True, width="stretch")
+    st.dataframe(audit.readable(audit.history(store, "person", person["id"])),
+                 hide_index=True, width="stretch")

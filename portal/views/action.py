@@ -1,0 +1,116 @@
+"""Fiche action: read like the fiche, edit it (coordination), export it, see its history."""
+
+from datetime import date
+
+import streamlit as st
+
+from portal import actions, audit, directory, missions, territory, ui
+from portal.formats import datetime_fr, md_escape
+
+actor = ui.require_access("action")
+store = ui.store()
+editor = actor.has(*actions.EDITORS)
+
+
+def action_form(action: dict | None) -> None:
+    """Create (action is None) or edit an action; errors show under their field."""
+    action = action or {}
+    key = f"a{action.get('id', 'new')}"
+    errors = ui.FieldErrors()
+    left, right = st.columns([1, 3])
+    with left:
+        number = st.number_input("N°", 1, 999, action.get("number") or _next_number(),
+                                 key=f"{key}_number")
+        errors.slot("number")
+    with right:
+        title = ui.text_field(errors, "Intitulé", action.get("title"), "title", key, 200)
+    all_missions = {m["code"]: m["title"] for m in missions.all_missions(store)}
+    chosen_missions = st.multiselect(
+        "Mission(s) ACI", list(all_missions), format_func=all_missions.get,
+        default=[m["code"] for m in action.get("missions", [])], key=f"{key}_missions",
+        placeholder="Choisir…")
+    errors.slot("missions")
+    values = {"number": number, "title": title}
+    for field, label in actions.SECTIONS.items():
+        values[field] = st.text_area(label, action.get(field, ""), max_chars=5000,
+                                     key=f"{key}_{field}")
+    people = directory.search_people(store, directory.Filters(include_hidden=True), limit=5000)
+    names = {int(r.id): f"{r.last_name} {r.first_name} ({r.profession or '—'})"
+             for r in people.itertuples()}
+    referents = st.multiselect("Personnes référentes (annuaire)", list(names),
+                               format_func=names.get, key=f"{key}_referents",
+                               default=[r["id"] for r in action.get("referents", [])],
+                               placeholder="Choisir…")
+    values["referents_text"] = st.text_input("Autres référents (hors annuaire)",
+                                             action.get("referents_text", ""), max_chars=300,
+                                             key=f"{key}_referents_text")
+    partners = st.multiselect("Partenaires", actions.PARTNERS, key=f"{key}_partners",
+                              default=[p for p in action.get("partners", [])
+                                       if p in actions.PARTNERS], placeholder="Choisir…")
+    values["other_partners"] = st.text_input("Autres partenaires",
+                                             action.get("other_partners", ""), max_chars=300,
+                                             key=f"{key}_other_partners")
+    others = {int(r.id): f"n°{r.number} {r.title}"
+              for r in actions.list_actions(store).itertuples() if r.id != action.get("id")}
+    links = st.multiselect("Liens avec d'autres actions", list(others), format_func=others.get,
+                           default=[a["id"] for a in action.get("links", [])],
+                           key=f"{key}_links", placeholder="Choisir…")
+    left, middle, right, last = st.columns(4)
+    values["start_on"] = left.date_input(
+        "Début", date.fromisoformat(action["start_on"]) if action.get("start_on") else None,
+        format="DD/MM/YYYY", key=f"{key}_start")
+    values["end_on"] = middle.date_input(
+        "Fin", date.fromisoformat(action["end_on"]) if action.get("end_on") else None,
+        format="DD/MM/YYYY", key=f"{key}_end")
+    with right:
+        values["status"] = ui.choice("Statut", actions.STATUSES, action.get("status", "projet"),
+                                     key=f"{key}_status", empty="—")
+    values["progress"] = last.slider("Avancement (%)", 0, 100, action.get("progress", 0), 5,
+                                     key=f"{key}_progress")
+    errors.slot("end_on")
+    errors.slot(None)
+    if st.button("Enregistrer", type="primary", key=f"{key}_save", icon=":material/save:"):
+        ui.save_record(errors, lambda: actions.save_action(
+            store, actor, values, action.get("id"), chosen_missions, referents, partners,
+            links), "views/action.py", not action, "Fiche enregistrée.")
+
+
+def _next_number() -> int:
+    frame = actions.list_actions(store)
+    return int(frame["number"].max()) + 1 if not frame.empty else 1
+
+
+st.page_link("views/actions.py", label="Retour aux fiches action", icon=":material/arrow_back:")
+params = st.query_params
+if params.get("new") and editor:
+    st.title("Nouvelle action")
+    action_form(None)
+    st.stop()
+
+action_id = params.get("id", "")
+action = actions.get_action(store, int(action_id)) if action_id.isdigit() else None
+if action is None:
+    st.title("Fiche action")
+    st.info("Choisissez une action dans la liste.", icon=":material/task:")
+    st.stop()
+
+st.title(md_escape(f"Action n°{action['number']} : {action['title']}"))
+st.caption(f"{actions.STATUSES[action['status']]} · mise à jour le "
+           f"{datetime_fr(action['updated_at'])}")
+st.progress(action["progress"] / 100, text=f"Avancement : {action['progress']} %")
+for heading, text in actions.fiche_rows(action):
+    left, right = st.columns([1, 3])
+    left.markdown(f"**{md_escape(heading)}**")
+    right.text(text or "—")
+
+st.download_button(
+    "Fiche (Word)", lambda: actions.fiches_docx(store, [action["id"]], territory.name(store)),
+    file_name=f"fiche-action-{action['number']}.docx", icon=":material/description:",
+    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+if editor:
+    with st.expander("Modifier la fiche", icon=":material/edit:"):
+        action_form(action)
+    with st.expander("Historique des modifications", icon=":material/history:"):
+        st.dataframe(audit.readable(audit.history(store, "action", action["id"])),
+                     hide_index=True, width="stretch")
