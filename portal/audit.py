@@ -21,6 +21,7 @@ ENTITIES = {
     "demo": "Données de démonstration",
     "person": "Personne (annuaire)",
     "action": "Fiche action",
+    "indicator": "Indicateur",
     "organization": "Structure (annuaire)",
     "territory": "Territoire",
     "reference": "Référentiels",
@@ -51,6 +52,7 @@ ACTIONS = {
     "referents": "Référents",
     "partners": "Partenaires",
     "links": "Actions liées",
+    "value": "Valeur saisie",
 }
 # Which roles see an entity's changes on their home page (admins see everything).
 # Modules add their entities here; patient data is never listed for bureau or members.

@@ -7,9 +7,10 @@ Each module adds its own demo content as a step of `load`.
 from __future__ import annotations
 
 import random
+from datetime import date
 
-from . import actions, auth, directory, passwords, validation
-from .db import Store, Transaction, set_setting
+from . import actions, auth, directory, indicators, passwords, validation
+from .db import Store, Transaction, iso, now, set_setting
 from .errors import PortalError
 from .formats import fold
 from .roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
@@ -109,6 +110,7 @@ def load(store: Store, rounds: int) -> list[dict]:
         set_setting(tx, "contract_size", "2")
         people = _directory(tx)
         _actions(tx)
+        _indicators(tx)
         tx.audit("demo", None, "load", after={"accounts": len(USERS), "people": people})
     return accounts()
 
@@ -217,3 +219,43 @@ def _actions(tx: Transaction) -> None:
             partners=partners, demo=True)
     for number, action in enumerate(ACTIONS, start=1):
         actions.link(tx, ids[number], [ids[n] for n in action[-1]])
+
+
+# Indicators in the ACI's usual vocabulary: (name, mission, kind, unit, period, target,
+# direction, source).
+INDICATORS = (
+    ("Patients sans médecin traitant sur le territoire (dont ALD, 70 ans et plus, C2S)",
+     "socle_1", "diagnostic", "patients", "year", None, "lower", "manual"),
+    ("Patients fragiles aidés à trouver un médecin traitant", "socle_1", "resultat",
+     "patients", "month", 219, "higher", "manual"),
+    ("Demandes de soins non programmés traitées sous 24 h", "socle_1", "resultat", "%",
+     "month", None, "higher", "manual"),
+    ("Passages aux urgences non suivis d'hospitalisation", "socle_1", "resultat", "%", "year",
+     None, "lower", "manual"),
+    ("Plan de crise transmis à l'ARS et à la CPAM dans l'année (1 = oui)", "socle_4", "moyens",
+     "", "year", 1, "higher", "manual"),
+    ("Actions de prévention menées", "socle_3", "moyens", "actions", "quarter", 8, "higher",
+     "manual"),
+    ("Fiches action en cours", "socle_2", "moyens", "actions", "quarter", None, "higher",
+     "actions_en_cours"),
+)
+
+
+def _indicators(tx: Transaction) -> None:
+    """The demo's indicators, with monthly values for the year so far."""
+    rng = random.Random(219)
+    ids = [indicators.write_indicator(tx, {
+        "name": name, "mission_code": mission, "kind": kind, "unit": unit, "period": period,
+        "target": target, "direction": direction, "source": source}, demo=True)
+        for name, mission, kind, unit, period, target, direction, source in INDICATORS]
+    today = date.today()
+    rows = [(ids[1], date(today.year, month, 1).isoformat(), rng.randrange(12, 26), "")
+            for month in range(1, today.month)]
+    rows += [(ids[2], date(today.year, month, 1).isoformat(), rng.randrange(78, 95), "")
+             for month in range(1, today.month)]
+    rows.append((ids[0], date(today.year, 1, 1).isoformat(), 4120,
+                 "Données CPAM : 1 030 en ALD, 1 480 de 70 ans et plus, 610 C2S."))
+    tx.conn.executemany(
+        "INSERT INTO indicator_values (indicator_id, period_start, value, comment, entered_by,"
+        " entered_at) VALUES (?, ?, ?, ?, 'demo', ?)", [(*row, iso(now())) for row in rows])
+    tx.audit("demo", None, "indicator_values", after={"values": len(rows)})

@@ -33,9 +33,12 @@ def date_fr(day: date | datetime | str | None) -> str:
 
 
 def number_fr(value: float | None, decimals: int = 0) -> str:
-    """1234.5 -> '1 234,5' with a narrow no-break space, as French typography wants."""
+    """1234.5 -> '1 234,5' with a narrow no-break space, as French typography wants;
+    a whole number shows no decimals."""
     if value is None:
         return ""
+    if float(value).is_integer():
+        decimals = 0
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\u202f").replace(".", ",")
 

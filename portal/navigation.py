@@ -50,6 +50,8 @@ PAGES = (
     PageEntry("action", "Fiche action", ":material/assignment:", "Missions et actions", ALL,
               hidden=True),
     PageEntry("contract", "Contrat", ":material/contract:", "Administration", frozenset({ADMIN})),
+    PageEntry("indicators", "Indicateurs", ":material/monitoring:", "Indicateurs", ALL),
+    PageEntry("indicator", "Indicateur", ":material/insights:", "Indicateurs", ALL, hidden=True),
     PageEntry("territory", "Territoire", ":material/map:", "Administration", frozenset({ADMIN})),
     PageEntry("users", "Utilisateurs", ":material/group:", "Administration", frozenset({ADMIN})),
     PageEntry("audit_log", "Journal des modifications", ":material/history:", "Administration",

@@ -94,6 +94,8 @@ def settle(page, quiet: float = 0.6, timeout: float = 15) -> None:
     The authenticator's cookie component reports back once mounted (and once it has set
     a cookie), which reruns the page: a click racing that rerun can be lost.
     """
+    # Components (the cookie manager) load their frame over HTTP, then report back.
+    page.wait_for_load_state("networkidle")
     deadline = time.monotonic() + timeout
     calm_since = time.monotonic()
     while time.monotonic() < deadline:

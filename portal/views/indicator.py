@@ -1,0 +1,129 @@
+"""Indicateur: values against the target over the year, typed values with a comment,
+the data as XLSX; configuration for coordinators."""
+
+from datetime import date
+
+import altair as alt
+import streamlit as st
+
+from portal import indicators, missions, ui
+from portal.errors import PortalError
+from portal.exports import xlsx_bytes
+from portal.formats import md_escape, number_fr
+
+actor = ui.require_access("indicator")
+store = ui.store()
+editor = actor.has(*indicators.EDITORS)
+
+
+def indicator_form(indicator: dict | None) -> None:
+    indicator = indicator or {}
+    key = f"i{indicator.get('id', 'new')}"
+    errors = ui.FieldErrors()
+    values = {"name": ui.text_field(errors, "Nom", indicator.get("name"), "name", key)}
+    left, right = st.columns(2)
+    with left:
+        values["mission_code"] = ui.choice(
+            "Mission", {m["code"]: m["title"] for m in missions.all_missions(store)},
+            indicator.get("mission_code"), key=f"{key}_mission", empty="Choisir…")
+        errors.slot("mission_code")
+        values["kind"] = ui.choice("Type", indicators.KINDS, indicator.get("kind"),
+                                   key=f"{key}_kind", empty="Choisir…")
+        errors.slot("kind")
+        values["period"] = ui.choice("Périodicité", indicators.PERIODS,
+                                     indicator.get("period", "year"), key=f"{key}_period",
+                                     empty="Choisir…")
+        errors.slot("period")
+    with right:
+        values["unit"] = ui.text_field(errors, "Unité", indicator.get("unit"), "unit", key, 40)
+        values["target"] = ui.text_field(errors, "Objectif annuel",
+                                         "" if indicator.get("target") is None
+                                         else f"{indicator['target']:g}", "target", key, 20)
+        values["direction"] = ui.choice("Sens", indicators.DIRECTIONS,
+                                        indicator.get("direction", "higher"),
+                                        key=f"{key}_direction", empty="Choisir…")
+        errors.slot("direction")
+    sources = {"manual": "Saisie manuelle",
+               **{k: f"Calculé : {s.label}" for k, s in indicators.SOURCES.items()}}
+    values["source"] = st.selectbox("Source", list(sources), format_func=sources.get,
+                                    index=list(sources).index(indicator.get("source", "manual")),
+                                    key=f"{key}_source")
+    values["notes"] = st.text_area("Notes", indicator.get("notes", ""), max_chars=2000,
+                                   key=f"{key}_notes")
+    errors.slot(None)
+    if st.button("Enregistrer", type="primary", key=f"{key}_save", icon=":material/save:"):
+        ui.save_record(errors, lambda: indicators.save_indicator(
+            store, actor, values, indicator.get("id")), "views/indicator.py", not indicator,
+            "Indicateur enregistré.")
+
+
+st.page_link("views/indicators.py", label="Retour aux indicateurs",
+             icon=":material/arrow_back:")
+params = st.query_params
+if params.get("new") and editor:
+    st.title("Nouvel indicateur")
+    indicator_form(None)
+    st.stop()
+indicator_id = params.get("id", "")
+indicator = indicators.get_indicator(store, int(indicator_id)) \
+    if indicator_id.isdigit() else None
+if indicator is None:
+    st.title("Indicateur")
+    st.info("Choisissez un indicateur dans la liste.", icon=":material/monitoring:")
+    st.stop()
+
+st.title(md_escape(indicator["name"]))
+target = indicator["target"]
+st.caption(f"{indicator['mission']} · {indicators.KINDS[indicator['kind']]} · "
+           f"{indicators.PERIODS[indicator['period']].lower()} · objectif annuel : "
+           f"{number_fr(target, 1) if target is not None else 'non fixé'} {indicator['unit']}")
+if indicator["source"] != "manual":
+    st.info(f"Calculé par le portail : {indicators.SOURCES[indicator['source']].description}",
+            icon=":material/calculate:")
+
+year = st.selectbox("Année", list(range(date.today().year, date.today().year - 6, -1)))
+frame = indicators.values_for_year(store, indicator, year)
+chart_data = frame.melt(id_vars=["period", "start"], value_vars=["cumulative",
+                                                                 "prorated_target"],
+                        var_name="series", value_name="amount").dropna()
+chart_data["series"] = chart_data["series"].map({"cumulative": "Cumul des valeurs",
+                                                 "prorated_target": "Objectif au prorata"})
+if chart_data.empty:
+    st.write("Aucune valeur pour cette année.")
+else:
+    st.altair_chart(alt.Chart(chart_data).mark_line(point=True).encode(
+        x=alt.X("start:T", title=None, axis=alt.Axis(format="%m/%Y")),
+        y=alt.Y("amount:Q", title=indicator["unit"] or "Valeur"),
+        color=alt.Color("series:N", title=None),
+        tooltip=[alt.Tooltip("period:N", title="Période"),
+                 alt.Tooltip("amount:Q", title="Valeur")]), width="stretch")
+
+table = frame[["period", "value", "cumulative", "prorated_target", "comment"]].rename(columns={
+    "period": "Période", "value": "Valeur", "cumulative": "Cumul",
+    "prorated_target": "Objectif au prorata", "comment": "Commentaire"})
+st.dataframe(table, hide_index=True, width="stretch")
+st.download_button("Données (XLSX)", lambda: xlsx_bytes(table, "Indicateur"),
+                   file_name=f"indicateur-{indicator['id']}-{year}.xlsx", icon=":material/table:",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+if editor and indicator["source"] == "manual":
+    st.subheader("Saisir une valeur")
+    errors = ui.FieldErrors()
+    with st.form("value"):
+        day = st.date_input("Période (un jour de la période)", date.today(), format="DD/MM/YYYY")
+        value = st.text_input("Valeur", max_chars=20)
+        errors.slot("value")
+        comment = st.text_input("Commentaire", max_chars=500)
+        submitted = st.form_submit_button("Enregistrer la valeur", type="primary")
+    errors.slot(None)
+    if submitted:
+        try:
+            indicators.record_value(store, actor, indicator["id"], day, value, comment)
+        except PortalError as error:
+            errors.show(error)
+        else:
+            st.rerun()
+
+if editor:
+    with st.expander("Modifier l'indicateur", icon=":material/edit:"):
+        indicator_form(indicator)
