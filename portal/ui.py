@@ -152,3 +152,21 @@ def save_record(errors: FieldErrors, save, page: str, created: bool, message: st
     if created:
         st.switch_page(page, query_params={"id": str(record_id)})
     st.success(message, icon=":material/check_circle:")
+
+
+def record_page(load, form, editor: bool, new_title: str, empty_title: str,
+                empty_text: str, icon: str) -> dict:
+    """The routing every record page shares: `?new=1` shows the creation form (editors
+    only), `?id=N` loads the record, anything else says where to find one."""
+    params = st.query_params
+    if params.get("new") and editor:
+        st.title(new_title)
+        form(None)
+        st.stop()
+    record_id = params.get("id", "")
+    record = load(int(record_id)) if record_id.isdigit() else None
+    if record is None:
+        st.title(empty_title)
+        st.info(empty_text, icon=icon)
+        st.stop()
+    return record

@@ -81,18 +81,9 @@ def _next_number() -> int:
 
 
 st.page_link("views/actions.py", label="Retour aux fiches action", icon=":material/arrow_back:")
-params = st.query_params
-if params.get("new") and editor:
-    st.title("Nouvelle action")
-    action_form(None)
-    st.stop()
-
-action_id = params.get("id", "")
-action = actions.get_action(store, int(action_id)) if action_id.isdigit() else None
-if action is None:
-    st.title("Fiche action")
-    st.info("Choisissez une action dans la liste.", icon=":material/task:")
-    st.stop()
+action = ui.record_page(
+    lambda i: actions.get_action(store, i), action_form, editor, "Nouvelle action",
+    "Fiche action", "Choisissez une action dans la liste.", ":material/task:")
 
 st.title(md_escape(f"Action n°{action['number']} : {action['title']}"))
 st.caption(f"{actions.STATUSES[action['status']]} · mise à jour le "

@@ -59,18 +59,9 @@ def indicator_form(indicator: dict | None) -> None:
 
 st.page_link("views/indicators.py", label="Retour aux indicateurs",
              icon=":material/arrow_back:")
-params = st.query_params
-if params.get("new") and editor:
-    st.title("Nouvel indicateur")
-    indicator_form(None)
-    st.stop()
-indicator_id = params.get("id", "")
-indicator = indicators.get_indicator(store, int(indicator_id)) \
-    if indicator_id.isdigit() else None
-if indicator is None:
-    st.title("Indicateur")
-    st.info("Choisissez un indicateur dans la liste.", icon=":material/monitoring:")
-    st.stop()
+indicator = ui.record_page(
+    lambda i: indicators.get_indicator(store, i), indicator_form, editor, "Nouvel indicateur",
+    "Indicateur", "Choisissez un indicateur dans la liste.", ":material/monitoring:")
 
 st.title(md_escape(indicator["name"]))
 target = indicator["target"]

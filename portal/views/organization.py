@@ -53,19 +53,10 @@ def organization_form(organization: dict | None) -> None:
 
 st.page_link("views/organizations.py", label="Retour aux structures",
              icon=":material/arrow_back:")
-params = st.query_params
-if params.get("new") and editor:
-    st.title("Nouvelle structure")
-    organization_form(None)
-    st.stop()
-
-organization_id = params.get("id", "")
-organization = directory.get_organization(store, int(organization_id)) \
-    if organization_id.isdigit() else None
-if organization is None:
-    st.title("Fiche structure")
-    st.info("Choisissez une structure dans la liste.", icon=":material/domain:")
-    st.stop()
+organization = ui.record_page(
+    lambda i: directory.get_organization(store, i), organization_form, editor,
+    "Nouvelle structure", "Fiche structure", "Choisissez une structure dans la liste.",
+    ":material/domain:")
 
 st.title(md_escape(organization["name"]))
 st.caption(f"{directory.ORGANIZATION_KINDS[organization['kind']]} · "

@@ -92,23 +92,19 @@ def person_form(person: dict | None) -> None:
             not person, "Fiche enregistrée.")
 
 
-params = st.query_params
-if params.get("new") and editor:
-    st.title("Nouvelle personne")
-    back_to_directory()
-    person_form(None)
-    st.stop()
+def readable_person(person_id: int) -> dict | None:
+    """The record, unless this user may not see it (hidden from members, or erased)."""
+    person = directory.get_person(store, person_id)
+    if person is None or (not person["visible"] and not directory.sees_hidden(actor)) \
+            or (person["erased_at"] and not editor):
+        return None
+    return person
 
-person_id = params.get("id", "")
-person = directory.get_person(store, int(person_id)) if person_id.isdigit() else None
-hidden = person and not person["visible"] and not directory.sees_hidden(actor)
-if person is None or hidden or (person["erased_at"] and not editor):
-    st.title("Fiche personne")
-    st.info("Choisissez une personne dans l'annuaire.", icon=":material/contacts:")
-    back_to_directory()
-    st.stop()
 
 back_to_directory()
+person = ui.record_page(readable_person, person_form, editor, "Nouvelle personne",
+                        "Fiche personne", "Choisissez une personne dans l'annuaire.",
+                        ":material/contacts:")
 if person["merged_into"]:
     st.warning("Cette fiche a été fusionnée dans une autre.", icon=":material/merge:")
     st.page_link("views/person.py", label="Ouvrir la fiche conservée",
