@@ -25,13 +25,14 @@ PAGES_DIR = Path(__file__).resolve().parent / "views"
 
 
 @st.cache_resource(show_spinner=False)
-def start(db_path: str, backup_dir: str, kept: int, max_age_hours: float) -> None:
+def start(db_path: str, backup_dir: str, kept: int, max_age_hours: float,
+          files_dir: str) -> None:
     """Once per process and database: refuse a damaged file, migrate, load the reference
     lists if they changed, back up if due."""
     store = Store(db_path)
     store.migrate()
     reference.sync(store)
-    backups.backup_if_due(store, Path(backup_dir), max_age_hours, kept)
+    backups.backup_if_due(store, Path(backup_dir), max_age_hours, kept, Path(files_dir))
 
 
 def stop_with(message: str) -> None:
@@ -61,7 +62,7 @@ if not config.cookie_key_ok:
               f"{config.secrets_path}.")
 try:
     start(str(config.db_path), str(config.backup_dir), config.backups_kept,
-          config.backup_max_age_hours)
+          config.backup_max_age_hours, str(config.files_dir))
 except DatabaseUnusable as error:
     stop_with(error.message)
 store = Store(config.db_path)

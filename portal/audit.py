@@ -22,6 +22,7 @@ ENTITIES = {
     "person": "Personne (annuaire)",
     "action": "Fiche action",
     "indicator": "Indicateur",
+    "evidence": "Pièce justificative",
     "organization": "Structure (annuaire)",
     "territory": "Territoire",
     "reference": "Référentiels",

@@ -37,8 +37,26 @@ def list_backups(directory: Path) -> list[Path]:
     return sorted(directory.glob(f"{PREFIX}*.db"), reverse=True)
 
 
-def backup(store: Store, directory: Path, keep: int = 14, actor: Actor | None = None) -> Path:
-    """Write a timestamped copy into `directory`, then keep only the `keep` newest.
+def mirror_files(files_dir: Path | None, directory: Path) -> int:
+    """Copy the supporting documents not yet in `directory`/files; returns how many.
+
+    They are named by content hash and never changed, so a copy is never stale."""
+    if files_dir is None or not files_dir.exists():
+        return 0
+    copied = 0
+    for source in files_dir.rglob("*"):
+        target = directory / "files" / source.relative_to(files_dir)
+        if source.is_file() and not source.name.endswith(".partial") and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+            copied += 1
+    return copied
+
+
+def backup(store: Store, directory: Path, keep: int = 14, actor: Actor | None = None,
+           files_dir: Path | None = None) -> Path:
+    """Write a timestamped copy into `directory`, then keep only the `keep` newest; mirror
+    the supporting documents beside them.
 
     With an `actor` (a person pressing the button), the backup is written to the journal.
     """
@@ -54,6 +72,7 @@ def backup(store: Store, directory: Path, keep: int = 14, actor: Actor | None = 
     partial.rename(target)
     for old in list_backups(directory)[keep:]:
         old.unlink()
+    mirror_files(files_dir, directory)
     if actor is not None:
         with store.write(actor) as tx:
             tx.audit("backup", target.name, "create")
@@ -61,7 +80,7 @@ def backup(store: Store, directory: Path, keep: int = 14, actor: Actor | None = 
 
 
 def backup_if_due(store: Store, directory: Path, max_age_hours: float = 24,
-                  keep: int = 14) -> Path | None:
+                  keep: int = 14, files_dir: Path | None = None) -> Path | None:
     """Back up when the newest backup is older than `max_age_hours` (or there is none)."""
     if not store.path.exists():
         return None
@@ -70,7 +89,7 @@ def backup_if_due(store: Store, directory: Path, max_age_hours: float = 24,
         age = now().timestamp() - existing[0].stat().st_mtime
         if age < timedelta(hours=max_age_hours).total_seconds():
             return None
-    return backup(store, directory, keep)
+    return backup(store, directory, keep, files_dir=files_dir)
 
 
 def check_candidate(path: Path) -> int:

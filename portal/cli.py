@@ -93,7 +93,8 @@ def backup():
     """Écrit une copie cohérente de la base dans le dossier des sauvegardes."""
     config = settings.load()
     try:
-        path = backups.backup(_store(), config.backup_dir, config.backups_kept)
+        path = backups.backup(_store(), config.backup_dir, config.backups_kept,
+                              files_dir=config.files_dir)
     except PortalError as error:
         _fail(error)
     click.echo(f"Sauvegarde écrite : {path}")

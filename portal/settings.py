@@ -21,6 +21,7 @@ MIN_COOKIE_KEY_LENGTH = 32
 class Settings:
     db_path: Path
     backup_dir: Path
+    files_dir: Path
     secrets_path: Path
     cookie_name: str
     cookie_key: str | None
@@ -59,6 +60,7 @@ def load() -> Settings:
     return Settings(
         db_path=Path(get("db", ROOT / "db" / "portal.db")),
         backup_dir=Path(get("backup_dir", ROOT / "backups")),
+        files_dir=Path(get("files_dir", ROOT / "files")),
         secrets_path=secrets_path,
         cookie_name=str(get("cookie_name", "portail_cpts_auth")),
         cookie_key=get("cookie_key", None),

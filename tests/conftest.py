@@ -22,6 +22,7 @@ def env(tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_DB", str(tmp_path / "portal.db"))
     monkeypatch.setenv("PORTAL_SECRETS", str(tmp_path / "secrets.toml"))
     monkeypatch.setenv("PORTAL_BACKUP_DIR", str(tmp_path / "backups"))
+    monkeypatch.setenv("PORTAL_FILES_DIR", str(tmp_path / "files"))
     monkeypatch.setenv("PORTAL_BCRYPT_ROUNDS", TEST_ROUNDS)
     settings.ensure_secrets()
     return settings.load()

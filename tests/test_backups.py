@@ -97,3 +97,14 @@ def test_restore_refuses_a_sqlite_file_of_another_program_or_a_newer_schema(stor
     conn.close()
     with pytest.raises(DatabaseUnusable, match="plus récente"):
         backups.check_candidate(newer)
+
+
+def test_supporting_documents_are_mirrored_with_the_backups(store, tmp_path):
+    files = tmp_path / "files"
+    (files / "ab").mkdir(parents=True)
+    (files / "ab" / "abcdef").write_bytes(b"%PDF-1.4")
+    (files / "ab" / "abc.partial").write_bytes(b"half")
+    backups.backup(store, tmp_path / "b", files_dir=files)
+    assert (tmp_path / "b" / "files" / "ab" / "abcdef").read_bytes() == b"%PDF-1.4"
+    assert not (tmp_path / "b" / "files" / "ab" / "abc.partial").exists()
+    assert backups.mirror_files(files, tmp_path / "b") == 0  # already there

@@ -6,13 +6,14 @@ from datetime import date
 import altair as alt
 import streamlit as st
 
-from portal import indicators, missions, ui
+from portal import evidence, indicators, missions, ui
 from portal.errors import PortalError
 from portal.exports import xlsx_bytes
-from portal.formats import md_escape, number_fr
+from portal.formats import date_fr, datetime_fr, md_escape, number_fr
 
 actor = ui.require_access("indicator")
 store = ui.store()
+config = ui.config()
 editor = actor.has(*indicators.EDITORS)
 
 
@@ -114,6 +115,51 @@ if editor and indicator["source"] == "manual":
             errors.show(error)
         else:
             st.rerun()
+
+st.subheader("Pièces justificatives")
+documents = evidence.listing(store, indicator["id"])
+if documents.empty:
+    st.write("Aucune pièce justificative." + (" Déposez-en une ci-dessous." if editor else ""))
+for row in documents.itertuples():
+    label = (f"{row.filename} ({number_fr(row.size / 1024)} Ko"
+             + (f", période du {date_fr(row.period_start)}" if row.period_start else "")
+             + f", déposé par {row.uploaded_by} le {datetime_fr(row.uploaded_at)})")
+    st.download_button(label, lambda sha=row.sha256: evidence.content(config.files_dir, sha),
+                       file_name=row.filename, mime=row.mime, key=f"evidence_{row.id}",
+                       icon=":material/attach_file:")
+if editor:
+    errors = ui.FieldErrors()
+    with st.form("evidence", clear_on_submit=True):
+        upload = st.file_uploader("Ajouter un document (PDF, image, document bureautique)",
+                                  type=list(evidence.ACCEPTED))
+        errors.slot("file")
+        period = st.date_input("Période concernée (un jour de la période, facultatif)", None,
+                               format="DD/MM/YYYY")
+        sent = st.form_submit_button("Déposer")
+    errors.slot(None)
+    if sent:
+        try:
+            if upload is None:
+                raise PortalError("Choisissez d'abord un fichier.", field="file")
+            evidence.add(store, actor, config.files_dir, indicator["id"], upload.name,
+                         upload.getvalue(), period)
+        except PortalError as error:
+            errors.show(error)
+        else:
+            st.rerun()
+    if not documents.empty:
+        with st.expander("Retirer un document", icon=":material/delete:"):
+            chosen = st.selectbox("Document", documents["id"], index=None,
+                                  placeholder="Choisissez un document",
+                                  format_func=dict(zip(documents["id"],
+                                                       documents["filename"])).get)
+            confirmed = st.checkbox("Je confirme le retrait de ce document")
+            if st.button("Retirer", disabled=chosen is None):
+                if not confirmed:
+                    st.error("Cochez la case pour confirmer.")
+                else:
+                    evidence.remove(store, actor, config.files_dir, int(chosen))
+                    st.rerun()
 
 if editor:
     with st.expander("Modifier l'indicateur", icon=":material/edit:"):

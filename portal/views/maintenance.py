@@ -22,7 +22,8 @@ st.info("Les sauvegardes contiennent des données de santé : gardez-les sur une
 
 left, right = st.columns(2)
 if left.button("Faire une sauvegarde maintenant", type="primary", icon=":material/backup:"):
-    path = backups.backup(store, config.backup_dir, config.backups_kept, actor)
+    path = backups.backup(store, config.backup_dir, config.backups_kept, actor,
+                          config.files_dir)
     left.success(f"Sauvegarde écrite : {path.name}")
 if right.button("Contrôler l'intégrité de la base", icon=":material/verified:"):
     try:
