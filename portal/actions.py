@@ -202,3 +202,14 @@ def fiches_docx(store: Store, action_ids: list[int], cpts_name: str = "") -> byt
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def status_counts(store: Store) -> dict[str, dict[str, int]]:
+    """Per mission, how many actions are in each status (an action serving two missions
+    counts in both)."""
+    counts: dict[str, dict[str, int]] = {}
+    for row in store.query(
+            "SELECT am.mission_code, a.status, COUNT(*) AS n FROM actions a"
+            " JOIN action_missions am ON am.action_id = a.id GROUP BY am.mission_code, a.status"):
+        counts.setdefault(row["mission_code"], {})[row["status"]] = row["n"]
+    return counts

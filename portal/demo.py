@@ -222,37 +222,39 @@ def _actions(tx: Transaction) -> None:
 
 
 # Indicators in the ACI's usual vocabulary: (name, mission, kind, unit, period, target,
-# direction, source).
+# direction, aggregation, source).
 INDICATORS = (
     ("Patients sans médecin traitant sur le territoire (dont ALD, 70 ans et plus, C2S)",
-     "socle_1", "diagnostic", "patients", "year", None, "lower", "manual"),
+     "socle_1", "diagnostic", "patients", "year", 3800, "lower", "last", "manual"),
     ("Patients fragiles aidés à trouver un médecin traitant", "socle_1", "resultat",
-     "patients", "month", 219, "higher", "manual"),
+     "patients", "month", 219, "higher", "sum", "manual"),
     ("Demandes de soins non programmés traitées sous 24 h", "socle_1", "resultat", "%",
-     "month", None, "higher", "manual"),
+     "month", 90, "higher", "mean", "manual"),
     ("Passages aux urgences non suivis d'hospitalisation", "socle_1", "resultat", "%", "year",
-     None, "lower", "manual"),
+     None, "lower", "last", "manual"),
     ("Plan de crise transmis à l'ARS et à la CPAM dans l'année (1 = oui)", "socle_4", "moyens",
-     "", "year", 1, "higher", "manual"),
+     "", "year", 1, "higher", "last", "manual"),
     ("Actions de prévention menées", "socle_3", "moyens", "actions", "quarter", 8, "higher",
-     "manual"),
+     "sum", "manual"),
     ("Fiches action en cours", "socle_2", "moyens", "actions", "quarter", None, "higher",
-     "actions_en_cours"),
+     "last", "actions_en_cours"),
 )
+FIELDS = ("name", "mission_code", "kind", "unit", "period", "target", "direction",
+          "aggregation", "source")
 
 
 def _indicators(tx: Transaction) -> None:
-    """The demo's indicators, with monthly values for the year so far."""
+    """The demo's indicators, with values for the periods of the year already over."""
     rng = random.Random(219)
-    ids = [indicators.write_indicator(tx, {
-        "name": name, "mission_code": mission, "kind": kind, "unit": unit, "period": period,
-        "target": target, "direction": direction, "source": source}, demo=True)
-        for name, mission, kind, unit, period, target, direction, source in INDICATORS]
+    ids = [indicators.write_indicator(tx, dict(zip(FIELDS, row)), demo=True)
+           for row in INDICATORS]
     today = date.today()
     rows = [(ids[1], date(today.year, month, 1).isoformat(), rng.randrange(12, 26), "")
             for month in range(1, today.month)]
     rows += [(ids[2], date(today.year, month, 1).isoformat(), rng.randrange(78, 95), "")
              for month in range(1, today.month)]
+    rows += [(ids[5], date(today.year, month, 1).isoformat(), rng.randrange(1, 3), "")
+             for month in range(1, indicators.period_start(today, "quarter").month, 3)]
     rows.append((ids[0], date(today.year, 1, 1).isoformat(), 4120,
                  "Données CPAM : 1 030 en ALD, 1 480 de 70 ans et plus, 610 C2S."))
     tx.conn.executemany(

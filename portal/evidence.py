@@ -17,6 +17,7 @@ import pandas as pd
 from . import indicators, roles
 from .db import Store, iso, now
 from .errors import PortalError
+from .exports import DOCX_MIME, XLSX_MIME
 from .roles import Actor
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -26,8 +27,8 @@ ACCEPTED = {
     "png": "image/png",
     "jpg": "image/jpeg",
     "jpeg": "image/jpeg",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": DOCX_MIME,
+    "xlsx": XLSX_MIME,
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "odt": "application/vnd.oasis.opendocument.text",
     "ods": "application/vnd.oasis.opendocument.spreadsheet",

@@ -7,6 +7,8 @@ import io
 import pandas as pd
 import vobject
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV with `;` and a UTF-8 BOM: French Excel opens it with accents and columns right."""

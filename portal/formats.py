@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -35,7 +36,7 @@ def date_fr(day: date | datetime | str | None) -> str:
 def number_fr(value: float | None, decimals: int = 0) -> str:
     """1234.5 -> '1 234,5' with a narrow no-break space, as French typography wants;
     a whole number shows no decimals."""
-    if value is None:
+    if value is None or math.isnan(value):  # nothing to show
         return ""
     if float(value).is_integer():
         decimals = 0

@@ -21,8 +21,12 @@ KINDS = {"moyens": "Moyens", "resultat": "Résultat", "diagnostic": "Diagnostic"
 PERIODS = {"month": "Mois", "quarter": "Trimestre", "year": "Année"}
 MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
 DIRECTIONS = {"higher": "Plus c'est haut, mieux c'est", "lower": "Plus c'est bas, mieux c'est"}
+# How the period values make the year's value, and what the target is compared with.
+AGGREGATIONS = {"sum": "Somme des périodes (un nombre : patients, actions…)",
+                "last": "Dernière valeur (un état ou un stock : oui/non, effectif…)",
+                "mean": "Moyenne des périodes (un taux, un délai…)"}
 FIELDS = ("name", "mission_code", "action_id", "kind", "unit", "period", "target",
-          "direction", "source", "notes")
+          "direction", "aggregation", "source", "notes")
 
 
 @dataclass(frozen=True)
@@ -86,16 +90,22 @@ def write_indicator(tx: Transaction, values: dict, indicator_id: int | None = No
     """Create or update an indicator inside a caller's transaction."""
     clean = {k: values.get(k) for k in FIELDS}
     clean["name"] = (clean["name"] or "").strip()
+    snapshot = clean["source"] in SOURCES and SOURCES[clean["source"]].snapshot
+    clean["aggregation"] = clean["aggregation"] or ("last" if snapshot else "sum")
     if not clean["name"]:
         raise PortalError("Indiquez le nom de l'indicateur.", field="name")
     for key, options, message in (("kind", KINDS, "Choisissez le type."),
                                   ("period", PERIODS, "Choisissez la périodicité."),
-                                  ("direction", DIRECTIONS, "Choisissez le sens.")):
+                                  ("direction", DIRECTIONS, "Choisissez le sens."),
+                                  ("aggregation", AGGREGATIONS, "Choisissez le calcul annuel.")):
         if clean[key] not in options:
             raise PortalError(message, field=key)
     clean["source"] = clean["source"] or "manual"
     if clean["source"] != "manual" and clean["source"] not in SOURCES:
         raise PortalError("Source de calcul inconnue.", field="source")
+    if snapshot and clean["aggregation"] != "last":
+        raise PortalError("Cette source donne un état à la date du calcul : choisissez "
+                          "« Dernière valeur ».", field="aggregation")
     if clean["target"] not in (None, ""):
         try:
             clean["target"] = float(str(clean["target"]).replace(",", "."))
@@ -165,9 +175,12 @@ def list_indicators(store: Store, mission: str | None = None) -> pd.DataFrame:
         " ORDER BY m.position, i.name", params)
 
 
-def values_for_year(store: Store, indicator: dict, year: int) -> pd.DataFrame:
-    """One row per period of the year: value (typed or computed), comment, the sum of
-    the values so far, and the yearly target prorated to the end of the period."""
+def values_for_year(store: Store, indicator: dict, year: int,
+                    today: date | None = None) -> pd.DataFrame:
+    """One row per period of the year: value (typed or computed), comment, the year's
+    value so far (`to_date`, by the indicator's aggregation) and what the target expects
+    by the end of the period (`expected`: prorated for a sum, the target otherwise)."""
+    today = today or date.today()
     starts = periods_of_year(year, indicator["period"])
     typed = {r["period_start"]: r for r in store.query(
         "SELECT period_start, value, comment FROM indicator_values WHERE indicator_id = ?"
@@ -178,18 +191,29 @@ def values_for_year(store: Store, indicator: dict, year: int) -> pd.DataFrame:
     for index, start in enumerate(starts):
         end = start + relativedelta(months=MONTHS_IN[indicator["period"]])
         if source is not None:
-            current = start <= date.today() < end
-            due = current if source.snapshot else start <= date.today()
+            due = start <= today < end if source.snapshot else start <= today
             value = source.compute(store, start, end) if due else None
             comment = ""
         else:
             row = typed.get(start.isoformat())
             value, comment = (row["value"], row["comment"]) if row else (None, "")
-        target = indicator["target"]
-        prorated = None if target is None else target * (index + 1) / len(starts)
         rows.append({"period": period_label(start, indicator["period"]),
                      "start": start, "value": value, "comment": comment,
-                     "prorated_target": prorated})
+                     "expected": expected(indicator, index + 1, len(starts))})
     frame = pd.DataFrame(rows)
-    frame["cumulative"] = frame["value"].astype(float).cumsum().where(frame["value"].notna())
+    values = frame["value"].astype(float)
+    running = {"sum": values.cumsum(), "last": values,
+               "mean": values.expanding().mean()}[indicator["aggregation"]]
+    frame["to_date"] = running.where(values.notna())
     return frame
+
+
+def expected(indicator: dict, periods_counted: int, periods_in_year: int) -> float | None:
+    """What the yearly target asks after `periods_counted` periods: a share of it for a
+    sum, all of it for a latest value or a mean (a rate is due at every period)."""
+    target = indicator["target"]
+    if target is None:
+        return None
+    if indicator["aggregation"] == "sum":
+        return target * periods_counted / periods_in_year
+    return target

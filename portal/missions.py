@@ -82,3 +82,19 @@ def deadlines(signed_on: date | None, missions: list[dict]) -> list[Deadline]:
         return signed_on + relativedelta(months=months) if signed_on and months else None
     return [Deadline(m["code"], after(m["start_months"]), after(m["full_months"]))
             for m in missions]
+
+
+def upcoming(contract: Contract, missions: list[dict], today: date,
+             months: int = 12) -> list[tuple[date, str, str]]:
+    """The signed missions' deadlines falling in the next `months`, soonest first, as
+    (day, mission title, what is due)."""
+    horizon = today + relativedelta(months=months)
+    found = []
+    for mission, deadline in zip(missions, deadlines(contract.signed_on, missions)):
+        if not contract.signed(mission):
+            continue
+        for day, what in ((deadline.start_by, "démarrage"),
+                          (deadline.full_by, "déploiement complet")):
+            if day and today <= day <= horizon:
+                found.append((day, mission["title"], what))
+    return sorted(found)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .roles import ADMIN, ALL, COORDINATOR
+from .roles import ADMIN, ALL, BUREAU, COORDINATOR
 
 SECTIONS = (
     "Accueil",
@@ -50,6 +50,8 @@ PAGES = (
     PageEntry("action", "Fiche action", ":material/assignment:", "Missions et actions", ALL,
               hidden=True),
     PageEntry("contract", "Contrat", ":material/contract:", "Administration", frozenset({ADMIN})),
+    PageEntry("dashboard", "Tableau de bord", ":material/dashboard:", "Indicateurs",
+              frozenset({ADMIN, BUREAU, COORDINATOR})),
     PageEntry("indicators", "Indicateurs", ":material/monitoring:", "Indicateurs", ALL),
     PageEntry("indicator", "Indicateur", ":material/insights:", "Indicateurs", ALL, hidden=True),
     PageEntry("territory", "Territoire", ":material/map:", "Administration", frozenset({ADMIN})),

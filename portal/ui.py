@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import navigation, reference, settings, territory
+from . import navigation, progress, reference, settings, territory
 from .db import Store
 from .errors import PortalError
+from .formats import number_fr
 from .roles import Actor
 
 
@@ -88,10 +89,10 @@ def page_offset(total: int, size: int, key: str | None = None) -> int:
     return (number - 1) * size
 
 
-def clickable_table(display, ids, page: str, key: str) -> None:
+def clickable_table(display, ids, page: str, key: str, **kwargs) -> None:
     """A table whose rows open a record's page (`page?id=...`) when clicked."""
     event = st.dataframe(display, hide_index=True, width="stretch", on_select="rerun",
-                         selection_mode="single-row", key=key)
+                         selection_mode="single-row", key=key, **kwargs)
     if event.selection.rows:
         st.switch_page(page, query_params={"id": str(int(list(ids)[event.selection.rows[0]]))})
 
@@ -170,3 +171,24 @@ def record_page(load, form, editor: bool, new_title: str, empty_title: str,
         st.info(empty_text, icon=icon)
         st.stop()
     return record
+
+
+STATUS_MARKUP = {"on_track": ("green", "check_circle"), "at_risk": ("orange", "warning"),
+                 "off_track": ("red", "error"), "no_value": ("gray", "radio_button_unchecked"),
+                 "no_target": ("gray", "remove")}
+
+
+def status_label(status: str) -> str:
+    """An indicator's verdict as coloured markdown with an icon (for labels and text)."""
+    color, icon = STATUS_MARKUP[status]
+    return f":{color}[:material/{icon}: {progress.STATUSES[status]}]"
+
+
+def standings_table(frame, key: str) -> None:
+    """Indicators with their verdict in colour and French numbers; a click opens one."""
+    shown = progress.readable(frame).drop(columns=["Mission", "Unité"])
+    colors = {progress.STATUSES[s]: c for s, c in progress.COLORS.items()}
+    numbers = ["Réalisé", "Attendu", "Écart", "Objectif annuel"]
+    styled = (shown.style.format(lambda v: number_fr(v, 1), subset=numbers, na_rep="")
+              .map(lambda label: f"color: {colors[label]}; font-weight: 600", subset=["État"]))
+    clickable_table(styled, frame["id"], "views/indicator.py", key)

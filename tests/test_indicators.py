@@ -12,6 +12,7 @@ from portal.errors import PermissionDenied, PortalError
 from portal.roles import COORDINATOR, MEMBER, Actor
 
 COORD = Actor("coord", frozenset({COORDINATOR}))
+NAN = float("nan")
 
 
 def indicator(store, **values):
@@ -52,14 +53,35 @@ def test_typed_values_replace_per_period_and_targets_are_prorated(store):
     assert len(frame) == 12
     assert frame["value"].tolist()[:2] == [10.0, 14.0]
     assert frame["value"].isna().tolist()[2:] == [True] * 10  # nothing typed after February
-    assert frame["cumulative"].tolist()[:2] == [10.0, 24.0]
+    assert frame["to_date"].tolist()[:2] == [10.0, 24.0]
     assert frame["comment"].tolist()[1] == "corrigé"
-    assert frame["prorated_target"].tolist()[:3] == [10.0, 20.0, 30.0]
+    assert frame["expected"].tolist()[:3] == [10.0, 20.0, 30.0]
     with pytest.raises(PortalError) as error:
         indicators.record_value(store, COORD, monthly["id"], date(2026, 3, 1), "dix")
     assert error.value.field == "value"
     assert store.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'indicator'"
                         " AND action = 'value'") == 3
+
+
+@pytest.mark.parametrize("aggregation, to_date, expected", [
+    ("sum", [80.0, NAN, 170.0], [22.5, 45.0, 67.5]),
+    ("last", [80.0, NAN, 90.0], [90.0] * 3),
+    ("mean", [80.0, NAN, 85.0], [90.0] * 3),
+])
+def test_the_year_adds_up_by_the_indicators_aggregation(store, aggregation, to_date, expected):
+    rate = indicator(store, period="quarter", target=90, aggregation=aggregation)
+    indicators.record_value(store, COORD, rate["id"], date(2026, 2, 1), 80)
+    indicators.record_value(store, COORD, rate["id"], date(2026, 8, 1), 90)
+    frame = indicators.values_for_year(store, rate, 2026)
+    assert frame["to_date"].tolist()[:3] == pytest.approx(to_date, nan_ok=True)
+    assert frame["expected"].tolist()[:3] == expected
+
+
+def test_a_state_counted_now_is_a_latest_value(store):
+    with pytest.raises(PortalError, match="Dernière valeur") as error:
+        indicator(store, source="actions_en_cours", aggregation="sum")
+    assert error.value.field == "aggregation"
+    assert indicator(store, source="actions_en_cours")["aggregation"] == "last"
 
 
 def test_computed_sources_count_from_the_portal_and_refuse_typing(store):

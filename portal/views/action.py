@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from portal import actions, audit, directory, missions, territory, ui
+from portal.exports import DOCX_MIME
 from portal.formats import datetime_fr, md_escape
 
 actor = ui.require_access("action")
@@ -97,7 +98,7 @@ for heading, text in actions.fiche_rows(action):
 st.download_button(
     "Fiche (Word)", lambda: actions.fiches_docx(store, [action["id"]], territory.name(store)),
     file_name=f"fiche-action-{action['number']}.docx", icon=":material/description:",
-    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    mime=DOCX_MIME)
 
 if editor:
     with st.expander("Modifier la fiche", icon=":material/edit:"):

@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from portal import actions, missions, territory, ui
+from portal.exports import DOCX_MIME
 from portal.formats import date_fr
 
 actor = ui.require_access("actions")
@@ -43,4 +44,4 @@ st.download_button(
     "Toutes ces fiches (Word)",
     lambda: actions.fiches_docx(store, list(frame["id"]), territory.name(store)),
     file_name=f"fiches-action-{date.today():%Y%m%d}.docx", icon=":material/description:",
-    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    mime=DOCX_MIME)

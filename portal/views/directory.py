@@ -7,7 +7,7 @@ import altair as alt
 import streamlit as st
 
 from portal import directory, reference, territory, ui
-from portal.exports import csv_bytes, vcards_bytes, xlsx_bytes
+from portal.exports import XLSX_MIME, csv_bytes, vcards_bytes, xlsx_bytes
 
 PAGE_SIZE = 50
 
@@ -73,7 +73,7 @@ columns[0].download_button("CSV (Excel)", lambda: csv_bytes(directory.export_fra
 columns[1].download_button(
     "Classeur XLSX", lambda: xlsx_bytes(directory.export_frame(store, filters), "Annuaire"),
     file_name=f"{stem}.xlsx", icon=":material/table:",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    mime=XLSX_MIME)
 columns[2].download_button(
     "Contacts vCard", lambda: vcards_bytes(directory.vcard_contacts(store, filters)),
     file_name=f"{stem}.vcf", mime="text/vcard", icon=":material/contact_phone:")

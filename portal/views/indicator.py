@@ -3,12 +3,11 @@ the data as XLSX; configuration for coordinators."""
 
 from datetime import date
 
-import altair as alt
 import streamlit as st
 
-from portal import evidence, indicators, missions, ui
+from portal import charts, evidence, indicators, missions, progress, ui
 from portal.errors import PortalError
-from portal.exports import xlsx_bytes
+from portal.exports import XLSX_MIME, xlsx_bytes
 from portal.formats import date_fr, datetime_fr, md_escape, number_fr
 
 actor = ui.require_access("indicator")
@@ -44,6 +43,12 @@ def indicator_form(indicator: dict | None) -> None:
                                         indicator.get("direction", "higher"),
                                         key=f"{key}_direction", empty="Choisir…")
         errors.slot("direction")
+    values["aggregation"] = ui.choice(
+        "Valeur de l'année", indicators.AGGREGATIONS, indicator.get("aggregation", "sum"),
+        key=f"{key}_aggregation", empty="Choisir…",
+        help="Comment les valeurs des périodes font la valeur de l'année, comparée à "
+             "l'objectif : une somme est comparée à l'objectif au prorata de l'année écoulée.")
+    errors.slot("aggregation")
     sources = {"manual": "Saisie manuelle",
                **{k: f"Calculé : {s.label}" for k, s in indicators.SOURCES.items()}}
     values["source"] = st.selectbox("Source", list(sources), format_func=sources.get,
@@ -74,29 +79,39 @@ if indicator["source"] != "manual":
             icon=":material/calculate:")
 
 year = st.selectbox("Année", list(range(date.today().year, date.today().year - 6, -1)))
+standing = progress.standings(store, year, indicator_id=indicator["id"]).iloc[0]
+status = standing["status"]
+st.markdown(f"**{ui.status_label(status)}**"
+            + (f" · valeur de l'année : {number_fr(standing['actual'], 1)}"
+               if status != "no_value" else "")
+            + (f" · attendu : {number_fr(standing['expected'], 1)}"
+               if status not in ("no_value", "no_target") else "")
+            + (f" · {standing['missing']} période(s) terminée(s) sans valeur"
+               if standing["missing"] else ""))
 frame = indicators.values_for_year(store, indicator, year)
-chart_data = frame.melt(id_vars=["period", "start"], value_vars=["cumulative",
-                                                                 "prorated_target"],
-                        var_name="series", value_name="amount").dropna()
-chart_data["series"] = chart_data["series"].map({"cumulative": "Cumul des valeurs",
-                                                 "prorated_target": "Objectif au prorata"})
-if chart_data.empty:
-    st.write("Aucune valeur pour cette année.")
+chart = charts.indicator_chart(frame, indicator)
+if chart is None:
+    st.write("Aucune valeur pour cette année."
+             + (" Saisissez-en une ci-dessous." if editor and indicator["source"] == "manual"
+                else ""))
 else:
-    st.altair_chart(alt.Chart(chart_data).mark_line(point=True).encode(
-        x=alt.X("start:T", title=None, axis=alt.Axis(format="%m/%Y")),
-        y=alt.Y("amount:Q", title=indicator["unit"] or "Valeur"),
-        color=alt.Color("series:N", title=None),
-        tooltip=[alt.Tooltip("period:N", title="Période"),
-                 alt.Tooltip("amount:Q", title="Valeur")]), width="stretch")
+    st.altair_chart(chart, width="stretch")
 
-table = frame[["period", "value", "cumulative", "prorated_target", "comment"]].rename(columns={
-    "period": "Période", "value": "Valeur", "cumulative": "Cumul",
-    "prorated_target": "Objectif au prorata", "comment": "Commentaire"})
-st.dataframe(table, hide_index=True, width="stretch")
-st.download_button("Données (XLSX)", lambda: xlsx_bytes(table, "Indicateur"),
-                   file_name=f"indicateur-{indicator['id']}-{year}.xlsx", icon=":material/table:",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+labels = charts.series_labels(indicator)
+table = frame[["period", "value", "to_date", "expected", "comment"]].rename(columns={
+    "period": "Période", "value": "Valeur", "to_date": labels["to_date"],
+    "expected": labels["expected"], "comment": "Commentaire"})
+st.dataframe(table.style.format(lambda v: number_fr(v, 1), na_rep="",
+                                subset=list(table.columns[1:4])),
+             hide_index=True, width="stretch")
+left, right = st.columns(2)
+left.download_button("Données (XLSX)", lambda: xlsx_bytes(table, "Indicateur"),
+                     file_name=f"indicateur-{indicator['id']}-{year}.xlsx",
+                     icon=":material/table:", mime=XLSX_MIME)
+if chart is not None:
+    right.download_button("Graphique (PNG)", lambda: charts.png_bytes(chart),
+                          file_name=f"indicateur-{indicator['id']}-{year}.png",
+                          icon=":material/image:", mime="image/png")
 
 if editor and indicator["source"] == "manual":
     st.subheader("Saisir une valeur")
