@@ -4,8 +4,6 @@ partners, calendar), with a status and a progress; exported as Word documents.""
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 from docx import Document
 from docx.enum.text import WD_BREAK
@@ -13,6 +11,7 @@ from docx.enum.text import WD_BREAK
 from . import roles
 from .db import Store, Transaction, iso, now
 from .errors import PortalError
+from .exports import docx_bytes
 from .formats import date_fr, datetime_fr
 from .roles import ADMIN, COORDINATOR, Actor
 
@@ -197,11 +196,7 @@ def fiches_docx(store: Store, action_ids: list[int], cpts_name: str = "") -> byt
             cells = table.add_row().cells
             cells[0].text = heading
             cells[1].text = text or "—"
-    document.core_properties.title = "Fiches action"
-    document.core_properties.created = now().replace(tzinfo=None)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(document, "Fiches action")
 
 
 def status_counts(store: Store) -> dict[str, dict[str, int]]:

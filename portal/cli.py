@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+import time
+from datetime import date
 from pathlib import Path
 
 import click
 
-from . import auth, backups, demo, reference, roles, rpps, settings
+from . import auth, backups, demo, reference, report, roles, rpps, settings
 from .db import Store
 from .errors import PortalError
 
@@ -127,6 +129,24 @@ def check():
     except PortalError as error:
         _fail(error)
     click.echo(f"{store.path} : intégrité correcte, schéma version {store.schema_version()}.")
+
+
+@main.command("report")
+@click.option("--year", type=int, default=lambda: date.today().year,
+              show_default="l'année en cours", help="Année du rapport.")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="Dossier où écrire les fichiers.")
+def write_report(year, output):
+    """Écrit le rapport d'activité de l'année, en Word et en Excel."""
+    started = time.perf_counter()
+    content = report.gather(_store(), year)
+    output.mkdir(parents=True, exist_ok=True)
+    for suffix, build in (("docx", report.docx), ("xlsx", report.xlsx)):
+        path = output / f"rapport-activite-{year}.{suffix}"
+        path.write_bytes(build(content))
+        click.echo(f"Écrit : {path}")
+    click.echo(f"{len(content.standings)} indicateurs, {len(content.documents)} pièces "
+               f"justificatives, en {time.perf_counter() - started:.1f} s.")
 
 
 @main.command("import-rpps")

@@ -129,3 +129,16 @@ def remove(store: Store, actor: Actor, files_dir: Path, evidence_id: int) -> Non
         shared = tx.one("SELECT 1 FROM evidence WHERE sha256 = ?", (row["sha256"],))
     if shared is None:
         path_for(files_dir, row["sha256"]).unlink(missing_ok=True)
+
+
+def for_year(store: Store, year: int) -> pd.DataFrame:
+    """The documents supporting a year: those of one of its periods, or those without a
+    period that were put in during the year."""
+    return store.frame(
+        "SELECT m.title AS mission, i.name AS indicator, e.filename, e.period_start, e.size,"
+        " e.uploaded_by, e.uploaded_at, e.sha256 FROM evidence e"
+        " JOIN indicators i ON i.id = e.indicator_id JOIN missions m ON m.code = i.mission_code"
+        " WHERE (e.period_start >= :y0 AND e.period_start < :y1) OR (e.period_start IS NULL"
+        " AND e.uploaded_at >= :y0 AND e.uploaded_at < :y1)"
+        " ORDER BY m.position, i.name, e.period_start, e.filename",
+        {"y0": f"{year}-01-01", "y1": f"{year + 1}-01-01"})

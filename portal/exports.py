@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 import pandas as pd
 import vobject
+from openpyxl.drawing.image import Image
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -17,10 +19,39 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Export") -> bytes:
     """An .xlsx workbook with one sheet, header row frozen."""
+    return workbook_bytes({sheet: frame})
+
+
+def workbook_bytes(sheets: dict[str, pd.DataFrame],
+                   images: tuple[str, list[bytes]] | None = None) -> bytes:
+    """An .xlsx workbook, a sheet per frame (header row frozen), and optionally a last
+    sheet of PNG images one under the other (charts)."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name=sheet[:31], index=False)
-        writer.sheets[sheet[:31]].freeze_panes = "A2"
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+            writer.sheets[name[:31]].freeze_panes = "A2"
+        if images:
+            _image_sheet(writer.book.create_sheet(images[0][:31]), images[1])
+    return buffer.getvalue()
+
+
+def _image_sheet(sheet, pngs: list[bytes]) -> None:
+    row = 1
+    for png in pngs:
+        picture = Image(io.BytesIO(png))
+        # Charts are drawn at twice the size for sharpness: shown at half.
+        picture.width, picture.height = picture.width // 2, picture.height // 2
+        sheet.add_image(picture, f"A{row}")
+        row += picture.height // 20 + 2
+
+
+def docx_bytes(document, title: str) -> bytes:
+    """A python-docx document, titled and dated, as bytes."""
+    document.core_properties.title = title
+    document.core_properties.created = datetime.now(UTC).replace(tzinfo=None)
+    buffer = io.BytesIO()
+    document.save(buffer)
     return buffer.getvalue()
 
 

@@ -204,7 +204,7 @@ def values_for_year(store: Store, indicator: dict, year: int,
     values = frame["value"].astype(float)
     running = {"sum": values.cumsum(), "last": values,
                "mean": values.expanding().mean()}[indicator["aggregation"]]
-    frame["to_date"] = running.where(values.notna())
+    frame["to_date"] = running.where(values.notna()).round(2)
     return frame
 
 

@@ -34,6 +34,7 @@ class PageEntry:
 
 
 EDITORS = frozenset({ADMIN, COORDINATOR})
+BOARD = frozenset({ADMIN, BUREAU, COORDINATOR})  # the dashboard and the yearly report
 
 PAGES = (
     PageEntry("home", "Accueil", ":material/home:", "Accueil", ALL),
@@ -50,8 +51,8 @@ PAGES = (
     PageEntry("action", "Fiche action", ":material/assignment:", "Missions et actions", ALL,
               hidden=True),
     PageEntry("contract", "Contrat", ":material/contract:", "Administration", frozenset({ADMIN})),
-    PageEntry("dashboard", "Tableau de bord", ":material/dashboard:", "Indicateurs",
-              frozenset({ADMIN, BUREAU, COORDINATOR})),
+    PageEntry("dashboard", "Tableau de bord", ":material/dashboard:", "Indicateurs", BOARD),
+    PageEntry("report", "Rapport annuel", ":material/summarize:", "Indicateurs", BOARD),
     PageEntry("indicators", "Indicateurs", ":material/monitoring:", "Indicateurs", ALL),
     PageEntry("indicator", "Indicateur", ":material/insights:", "Indicateurs", ALL, hidden=True),
     PageEntry("territory", "Territoire", ":material/map:", "Administration", frozenset({ADMIN})),

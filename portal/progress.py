@@ -23,6 +23,7 @@ STATUSES = {"on_track": "En bonne voie", "at_risk": "À surveiller", "off_track"
 COLORS = {"on_track": "#2e7d32", "at_risk": "#ef6c00", "off_track": "#c62828",
           "no_value": "#757575", "no_target": "#9e9e9e"}
 MARGIN = 0.2
+DECIMALS = 2  # a mean rate to the hundredth; sums of counts stay whole
 
 
 def verdict(actual: float | None, expected: float | None, direction: str) -> str:
@@ -84,12 +85,13 @@ def _assess(store: Store, row: dict, year: int, today: date, edge: date) -> dict
     elapsed = relativedelta(edge, date(year, 1, 1))
     completed = (elapsed.years * 12 + elapsed.months) // step
     counted = completed + row["n_values"] - row["completed_values"]
-    actual = row[{"sum": "total", "last": "last", "mean": "mean"}[row["aggregation"]]] \
-        if row["n_values"] else None
+    actual = round(row[{"sum": "total", "last": "last", "mean": "mean"}[row["aggregation"]]],
+                   DECIMALS) if row["n_values"] else None
     expected = indicators.expected(row, counted, 12 // step) if counted else None
     return {**{k: row[k] for k in COLUMNS if k in row}, "actual": actual,
             "expected": expected,
-            "gap": None if actual is None or expected is None else actual - expected,
+            "gap": None if actual is None or expected is None
+            else round(actual - expected, DECIMALS),
             # Only a typed indicator can miss a value: the portal computes the others.
             "missing": 0 if row["source"] in SOURCES else completed - row["completed_values"],
             "status": verdict(actual, expected, row["direction"])}

@@ -188,7 +188,9 @@ def standings_table(frame, key: str) -> None:
     """Indicators with their verdict in colour and French numbers; a click opens one."""
     shown = progress.readable(frame).drop(columns=["Mission", "Unité"])
     colors = {progress.STATUSES[s]: c for s, c in progress.COLORS.items()}
-    numbers = ["Réalisé", "Attendu", "Écart", "Objectif annuel"]
-    styled = (shown.style.format(lambda v: number_fr(v, 1), subset=numbers, na_rep="")
-              .map(lambda label: f"color: {colors[label]}; font-weight: 600", subset=["État"]))
+    # As French text: a blank, not the grid's "None", where there is no value.
+    for column in ("Réalisé", "Attendu", "Écart", "Objectif annuel"):
+        shown[column] = shown[column].map(lambda v: number_fr(v, 1))
+    styled = shown.style.map(lambda label: f"color: {colors[label]}; font-weight: 600",
+                             subset=["État"])
     clickable_table(styled, frame["id"], "views/indicator.py", key)

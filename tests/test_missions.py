@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from helpers import logged_in, open_page, texts, widget
-from portal import missions, territory
+from portal import missions, progress, territory
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import ADMIN, COORDINATOR, Actor
 
@@ -74,3 +74,28 @@ def test_contract_page_saves_and_shows_deadlines(demo_store):
     assert len(rows) == 5
     page = open_page(at, "missions")
     assert "Démarrage au plus tard : 28/02/2026 (dépassée)" in texts(page)
+
+
+def test_upcoming_deadlines_are_the_signed_missions_next_twelve_months(store):
+    all_missions = missions.all_missions(store)
+    contract = missions.Contract(date(2025, 8, 31), frozenset(), None)
+    coming = missions.upcoming(contract, all_missions, date(2026, 3, 1))
+    # Access and crises started by 28/02/2026 (passed); parcours and prevention are
+    # fully due on 31/08/2027, beyond the twelve months.
+    assert [(day.isoformat(), title, what) for day, title, what in coming] == [
+        ("2026-08-31", "Parcours pluriprofessionnels", "démarrage"),
+        ("2026-08-31", "Prévention", "démarrage"),
+        ("2027-02-28", "Accès aux soins", "déploiement complet"),
+        ("2027-02-28", "Crises sanitaires graves", "déploiement complet")]
+    assert missions.upcoming(missions.Contract(None, frozenset(), None), all_missions,
+                             date(2026, 3, 1)) == []
+
+
+def test_missions_page_links_each_missions_indicators_with_their_state(demo_store):
+    at = open_page(logged_in("demo.membre"), "missions")
+    assert not at.exception
+    links = [link.label for link in at.get("page_link")]
+    prevention = progress.standings(demo_store, date.today().year, mission="socle_3").iloc[0]
+    assert (f"Indicateur : Actions de prévention menées "
+            f"({progress.STATUSES[prevention['status']].lower()})") in links
+    assert sum(label.startswith("Indicateur : ") for label in links) == 7

@@ -101,8 +101,8 @@ labels = charts.series_labels(indicator)
 table = frame[["period", "value", "to_date", "expected", "comment"]].rename(columns={
     "period": "Période", "value": "Valeur", "to_date": labels["to_date"],
     "expected": labels["expected"], "comment": "Commentaire"})
-st.dataframe(table.style.format(lambda v: number_fr(v, 1), na_rep="",
-                                subset=list(table.columns[1:4])),
+st.dataframe(table.assign(**{column: table[column].map(lambda v: number_fr(v, 1))
+                             for column in table.columns[1:4]}),
              hide_index=True, width="stretch")
 left, right = st.columns(2)
 left.download_button("Données (XLSX)", lambda: xlsx_bytes(table, "Indicateur"),

@@ -4,8 +4,8 @@ from datetime import date
 
 import streamlit as st
 
-from portal import actions, missions, ui
-from portal.formats import date_fr
+from portal import actions, missions, progress, ui
+from portal.formats import date_fr, md_escape
 
 actor = ui.require_access("missions")
 store = ui.store()
@@ -29,6 +29,7 @@ def deadline_text(label: str, day: date | None) -> str:
 
 
 dates = {d.mission: d for d in missions.deadlines(contract.signed_on, all_missions)}
+standings = progress.standings(store, date.today().year)
 for mission in all_missions:
     signed = contract.signed(mission)
     with st.container(border=True):
@@ -47,3 +48,8 @@ for mission in all_missions:
                          icon=":material/task:",
                          label=f"Action n°{row.number} : {row.title} "
                                f"({actions.STATUSES[row.status].lower()}, {row.progress} %)")
+        for row in standings[standings["mission_code"] == mission["code"]].itertuples():
+            st.page_link("views/indicator.py", query_params={"id": str(row.id)},
+                         icon=":material/monitoring:",
+                         label=f"Indicateur : {md_escape(row.name)} "
+                               f"({progress.STATUSES[row.status].lower()})")

@@ -1,0 +1,46 @@
+"""Rapport annuel: the year's activity report owed under the ACI, as Word and Excel."""
+
+from datetime import date
+
+import streamlit as st
+
+from portal import evidence, progress, report, ui
+from portal.exports import DOCX_MIME, XLSX_MIME
+
+actor = ui.require_access("report")
+store = ui.store()
+
+st.title("Rapport annuel")
+st.write("Le rapport d'activité de l'année, par mission : les actions et leur statut, chaque "
+         "indicateur avec son objectif, sa valeur et l'écart, les graphiques, et la liste des "
+         "pièces justificatives. En Word pour l'envoyer, en Excel pour vérifier les chiffres.")
+today = date.today()
+year = st.selectbox("Année", list(range(today.year, today.year - 6, -1)))
+standings = progress.standings(store, year, today)
+documents = evidence.for_year(store, year)
+st.caption(f"{len(standings)} indicateur(s), {len(documents)} pièce(s) justificative(s) "
+           f"pour {year}.")
+
+left, right = st.columns(2)
+left.download_button("Rapport (Word)", lambda: report.docx(report.gather(store, year, today)),
+                     file_name=f"rapport-activite-{year}.docx", mime=DOCX_MIME,
+                     icon=":material/description:", type="primary")
+right.download_button("Chiffres (Excel)", lambda: report.xlsx(report.gather(store, year, today)),
+                      file_name=f"rapport-activite-{year}.xlsx", mime=XLSX_MIME,
+                      icon=":material/table:")
+
+st.subheader("Indicateurs de l'année")
+if standings.empty:
+    st.info("Aucun indicateur : le rapport ne contiendra que les actions. Ajoutez les "
+            "indicateurs de votre contrat dans Indicateurs > Nouvel indicateur.",
+            icon=":material/monitoring:")
+else:
+    ui.standings_table(standings, "report_standings")
+st.subheader("Pièces justificatives de l'année")
+if documents.empty:
+    st.write("Aucune pièce justificative pour cette année : déposez-les sur la page de "
+             "chaque indicateur.")
+else:
+    st.dataframe(documents[["mission", "indicator", "filename", "period_start"]].rename(
+        columns={"mission": "Mission", "indicator": "Indicateur", "filename": "Document",
+                 "period_start": "Période (début)"}), hide_index=True, width="stretch")

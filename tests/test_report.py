@@ -1,0 +1,113 @@
+"""The yearly activity report: open the Word and Excel files and check the figures."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from docx import Document
+
+from helpers import logged_in, open_page, texts
+from portal import actions, evidence, indicators, report
+from portal.roles import COORDINATOR, Actor
+
+COORD = Actor("coord", frozenset({COORDINATOR}))
+TODAY = date(2026, 3, 10)
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+@pytest.fixture
+def year_2025(store, env):
+    """Two actions, three indicators valued over 2025, one supporting document."""
+    actions.save_action(store, COORD, {"number": 1, "title": "Accès au médecin traitant",
+                                       "status": "en_cours", "progress": 60},
+                        missions=["socle_1"])
+    actions.save_action(store, COORD, {"number": 2, "title": "Plan de crise",
+                                       "status": "realisee", "progress": 100},
+                        missions=["socle_4"])
+    helped, _ = indicators.save_indicator(store, COORD, {
+        "name": "Patients aidés", "mission_code": "socle_1", "kind": "resultat",
+        "unit": "patients", "period": "quarter", "target": 200, "direction": "higher"})
+    for month, value in ((1, 40), (4, 50), (7, 45), (10, 55)):
+        indicators.record_value(store, COORD, helped, date(2025, month, 1), value)
+    rate, _ = indicators.save_indicator(store, COORD, {
+        "name": "SNP sous 24 h", "mission_code": "socle_1", "kind": "resultat", "unit": "%",
+        "period": "quarter", "target": 90, "direction": "higher", "aggregation": "mean"})
+    for month, value in ((1, 80), (4, 60)):  # two quarters left without a value
+        indicators.record_value(store, COORD, rate, date(2025, month, 1), value)
+    plan, _ = indicators.save_indicator(store, COORD, {
+        "name": "Plan transmis", "mission_code": "socle_4", "kind": "moyens", "period": "year",
+        "target": 1, "direction": "higher", "aggregation": "last"})
+    indicators.record_value(store, COORD, plan, date(2025, 6, 1), 1)
+    evidence.add(store, COORD, env.files_dir, plan, "accuse-ars.pdf", PDF, date(2025, 6, 1))
+    evidence.add(store, COORD, env.files_dir, plan, "autre-annee.pdf", PDF + b" ",
+                 date(2024, 6, 1))
+    return store
+
+
+def rows(table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def test_word_report_holds_actions_indicators_charts_and_documents(year_2025):
+    content = report.gather(year_2025, 2025, TODAY)
+    document = Document(io.BytesIO(report.docx(content)))
+    tables = [rows(t) for t in document.tables]
+    indicator_rows = {r[0]: r[1:] for t in tables if t[0][:2] == ["Indicateur", "Objectif annuel"]
+                      for r in t[1:]}
+    assert indicator_rows["Patients aidés (patients)"] == ["200", "190", "200", "-10",
+                                                           "À surveiller"]
+    assert indicator_rows["SNP sous 24 h (%)"] == ["90", "70", "90", "-20", "En retard"]
+    assert indicator_rows["Plan transmis"] == ["1", "1", "1", "0", "En bonne voie"]
+    assert ["1", "Accès au médecin traitant", "En cours", "60 %"] in [
+        r for t in tables for r in t]
+    assert tables[-1] == [["Indicateur", "Document", "Période", "Déposé le"],
+                          ["Plan transmis", "accuse-ars.pdf", "01/01/2025",
+                           tables[-1][1][3]]]
+    assert len(document.inline_shapes) == 1 + 3  # the summary chart, one per indicator
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "3 indicateurs : 1 en bonne voie, 1 à surveiller, 1 en retard." in text
+
+
+def test_excel_report_holds_the_same_figures(year_2025):
+    workbook = openpyxl.load_workbook(io.BytesIO(report.xlsx(report.gather(year_2025, 2025,
+                                                                           TODAY))))
+    assert workbook.sheetnames == ["Indicateurs", "Actions", "Valeurs par période",
+                                   "Pièces justificatives", "Graphiques"]
+    sheet = list(workbook["Indicateurs"].iter_rows(values_only=True))
+    header = sheet[0]
+    helped = dict(zip(header, next(r for r in sheet if r[1] == "Patients aidés")))
+    assert (helped["Réalisé"], helped["Attendu"], helped["Écart"], helped["État"]) == (
+        190, 200, -10, "À surveiller")
+    snp = dict(zip(header, next(r for r in sheet if r[1] == "SNP sous 24 h")))
+    assert (snp["Réalisé"], snp["Périodes sans valeur"]) == (70, 2)
+    values = list(workbook["Valeurs par période"].iter_rows(values_only=True))
+    assert len(values) == 1 + 4 + 4 + 1  # header, two quarterly indicators, one yearly
+    assert ("Accès aux soins", "Patients aidés", "T3 2025", 45, 135, 150, None) in values
+    documents = list(workbook["Pièces justificatives"].iter_rows(values_only=True))
+    assert [d[2] for d in documents[1:]] == ["accuse-ars.pdf"]
+    assert len(workbook["Graphiques"]._images) == 4
+
+
+def test_report_command_writes_both_files(year_2025, env, tmp_path):
+    out = tmp_path / "rapport"
+    done = subprocess.run([sys.executable, "-m", "portal", "report", "--year", "2025",
+                           "--output", str(out)], cwd=Path(__file__).resolve().parent.parent,
+                          text=True, capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "3 indicateurs, 1 pièces justificatives" in done.stdout
+    assert Document(out / "rapport-activite-2025.docx").tables
+    assert openpyxl.load_workbook(out / "rapport-activite-2025.xlsx")["Actions"].max_row == 3
+
+
+def test_report_page_offers_both_files(demo_store):
+    at = open_page(logged_in("demo.bureau"), "report")
+    assert not at.exception
+    assert "7 indicateur(s), 0 pièce(s) justificative(s)" in texts(at)
+    assert [b.label for b in at.get("download_button")] == ["Rapport (Word)",
+                                                             "Chiffres (Excel)"]
