@@ -7,28 +7,22 @@ time against the same page on an empty directory (ratio).
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from pages import RUNS, compare, database
 
-from streamlit.testing.v1 import AppTest
-
-from portal import auth, demo, directory, reference, settings, territory
+from portal import demo, directory, territory
 from portal.db import Store
 from portal.directory import Filters
-from portal.roles import ADMIN, CLI, Actor
+from portal.roles import CLI
 
 TAGS = ("plaies chroniques", "ETP diabète", "addictologie", "soins palliatifs", "pédiatrie",
         "gériatrie", "vaccination", "rééducation respiratoire")
 PROFESSIONS = ("60", "10", "70", "21", "40", "50", "91", "93")
-RUNS = 7
 
 
 def fill(store: Store, people: int) -> None:
@@ -61,37 +55,6 @@ def timed_ms(function) -> float:
     return statistics.median(times)
 
 
-def page_seconds(store: Store) -> float:
-    """Median AppTest run of the Annuaire page for a logged-in coordinator."""
-    def run():
-        at = AppTest.from_file(str(ROOT / "portal" / "app.py"), default_timeout=60)
-        at.session_state["authentication_status"] = True
-        at.session_state["username"] = "bench.coordination"
-        at.run()
-        at.switch_page("views/directory.py")
-        started = time.perf_counter()
-        at.run()
-        assert not at.exception, at.exception
-        return time.perf_counter() - started
-    return statistics.median(run() for _ in range(RUNS))
-
-
-def database(folder: Path, name: str, people: int) -> Store:
-    store = Store(folder / name)
-    store.migrate()
-    reference.sync(store)
-    auth.create_first_admin(store, "bench.admin", "Bench", "b@example.org",
-                            "riviere-pont-canal-2026", "riviere-pont-canal-2026", 4)
-    auth.create_user(store, Actor("bench.admin", frozenset({ADMIN})),
-                     "bench.coordination", "Coordination", "c@example.org",
-                     ["coordinator"], 4, password="riviere-pont-canal-2026")
-    with store.reading() as conn:
-        conn.execute("UPDATE users SET must_change_password = 0")
-    if people:
-        fill(store, people)
-    return store
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=20_000)
@@ -99,7 +62,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         started = time.perf_counter()
-        full = database(folder, "full.db", people)
+        full = database(folder / "full.db")
+        fill(full, people)
         print(f"{people:,} people written in {time.perf_counter() - started:.1f} s")
         everyone = Filters(include_hidden=True)
         queries = {
@@ -119,18 +83,8 @@ def main() -> None:
         }
         for label, query in queries.items():
             print(f"{label:>32}: {timed_ms(query):7.1f} ms (median of {RUNS})")
-        empty = database(folder, "empty.db", 0)
-        timings = {}
-        for label, store in (("empty", empty), (f"{people:,} people", full)):
-            os.environ["PORTAL_DB"] = str(store.path)
-            os.environ["PORTAL_SECRETS"] = str(folder / "secrets.toml")
-            os.environ["PORTAL_BACKUP_DIR"] = str(folder / "backups")
-            settings.ensure_secrets()
-            timings[label] = page_seconds(store)
-            print(f"Annuaire page, {label}: {timings[label] * 1000:.0f} ms (AppTest run)")
-        print(f"ratio {people:,} people / empty: "
-              f"{timings[f'{people:,} people'] / timings['empty']:.1f}")
-
+        compare("Annuaire page", "directory", {"empty": database(folder / "empty.db"),
+                                               f"{people:,} people": full})
 
 if __name__ == "__main__":
     main()

@@ -8,12 +8,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from portal import auth, demo, directory, settings
+from portal import actions, auth, demo, directory, indicators, progress, settings
 from portal.db import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -275,3 +276,55 @@ def test_directory_search_open_edit_and_export(server, browser, tmp_path):
     content = exported.read_bytes()
     assert content.startswith(b"\xef\xbb\xbfCivilit")  # BOM, then the header
     assert "nouvelle.adresse@example.org" in content.decode("utf-8-sig")
+
+
+def test_create_an_action_then_a_value_moves_the_chart(server, browser):
+    store = Store(settings.load().db_path)
+    demo.load(store, 4)
+    helped = int(indicators.list_indicators(store, "socle_1").query(
+        "name.str.startswith('Patients fragiles')")["id"].iloc[0])
+    before = progress.standings(store, date.today().year, indicator_id=helped).iloc[0]
+    page = browser.new_context().new_page()
+    page.goto(server)
+    log_in(page, "demo.coordination", demo.PASSWORD)
+    expect(page.get_by_role("heading", name="Bonjour Julie Lefèvre")).to_be_visible(
+        timeout=15_000)
+    settle(page)
+
+    t = time.monotonic()
+    page.get_by_role("link", name="Fiches action", exact=True).click()
+    expect(page.get_by_role("button", name="Nouvelle action")).to_be_visible(timeout=10_000)
+    settle(page)
+    page.get_by_role("button", name="Nouvelle action").click()
+    expect(field(page, "Intitulé")).to_be_visible(timeout=10_000)
+    settle(page)
+    field(page, "Intitulé").fill("Dépistage du cancer colorectal en pharmacie")
+    field(page, "Intitulé").press("Tab")
+    settle(page)
+    field(page, "Mission(s) ACI").click()
+    page.get_by_role("option", name="Prévention").click()
+    page.keyboard.press("Escape")
+    settle(page)
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", name="Dépistage du cancer colorectal")).to_be_visible(
+        timeout=10_000)
+    created = actions.list_actions(store, "socle_3")
+    assert "Dépistage du cancer colorectal en pharmacie" in created["title"].tolist()
+    t = timed("new action saved and opened", t)
+    settle(page)
+    shot(page, "20_new_action")
+
+    page.get_by_role("link", name="Missions", exact=True).click()
+    page.get_by_role("link", name="Indicateur : Patients fragiles aidés").click()
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    expect(chart).to_be_visible(timeout=10_000)
+    settle(page)
+    drawn = chart.screenshot()
+    field(page, "Valeur").fill("30")
+    page.get_by_role("button", name="Enregistrer la valeur").click()
+    expect(page.get_by_text(f"valeur de l'année : {before['actual'] + 30:.0f}")).to_be_visible(
+        timeout=10_000)
+    settle(page)
+    timed("value entered, chart redrawn", t)
+    assert chart.screenshot() != drawn  # the cumulative line gained this month's point
+    shot(page, "21_indicator_after_value")

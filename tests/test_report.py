@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from docx import Document
 
-from helpers import logged_in, open_page, texts
+from helpers import logged_in, open_page, texts, widget
 from portal import actions, evidence, indicators, report
 from portal.roles import COORDINATOR, Actor
 
@@ -109,5 +109,9 @@ def test_report_page_offers_both_files(demo_store):
     at = open_page(logged_in("demo.bureau"), "report")
     assert not at.exception
     assert "7 indicateur(s), 0 pièce(s) justificative(s)" in texts(at)
+    assert not at.get("download_button")
+    widget(at.button, "Préparer le rapport").click()
+    at.run()
+    assert not at.exception
     assert [b.label for b in at.get("download_button")] == ["Rapport (Word)",
                                                              "Chiffres (Excel)"]

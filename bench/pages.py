@@ -1,0 +1,73 @@
+"""What the page benchmarks share: a database with a coordinator account, settings
+pointed at it, and the median AppTest run time of one page."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from streamlit.testing.v1 import AppTest
+
+from portal import auth, reference, settings
+from portal.db import Store
+from portal.roles import ADMIN, Actor
+
+RUNS = 7
+PASSWORD = "riviere-pont-canal-2026"
+
+
+def database(path: Path) -> Store:
+    """Migrated, reference lists loaded, an admin and a coordinator (bcrypt cost 4)."""
+    store = Store(path)
+    store.migrate()
+    reference.sync(store)
+    auth.create_first_admin(store, "bench.admin", "Bench", "b@example.org", PASSWORD,
+                            PASSWORD, 4)
+    auth.create_user(store, Actor("bench.admin", frozenset({ADMIN})), "bench.coordination",
+                     "Coordination", "c@example.org", ["coordinator"], 4, password=PASSWORD)
+    with store.reading() as conn:
+        conn.execute("UPDATE users SET must_change_password = 0")
+    return store
+
+
+def use(store: Store) -> None:
+    """Point the portal's settings at this database (as PORTAL_* variables do)."""
+    folder = store.path.parent
+    os.environ["PORTAL_DB"] = str(store.path)
+    os.environ["PORTAL_SECRETS"] = str(folder / "secrets.toml")
+    os.environ["PORTAL_BACKUP_DIR"] = str(folder / "backups")
+    os.environ["PORTAL_FILES_DIR"] = str(folder / "files")
+    settings.ensure_secrets()
+
+
+def page_seconds(key: str, **params) -> float:
+    """Median AppTest run of one page for the logged-in coordinator."""
+    def run():
+        at = AppTest.from_file(str(ROOT / "portal" / "app.py"), default_timeout=120)
+        at.session_state["authentication_status"] = True
+        at.session_state["username"] = "bench.coordination"
+        at.run()
+        at.switch_page(f"views/{key}.py")
+        at.query_params.update({k: str(v) for k, v in params.items()})
+        started = time.perf_counter()
+        at.run()
+        assert not at.exception, at.exception
+        return time.perf_counter() - started
+    return statistics.median(run() for _ in range(RUNS))
+
+
+def compare(label: str, key: str, stores: dict[str, Store], **params) -> None:
+    """The page's run time on each database, and the ratio of the last to the first."""
+    timings = {}
+    for name, store in stores.items():
+        use(store)
+        timings[name] = page_seconds(key, **params)
+        print(f"{label}, {name}: {timings[name] * 1000:.0f} ms (AppTest run, median of {RUNS})")
+    first, *_, last = timings
+    print(f"{label}: ratio {last} / {first}: {timings[last] / timings[first]:.1f}")
