@@ -147,6 +147,17 @@ def log_in(page, username: str, password: str) -> None:
     page.get_by_role("button", name="Se connecter").click()
 
 
+def as_demo_coordinator(context, server: str):
+    """A page logged in as the demo's coordinator, on the home page, settled."""
+    page = context.new_page()
+    page.goto(server)
+    log_in(page, "demo.coordination", demo.PASSWORD)
+    expect(page.get_by_role("heading", name="Bonjour Julie Lefèvre")).to_be_visible(
+        timeout=15_000)
+    settle(page)
+    return page
+
+
 def test_first_run_login_reload_logout_and_replayed_cookie(server, browser):
     context = browser.new_context()
     page = context.new_page()
@@ -229,13 +240,7 @@ def test_directory_search_open_edit_and_export(server, browser, tmp_path):
     demo.load(store, 4)
     target = directory.search_people(store, directory.Filters(include_hidden=True))
     last_name = target.iloc[0]["last_name"]
-    context = browser.new_context(accept_downloads=True)
-    page = context.new_page()
-    page.goto(server)
-    log_in(page, "demo.coordination", demo.PASSWORD)
-    expect(page.get_by_role("heading", name="Bonjour Julie Lefèvre")).to_be_visible(
-        timeout=15_000)
-    settle(page)
+    page = as_demo_coordinator(browser.new_context(accept_downloads=True), server)
 
     t = time.monotonic()
     page.get_by_role("link", name="Annuaire", exact=True).click()
@@ -284,12 +289,7 @@ def test_create_an_action_then_a_value_moves_the_chart(server, browser):
     helped = int(indicators.list_indicators(store, "socle_1").query(
         "name.str.startswith('Patients fragiles')")["id"].iloc[0])
     before = progress.standings(store, date.today().year, indicator_id=helped).iloc[0]
-    page = browser.new_context().new_page()
-    page.goto(server)
-    log_in(page, "demo.coordination", demo.PASSWORD)
-    expect(page.get_by_role("heading", name="Bonjour Julie Lefèvre")).to_be_visible(
-        timeout=15_000)
-    settle(page)
+    page = as_demo_coordinator(browser.new_context(), server)
 
     t = time.monotonic()
     page.get_by_role("link", name="Fiches action", exact=True).click()
