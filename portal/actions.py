@@ -62,19 +62,6 @@ def _clean(tx: Transaction, values: dict, action_id: int | None) -> dict:
     return out
 
 
-def _replace(tx: Transaction, table: str, column: str, action_id: int, values) -> list:
-    before = sorted(r[column] for r in tx.all(
-        f"SELECT {column} FROM {table} WHERE action_id = ?", (action_id,)))
-    after = sorted(set(values))
-    if before != after:
-        tx.execute(f"DELETE FROM {table} WHERE action_id = ?", (action_id,))
-        tx.conn.executemany(f"INSERT INTO {table} (action_id, {column}) VALUES (?, ?)",
-                            [(action_id, v) for v in after])
-        tx.audit("action", action_id, table.removeprefix("action_"),
-                 before={column: before}, after={column: after})
-    return after
-
-
 def write_action(tx: Transaction, values: dict, action_id: int | None = None, missions=(),
                  referents=(), partners=(), links=(), demo: bool = False) -> int:
     """Create or update an action fiche inside a caller's transaction."""
@@ -91,17 +78,19 @@ def write_action(tx: Transaction, values: dict, action_id: int | None = None, mi
                                           "updated_at": stamp}, entity="action")
     elif tx.update("actions", action_id, clean, entity="action"):
         tx.execute("UPDATE actions SET updated_at = ? WHERE id = ?", (stamp, action_id))
-    _replace(tx, "action_missions", "mission_code", action_id, missions)
-    _replace(tx, "action_referents", "person_id", action_id, [int(p) for p in referents])
-    _replace(tx, "action_partners", "partner", action_id, [p for p in partners if p])
+    for table, column, linked in (
+            ("action_missions", "mission_code", missions),
+            ("action_referents", "person_id", [int(p) for p in referents]),
+            ("action_partners", "partner", [p for p in partners if p])):
+        tx.set_links(table, "action_id", action_id, column, linked, "action")
     link(tx, action_id, links)
     return action_id
 
 
 def link(tx: Transaction, action_id: int, linked_ids) -> None:
     """Set the actions this one is linked to (they may be created after it)."""
-    _replace(tx, "action_links", "linked_id", action_id,
-             [int(i) for i in linked_ids if int(i) != action_id])
+    tx.set_links("action_links", "action_id", action_id, "linked_id",
+                 [int(i) for i in linked_ids if int(i) != action_id], "action")
 
 
 def save_action(store: Store, actor: Actor, values: dict, action_id: int | None = None,

@@ -26,9 +26,13 @@ ENTITIES = {
     "organization": "Structure (annuaire)",
     "territory": "Territoire",
     "reference": "Référentiels",
+    "meeting": "Réunion",
+    "attendee": "Participant à une réunion",
 }
 ACTIONS = {
     "create": "Création",
+    "invite": "Invitations",
+    "cancel": "Annulation",
     "update": "Modification",
     "delete": "Suppression",
     "login": "Connexion",
@@ -54,6 +58,7 @@ ACTIONS = {
     "partners": "Partenaires",
     "links": "Actions liées",
     "value": "Valeur saisie",
+    "actions": "Actions",
 }
 # Which roles see an entity's changes on their home page (admins see everything).
 # Modules add their entities here; patient data is never listed for bureau or members.

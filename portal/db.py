@@ -123,6 +123,22 @@ class Transaction:
                        before={k: before[k] for k in changed}, after=changed)
         return changed
 
+    def set_links(self, table: str, owner: str, owner_id: int, column: str, values,
+                  entity: str) -> list:
+        """Make `table` link `owner_id` to exactly `values` (an action's missions, a
+        meeting's actions...); audited under the owner's entity when it changes."""
+        table, owner, column = _identifier(table), _identifier(owner), _identifier(column)
+        before = sorted(r[column] for r in self.all(
+            f"SELECT {column} FROM {table} WHERE {owner} = ?", (owner_id,)))
+        after = sorted(set(values))
+        if before != after:
+            self.execute(f"DELETE FROM {table} WHERE {owner} = ?", (owner_id,))
+            self.conn.executemany(f"INSERT INTO {table} ({owner}, {column}) VALUES (?, ?)",
+                                  [(owner_id, v) for v in after])
+            self.audit(entity, owner_id, table.removeprefix(f"{entity}_"),
+                       before={column: before}, after={column: after})
+        return after
+
 
 class Store:
     """The SQLite file and the ways in: reads, one write transaction, migrations."""

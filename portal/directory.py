@@ -60,7 +60,8 @@ ORGANIZATION_FIELDS = ("name", "kind", "sector", "finess", "siret", "address", "
 # Tables that point at a person: a merge moves their rows to the person kept.
 # Modules add theirs (meeting attendees, questionnaire respondents...).
 PERSON_REFERENCES = [("person_organizations", "person_id"), ("person_tags", "person_id"),
-                     ("action_referents", "person_id")]
+                     ("action_referents", "person_id"), ("attendees", "person_id"),
+                     ("meetings", "organiser_id")]
 
 
 def sees_hidden(actor: Actor) -> bool:

@@ -50,6 +50,8 @@ PAGES = (
     PageEntry("actions", "Fiches action", ":material/task:", "Missions et actions", ALL),
     PageEntry("action", "Fiche action", ":material/assignment:", "Missions et actions", ALL,
               hidden=True),
+    PageEntry("meetings", "Réunions", ":material/groups:", "Réunions", BOARD),
+    PageEntry("meeting", "Réunion", ":material/event:", "Réunions", BOARD, hidden=True),
     PageEntry("contract", "Contrat", ":material/contract:", "Administration", frozenset({ADMIN})),
     PageEntry("dashboard", "Tableau de bord", ":material/dashboard:", "Indicateurs", BOARD),
     PageEntry("report", "Rapport annuel", ":material/summarize:", "Indicateurs", BOARD),

@@ -1,0 +1,333 @@
+"""Réunions: the CPTS's meetings, whom they invite (one by one, by group, from outside),
+who came or gave a proxy, and invitations as calendar files (.ics).
+
+Times are Europe/Paris wall times, as people type them; they become absolute only in
+the .ics, where the time zone travels with them (a 10:00 meeting stays at 10:00 on
+either side of the daylight-saving change).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from urllib.parse import urlparse
+
+import pandas as pd
+from icalendar import Calendar, Event
+
+from . import roles, validation
+from .db import Store, Transaction, iso, now
+from .errors import PortalError
+from .formats import PARIS
+from .roles import ADMIN, BUREAU, COORDINATOR, Actor
+
+EDITORS = (ADMIN, BUREAU, COORDINATOR)
+KINDS = {"bureau": "Bureau", "ca": "Conseil d'administration", "ag": "Assemblée générale",
+         "groupe_travail": "Groupe de travail", "sensibilisation": "Réunion de sensibilisation",
+         "concertation": "Concertation pluriprofessionnelle (cas complexes)",
+         "formation": "Formation", "partenaires": "Réunion partenaires"}
+STATUSES = {"invite": "Invité", "present": "Présent", "excuse": "Excusé", "absent": "Absent",
+            "represente": "Représenté"}
+GROUPS = {"members": "Tous les adhérents", "profession": "Une profession",
+          "referents": "Les référents d'une action"}
+FIELDS = ("kind", "title", "place", "video_link", "agenda", "organiser_id")
+
+
+@dataclass(frozen=True)
+class Filters:
+    upcoming: bool | None = None    # True: from today on; False: before today; None: all
+    kind: str | None = None
+    mission: str | None = None
+    action: int | None = None
+    person: int | None = None
+
+
+def _moment(day: date | None, at: time | None, field: str) -> str:
+    if day is None or at is None:
+        raise PortalError("Indiquez la date et l'heure.", field=field)
+    return datetime.combine(day, at).strftime("%Y-%m-%dT%H:%M")
+
+
+def _clean(values: dict) -> dict:
+    clean = {k: values.get(k) for k in FIELDS}
+    if clean["kind"] not in KINDS:
+        raise PortalError("Choisissez le type de réunion.", field="kind")
+    clean["title"] = (clean["title"] or "").strip() or KINDS[clean["kind"]]
+    clean["starts_at"] = _moment(values.get("day"), values.get("start"), "start")
+    clean["ends_at"] = _moment(values.get("day"), values.get("end"), "end")
+    if clean["ends_at"] <= clean["starts_at"]:
+        raise PortalError("La fin doit suivre le début.", field="end")
+    for key in ("place", "video_link", "agenda"):
+        clean[key] = (clean[key] or "").strip()
+    link = urlparse(clean["video_link"])
+    if clean["video_link"] and (link.scheme not in ("http", "https") or not link.netloc):
+        raise PortalError("Le lien de visioconférence commence par https:// "
+                          "(ex. : https://visio.exemple.fr/cpts).", field="video_link")
+    return clean
+
+
+def write_meeting(tx: Transaction, values: dict, meeting_id: int | None = None, missions=(),
+                  actions=(), demo: bool = False) -> int:
+    """Create or update a meeting inside a caller's transaction."""
+    clean = _clean(values)
+    stamp = iso(now())
+    if meeting_id is None:
+        meeting_id = tx.insert("meetings", {**clean, "uid": f"{uuid.uuid4()}@portail-cpts",
+                                            "demo": int(demo), "created_at": stamp,
+                                            "updated_at": stamp}, entity="meeting")
+    elif tx.update("meetings", meeting_id, clean, entity="meeting"):
+        tx.execute("UPDATE meetings SET sequence = sequence + 1, updated_at = ? WHERE id = ?",
+                   (stamp, meeting_id))
+    tx.set_links("meeting_missions", "meeting_id", meeting_id, "mission_code", missions,
+                 "meeting")
+    tx.set_links("meeting_actions", "meeting_id", meeting_id, "action_id",
+                 [int(a) for a in actions], "meeting")
+    return meeting_id
+
+
+def save_meeting(store: Store, actor: Actor, values: dict, meeting_id: int | None = None,
+                 missions=(), actions=()) -> tuple[int, list[str]]:
+    roles.require(actor, *EDITORS)
+    with store.write(actor) as tx:
+        return write_meeting(tx, values, meeting_id, missions, actions), []
+
+
+def set_cancelled(store: Store, actor: Actor, meeting_id: int, cancelled: bool) -> None:
+    """A cancelled meeting stays listed, struck out, and its .ics tells calendars."""
+    roles.require(actor, *EDITORS)
+    with store.write(actor) as tx:
+        if tx.update("meetings", meeting_id, {"cancelled": int(cancelled)}, entity="meeting",
+                     action="cancel" if cancelled else "update"):
+            tx.execute("UPDATE meetings SET sequence = sequence + 1 WHERE id = ?",
+                       (meeting_id,))
+
+
+def group_people(store: Store, group: str, value=None) -> list[int]:
+    """The directory people of a group: all members, a profession, an action's referents."""
+    active = "p.merged_into IS NULL AND p.erased_at IS NULL AND p.left_territory = 0"
+    if group == "members":
+        rows = store.query(f"SELECT id FROM people p WHERE p.member = 1 AND {active}")
+    elif group == "profession":
+        rows = store.query(f"SELECT id FROM people p WHERE p.profession_code = ? AND {active}",
+                           (value,))
+    elif group == "referents":
+        rows = store.query("SELECT p.id FROM action_referents r JOIN people p"
+                           f" ON p.id = r.person_id WHERE r.action_id = ? AND {active}",
+                           (value,))
+    else:
+        raise PortalError("Groupe inconnu.", field="group")
+    return [r["id"] for r in rows]
+
+
+def invite(store: Store, actor: Actor, meeting_id: int, person_ids) -> int:
+    """Invite directory people; those already invited are left as they are. Returns how
+    many were added."""
+    roles.require(actor, *EDITORS)
+    with store.write(actor) as tx:
+        before = tx.one("SELECT COUNT(*) AS n FROM attendees WHERE meeting_id = ?",
+                        (meeting_id,))["n"]
+        tx.conn.executemany(
+            "INSERT OR IGNORE INTO attendees (meeting_id, person_id) VALUES (?, ?)",
+            [(meeting_id, int(p)) for p in person_ids])
+        added = tx.one("SELECT COUNT(*) AS n FROM attendees WHERE meeting_id = ?",
+                       (meeting_id,))["n"] - before
+        if added:
+            tx.audit("meeting", meeting_id, "invite", after={"people": added})
+    return added
+
+
+def invite_guest(store: Store, actor: Actor, meeting_id: int, name: str, email: str) -> int:
+    """Invite someone outside the directory (a partner, a speaker)."""
+    roles.require(actor, *EDITORS)
+    name = (name or "").strip()
+    if not name:
+        raise PortalError("Indiquez le nom de l'invité.", field="guest_name")
+    address = validation.email(email, field="guest_email")
+    with store.write(actor) as tx:
+        return tx.insert("attendees", {"meeting_id": meeting_id, "guest_name": name[:120],
+                                       "guest_email": address}, entity="attendee")
+
+
+def uninvite(store: Store, actor: Actor, attendee_id: int) -> None:
+    roles.require(actor, *EDITORS)
+    with store.write(actor) as tx:
+        row = tx.one("SELECT * FROM attendees WHERE id = ?", (attendee_id,))
+        if row is None:
+            raise PortalError("Cette personne n'est plus invitée.")
+        if tx.one("SELECT 1 AS x FROM attendees WHERE proxy_id = ?", (attendee_id,)):
+            raise PortalError("Cette personne détient un pouvoir : changez d'abord la "
+                              "présence de la personne qu'elle représente.")
+        tx.execute("DELETE FROM attendees WHERE id = ?", (attendee_id,))
+        tx.audit("attendee", attendee_id, "delete", before=row)
+
+
+def record_attendance(store: Store, actor: Actor, meeting_id: int,
+                      changes: dict[int, tuple[str, int | None]]) -> int:
+    """Set each attendee's status (and proxy holder when represented), all or nothing.
+
+    A proxy goes to someone present at the same meeting, never to oneself, and a
+    represented person holds no proxy."""
+    roles.require(actor, *EDITORS)
+    with store.write(actor) as tx:
+        rows = {r["id"]: r for r in tx.all("SELECT * FROM attendees WHERE meeting_id = ?",
+                                           (meeting_id,))}
+        final = {i: (r["status"], r["proxy_id"]) for i, r in rows.items()}
+        for attendee_id, (status, proxy) in changes.items():
+            if attendee_id not in rows:
+                raise PortalError("Cette personne n'est pas invitée à cette réunion.")
+            if status not in STATUSES:
+                raise PortalError("Statut de présence inconnu.", field="attendance")
+            final[attendee_id] = (status, int(proxy) if status == "represente" and proxy
+                                  else None)
+        for attendee_id, (status, proxy) in final.items():
+            if status == "represente":
+                _check_proxy(rows, final, attendee_id, proxy)
+        changed = 0
+        for attendee_id, (status, proxy) in final.items():
+            if (rows[attendee_id]["status"], rows[attendee_id]["proxy_id"]) != (status, proxy):
+                tx.update("attendees", attendee_id, {"status": status, "proxy_id": proxy},
+                          entity="attendee")
+                changed += 1
+    return changed
+
+
+def _check_proxy(rows: dict, final: dict, attendee_id: int, proxy: int | None) -> None:
+    name = display_name(rows[attendee_id])
+    if proxy is None or proxy not in rows:
+        raise PortalError(f"{name} est représenté(e) : choisissez qui détient son pouvoir.",
+                          field="attendance")
+    if proxy == attendee_id:
+        raise PortalError(f"{name} ne peut pas détenir son propre pouvoir.",
+                          field="attendance")
+    if final[proxy][0] != "present":
+        raise PortalError(f"Le pouvoir de {name} va à une personne présente "
+                          f"({display_name(rows[proxy])} ne l'est pas).", field="attendance")
+
+
+def display_name(row: dict) -> str:
+    """An attendee's name: the guest's, or the person's from the directory."""
+    if row.get("guest_name"):
+        return row["guest_name"]
+    return " ".join(p for p in (row.get("first_name"), row.get("last_name")) if p) \
+        or f"Personne n° {row['person_id']}"
+
+
+def attendees(store: Store, meeting_id: int) -> pd.DataFrame:
+    return store.frame(
+        "SELECT a.id, a.person_id, a.guest_name, a.guest_email, a.status, a.proxy_id,"
+        " p.first_name, p.last_name, p.email, pr.label AS profession FROM attendees a"
+        " LEFT JOIN people p ON p.id = a.person_id"
+        " LEFT JOIN professions pr ON pr.code = p.profession_code"
+        " WHERE a.meeting_id = ?"
+        " ORDER BY COALESCE(p.last_name, a.guest_name) COLLATE NOCASE, p.first_name", (meeting_id,))
+
+
+def get_meeting(store: Store, meeting_id: int) -> dict | None:
+    meeting = store.query_one("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
+    if meeting is None:
+        return None
+    meeting["missions"] = store.query(
+        "SELECT m.code, m.title FROM meeting_missions mm JOIN missions m"
+        " ON m.code = mm.mission_code WHERE mm.meeting_id = ? ORDER BY m.position", (meeting_id,))
+    meeting["actions"] = store.query(
+        "SELECT a.id, a.number, a.title FROM meeting_actions ma JOIN actions a"
+        " ON a.id = ma.action_id WHERE ma.meeting_id = ? ORDER BY a.number", (meeting_id,))
+    return meeting
+
+
+def _where(filters: Filters, today: date) -> tuple[str, dict]:
+    clauses, params = [], {"today": today.isoformat()}
+    if filters.upcoming is True:
+        clauses.append("m.ends_at >= :today")
+    elif filters.upcoming is False:
+        clauses.append("m.ends_at < :today")
+    if filters.kind:
+        clauses.append("m.kind = :kind")
+        params["kind"] = filters.kind
+    if filters.mission:
+        clauses.append("m.id IN (SELECT meeting_id FROM meeting_missions"
+                       " WHERE mission_code = :mission)")
+        params["mission"] = filters.mission
+    if filters.action:
+        clauses.append("m.id IN (SELECT meeting_id FROM meeting_actions"
+                       " WHERE action_id = :action)")
+        params["action"] = filters.action
+    if filters.person:
+        clauses.append("m.id IN (SELECT meeting_id FROM attendees WHERE person_id = :person)")
+        params["person"] = filters.person
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def count_meetings(store: Store, filters: Filters, today: date | None = None) -> int:
+    where, params = _where(filters, today or date.today())
+    return store.scalar(f"SELECT COUNT(*) FROM meetings m{where}", params)
+
+
+def list_meetings(store: Store, filters: Filters, limit: int = 50, offset: int = 0,
+                  today: date | None = None) -> pd.DataFrame:
+    """One page of meetings: upcoming ones soonest first, past ones latest first."""
+    where, params = _where(filters, today or date.today())
+    order = "ASC" if filters.upcoming else "DESC"
+    return store.frame(
+        "SELECT m.id, m.starts_at, m.ends_at, m.kind, m.title, m.place, m.cancelled,"
+        " (SELECT COUNT(*) FROM attendees a WHERE a.meeting_id = m.id) AS invited,"
+        " (SELECT COUNT(*) FROM attendees a WHERE a.meeting_id = m.id"
+        "  AND a.status = 'present') AS present"
+        f" FROM meetings m{where} ORDER BY m.starts_at {order} LIMIT :limit OFFSET :offset",
+        {**params, "limit": limit, "offset": offset})
+
+
+def _event(meeting: dict) -> Event:
+    event = Event()
+    event.add("uid", meeting["uid"])
+    event.add("sequence", meeting["sequence"])
+    event.add("dtstamp", now())
+    event.add("summary", meeting["title"])
+    for key, moment in (("dtstart", meeting["starts_at"]), ("dtend", meeting["ends_at"])):
+        event.add(key, datetime.fromisoformat(moment).replace(tzinfo=PARIS))
+    if meeting["place"]:
+        event.add("location", meeting["place"])
+    if meeting["video_link"]:
+        event.add("url", meeting["video_link"])
+    description = "\n\n".join(part for part in (
+        KINDS[meeting["kind"]], meeting["agenda"],
+        f"Visioconférence : {meeting['video_link']}" if meeting["video_link"] else "") if part)
+    event.add("description", description)
+    event.add("status", "CANCELLED" if meeting["cancelled"] else "CONFIRMED")
+    return event
+
+
+def ics_bytes(meetings: list[dict], name: str = "Réunions de la CPTS") -> bytes:
+    """A calendar file for these meetings, with the Europe/Paris time zone definition."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Portail CPTS//Réunions//FR")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    for meeting in meetings:
+        calendar.add_component(_event(meeting))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def upcoming_ics(store: Store, today: date | None = None) -> bytes:
+    """Every meeting not yet over, to import or subscribe to in a calendar."""
+    rows = store.query("SELECT * FROM meetings WHERE ends_at >= ? ORDER BY starts_at",
+                       ((today or date.today()).isoformat(),))
+    return ics_bytes(rows)
+
+
+def invitee_emails(store: Store, meeting_id: int) -> list[str]:
+    """The invitees' e-mail addresses (directory or guest), for a mailto link or a CSV."""
+    frame = attendees(store, meeting_id)
+    emails = frame["email"].where(frame["email"].notna(), frame["guest_email"])
+    return sorted({e for e in emails.dropna() if e})
+
+
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def when(starts_at: str, ends_at: str) -> str:
+    """'mardi 01/12/2026, 10:00 – 12:00' from Paris wall times."""
+    start, end = datetime.fromisoformat(starts_at), datetime.fromisoformat(ends_at)
+    return f"{WEEKDAYS[start.weekday()]} {start:%d/%m/%Y}, {start:%H:%M} – {end:%H:%M}"

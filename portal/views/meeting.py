@@ -1,0 +1,207 @@
+"""Réunion: when and where, the agenda, whom to invite, who came (with proxies); the
+invitation as an .ics file and the invitees' e-mails."""
+
+from datetime import date, datetime, time
+from urllib.parse import quote
+
+import pandas as pd
+import streamlit as st
+
+from portal import actions, directory, meetings, missions, reference, ui
+from portal.errors import PortalError
+from portal.exports import csv_bytes
+from portal.formats import md_escape
+
+actor = ui.require_access("meeting")
+store = ui.store()
+editor = actor.has(*meetings.EDITORS)
+
+
+def meeting_form(meeting: dict | None) -> None:
+    """Create (meeting is None) or edit a meeting; errors show under their field."""
+    meeting = meeting or {}
+    key = f"m{meeting.get('id', 'new')}"
+    errors = ui.FieldErrors()
+    starts = datetime.fromisoformat(meeting["starts_at"]) if meeting else None
+    ends = datetime.fromisoformat(meeting["ends_at"]) if meeting else None
+    values = {"kind": ui.choice("Type de réunion", meetings.KINDS, meeting.get("kind"),
+                                key=f"{key}_kind", empty="Choisir…")}
+    errors.slot("kind")
+    values["title"] = ui.text_field(errors, "Intitulé (facultatif : le type sinon)",
+                                    meeting.get("title"), "title", key, 200)
+    day, start, end = st.columns(3)
+    values["day"] = day.date_input("Date", starts.date() if starts else date.today(),
+                                   format="DD/MM/YYYY", key=f"{key}_day")
+    values["start"] = start.time_input("Début", starts.time() if starts else time(18, 30),
+                                       step=900, key=f"{key}_start")
+    with start:
+        errors.slot("start")
+    values["end"] = end.time_input("Fin", ends.time() if ends else time(20, 0), step=900,
+                                   key=f"{key}_end")
+    with end:
+        errors.slot("end")
+    values["place"] = ui.text_field(errors, "Lieu", meeting.get("place"), "place", key, 200)
+    values["video_link"] = ui.text_field(errors, "Lien de visioconférence",
+                                         meeting.get("video_link"), "video_link", key, 500)
+    values["agenda"] = st.text_area("Ordre du jour", meeting.get("agenda", ""),
+                                    max_chars=5000, key=f"{key}_agenda")
+    all_missions = {m["code"]: m["title"] for m in missions.all_missions(store)}
+    chosen_missions = st.multiselect(
+        "Mission(s)", list(all_missions), format_func=all_missions.get,
+        default=[m["code"] for m in meeting.get("missions", [])], key=f"{key}_missions",
+        placeholder="Choisir…")
+    all_actions = {int(r.id): f"n°{r.number} {r.title}"
+                   for r in actions.list_actions(store).itertuples()}
+    chosen_actions = st.multiselect(
+        "Action(s)", list(all_actions), format_func=all_actions.get,
+        default=[a["id"] for a in meeting.get("actions", [])], key=f"{key}_actions",
+        placeholder="Choisir…")
+    errors.slot(None)
+    if st.button("Enregistrer", type="primary", key=f"{key}_save", icon=":material/save:"):
+        ui.save_record(errors, lambda: meetings.save_meeting(
+            store, actor, values, meeting.get("id"), chosen_missions, chosen_actions),
+            "views/meeting.py", not meeting, "Réunion enregistrée.")
+
+
+def invitation_tools(meeting: dict) -> None:
+    """Directory people one by one or by group, and guests from outside."""
+    people = directory.search_people(store, directory.Filters(include_hidden=True), limit=5000)
+    names = {int(r.id): f"{r.last_name} {r.first_name} ({r.profession or '—'})"
+             for r in people.itertuples()}
+    chosen = st.multiselect("Personnes de l'annuaire", list(names), format_func=names.get,
+                            placeholder="Tapez un nom…", key="invite_people")
+    if st.button("Inviter ces personnes", disabled=not chosen):
+        added = meetings.invite(store, actor, meeting["id"], chosen)
+        st.session_state["invited"] = f"{added} personne(s) invitée(s)."
+        st.rerun()
+    group = ui.choice("Ou tout un groupe", meetings.GROUPS, key="invite_group",
+                      empty="Choisir…")
+    value = None
+    if group == "profession":
+        value = ui.choice("Profession", reference.professions(store, active_only=True),
+                          key="invite_profession",
+                          empty="Choisir…")
+    elif group == "referents":
+        value = ui.choice("Action", {int(r.id): f"n°{r.number} {r.title}"
+                                     for r in actions.list_actions(store).itertuples()},
+                          key="invite_action", empty="Choisir…")
+    if st.button("Inviter le groupe", disabled=group is None
+                 or (group != "members" and value is None)):
+        added = meetings.invite(store, actor, meeting["id"],
+                                meetings.group_people(store, group, value))
+        st.session_state["invited"] = f"{added} personne(s) invitée(s)."
+        st.rerun()
+    errors = ui.FieldErrors()
+    with st.form("guest", clear_on_submit=True):
+        st.write("Invité extérieur à l'annuaire")
+        name = st.text_input("Nom de l'invité", max_chars=120)
+        errors.slot("guest_name")
+        email = st.text_input("E-mail de l'invité", max_chars=254)
+        errors.slot("guest_email")
+        sent = st.form_submit_button("Ajouter l'invité")
+    if sent:
+        try:
+            meetings.invite_guest(store, actor, meeting["id"], name, email)
+        except PortalError as error:
+            errors.show(error)
+        else:
+            st.rerun()
+
+
+def attendance(meeting: dict, invited: pd.DataFrame) -> None:
+    """The attendance sheet: a status per invitee, and the proxy holder if represented."""
+    names = {int(r.id): meetings.display_name(r._asdict()) for r in invited.itertuples()}
+    labels = meetings.STATUSES
+    sheet = pd.DataFrame({
+        "id": invited["id"], "Nom": list(names.values()),
+        "Profession": invited["profession"].fillna("Invité extérieur"),
+        "Présence": invited["status"].map(labels),
+        "Pouvoir donné à": invited["proxy_id"].map(lambda p: names.get(p) if pd.notna(p)
+                                                    else None)})
+    if not editor:
+        st.dataframe(sheet.drop(columns=["id"]), hide_index=True, width="stretch")
+        return
+    edited = st.data_editor(
+        sheet, hide_index=True, width="stretch", key=f"attendance_{meeting['id']}",
+        disabled=["id", "Nom", "Profession"], column_order=list(sheet.columns[1:]),
+        column_config={
+            "Présence": st.column_config.SelectboxColumn(options=list(labels.values()),
+                                                         required=True),
+            "Pouvoir donné à": st.column_config.SelectboxColumn(
+                options=list(names.values()),
+                help="Pour une personne représentée : qui détient son pouvoir.")})
+    errors = ui.FieldErrors()
+    errors.slot("attendance")
+    if st.button("Enregistrer les présences", type="primary"):
+        by_label = {v: k for k, v in labels.items()}
+        by_name = {v: k for k, v in names.items()}
+        changes = {int(r["id"]): (by_label[r["Présence"]], by_name.get(r["Pouvoir donné à"]))
+                   for r in edited.to_dict("records")}
+        try:
+            changed = meetings.record_attendance(store, actor, meeting["id"], changes)
+        except PortalError as error:
+            errors.show(error)
+        else:
+            st.success(f"Présences enregistrées ({changed} changement(s)).",
+                       icon=":material/check_circle:")
+
+
+st.page_link("views/meetings.py", label="Retour aux réunions", icon=":material/arrow_back:")
+meeting = ui.record_page(
+    lambda i: meetings.get_meeting(store, i), meeting_form, editor, "Nouvelle réunion",
+    "Réunion", "Choisissez une réunion dans la liste.", ":material/event:")
+
+st.title(("ANNULÉE – " if meeting["cancelled"] else "") + md_escape(meeting["title"]))
+st.caption(f"{meetings.KINDS[meeting['kind']]} · "
+           f"{meetings.when(meeting['starts_at'], meeting['ends_at'])}")
+if meeting["place"]:
+    st.text(f"Lieu : {meeting['place']}")
+if meeting["video_link"]:
+    st.link_button("Rejoindre la visioconférence", meeting["video_link"],
+                   icon=":material/videocam:")
+if meeting["agenda"]:
+    st.subheader("Ordre du jour")
+    st.text(meeting["agenda"])
+for mission in meeting["missions"]:
+    st.caption(f"Mission : {mission['title']}")
+for action in meeting["actions"]:
+    st.page_link("views/action.py", query_params={"id": str(action["id"])},
+                 label=f"Action n°{action['number']} : {md_escape(action['title'])}",
+                 icon=":material/task:")
+
+invited = meetings.attendees(store, meeting["id"])
+emails = meetings.invitee_emails(store, meeting["id"])
+left, middle, right = st.columns(3)
+left.download_button("Invitation (.ics)", meetings.ics_bytes([meeting]),
+                     file_name=f"reunion-{meeting['id']}.ics", mime="text/calendar",
+                     icon=":material/event:")
+if emails:
+    middle.download_button("E-mails des invités (CSV)",
+                           csv_bytes(pd.DataFrame({"E-mail": emails})),
+                           file_name=f"invites-reunion-{meeting['id']}.csv", mime="text/csv",
+                           icon=":material/mail:")
+    right.link_button("Écrire aux invités", "mailto:?bcc=" + quote(",".join(emails))
+                      + "&subject=" + quote(meeting["title"]), icon=":material/send:")
+
+st.subheader(f"Invités et présences ({len(invited)})")
+if notice := st.session_state.pop("invited", None):
+    st.success(notice, icon=":material/group_add:")
+if invited.empty:
+    st.write("Personne n'est encore invité." + (" Invitez ci-dessous des personnes de "
+                                                 "l'annuaire ou un groupe." if editor else ""))
+else:
+    attendance(meeting, invited)
+if editor:
+    with st.expander("Inviter", icon=":material/group_add:", expanded=invited.empty):
+        invitation_tools(meeting)
+    with st.expander("Modifier la réunion", icon=":material/edit:"):
+        meeting_form(meeting)
+    with st.expander("Annuler la réunion" if not meeting["cancelled"] else "Rétablir la réunion",
+                     icon=":material/event_busy:"):
+        confirmed = st.checkbox("Je confirme")
+        if st.button("Annuler la réunion" if not meeting["cancelled"] else "Rétablir"):
+            if not confirmed:
+                st.error("Cochez la case pour confirmer.")
+            else:
+                meetings.set_cancelled(store, actor, meeting["id"], not meeting["cancelled"])
+                st.rerun()

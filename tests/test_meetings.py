@@ -1,0 +1,187 @@
+"""Réunions: rules of a meeting, invitations by group, attendance with proxies, .ics."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, time, timedelta
+
+import pytest
+from icalendar import Calendar
+
+from helpers import logged_in, open_page, widget
+from portal import actions, directory, meetings
+from portal.errors import PermissionDenied, PortalError
+from portal.roles import BUREAU, COORDINATOR, MEMBER, Actor
+
+COORD = Actor("coord", frozenset({COORDINATOR}))
+
+
+def meeting(store, missions=(), **values):
+    meeting_id, _ = meetings.save_meeting(store, COORD, {
+        "kind": "ca", "title": "Conseil d'administration", "day": date(2026, 3, 29),
+        "start": time(10, 0), "end": time(12, 0), **values}, missions=missions)
+    return meeting_id
+
+
+def person(store, last_name, profession="60", member=True):
+    with store.write(COORD) as tx:
+        return directory.write_person(tx, {"last_name": last_name, "first_name": "A",
+                                           "profession_code": profession,
+                                           "member": member})[0]
+
+
+def test_meeting_rules_and_sequence(store):
+    for values, field in (({"kind": "apero"}, "kind"), ({"end": time(9, 0)}, "end"),
+                          ({"start": None}, "start"),
+                          ({"video_link": "visio.exemple.fr"}, "video_link")):
+        with pytest.raises(PortalError) as error:
+            meeting(store, **values)
+        assert error.value.field == field
+    with pytest.raises(PermissionDenied):
+        meetings.save_meeting(store, Actor("m", frozenset({MEMBER})), {})
+    meeting_id = meeting(store, title="", video_link="https://visio.exemple.fr/ca")
+    saved = meetings.get_meeting(store, meeting_id)
+    assert saved["title"] == "Conseil d'administration" and saved["sequence"] == 0
+    assert saved["starts_at"] == "2026-03-29T10:00"
+    values = {"kind": "ca", "title": "CA", "day": date(2026, 3, 29), "start": time(10, 0),
+              "end": time(12, 0), "video_link": "https://visio.exemple.fr/ca"}
+    meetings.save_meeting(store, Actor("b", frozenset({BUREAU})), values, meeting_id,
+                          missions=["socle_1"])
+    meetings.save_meeting(store, COORD, values, meeting_id, missions=["socle_1"])
+    saved = meetings.get_meeting(store, meeting_id)
+    assert saved["sequence"] == 1  # changed once; the identical save changed nothing
+    assert [m["code"] for m in saved["missions"]] == ["socle_1"]
+
+
+def test_groups_invite_once_and_guests_are_checked(store):
+    nurse = person(store, "Infirmière", profession="60")
+    doctor = person(store, "Médecin", profession="10")
+    person(store, "NonAdhérent", profession="10", member=False)
+    action_id, _ = actions.save_action(store, COORD, {"number": 1, "title": "SNP"},
+                                       missions=["socle_1"], referents=[doctor])
+    meeting_id = meeting(store)
+    assert sorted(meetings.group_people(store, "members")) == sorted([nurse, doctor])
+    assert len(meetings.group_people(store, "profession", "10")) == 2
+    assert meetings.group_people(store, "referents", action_id) == [doctor]
+    assert meetings.invite(store, COORD, meeting_id, [nurse, doctor]) == 2
+    assert meetings.invite(store, COORD, meeting_id,
+                           meetings.group_people(store, "profession", "10")) == 1
+    with pytest.raises(PortalError) as error:
+        meetings.invite_guest(store, COORD, meeting_id, "Dr Partenaire", "pas-une-adresse")
+    assert error.value.field == "guest_email"
+    meetings.invite_guest(store, COORD, meeting_id, "Dr Partenaire", "dr@chr-orleans.fr")
+    assert len(meetings.attendees(store, meeting_id)) == 4
+    assert "dr@chr-orleans.fr" in meetings.invitee_emails(store, meeting_id)
+
+
+def test_attendance_with_proxies_is_all_or_nothing(store):
+    meeting_id = meeting(store)
+    ids = [person(store, name) for name in ("Alpha", "Bravo", "Charlie")]
+    meetings.invite(store, COORD, meeting_id, ids)
+    rows = meetings.attendees(store, meeting_id).set_index("person_id")["id"]
+    alpha, bravo, charlie = (int(rows[i]) for i in ids)
+    for changes, message in (
+            ({alpha: ("represente", alpha)}, "propre pouvoir"),
+            ({alpha: ("represente", bravo)}, "personne présente"),
+            ({alpha: ("represente", None)}, "choisissez qui"),
+            ({alpha: ("present", None), bravo: ("represente", charlie)}, "personne présente")):
+        with pytest.raises(PortalError, match=message):
+            meetings.record_attendance(store, COORD, meeting_id, changes)
+    assert set(meetings.attendees(store, meeting_id)["status"]) == {"invite"}  # nothing saved
+    assert meetings.record_attendance(store, COORD, meeting_id, {
+        alpha: ("present", None), bravo: ("represente", alpha), charlie: ("excuse", None)}) == 3
+    statuses = meetings.attendees(store, meeting_id).set_index("id")
+    assert statuses.loc[bravo, "proxy_id"] == alpha
+    with pytest.raises(PortalError, match="détient un pouvoir"):
+        meetings.uninvite(store, COORD, alpha)
+
+
+def test_ics_parses_back_with_paris_time_across_daylight_saving(store):
+    before = meeting(store, day=date(2026, 3, 28))   # winter time, UTC+1
+    after = meeting(store, day=date(2026, 3, 29), place="Maison de santé de Gien",
+                    agenda="1. Budget")            # summer time from 02:00, UTC+2
+    meetings.set_cancelled(store, COORD, after, True)
+    calendar = Calendar.from_ical(meetings.ics_bytes(
+        [meetings.get_meeting(store, i) for i in (before, after)]))
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
+    first, second = calendar.walk("VEVENT")
+    assert first.decoded("dtstart").astimezone(UTC).hour == 9
+    assert second.decoded("dtstart").astimezone(UTC).hour == 8
+    assert second.decoded("dtend").astimezone(UTC).hour == 10
+    assert str(second["status"]) == "CANCELLED" and second["sequence"] == 1
+    assert str(second["location"]) == "Maison de santé de Gien"
+    assert "1. Budget" in str(second["description"])
+    assert str(first["uid"]) != str(second["uid"])
+
+
+def test_lists_filter_and_order(store):
+    nurse = person(store, "Infirmière")
+    past = meeting(store, day=date(2026, 1, 10), kind="bureau")
+    soon = meeting(store, day=date(2026, 12, 1), kind="groupe_travail", missions=["socle_3"])
+    later = meeting(store, day=date(2027, 2, 1), kind="groupe_travail")
+    meetings.invite(store, COORD, later, [nurse])
+    today = date(2026, 11, 24)
+
+    def ids(**filters):
+        frame = meetings.list_meetings(store, meetings.Filters(**filters), today=today)
+        return frame["id"].tolist()
+    assert ids(upcoming=True) == [soon, later]
+    assert ids(upcoming=False) == [past]
+    assert ids(kind="groupe_travail") == [later, soon]
+    assert ids(mission="socle_3") == [soon]
+    assert ids(person=nurse) == [later]
+    assert meetings.count_meetings(store, meetings.Filters(upcoming=True), today) == 2
+    feed = Calendar.from_ical(meetings.upcoming_ics(store, today))
+    assert len(feed.walk("VEVENT")) == 2
+
+
+def test_a_merge_moves_invitations(store):
+    keep, drop = person(store, "Durand"), person(store, "Durant")
+    meeting_id = meeting(store)
+    meetings.invite(store, COORD, meeting_id, [drop])
+    directory.merge_people(store, Actor("a", frozenset({"admin"})), keep, drop)
+    assert meetings.attendees(store, meeting_id)["person_id"].tolist() == [keep]
+
+
+def test_meeting_pages_create_invite_and_take_attendance(demo_store):
+    at = open_page(logged_in("demo.coordination"), "meetings")
+    assert not at.exception
+    assert at.info[0].value.startswith("Aucune réunion à venir.")
+    at = open_page(at, "meeting", new=1)
+    widget(at.button, "Enregistrer").click()
+    at.run()
+    assert "Choisissez le type de réunion." in [e.value for e in at.error]
+    widget(at.selectbox, "Type de réunion").set_value("groupe_travail")
+    widget(at.date_input, "Date").set_value(date.today() + timedelta(days=7))
+    widget(at.text_input, "Lieu").input("Salle du conseil, mairie de Gien")
+    widget(at.button, "Enregistrer").click()
+    at.run().run()
+    assert not at.exception
+    meeting_id = int(meetings.list_meetings(demo_store, meetings.Filters()).iloc[0]["id"])
+    assert at.title[0].value == "Groupe de travail"
+    widget(at.selectbox, "Ou tout un groupe").set_value("members")
+    at.run()
+    widget(at.button, "Inviter le groupe").click()
+    at.run()
+    members = meetings.group_people(demo_store, "members")
+    assert f"{len(members)} personne(s) invitée(s)." in [s.value for s in at.success]
+    assert len(meetings.attendees(demo_store, meeting_id)) == len(members)
+    assert [b.label for b in at.get("download_button")][:2] == [
+        "Invitation (.ics)", "E-mails des invités (CSV)"]
+    at = open_page(at, "meetings")
+    assert at.dataframe[0].value["Invités"].tolist() == [len(members)]
+
+
+def test_attendance_sheet_shows_statuses_and_proxy_holders(demo_store):
+    meeting_id = meeting(demo_store, day=date.today() + timedelta(days=3))
+    meetings.invite(demo_store, COORD, meeting_id,
+                    meetings.group_people(demo_store, "members")[:2])
+    first, second = meetings.attendees(demo_store, meeting_id).to_dict("records")
+    meetings.record_attendance(demo_store, COORD, meeting_id, {
+        first["id"]: ("present", None), second["id"]: ("represente", first["id"])})
+    at = open_page(logged_in("demo.bureau"), "meeting", id=meeting_id)
+    assert not at.exception
+    sheet = at.dataframe[0].value.set_index("Nom")  # the data editor
+    holder = meetings.display_name(first)
+    assert sheet.loc[holder, "Présence"] == "Présent"
+    assert sheet.loc[meetings.display_name(second), "Présence"] == "Représenté"
+    assert sheet.loc[meetings.display_name(second), "Pouvoir donné à"] == holder
