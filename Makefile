@@ -37,4 +37,4 @@ test: $(VENV)/.dev chromium
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.dev
-	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+	for script in bench/[!_]*.py; do $(BIN)/python $$script || exit 1; done

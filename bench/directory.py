@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pages import RUNS, compare, database
+from _pages import RUNS, compare, database
 
 from portal import demo, directory, territory
 from portal.db import Store

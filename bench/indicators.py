@@ -14,7 +14,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from pages import compare, database
+from _pages import compare, database
 
 from portal import indicators, missions, report
 from portal.db import Store, iso, now
