@@ -213,6 +213,14 @@ def display_name(row: dict) -> str:
         or f"Personne n° {row['person_id']}"
 
 
+def sheet_names(frame: pd.DataFrame) -> dict[int, str]:
+    """Each attendee's name, made unique (two Camille Faure get their line number) so a
+    proxy chosen by name on the sheet goes to the right person."""
+    names = {int(r["id"]): display_name(r) for r in frame.to_dict("records")}
+    seen = pd.Series(list(names.values())).value_counts()
+    return {i: f"{n} (n° {i})" if seen[n] > 1 else n for i, n in names.items()}
+
+
 def attendees(store: Store, meeting_id: int) -> pd.DataFrame:
     return store.frame(
         "SELECT a.id, a.person_id, a.guest_name, a.guest_email, a.status, a.proxy_id,"

@@ -142,7 +142,7 @@ def test_a_merge_moves_invitations(store):
     assert meetings.attendees(store, meeting_id)["person_id"].tolist() == [keep]
 
 
-def test_meeting_pages_create_invite_and_take_attendance(demo_store):
+def test_meeting_pages_create_then_invite_a_group(demo_store):
     at = open_page(logged_in("demo.coordination"), "meetings")
     assert not at.exception
     assert at.info[0].value.startswith("Aucune réunion à venir.")
@@ -185,3 +185,15 @@ def test_attendance_sheet_shows_statuses_and_proxy_holders(demo_store):
     assert sheet.loc[holder, "Présence"] == "Présent"
     assert sheet.loc[meetings.display_name(second), "Présence"] == "Représenté"
     assert sheet.loc[meetings.display_name(second), "Pouvoir donné à"] == holder
+
+
+def test_namesakes_get_distinct_names_on_the_sheet(store):
+    meeting_id = meeting(store)
+    meetings.invite(store, COORD, meeting_id, [person(store, "Faure"), person(store, "Faure"),
+                                               person(store, "Roux")])
+    frame = meetings.attendees(store, meeting_id)
+    names = meetings.sheet_names(frame)
+    assert len(set(names.values())) == 3
+    assert "A Roux" in names.values()
+    namesakes = [int(i) for i in frame[frame["last_name"] == "Faure"]["id"]]
+    assert [names[i] for i in namesakes] == [f"A Faure (n° {i})" for i in namesakes]

@@ -110,7 +110,7 @@ def invitation_tools(meeting: dict) -> None:
 
 def attendance(meeting: dict, invited: pd.DataFrame) -> None:
     """The attendance sheet: a status per invitee, and the proxy holder if represented."""
-    names = {int(r.id): meetings.display_name(r._asdict()) for r in invited.itertuples()}
+    names = meetings.sheet_names(invited)
     labels = meetings.STATUSES
     sheet = pd.DataFrame({
         "id": invited["id"], "Nom": list(names.values()),
