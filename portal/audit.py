@@ -28,11 +28,17 @@ ENTITIES = {
     "reference": "Référentiels",
     "meeting": "Réunion",
     "attendee": "Participant à une réunion",
+    "mandate": "Mandat (bureau, CA)",
+    "quorum_rule": "Règle de quorum",
+    "motion": "Délibération",
+    "decision": "Décision ou tâche",
 }
 ACTIONS = {
     "create": "Création",
     "invite": "Invitations",
     "cancel": "Annulation",
+    "minutes": "Compte rendu",
+    "person": "Fiche annuaire reliée",
     "update": "Modification",
     "delete": "Suppression",
     "login": "Connexion",

@@ -113,7 +113,7 @@ def list_users(store: Store, at: datetime | None = None) -> pd.DataFrame:
     """Every account with its roles, last login and lock state, for the admin page."""
     return store.frame(
         "SELECT u.id, u.username, u.name, u.email, u.active, u.must_change_password,"
-        " u.last_login_at, u.created_at,"
+        " u.last_login_at, u.created_at, u.person_id,"
         " CASE WHEN u.locked_until > :now THEN u.locked_until END AS locked_until,"
         " (SELECT group_concat(role) FROM user_roles WHERE user_id = u.id) AS roles"
         " FROM users u ORDER BY u.active DESC, u.name COLLATE NOCASE",
@@ -265,6 +265,21 @@ def update_profile(store: Store, actor: Actor, user_id: int, name: str, email: s
         user = _load(tx, user_id)
         _, name, email = _check_identity(user["username"], name, email)
         tx.update("users", user_id, {"name": name, "email": email}, entity="user")
+
+
+def link_person(store: Store, actor: Actor, user_id: int, person_id: int | None) -> None:
+    """Tie an account to its holder's directory record (or untie it): a member then sees
+    the meetings they are invited to."""
+    roles.require(actor, ADMIN)
+    with store.write(actor) as tx:
+        _load(tx, user_id)
+        if person_id is not None:
+            other = tx.one("SELECT username FROM users WHERE person_id = ? AND id != ?",
+                           (person_id, user_id))
+            if other:
+                raise PortalError(f"Cette fiche est déjà reliée au compte {other['username']}.",
+                                  field="person_id")
+        tx.update("users", user_id, {"person_id": person_id}, entity="user", action="person")
 
 
 def set_roles(store: Store, actor: Actor, user_id: int, codes) -> None:

@@ -83,6 +83,9 @@ class Transaction:
     def all(self, sql: str, params: Any = ()) -> list[dict]:
         return [dict(r) for r in self.conn.execute(sql, params)]
 
+    # Store's name for it, so a reading helper works inside a transaction or outside.
+    query = all
+
     def audit(self, entity: str, entity_id, action: str, before=None, after=None) -> None:
         self.conn.execute(
             "INSERT INTO audit_log (at, username, entity, entity_id, action, before, after)"

@@ -7,9 +7,9 @@ Each module adds its own demo content as a step of `load`.
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, time, timedelta
 
-from . import actions, auth, directory, indicators, passwords, validation
+from . import actions, auth, directory, indicators, meetings, passwords, validation
 from .db import Store, Transaction, iso, now, set_setting
 from .errors import PortalError
 from .formats import fold
@@ -111,6 +111,7 @@ def load(store: Store, rounds: int) -> list[dict]:
         people = _directory(tx)
         _actions(tx)
         _indicators(tx)
+        _meetings(tx)
         tx.audit("demo", None, "load", after={"accounts": len(USERS), "people": people})
     return accounts()
 
@@ -238,6 +239,8 @@ INDICATORS = (
      "sum", "manual"),
     ("Fiches action en cours", "socle_2", "moyens", "actions", "quarter", None, "higher",
      "last", "actions_en_cours"),
+    ("Temps de coordination en réunion sur les parcours", "socle_2", "moyens",
+     "heures-participant", "quarter", 120, "higher", "sum", "temps_reunions"),
 )
 FIELDS = ("name", "mission_code", "kind", "unit", "period", "target", "direction",
           "aggregation", "source")
@@ -261,3 +264,121 @@ def _indicators(tx: Transaction) -> None:
         "INSERT INTO indicator_values (indicator_id, period_start, value, comment, entered_by,"
         " entered_at) VALUES (?, ?, ?, ?, 'demo', ?)", [(*row, iso(now())) for row in rows])
     tx.audit("demo", None, "indicator_values", after={"values": len(rows)})
+
+
+# The demo's meetings, in days from the day it is loaded: (days, kind, title, start, end,
+# missions, action numbers, who is invited, minutes).
+MEETINGS = (
+    (-150, "ag", "Assemblée générale ordinaire", time(19, 0), time(21, 0), (), (), "members",
+     ("Rapport moral présenté par la présidente, rapport financier par le trésorier. "
+     "Présentation des actions de l'année et du projet de santé actualisé.")),
+    (-49, "ca", "Conseil d'administration de rentrée", time(18, 30), time(20, 30), (), (),
+     "ca", "Point sur l'ACI : indicateurs du premier semestre. Budget prévisionnel 2027."),
+    (-42, "sensibilisation", "Soirée prévention : vaccination HPV", time(20, 0), time(22, 0),
+     ("socle_3",), (), "profession:21", "Présentation du calendrier vaccinal et des outils."),
+    (-21, "bureau", "Bureau", time(12, 30), time(14, 0), (), (), "bureau",
+     "Recrutement d'une seconde coordinatrice : fiche de poste validée."),
+    (-14, "groupe_travail", "Groupe de travail soins non programmés", time(20, 0),
+     time(21, 30), ("socle_1",), (3,), "profession:10",
+     "Organisation des créneaux SNP de l'hiver, lien avec le SAS du Loiret."),
+    (-7, "groupe_travail", "Parcours insuffisance cardiaque", time(20, 0), time(22, 0),
+     ("socle_2",), (), "profession:60", "Relecture du protocole de sortie d'hospitalisation."),
+    (3, "groupe_travail", "Parcours insuffisance cardiaque (suite)", time(20, 0), time(22, 0),
+     ("socle_2",), (), "profession:60", ""),
+    (10, "bureau", "Bureau", time(12, 30), time(14, 0), (), (), "bureau", ""),
+    (17, "concertation", "Concertation cas complexe (secteur Briare)", time(13, 0),
+     time(14, 0), ("complementaire_1",), (), "profession:70", ""),
+)
+MANDATES = (("bureau", "president"), ("bureau", "vice_president"), ("bureau", "tresorier"),
+            ("bureau", "secretaire"))
+
+
+def _meetings(tx: Transaction) -> None:
+    """The bureau and CA, a year of meetings with attendance, minutes, votes and
+    decisions; the member and bureau accounts tied to directory records."""
+    rng = random.Random(2026)
+    members = [r["id"] for r in tx.all("SELECT id FROM people WHERE member = 1 ORDER BY id")]
+    elected = date.today() - timedelta(days=400)
+    mandates = [(p, body, role) for p, (body, role) in zip(members, MANDATES)]
+    mandates += [(p, "ca", "membre") for p in members[:9]]
+    tx.conn.executemany(
+        "INSERT INTO mandates (person_id, body, role, starts_on, demo) VALUES (?, ?, ?, ?, 1)",
+        [(p, body, role, elected.isoformat()) for p, body, role in mandates])
+    names = {u: n for u, n, _ in USERS}
+    for username, person_id in zip(("demo.bureau", "demo.bureau2", "demo.membre",
+                                    "demo.membre2", "demo.membre3"), members[:4] + members[9:10]):
+        # The account's holder is this record: it takes the account's name.
+        first, last = names[username].removeprefix("Dr ").split(" ", 1)
+        tx.execute("UPDATE people SET first_name = ?, last_name = ?, name_key = ? WHERE id = ?",
+                   (first, last, directory.name_key(last, first), person_id))
+        directory.index_person(tx, person_id)
+        tx.execute("UPDATE users SET person_id = ? WHERE username = ?", (person_id, username))
+    numbers = {r["number"]: r["id"] for r in tx.all("SELECT id, number FROM actions")}
+    for days, kind, title, start, end, missions, action_numbers, group, text in MEETINGS:
+        day = date.today() + timedelta(days=days)
+        meeting_id = meetings.write_meeting(
+            tx, {"kind": kind, "title": title, "day": day, "start": start, "end": end,
+                 "place": "Maison de santé de Gien, salle de réunion", "agenda": text},
+            missions=missions, actions=[numbers[n] for n in action_numbers], demo=True)
+        invited = _invitees(tx, group, day)
+        past = days < 0
+        tx.conn.executemany("INSERT INTO attendees (meeting_id, person_id, status)"
+                            " VALUES (?, ?, ?)",
+                            [(meeting_id, p, rng.choices(("present", "excuse", "absent"),
+                                                         (7, 2, 1))[0] if past else "invite")
+                             for p in invited])
+        if past:
+            tx.execute("UPDATE meetings SET minutes = ?, minutes_restricted = ? WHERE id = ?",
+                       (f"{text}\n\nCompte rendu rédigé par la coordination.",
+                        int(kind == "bureau"), meeting_id))
+            _records(tx, meeting_id, kind, day)
+    tx.audit("demo", None, "meetings", after={"meetings": len(MEETINGS),
+                                              "mandates": len(mandates)})
+
+
+def _invitees(tx: Transaction, group: str, day: date) -> list[int]:
+    if group in ("bureau", "ca"):
+        rows = tx.all("SELECT person_id AS id FROM mandates WHERE body = ?", (group,))
+    elif group == "members":
+        rows = tx.all("SELECT id FROM people WHERE member = 1")
+    else:
+        rows = tx.all("SELECT id FROM people WHERE profession_code = ? AND member = 1",
+                      (group.split(":")[1],))
+    return sorted(r["id"] for r in rows)
+
+
+def _records(tx: Transaction, meeting_id: int, kind: str, day: date) -> None:
+    """Votes and decisions of a past meeting; one task is overdue, to be chased."""
+    voters = tx.one("SELECT COUNT(*) AS n FROM attendees WHERE meeting_id = ?"
+                    " AND status = 'present'", (meeting_id,))["n"]
+    stamp = iso(now())
+    if kind in ("ag", "ca"):
+        motions = [("Approbation du budget prévisionnel 2027" if kind == "ca" else
+                    "Approbation du rapport moral et financier", "simple", voters, 0, 0)]
+        if kind == "ag":
+            motions.append(("Modification des statuts (collège des usagers)", "deux_tiers",
+                            voters // 2, voters // 2 - 2, 2))
+        tx.conn.executemany(
+            "INSERT INTO motions (meeting_id, title, majority, votes_for, votes_against,"
+            " abstentions, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(meeting_id, *m, stamp) for m in motions])
+    owner = tx.one("SELECT person_id FROM attendees WHERE meeting_id = ? ORDER BY id",
+                   (meeting_id,))["person_id"]
+    decision, text, due_days, status = DECISIONS[kind]
+    due = None if due_days is None else date.today() + timedelta(days=due_days)
+    tx.execute("INSERT INTO decisions (meeting_id, kind, text, owner_id, due_on, status,"
+               " done_on, demo, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+               (meeting_id, decision, text, owner, due and due.isoformat(), status,
+                day.isoformat() if status == "faite" else None, stamp, stamp))
+
+
+# A decision or task per kind of past meeting: (kind, text, due in days, status).
+DECISIONS = {
+    "ag": ("tache", "Diffuser le compte rendu de l'AG aux adhérents", -140, "faite"),
+    "ca": ("tache", "Transmettre les chiffres du trimestre à la CPAM", -9, "en_cours"),
+    "sensibilisation": ("tache", "Envoyer le support de présentation aux participants", -30,
+                        "faite"),
+    "bureau": ("tache", "Publier l'offre d'emploi de coordinatrice", 10, "a_faire"),
+    "groupe_travail": ("decision", ("Les créneaux SNP sont ouverts le samedi matin, de "
+                       "décembre à mars"), None, "a_faire"),
+}

@@ -61,7 +61,8 @@ ORGANIZATION_FIELDS = ("name", "kind", "sector", "finess", "siret", "address", "
 # Modules add theirs (meeting attendees, questionnaire respondents...).
 PERSON_REFERENCES = [("person_organizations", "person_id"), ("person_tags", "person_id"),
                      ("action_referents", "person_id"), ("attendees", "person_id"),
-                     ("meetings", "organiser_id")]
+                     ("meetings", "organiser_id"), ("mandates", "person_id"),
+                     ("decisions", "owner_id")]
 
 
 def sees_hidden(actor: Actor) -> bool:
@@ -280,6 +281,16 @@ def organization_choices(store: Store) -> dict[int, str]:
                 " LEFT JOIN communes c ON c.code = o.commune_code ORDER BY o.name COLLATE NOCASE")}
 
 
+def person_choices(store: Store) -> dict[int, str]:
+    """id -> 'LAST First (profession)' of every current record, for pickers, by name."""
+    return {r["id"]: f"{r['last_name']} {r['first_name'] or ''} ({r['profession'] or '—'})"
+            .replace("  ", " ") for r in store.query(
+                "SELECT p.id, p.last_name, p.first_name, pr.label AS profession FROM people p"
+                " LEFT JOIN professions pr ON pr.code = p.profession_code"
+                " WHERE p.merged_into IS NULL AND p.erased_at IS NULL"
+                " ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE")}
+
+
 def list_organizations(store: Store, text: str = "", kind: str | None = None,
                        sector: str | None = None, limit: int = 50,
                        offset: int = 0) -> tuple[pd.DataFrame, int]:
@@ -457,6 +468,10 @@ def merge_people(store: Store, actor: Actor, keep_id: int, drop_id: int) -> None
             tx.execute(f"UPDATE OR IGNORE {table} SET {column} = ? WHERE {column} = ?",
                        (keep_id, drop_id))
             tx.execute(f"DELETE FROM {table} WHERE {column} = ?", (drop_id,))
+        # An account is never deleted with a record: it follows the kept one if free.
+        tx.execute("UPDATE OR IGNORE users SET person_id = ? WHERE person_id = ?",
+                   (keep_id, drop_id))
+        tx.execute("UPDATE users SET person_id = NULL WHERE person_id = ?", (drop_id,))
         tx.update("people", drop_id, {"merged_into": keep_id, "updated_at": iso(now())},
                   entity="person", action="merge")
         tx.audit("person", keep_id, "merge_keep", after={"merged": drop_id})

@@ -55,6 +55,18 @@ def docx_bytes(document, title: str) -> bytes:
     return buffer.getvalue()
 
 
+def docx_table(document, header: list[str], rows: list[list[str]]) -> None:
+    """A gridded table with a bold header row, at the end of a python-docx document."""
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for values in rows:
+        for cell, text in zip(table.add_row().cells, values):
+            cell.text = text
+
+
 def vcards_bytes(contacts: list[dict]) -> bytes:
     """One .vcf file with a vCard 3.0 per contact, for phones and mail clients.
 

@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
-from . import roles
+from . import meetings, roles
 from .db import Store, Transaction, iso, now
 from .errors import PortalError
 from .roles import ADMIN, COORDINATOR, Actor
@@ -34,18 +34,18 @@ class Source:
     """A computation of an indicator's value for one period [start, end)."""
     label: str
     description: str
-    compute: Callable[[Store, date, date], float]
+    compute: Callable[[Store, dict, date, date], float]    # (store, indicator, start, end)
     # A count of things as they are now has no past: only the current period gets it.
     snapshot: bool = False
 
 
-def _actions_with_status(status: str) -> Callable[[Store, date, date], float]:
-    def compute(store: Store, start: date, end: date) -> float:
+def _actions_with_status(status: str) -> Callable[[Store, dict, date, date], float]:
+    def compute(store: Store, indicator: dict, start: date, end: date) -> float:
         return store.scalar("SELECT COUNT(*) FROM actions WHERE status = ?", (status,))
     return compute
 
 
-def _fiches_updated(store: Store, start: date, end: date) -> float:
+def _fiches_updated(store: Store, indicator: dict, start: date, end: date) -> float:
     return store.scalar(
         "SELECT COUNT(DISTINCT entity_id) FROM audit_log WHERE entity = 'action'"
         " AND at >= ? AND at < ?", (start.isoformat(), end.isoformat()))
@@ -60,6 +60,12 @@ SOURCES: dict[str, Source] = {
                                 _actions_with_status("realisee"), snapshot=True),
     "fiches_mises_a_jour": Source("Fiches action mises à jour", "Nombre de fiches action "
                                   "créées ou modifiées pendant la période.", _fiches_updated),
+    "temps_reunions": Source(
+        "Temps de réunion de la mission", "Heures-participant des réunions de la mission "
+        "pendant la période : personnes présentes × durée, une réunion sur plusieurs "
+        "missions partagée entre elles.",
+        lambda store, indicator, start, end: meetings.mission_person_hours(
+            store, indicator["mission_code"], start, end)),
 }
 
 
@@ -192,7 +198,7 @@ def values_for_year(store: Store, indicator: dict, year: int,
         end = start + relativedelta(months=MONTHS_IN[indicator["period"]])
         if source is not None:
             due = start <= today < end if source.snapshot else start <= today
-            value = source.compute(store, start, end) if due else None
+            value = source.compute(store, indicator, start, end) if due else None
             comment = ""
         else:
             row = typed.get(start.isoformat())

@@ -14,9 +14,10 @@ from datetime import date, datetime, time
 from urllib.parse import urlparse
 
 import pandas as pd
+from dateutil.relativedelta import relativedelta
 from icalendar import Calendar, Event
 
-from . import roles, validation
+from . import board, roles, validation
 from .db import Store, Transaction, iso, now
 from .errors import PortalError
 from .formats import PARIS
@@ -29,7 +30,8 @@ KINDS = {"bureau": "Bureau", "ca": "Conseil d'administration", "ag": "Assemblée
          "formation": "Formation", "partenaires": "Réunion partenaires"}
 STATUSES = {"invite": "Invité", "present": "Présent", "excuse": "Excusé", "absent": "Absent",
             "represente": "Représenté"}
-GROUPS = {"members": "Tous les adhérents", "profession": "Une profession",
+GROUPS = {"bureau": "Le bureau", "ca": "Le conseil d'administration",
+          "members": "Tous les adhérents", "profession": "Une profession",
           "referents": "Les référents d'une action"}
 FIELDS = ("kind", "title", "place", "video_link", "agenda", "organiser_id")
 
@@ -37,6 +39,7 @@ FIELDS = ("kind", "title", "place", "video_link", "agenda", "organiser_id")
 @dataclass(frozen=True)
 class Filters:
     upcoming: bool | None = None    # True: from today on; False: before today; None: all
+    between: tuple[date, date] | None = None   # starting in [first, last)
     kind: str | None = None
     mission: str | None = None
     action: int | None = None
@@ -104,8 +107,11 @@ def set_cancelled(store: Store, actor: Actor, meeting_id: int, cancelled: bool) 
 
 
 def group_people(store: Store, group: str, value=None) -> list[int]:
-    """The directory people of a group: all members, a profession, an action's referents."""
+    """The directory people of a group: the bureau or the CA on a day (`value`), all
+    members, a profession, an action's referents."""
     active = "p.merged_into IS NULL AND p.erased_at IS NULL AND p.left_territory = 0"
+    if group in board.MANDATE_BODIES:
+        return sorted(board.electorate(store, group, value or date.today()))
     if group == "members":
         rows = store.query(f"SELECT id FROM people p WHERE p.member = 1 AND {active}")
     elif group == "profession":
@@ -170,8 +176,9 @@ def record_attendance(store: Store, actor: Actor, meeting_id: int,
     represented person holds no proxy."""
     roles.require(actor, *EDITORS)
     with store.write(actor) as tx:
-        rows = {r["id"]: r for r in tx.all("SELECT * FROM attendees WHERE meeting_id = ?",
-                                           (meeting_id,))}
+        rows = {r["id"]: r for r in tx.all(
+            "SELECT a.*, p.first_name, p.last_name FROM attendees a LEFT JOIN people p"
+            " ON p.id = a.person_id WHERE a.meeting_id = ?", (meeting_id,))}
         final = {i: (r["status"], r["proxy_id"]) for i, r in rows.items()}
         for attendee_id, (status, proxy) in changes.items():
             if attendee_id not in rows:
@@ -183,6 +190,9 @@ def record_attendance(store: Store, actor: Actor, meeting_id: int,
         for attendee_id, (status, proxy) in final.items():
             if status == "represente":
                 _check_proxy(rows, final, attendee_id, proxy)
+        kind = tx.one("SELECT kind FROM meetings WHERE id = ?", (meeting_id,))["kind"]
+        board.check_proxy_limit(tx, kind, [p for s, p in final.values() if s == "represente"],
+                                lambda holder: display_name(rows[holder]))
         changed = 0
         for attendee_id, (status, proxy) in final.items():
             if (rows[attendee_id]["status"], rows[attendee_id]["proxy_id"]) != (status, proxy):
@@ -232,7 +242,10 @@ def attendees(store: Store, meeting_id: int) -> pd.DataFrame:
 
 
 def get_meeting(store: Store, meeting_id: int) -> dict | None:
-    meeting = store.query_one("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
+    meeting = store.query_one(
+        "SELECT m.*, TRIM(COALESCE(p.first_name, '') || ' ' || COALESCE(p.last_name, ''))"
+        " AS organiser FROM meetings m LEFT JOIN people p ON p.id = m.organiser_id"
+        " WHERE m.id = ?", (meeting_id,))
     if meeting is None:
         return None
     meeting["missions"] = store.query(
@@ -250,6 +263,9 @@ def _where(filters: Filters, today: date) -> tuple[str, dict]:
         clauses.append("m.ends_at >= :today")
     elif filters.upcoming is False:
         clauses.append("m.ends_at < :today")
+    if filters.between:
+        clauses.append("m.starts_at >= :first AND m.starts_at < :last")
+        params.update(first=filters.between[0].isoformat(), last=filters.between[1].isoformat())
     if filters.kind:
         clauses.append("m.kind = :kind")
         params["kind"] = filters.kind
@@ -286,6 +302,81 @@ def list_meetings(store: Store, filters: Filters, limit: int = 50, offset: int =
         {**params, "limit": limit, "offset": offset})
 
 
+def coordination_time(store: Store, start: date, end: date,
+                      until: str | None = None) -> pd.DataFrame:
+    """Per mission, the meetings held in [start, end) (not cancelled, begun before
+    `until`, a Paris wall time defaulting to now): how many, their hours, and the
+    participant-hours (people present × duration) the ACI values.
+
+    A meeting about several missions shares its time equally between them, so the
+    missions' figures add up to the time really spent."""
+    return store.frame(
+        "WITH held AS (SELECT m.id, (julianday(m.ends_at) - julianday(m.starts_at)) * 24"
+        "  / (SELECT COUNT(*) FROM meeting_missions x WHERE x.meeting_id = m.id) AS hours,"
+        "  (SELECT COUNT(*) FROM attendees a WHERE a.meeting_id = m.id"
+        "   AND a.status = 'present') AS present"
+        "  FROM meetings m WHERE m.cancelled = 0 AND m.starts_at >= :start"
+        "  AND m.starts_at < :end AND m.starts_at < :until"
+        "  AND m.id IN (SELECT meeting_id FROM meeting_missions))"
+        " SELECT mm.mission_code, COUNT(*) AS meetings, ROUND(SUM(h.hours), 2) AS hours,"
+        " ROUND(SUM(h.hours * h.present), 2) AS person_hours,"
+        " SUM(h.present = 0) AS without_sheet"
+        " FROM held h JOIN meeting_missions mm ON mm.meeting_id = h.id"
+        " GROUP BY mm.mission_code",
+        {"start": start.isoformat(), "end": end.isoformat(),
+         "until": until or datetime.now(PARIS).strftime("%Y-%m-%dT%H:%M")})
+
+
+def coordination_by_quarter(store: Store, year: int) -> pd.DataFrame:
+    """coordination_time for each quarter of `year`, with a `quarter` column (1 to 4)."""
+    starts = [date(year, month, 1) for month in (1, 4, 7, 10)]
+    frames = [coordination_time(store, start, start + relativedelta(months=3))
+              .assign(quarter=number) for number, start in enumerate(starts, 1)]
+    return pd.concat(frames, ignore_index=True)
+
+
+def mission_person_hours(store: Store, mission: str, start: date, end: date) -> float:
+    """One mission's participant-hours in [start, end): an indicator source."""
+    frame = coordination_time(store, start, end)
+    rows = frame[frame["mission_code"] == mission]
+    return float(rows["person_hours"].iloc[0]) if len(rows) else 0.0
+
+
+def account_person(store: Store, actor: Actor) -> int | None:
+    """The directory person this account belongs to, if an administrator linked one."""
+    return store.scalar("SELECT person_id FROM users WHERE username = ?", (actor.username,))
+
+
+def readable_meeting(store: Store, actor: Actor, meeting_id: int) -> dict | None:
+    """The meeting if this actor may open it: the board and coordination open any, a
+    member only those they are invited to (None otherwise, as if it did not exist)."""
+    meeting = get_meeting(store, meeting_id)
+    if meeting is None or actor.has(*EDITORS):
+        return meeting
+    person = account_person(store, actor)
+    if person and store.scalar("SELECT COUNT(*) FROM attendees WHERE meeting_id = ?"
+                               " AND person_id = ?", (meeting_id, person)):
+        return meeting
+    return None
+
+
+def listing(frame: pd.DataFrame) -> pd.DataFrame:
+    """When, kind and title in French for a table of meetings (cancelled ones marked)."""
+    return pd.DataFrame({
+        "Quand": [when(r.starts_at, r.ends_at) for r in frame.itertuples()],
+        "Type": frame["kind"].map(KINDS).to_numpy(),
+        "Intitulé": [("ANNULÉE – " if r.cancelled else "") + r.title
+                     for r in frame.itertuples()]})
+
+
+def person_meetings(store: Store, person_id: int, limit: int = 20) -> pd.DataFrame:
+    """A person's latest meetings with their attendance, most recent first."""
+    return store.frame(
+        "SELECT m.id, m.starts_at, m.ends_at, m.kind, m.title, m.cancelled, a.status"
+        " FROM attendees a JOIN meetings m ON m.id = a.meeting_id WHERE a.person_id = ?"
+        " ORDER BY m.starts_at DESC LIMIT ?", (person_id, limit))
+
+
 def _event(meeting: dict) -> Event:
     event = Event()
     event.add("uid", meeting["uid"])
@@ -318,11 +409,12 @@ def ics_bytes(meetings: list[dict], name: str = "Réunions de la CPTS") -> bytes
     return calendar.to_ical()
 
 
-def upcoming_ics(store: Store, today: date | None = None) -> bytes:
-    """Every meeting not yet over, to import or subscribe to in a calendar."""
-    rows = store.query("SELECT * FROM meetings WHERE ends_at >= ? ORDER BY starts_at",
-                       ((today or date.today()).isoformat(),))
-    return ics_bytes(rows)
+def upcoming_ics(store: Store, today: date | None = None, person: int | None = None) -> bytes:
+    """Every meeting not yet over (those `person` is invited to, if given), to import or
+    subscribe to in a calendar."""
+    where, params = _where(Filters(upcoming=True, person=person), today or date.today())
+    return ics_bytes(store.query(f"SELECT * FROM meetings m{where} ORDER BY m.starts_at",
+                                 params))
 
 
 def invitee_emails(store: Store, meeting_id: int) -> list[str]:

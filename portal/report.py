@@ -14,7 +14,7 @@ from docx.shared import Cm
 
 from . import actions, charts, evidence, indicators, missions, progress, territory
 from .db import Store
-from .exports import docx_bytes, workbook_bytes
+from .exports import docx_bytes, docx_table, workbook_bytes
 from .formats import date_fr, datetime_fr, number_fr
 
 
@@ -61,17 +61,6 @@ def _verdicts(report: Report) -> str:
                      if s in counts)
 
 
-def _table(document, header: list[str], rows: list[list[str]]) -> None:
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
-    for values in rows:
-        for cell, text in zip(table.add_row().cells, values):
-            cell.text = text
-
-
 def docx(report: Report) -> bytes:
     document = Document()
     document.add_heading(f"Rapport d'activité {report.year}", level=0)
@@ -93,7 +82,7 @@ def docx(report: Report) -> bytes:
     if report.documents.empty:
         document.add_paragraph("Aucune pièce justificative pour cette année.")
     else:
-        _table(document, ["Indicateur", "Document", "Période", "Déposé le"], [
+        docx_table(document, ["Indicateur", "Document", "Période", "Déposé le"], [
             [d.indicator, d.filename, date_fr(d.period_start) or "—",
              datetime_fr(d.uploaded_at)] for d in report.documents.itertuples()])
     return docx_bytes(document, f"Rapport d'activité {report.year}")
@@ -107,7 +96,7 @@ def _mission_section(document, report: Report, mission: dict) -> None:
     if mine.empty:
         document.add_paragraph("Aucune fiche action.")
     else:
-        _table(document, ["N°", "Action", "Statut", "Avancement"], [
+        docx_table(document, ["N°", "Action", "Statut", "Avancement"], [
             [str(a.number), a.title, actions.STATUSES[a.status], f"{a.progress} %"]
             for a in mine.itertuples()])
     document.add_heading("Indicateurs", level=2)
@@ -115,7 +104,7 @@ def _mission_section(document, report: Report, mission: dict) -> None:
     if standings.empty:
         document.add_paragraph("Aucun indicateur.")
         return
-    _table(document, ["Indicateur", "Objectif annuel", "Réalisé", "Attendu", "Écart", "État"], [
+    docx_table(document, ["Indicateur", "Objectif annuel", "Réalisé", "Attendu", "Écart", "État"], [
         [f"{s.name} ({s.unit})" if s.unit else s.name, number_fr(s.target, 1),
          number_fr(s.actual, 1), number_fr(s.expected, 1), number_fr(s.gap, 1),
          progress.STATUSES[s.status]] for s in standings.itertuples()])

@@ -4,12 +4,13 @@ errors shown next to their field. UI only: rules live in the services.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from . import navigation, progress, reference, settings, territory
+from . import directory, minutes, navigation, progress, reference, settings, territory
 from .db import Store
 from .errors import PortalError
-from .formats import number_fr
+from .formats import date_fr, number_fr
 from .roles import Actor
 
 
@@ -194,3 +195,67 @@ def standings_table(frame, key: str) -> None:
     styled = shown.style.map(lambda label: f"color: {colors[label]}; font-weight: 600",
                              subset=["État"])
     clickable_table(styled, frame["id"], "views/indicator.py", key)
+
+
+def _same(a, b) -> bool:
+    """Equal cells, blanks (None, NaN, NaT) all alike: an untouched row is unchanged."""
+    if pd.isna(a) or pd.isna(b):
+        return bool(pd.isna(a) and pd.isna(b))
+    return a == b
+
+
+def decisions_sheet(store: Store, actor: Actor, frame: pd.DataFrame, key: str,
+                    with_meeting: bool = False) -> None:
+    """Decisions and tasks as a sheet: editors change type, text, owner, due date or
+    status in place and save every change at once; overdue ones are flagged."""
+    people = directory.person_choices(store)
+    sheet = pd.DataFrame({"id": frame["id"]})
+    if with_meeting:
+        sheet["Réunion"] = [f"{date_fr(r.starts_at[:10])} {r.meeting}"
+                            for r in frame.itertuples()]
+        sheet["Ouvrir"] = [f"meeting?id={int(i)}" for i in frame["meeting_id"]]
+    sheet = sheet.assign(**{
+        "Type": frame["kind"].map(minutes.DECISION_KINDS),
+        "Décision ou tâche": frame["text"],
+        "Responsable": frame["owner_id"].map(lambda p: people.get(int(p)) if pd.notna(p)
+                                             else None),
+        "Échéance": pd.to_datetime(frame["due_on"]).dt.date,
+        "Statut": frame["status"].map(minutes.DECISION_STATUSES),
+        "En retard": frame["overdue"].astype(bool)})
+    config = {"Ouvrir": st.column_config.LinkColumn(display_text="Ouvrir la réunion"),
+              "Échéance": st.column_config.DateColumn(format="DD/MM/YYYY"),
+              "En retard": st.column_config.CheckboxColumn(disabled=True)}
+    shown = list(sheet.columns[1:])
+    if not actor.has(*minutes.EDITORS):
+        st.dataframe(sheet, hide_index=True, width="stretch", column_order=shown,
+                     column_config=config)
+        return
+    config.update({
+        "Type": st.column_config.SelectboxColumn(
+            options=list(minutes.DECISION_KINDS.values()), required=True),
+        "Responsable": st.column_config.SelectboxColumn(options=list(people.values())),
+        "Statut": st.column_config.SelectboxColumn(
+            options=list(minutes.DECISION_STATUSES.values()), required=True)})
+    edited = st.data_editor(sheet, hide_index=True, width="stretch", key=key,
+                            column_order=shown, column_config=config,
+                            disabled=["id", "Réunion", "Ouvrir", "En retard"])
+    errors = FieldErrors()
+    errors.slot("decision_text")
+    if st.button("Enregistrer les décisions", key=f"{key}_save", icon=":material/save:"):
+        kinds = {v: k for k, v in minutes.DECISION_KINDS.items()}
+        statuses = {v: k for k, v in minutes.DECISION_STATUSES.items()}
+        owners = {v: k for k, v in people.items()}
+        changes = {}
+        for before, after in zip(sheet.to_dict("records"), edited.to_dict("records")):
+            if any(not _same(before[c], after[c]) for c in before):
+                changes[int(after["id"])] = {
+                    "kind": kinds.get(after["Type"]), "text": after["Décision ou tâche"],
+                    "owner_id": owners.get(after["Responsable"]),
+                    "due_on": after["Échéance"], "status": statuses.get(after["Statut"])}
+        try:
+            count = minutes.update_decisions(store, actor, changes)
+        except PortalError as error:
+            errors.show(error)
+        else:
+            st.success(f"Décisions enregistrées ({count} modifiée(s)).",
+                       icon=":material/check_circle:")

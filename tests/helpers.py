@@ -1,15 +1,34 @@
-"""AppTest helpers shared by the page tests: log in through the real form, find widgets."""
+"""Helpers shared by the tests: log in through the real form, find widgets; build a
+person or a meeting through the services."""
 
 from __future__ import annotations
 
+from datetime import date, time
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from portal import demo
+from portal import demo, directory, meetings
+from portal.roles import COORDINATOR, Actor
 
 APP = str(Path(__file__).resolve().parent.parent / "portal" / "app.py")
 VIEWS = Path(APP).parent / "views"
+COORD = Actor("coord", frozenset({COORDINATOR}))
+
+
+def meeting(store, missions=(), **values) -> int:
+    """A CA meeting on 29/03/2026, 10:00 to 12:00, unless `values` say otherwise."""
+    meeting_id, _ = meetings.save_meeting(store, COORD, {
+        "kind": "ca", "title": "Conseil d'administration", "day": date(2026, 3, 29),
+        "start": time(10, 0), "end": time(12, 0), **values}, missions=missions)
+    return meeting_id
+
+
+def person(store, last_name, profession="60", member=True) -> int:
+    with store.write(COORD) as tx:
+        return directory.write_person(tx, {"last_name": last_name, "first_name": "A",
+                                           "profession_code": profession,
+                                           "member": member})[0]
 
 
 def widget(elements, label):

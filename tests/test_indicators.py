@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from helpers import logged_in, open_page, texts, widget
-from portal import actions, indicators
+from portal import actions, demo, indicators
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import COORDINATOR, MEMBER, Actor
 
@@ -122,7 +122,7 @@ def test_indicator_page_shows_values_and_takes_a_new_one(demo_store):
 
 def test_members_read_indicators_without_entry(demo_store):
     at = open_page(logged_in("demo.membre"), "indicators")
-    assert len(at.dataframe[0].value) == 7
+    assert len(at.dataframe[0].value) == len(demo.INDICATORS)
     helped = int(indicators.list_indicators(demo_store).iloc[0]["id"])
     at = open_page(at, "indicator", id=helped)
     assert not at.exception

@@ -7,26 +7,10 @@ from datetime import UTC, date, time, timedelta
 import pytest
 from icalendar import Calendar
 
-from helpers import logged_in, open_page, widget
+from helpers import COORD, logged_in, meeting, open_page, person, texts, widget
 from portal import actions, directory, meetings
 from portal.errors import PermissionDenied, PortalError
-from portal.roles import BUREAU, COORDINATOR, MEMBER, Actor
-
-COORD = Actor("coord", frozenset({COORDINATOR}))
-
-
-def meeting(store, missions=(), **values):
-    meeting_id, _ = meetings.save_meeting(store, COORD, {
-        "kind": "ca", "title": "Conseil d'administration", "day": date(2026, 3, 29),
-        "start": time(10, 0), "end": time(12, 0), **values}, missions=missions)
-    return meeting_id
-
-
-def person(store, last_name, profession="60", member=True):
-    with store.write(COORD) as tx:
-        return directory.write_person(tx, {"last_name": last_name, "first_name": "A",
-                                           "profession_code": profession,
-                                           "member": member})[0]
+from portal.roles import BUREAU, MEMBER, Actor
 
 
 def test_meeting_rules_and_sequence(store):
@@ -145,7 +129,8 @@ def test_a_merge_moves_invitations(store):
 def test_meeting_pages_create_then_invite_a_group(demo_store):
     at = open_page(logged_in("demo.coordination"), "meetings")
     assert not at.exception
-    assert at.info[0].value.startswith("Aucune réunion à venir.")
+    upcoming = meetings.count_meetings(demo_store, meetings.Filters(upcoming=True))
+    assert f"{upcoming} réunion(s). Cliquez" in texts(at)
     at = open_page(at, "meeting", new=1)
     widget(at.button, "Enregistrer").click()
     at.run()
@@ -156,7 +141,7 @@ def test_meeting_pages_create_then_invite_a_group(demo_store):
     widget(at.button, "Enregistrer").click()
     at.run().run()
     assert not at.exception
-    meeting_id = int(meetings.list_meetings(demo_store, meetings.Filters()).iloc[0]["id"])
+    meeting_id = demo_store.scalar("SELECT MAX(id) FROM meetings")
     assert at.title[0].value == "Groupe de travail"
     widget(at.selectbox, "Ou tout un groupe").set_value("members")
     at.run()
@@ -165,10 +150,13 @@ def test_meeting_pages_create_then_invite_a_group(demo_store):
     members = meetings.group_people(demo_store, "members")
     assert f"{len(members)} personne(s) invitée(s)." in [s.value for s in at.success]
     assert len(meetings.attendees(demo_store, meeting_id)) == len(members)
-    assert [b.label for b in at.get("download_button")][:2] == [
-        "Invitation (.ics)", "E-mails des invités (CSV)"]
+    assert [b.label for b in at.get("download_button")][:3] == [
+        "Invitation (.ics)", "Compte rendu (Word)", "E-mails des invités (CSV)"]
     at = open_page(at, "meetings")
-    assert at.dataframe[0].value["Invités"].tolist() == [len(members)]
+    table = at.dataframe[0].value
+    assert len(table) == upcoming + 1
+    assert table.loc[table["Intitulé"] == "Groupe de travail", "Invités"].tolist() == [
+        len(members)]
 
 
 def test_attendance_sheet_shows_statuses_and_proxy_holders(demo_store):

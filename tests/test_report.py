@@ -13,7 +13,7 @@ import pytest
 from docx import Document
 
 from helpers import logged_in, open_page, texts, widget
-from portal import actions, evidence, indicators, report
+from portal import actions, demo, evidence, indicators, report
 from portal.roles import COORDINATOR, Actor
 
 COORD = Actor("coord", frozenset({COORDINATOR}))
@@ -108,7 +108,7 @@ def test_report_command_writes_both_files(year_2025, env, tmp_path):
 def test_report_page_offers_both_files(demo_store):
     at = open_page(logged_in("demo.bureau"), "report")
     assert not at.exception
-    assert "7 indicateur(s), 0 pièce(s) justificative(s)" in texts(at)
+    assert f"{len(demo.INDICATORS)} indicateur(s), 0 pièce(s) justificative(s)" in texts(at)
     assert not at.get("download_button")
     widget(at.button, "Préparer le rapport").click()
     at.run()

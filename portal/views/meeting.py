@@ -7,14 +7,15 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from portal import actions, directory, meetings, missions, reference, ui
+from portal import actions, board, directory, meetings, minutes, missions, reference, territory, ui
 from portal.errors import PortalError
-from portal.exports import csv_bytes
+from portal.exports import DOCX_MIME, csv_bytes
 from portal.formats import md_escape
 
 actor = ui.require_access("meeting")
 store = ui.store()
 editor = actor.has(*meetings.EDITORS)
+people = directory.person_choices(store) if editor else {}
 
 
 def meeting_form(meeting: dict | None) -> None:
@@ -43,6 +44,8 @@ def meeting_form(meeting: dict | None) -> None:
     values["place"] = ui.text_field(errors, "Lieu", meeting.get("place"), "place", key, 200)
     values["video_link"] = ui.text_field(errors, "Lien de visioconférence",
                                          meeting.get("video_link"), "video_link", key, 500)
+    values["organiser_id"] = ui.choice("Organisateur", people, meeting.get("organiser_id"),
+                                       key=f"{key}_organiser", empty="Non renseigné")
     values["agenda"] = st.text_area("Ordre du jour", meeting.get("agenda", ""),
                                     max_chars=5000, key=f"{key}_agenda")
     all_missions = {m["code"]: m["title"] for m in missions.all_missions(store)}
@@ -65,10 +68,7 @@ def meeting_form(meeting: dict | None) -> None:
 
 def invitation_tools(meeting: dict) -> None:
     """Directory people one by one or by group, and guests from outside."""
-    people = directory.search_people(store, directory.Filters(include_hidden=True), limit=5000)
-    names = {int(r.id): f"{r.last_name} {r.first_name} ({r.profession or '—'})"
-             for r in people.itertuples()}
-    chosen = st.multiselect("Personnes de l'annuaire", list(names), format_func=names.get,
+    chosen = st.multiselect("Personnes de l'annuaire", list(people), format_func=people.get,
                             placeholder="Tapez un nom…", key="invite_people")
     if st.button("Inviter ces personnes", disabled=not chosen):
         added = meetings.invite(store, actor, meeting["id"], chosen)
@@ -81,12 +81,15 @@ def invitation_tools(meeting: dict) -> None:
         value = ui.choice("Profession", reference.professions(store, active_only=True),
                           key="invite_profession",
                           empty="Choisir…")
+    elif group in ("bureau", "ca"):
+        value = date.fromisoformat(meeting["starts_at"][:10])
+        st.caption("Les mandats en cours le jour de la réunion (page « Instances »).")
     elif group == "referents":
         value = ui.choice("Action", {int(r.id): f"n°{r.number} {r.title}"
                                      for r in actions.list_actions(store).itertuples()},
                           key="invite_action", empty="Choisir…")
-    if st.button("Inviter le groupe", disabled=group is None
-                 or (group != "members" and value is None)):
+    if st.button("Inviter le groupe", disabled=group is None or value is None
+                 and group in ("profession", "referents")):
         added = meetings.invite(store, actor, meeting["id"],
                                 meetings.group_people(store, group, value))
         st.session_state["invited"] = f"{added} personne(s) invitée(s)."
@@ -146,16 +149,127 @@ def attendance(meeting: dict, invited: pd.DataFrame) -> None:
                        icon=":material/check_circle:")
 
 
+def quorum_box(meeting: dict) -> None:
+    count = board.quorum(store, meeting)
+    if count is None:
+        return
+    sentence = minutes.quorum_sentence(count)
+    if not count.recorded:
+        st.info(sentence, icon=":material/how_to_vote:")
+    elif count.reached:
+        st.success(sentence, icon=":material/how_to_vote:")
+    else:
+        st.warning(sentence, icon=":material/how_to_vote:")
+
+
+def minutes_editor(meeting: dict) -> None:
+    errors = ui.FieldErrors()
+    text = st.text_area("Compte rendu", meeting["minutes"], height=320, max_chars=100_000,
+                        placeholder="Points abordés, échanges, suites données…",
+                        key=f"minutes_{meeting['id']}")
+    restricted = False
+    if meeting["kind"] in minutes.RESTRICTABLE:
+        restricted = st.checkbox("Réservé au bureau (les adhérents ne le voient pas)",
+                                 bool(meeting["minutes_restricted"]),
+                                 key=f"restricted_{meeting['id']}")
+    errors.slot("restricted")
+    if st.button("Enregistrer le compte rendu", type="primary", icon=":material/save:"):
+        try:
+            minutes.save_minutes(store, actor, meeting["id"], text, restricted)
+        except PortalError as error:
+            errors.show(error)
+        else:
+            st.success("Compte rendu enregistré.", icon=":material/check_circle:")
+
+
+def motions_section(meeting: dict) -> None:
+    votes = minutes.motions(store, meeting["id"])
+    if votes:
+        st.dataframe(pd.DataFrame({
+            "Objet": [m["title"] for m in votes],
+            "Majorité requise": [minutes.MAJORITIES[m["majority"]] for m in votes],
+            "Pour": [m["votes_for"] for m in votes],
+            "Contre": [m["votes_against"] for m in votes],
+            "Abstentions": [m["abstentions"] for m in votes],
+            "Résultat": [minutes.RESULTS[m["result"]] for m in votes]}),
+            hide_index=True, width="stretch")
+    else:
+        st.write("Aucune délibération enregistrée.")
+    if not editor:
+        return
+    errors = ui.FieldErrors()
+    with st.form("motion", clear_on_submit=True):
+        st.write("**Nouvelle délibération**")
+        title = st.text_input("Objet", max_chars=500,
+                              placeholder="Ex. : approbation des comptes 2025")
+        errors.slot("motion_title")
+        majority = st.selectbox("Majorité requise", list(minutes.MAJORITIES),
+                                format_func=minutes.MAJORITIES.get)
+        pour, contre, abstention = st.columns(3)
+        counts = [column.number_input(label, min_value=0, step=1, value=0)
+                  for column, label in ((pour, "Pour"), (contre, "Contre"),
+                                        (abstention, "Abstentions"))]
+        errors.slot("votes")
+        sent = st.form_submit_button("Enregistrer le vote", icon=":material/how_to_vote:")
+    if sent:
+        try:
+            minutes.add_motion(store, actor, meeting["id"], title, majority, *counts)
+        except PortalError as error:
+            errors.show(error)
+        else:
+            st.rerun()
+    if votes:
+        with st.popover("Supprimer une délibération", icon=":material/delete:"):
+            chosen = st.selectbox("Délibération", [m["id"] for m in votes],
+                                  format_func={m["id"]: m["title"] for m in votes}.get)
+            if st.checkbox("Je confirme la suppression", key="motion_confirm") and \
+                    st.button("Supprimer", key="motion_delete"):
+                minutes.remove_motion(store, actor, chosen)
+                st.rerun()
+
+
+def decisions_section(meeting: dict) -> None:
+    frame = minutes.decisions(store, meeting["id"])
+    if frame.empty:
+        st.write("Aucune décision ni tâche enregistrée.")
+    else:
+        ui.decisions_sheet(store, actor, frame, f"decisions_{meeting['id']}")
+    if not editor:
+        return
+    errors = ui.FieldErrors()
+    with st.form("decision", clear_on_submit=True):
+        st.write("**Nouvelle décision ou tâche**")
+        kind, owner, due = st.columns(3)
+        values = {"kind": kind.selectbox("Type", list(minutes.DECISION_KINDS),
+                                         format_func=minutes.DECISION_KINDS.get)}
+        values["text"] = st.text_area("Décision ou tâche", max_chars=2000, height=80)
+        errors.slot("decision_text")
+        values["owner_id"] = owner.selectbox("Responsable", [None, *people],
+                                             format_func=lambda i: "Personne"
+                                             if i is None else people[i])
+        values["due_on"] = due.date_input("Échéance", value=None, format="DD/MM/YYYY")
+        sent = st.form_submit_button("Ajouter", icon=":material/add_task:")
+    if sent:
+        try:
+            minutes.add_decision(store, actor, meeting["id"], values)
+        except PortalError as error:
+            errors.show(error)
+        else:
+            st.rerun()
+
+
 st.page_link("views/meetings.py", label="Retour aux réunions", icon=":material/arrow_back:")
 meeting = ui.record_page(
-    lambda i: meetings.get_meeting(store, i), meeting_form, editor, "Nouvelle réunion",
-    "Réunion", "Choisissez une réunion dans la liste.", ":material/event:")
+    lambda i: meetings.readable_meeting(store, actor, i), meeting_form, editor,
+    "Nouvelle réunion", "Réunion", "Choisissez une réunion dans la liste.", ":material/event:")
 
 st.title(("ANNULÉE – " if meeting["cancelled"] else "") + md_escape(meeting["title"]))
 st.caption(f"{meetings.KINDS[meeting['kind']]} · "
            f"{meetings.when(meeting['starts_at'], meeting['ends_at'])}")
 if meeting["place"]:
     st.text(f"Lieu : {meeting['place']}")
+if meeting["organiser"]:
+    st.text(f"Organisé par {meeting['organiser']}")
 if meeting["video_link"]:
     st.link_button("Rejoindre la visioconférence", meeting["video_link"],
                    icon=":material/videocam:")
@@ -169,39 +283,69 @@ for action in meeting["actions"]:
                  label=f"Action n°{action['number']} : {md_escape(action['title'])}",
                  icon=":material/task:")
 
-invited = meetings.attendees(store, meeting["id"])
-emails = meetings.invitee_emails(store, meeting["id"])
-left, middle, right = st.columns(3)
-left.download_button("Invitation (.ics)", meetings.ics_bytes([meeting]),
-                     file_name=f"reunion-{meeting['id']}.ics", mime="text/calendar",
-                     icon=":material/event:")
+readable = minutes.readable(actor, meeting)
+columns = st.columns(4)
+columns[0].download_button("Invitation (.ics)", meetings.ics_bytes([meeting]),
+                           file_name=f"reunion-{meeting['id']}.ics", mime="text/calendar",
+                           icon=":material/event:")
+if readable:
+    columns[1].download_button(
+        "Compte rendu (Word)", lambda: minutes.docx(store, meeting["id"], territory.name(store)),
+        file_name=f"compte-rendu-reunion-{meeting['id']}.docx", mime=DOCX_MIME,
+        icon=":material/description:")
+emails = meetings.invitee_emails(store, meeting["id"]) if editor else []
 if emails:
-    middle.download_button("E-mails des invités (CSV)",
-                           csv_bytes(pd.DataFrame({"E-mail": emails})),
-                           file_name=f"invites-reunion-{meeting['id']}.csv", mime="text/csv",
-                           icon=":material/mail:")
-    right.link_button("Écrire aux invités", "mailto:?bcc=" + quote(",".join(emails))
-                      + "&subject=" + quote(meeting["title"]), icon=":material/send:")
+    columns[2].download_button("E-mails des invités (CSV)",
+                               csv_bytes(pd.DataFrame({"E-mail": emails})),
+                               file_name=f"invites-reunion-{meeting['id']}.csv",
+                               mime="text/csv", icon=":material/mail:")
+    columns[3].link_button("Écrire aux invités", "mailto:?bcc=" + quote(",".join(emails))
+                           + "&subject=" + quote(meeting["title"]), icon=":material/send:")
 
-st.subheader(f"Invités et présences ({len(invited)})")
-if notice := st.session_state.pop("invited", None):
-    st.success(notice, icon=":material/group_add:")
-if invited.empty:
-    st.write("Personne n'est encore invité." + (" Invitez ci-dessous des personnes de "
-                                                 "l'annuaire ou un groupe." if editor else ""))
-else:
-    attendance(meeting, invited)
-if editor:
+if not editor:
+    if readable:
+        record, votes, decided = st.tabs(["Compte rendu", "Délibérations",
+                                          "Décisions et tâches"])
+        with record:
+            st.text(meeting["minutes"] or "Le compte rendu n'est pas encore rédigé.")
+        with votes:
+            motions_section(meeting)
+        with decided:
+            decisions_section(meeting)
+    else:
+        st.info("Le compte rendu de cette réunion est réservé au bureau.", icon=":material/lock:")
+    st.stop()
+
+invited = meetings.attendees(store, meeting["id"])
+sheet, record, votes, decided, settings = st.tabs([
+    f"Invités et présences ({len(invited)})", "Compte rendu", "Délibérations",
+    "Décisions et tâches", "Modifier"])
+with sheet:
+    quorum_box(meeting)
+    if notice := st.session_state.pop("invited", None):
+        st.success(notice, icon=":material/group_add:")
+    if invited.empty:
+        st.write("Personne n'est encore invité. Invitez ci-dessous des personnes de "
+                 "l'annuaire ou un groupe.")
+    else:
+        attendance(meeting, invited)
     with st.expander("Inviter", icon=":material/group_add:", expanded=invited.empty):
         invitation_tools(meeting)
-    with st.expander("Modifier la réunion", icon=":material/edit:"):
-        meeting_form(meeting)
-    with st.expander("Annuler la réunion" if not meeting["cancelled"] else "Rétablir la réunion",
-                     icon=":material/event_busy:"):
-        confirmed = st.checkbox("Je confirme")
-        if st.button("Annuler la réunion" if not meeting["cancelled"] else "Rétablir"):
-            if not confirmed:
-                st.error("Cochez la case pour confirmer.")
-            else:
-                meetings.set_cancelled(store, actor, meeting["id"], not meeting["cancelled"])
-                st.rerun()
+with record:
+    minutes_editor(meeting)
+with votes:
+    motions_section(meeting)
+with decided:
+    decisions_section(meeting)
+with settings:
+    meeting_form(meeting)
+    st.divider()
+    st.write("**Rétablir la réunion**" if meeting["cancelled"] else "**Annuler la réunion**")
+    confirmed = st.checkbox("Je confirme", key="cancel_confirm")
+    if st.button("Rétablir" if meeting["cancelled"] else "Annuler la réunion",
+                 icon=":material/event_busy:"):
+        if not confirmed:
+            st.error("Cochez la case pour confirmer.")
+        else:
+            meetings.set_cancelled(store, actor, meeting["id"], not meeting["cancelled"])
+            st.rerun()

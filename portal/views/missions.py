@@ -4,8 +4,8 @@ from datetime import date
 
 import streamlit as st
 
-from portal import actions, missions, progress, ui
-from portal.formats import date_fr, md_escape
+from portal import actions, meetings, missions, progress, ui
+from portal.formats import date_fr, md_escape, number_fr
 
 actor = ui.require_access("missions")
 store = ui.store()
@@ -30,6 +30,26 @@ def deadline_text(label: str, day: date | None) -> str:
 
 dates = {d.mission: d for d in missions.deadlines(contract.signed_on, all_missions)}
 standings = progress.standings(store, date.today().year)
+time_spent = meetings.coordination_by_quarter(store, date.today().year)
+
+
+def meeting_time(mission: str) -> None:
+    """The year's meeting time on this mission, by quarter: what the ACI values."""
+    rows = time_spent[time_spent["mission_code"] == mission]
+    if rows.empty:
+        return
+    st.text(f"Réunions en {date.today().year} : {int(rows['meetings'].sum())}, soit "
+            f"{number_fr(rows['hours'].sum(), 1)} h de réunion et "
+            f"{number_fr(rows['person_hours'].sum(), 1)} heures-participant.")
+    with st.expander("Temps de réunion par trimestre", icon=":material/schedule:"):
+        st.dataframe({"Trimestre": rows["quarter"].map(lambda q: f"T{q}"),
+                      "Réunions": rows["meetings"],
+                      "Heures de réunion": rows["hours"].map(lambda v: number_fr(v, 1)),
+                      "Heures-participant": rows["person_hours"].map(lambda v: number_fr(v, 1)),
+                      "Sans feuille de présence": rows["without_sheet"]},
+                     hide_index=True, width="stretch")
+        st.caption("Heures-participant : personnes présentes × durée. Une réunion sur "
+                   "plusieurs missions partage son temps entre elles.")
 for mission in all_missions:
     signed = contract.signed(mission)
     with st.container(border=True):
@@ -48,6 +68,7 @@ for mission in all_missions:
                          icon=":material/task:",
                          label=f"Action n°{row.number} : {row.title} "
                                f"({actions.STATUSES[row.status].lower()}, {row.progress} %)")
+        meeting_time(mission["code"])
         for row in standings[standings["mission_code"] == mission["code"]].itertuples():
             st.page_link("views/indicator.py", query_params={"id": str(row.id)},
                          icon=":material/monitoring:",

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from portal import audit, directory, reference, ui, validation
+from portal import audit, directory, meetings, reference, ui, validation
 from portal.formats import date_fr, datetime_fr, md_escape
 
 actor = ui.require_access("person")
@@ -186,6 +186,20 @@ with st.expander("Données personnelles : export et effacement", icon=":material
                 directory.erase_person(store, actor, person["id"])
                 st.rerun()
             st.error("Cochez la case pour confirmer.")
+
+attended = meetings.count_meetings(store, meetings.Filters(person=person["id"]))
+with st.expander(f"Réunions ({attended})", icon=":material/groups:"):
+    if not attended:
+        st.write("Cette personne n'a été invitée à aucune réunion.")
+    else:
+        latest = meetings.person_meetings(store, person["id"])
+        st.caption(f"Les {len(latest)} plus récentes sur {attended}." if attended > len(latest)
+                   else "Cliquez sur une ligne pour ouvrir la réunion.")
+        shown = meetings.listing(latest).assign(
+            Présence=latest["status"].map(meetings.STATUSES).to_numpy())
+        ui.clickable_table(shown, latest["id"], "views/meeting.py", "person_meetings")
+        st.page_link("views/meetings.py", query_params={"person": str(person["id"])},
+                     label="Toutes ses réunions", icon=":material/list:")
 
 with st.expander("Historique des modifications", icon=":material/history:"):
     st.dataframe(audit.readable(audit.history(store, "person", person["id"])),

@@ -1,8 +1,9 @@
 """Utilisateurs (admin): accounts, roles, temporary passwords, locks, deactivation."""
 
+import pandas as pd
 import streamlit as st
 
-from portal import auth, roles, ui
+from portal import auth, directory, roles, ui
 from portal.errors import PortalError
 from portal.formats import datetime_fr
 
@@ -62,6 +63,7 @@ by_id = {int(r.id): r for r in users.itertuples()}
 user_id = st.selectbox("Compte", list(by_id),
                        format_func=lambda i: f"{by_id[i].name} ({by_id[i].username})")
 user = by_id[user_id]
+people = directory.person_choices(store)
 held = user.roles.split(",") if user.roles else []
 
 left, right = st.columns(2)
@@ -72,12 +74,20 @@ with left:
         chosen = st.multiselect("Rôles", list(roles.ROLES), default=held,
                                 format_func=roles.ROLES.get, placeholder="Choisir…")
         errors.slot("roles")
+        linked = int(user.person_id) if pd.notna(user.person_id) else None
+        person = st.selectbox("Fiche de l'annuaire", [None, *people], format_func=lambda i:
+                              "Aucune" if i is None else people[i],
+                              index=[None, *people].index(linked) if linked in people else 0,
+                              help="La personne de l'annuaire titulaire de ce compte : un "
+                                   "membre voit alors les réunions auxquelles il est invité.")
+        errors.slot("person_id")
         saved = st.form_submit_button("Enregistrer")
     errors.slot(None)
     if saved:
         try:
             auth.update_profile(store, actor, user_id, identity["name"], identity["email"])
             auth.set_roles(store, actor, user_id, chosen)
+            auth.link_person(store, actor, user_id, person)
         except PortalError as error:
             errors.show(error)
         else:

@@ -1,0 +1,131 @@
+"""Instances et quorum: who sits on the bureau and the conseil d'administration (with
+dates, so past quorums stay right), and the statuts' quorum rule of each body."""
+
+from datetime import date
+
+import streamlit as st
+
+from portal import board, directory, ui
+from portal.errors import PortalError
+from portal.formats import date_fr
+
+actor = ui.require_access("bodies")
+store = ui.store()
+editor = actor.has(*board.EDITORS)
+
+st.title("Instances et quorum")
+current = board.mandates(store, date.today())
+for body, label in board.MANDATE_BODIES.items():
+    st.subheader(f"{label} en exercice")
+    rows = current[current["body"] == body]
+    if rows.empty:
+        st.info(f"Aucun mandat en cours : le quorum des réunions « {label.lower()} » ne peut "
+                "pas être calculé." + (" Ajoutez les membres ci-dessous." if editor else ""),
+                icon=":material/group_off:")
+        continue
+    st.dataframe({"Nom": [f"{r.first_name or ''} {r.last_name}".strip()
+                          for r in rows.itertuples()],
+                  "Fonction": rows["role"].map(board.MANDATE_ROLES),
+                  "Depuis le": rows["starts_on"].map(date_fr)},
+                 hide_index=True, width="stretch")
+st.caption(f"Assemblée générale : les adhérents de l'annuaire "
+           f"({len(board.electorate(store, 'ag', date.today()))} aujourd'hui).")
+
+if editor:
+    with st.expander("Ajouter un mandat", icon=":material/person_add:"):
+        people = directory.person_choices(store)
+        errors = ui.FieldErrors()
+        with st.form("mandate", clear_on_submit=True):
+            person = st.selectbox("Personne", list(people), format_func=people.get,
+                                  index=None, placeholder="Tapez un nom…")
+            errors.slot("person_id")
+            body_column, role_column = st.columns(2)
+            body = body_column.selectbox("Instance", list(board.MANDATE_BODIES),
+                                         format_func=board.MANDATE_BODIES.get)
+            role = role_column.selectbox("Fonction", list(board.MANDATE_ROLES),
+                                         index=len(board.MANDATE_ROLES) - 1,
+                                         format_func=board.MANDATE_ROLES.get)
+            start_column, end_column = st.columns(2)
+            starts = start_column.date_input("Début du mandat", date.today(),
+                                             format="DD/MM/YYYY")
+            errors.slot("starts_on")
+            ends = end_column.date_input("Fin (si elle est connue)", None, format="DD/MM/YYYY")
+            errors.slot("ends_on")
+            sent = st.form_submit_button("Ajouter le mandat", type="primary")
+        if sent:
+            try:
+                if person is None:
+                    raise PortalError("Choisissez la personne.", field="person_id")
+                board.add_mandate(store, actor, person, body, role, starts, ends)
+            except PortalError as error:
+                errors.show(error)
+            else:
+                st.rerun()
+    running = {int(r.id): f"{r.first_name or ''} {r.last_name} – "
+               f"{board.MANDATE_BODIES[r.body]}, {board.MANDATE_ROLES[r.role].lower()}"
+               for r in current.itertuples()}
+    if running:
+        with st.expander("Terminer un mandat", icon=":material/logout:"):
+            errors = ui.FieldErrors()
+            with st.form("end_mandate"):
+                chosen = st.selectbox("Mandat", list(running), format_func=running.get)
+                last_day = st.date_input("Dernier jour", date.today(), format="DD/MM/YYYY")
+                errors.slot("ends_on")
+                confirmed = st.checkbox("Je confirme la fin de ce mandat")
+                sent = st.form_submit_button("Terminer le mandat")
+            if sent:
+                try:
+                    if not confirmed:
+                        raise PortalError("Cochez la case pour confirmer.", field="ends_on")
+                    board.end_mandate(store, actor, chosen, last_day)
+                except PortalError as error:
+                    errors.show(error)
+                else:
+                    st.rerun()
+
+with st.expander("Historique des mandats", icon=":material/history:"):
+    every = board.mandates(store)
+    if every.empty:
+        st.write("Aucun mandat enregistré.")
+    else:
+        st.dataframe({"Nom": [f"{r.first_name or ''} {r.last_name}".strip()
+                              for r in every.itertuples()],
+                      "Instance": every["body"].map(board.MANDATE_BODIES),
+                      "Fonction": every["role"].map(board.MANDATE_ROLES),
+                      "Début": every["starts_on"].map(date_fr),
+                      "Fin": every["ends_on"].map(lambda d: date_fr(d) or "en cours")},
+                     hide_index=True, width="stretch")
+
+st.subheader("Règles de quorum")
+rules = board.rules(store)
+for body, label in board.BODIES.items():
+    st.write(f"**{label}** : {board.rule_text(rules[body])}.")
+if actor.has("admin"):
+    with st.expander("Modifier les règles (selon les statuts)", icon=":material/gavel:"):
+        body = st.selectbox("Instance", list(board.BODIES), format_func=board.BODIES.get)
+        rule = rules[body]
+        errors = ui.FieldErrors()
+        with st.form(f"rule_{body}"):
+            comparison = st.radio("Il faut", ["au moins", "plus de"], horizontal=True,
+                                  index=int(rule["strict"]))
+            numerator_column, denominator_column = st.columns(2)
+            numerator = numerator_column.number_input("Fraction : numérateur", 1, 99,
+                                                      rule["numerator"])
+            denominator = denominator_column.number_input("dénominateur", 1, 99,
+                                                          rule["denominator"])
+            errors.slot(f"{body}_fraction")
+            proxies = st.checkbox("Les membres représentés (pouvoirs) comptent",
+                                  bool(rule["proxies_count"]))
+            limit = st.number_input("Pouvoirs au plus par personne présente (vide : sans "
+                                    "limite)", 0, 99, rule["max_proxies"])
+            errors.slot(f"{body}_proxies")
+            sent = st.form_submit_button("Enregistrer la règle", type="primary")
+        if sent:
+            try:
+                board.set_rule(store, actor, body, int(numerator), int(denominator),
+                               comparison == "plus de", proxies,
+                               None if limit is None else int(limit))
+            except PortalError as error:
+                errors.show(error)
+            else:
+                st.rerun()
