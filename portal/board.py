@@ -74,8 +74,9 @@ def mandates(store: Store, on: date | None = None) -> pd.DataFrame:
     return store.frame(
         "SELECT m.id, m.person_id, p.last_name, p.first_name, m.body, m.role, m.starts_on,"
         " m.ends_on FROM mandates m JOIN people p ON p.id = m.person_id" + where +
-        " ORDER BY m.body, m.ends_on IS NOT NULL, m.ends_on DESC, m.role = 'membre',"
-        " p.last_name COLLATE NOCASE", params)
+        " ORDER BY m.body, m.ends_on IS NOT NULL, m.ends_on DESC, CASE m.role "
+        + " ".join(f"WHEN '{role}' THEN {rank}" for rank, role in enumerate(MANDATE_ROLES))
+        + " END, p.last_name COLLATE NOCASE", params)
 
 
 def electorate(db: Store | Transaction, body: str, on: date) -> set[int]:

@@ -306,7 +306,7 @@ def _meetings(tx: Transaction) -> None:
         [(p, body, role, elected.isoformat()) for p, body, role in mandates])
     names = {u: n for u, n, _ in USERS}
     for username, person_id in zip(("demo.bureau", "demo.bureau2", "demo.membre",
-                                    "demo.membre2", "demo.membre3"), members[:4] + members[9:10]):
+                                    "demo.membre2", "demo.membre3"), members[:2] + members[9:12]):
         # The account's holder is this record: it takes the account's name.
         first, last = names[username].removeprefix("Dr ").split(" ", 1)
         tx.execute("UPDATE people SET first_name = ?, last_name = ?, name_key = ? WHERE id = ?",

@@ -192,7 +192,7 @@ DECISION_COLUMNS = (
     "SELECT d.id, d.meeting_id, m.title AS meeting, m.starts_at, d.kind, d.text, d.owner_id,"
     " TRIM(COALESCE(p.first_name, '') || ' ' || COALESCE(p.last_name, '')) AS owner,"
     " d.due_on, d.status, d.done_on,"
-    " (d.status IN ('a_faire', 'en_cours') AND d.due_on < :today) AS overdue"
+    " (d.status IN ('a_faire', 'en_cours') AND COALESCE(d.due_on < :today, 0)) AS overdue"
     " FROM decisions d JOIN meetings m ON m.id = d.meeting_id"
     " LEFT JOIN people p ON p.id = d.owner_id")
 

@@ -103,7 +103,9 @@ def choice(label: str, options: dict, value=None, key: str | None = None,
     """A selectbox over {code: label} with a first 'empty' entry meaning None."""
     codes = [None, *options]
     index = codes.index(value) if value in codes else 0
-    return st.selectbox(label, codes, index=index, key=key,
+    # After a rerun the browser shows a None value as "no choice": the placeholder then
+    # says the same as the empty entry, not Streamlit's English "Choose an option".
+    return st.selectbox(label, codes, index=index, key=key, placeholder=empty,
                         format_func=lambda c: empty if c is None else options[c], **kwargs)
 
 
@@ -217,12 +219,15 @@ def decisions_sheet(store: Store, actor: Actor, frame: pd.DataFrame, key: str,
     sheet = sheet.assign(**{
         "Type": frame["kind"].map(minutes.DECISION_KINDS),
         "Décision ou tâche": frame["text"],
-        "Responsable": frame["owner_id"].map(lambda p: people.get(int(p)) if pd.notna(p)
-                                             else None),
+        "Responsable": frame["owner_id"].map(lambda p: people.get(int(p), "") if pd.notna(p)
+                                             else ""),
         "Échéance": pd.to_datetime(frame["due_on"]).dt.date,
         "Statut": frame["status"].map(minutes.DECISION_STATUSES),
         "En retard": frame["overdue"].astype(bool)})
-    config = {"Ouvrir": st.column_config.LinkColumn(display_text="Ouvrir la réunion"),
+    config = {"Réunion": st.column_config.TextColumn(width="medium"),
+              "Ouvrir": st.column_config.LinkColumn(display_text="Ouvrir", width=70),
+              "Type": st.column_config.TextColumn(width=90),
+              "Décision ou tâche": st.column_config.TextColumn(width="large"),
               "Échéance": st.column_config.DateColumn(format="DD/MM/YYYY"),
               "En retard": st.column_config.CheckboxColumn(disabled=True)}
     shown = list(sheet.columns[1:])
@@ -232,7 +237,7 @@ def decisions_sheet(store: Store, actor: Actor, frame: pd.DataFrame, key: str,
         return
     config.update({
         "Type": st.column_config.SelectboxColumn(
-            options=list(minutes.DECISION_KINDS.values()), required=True),
+            options=list(minutes.DECISION_KINDS.values()), required=True, width=90),
         "Responsable": st.column_config.SelectboxColumn(options=list(people.values())),
         "Statut": st.column_config.SelectboxColumn(
             options=list(minutes.DECISION_STATUSES.values()), required=True)})

@@ -29,6 +29,6 @@ if total == 0:
     st.stop()
 offset = ui.page_offset(total, PAGE_SIZE)
 st.caption(f"{total} décision(s) et tâche(s), les retards d'abord puis par échéance. "
-           "« Ouvrir la réunion » ouvre la réunion où elle a été prise.")
+           "« Ouvrir » mène à la réunion où elle a été prise.")
 ui.decisions_sheet(store, actor, minutes.follow_up(store, status, owner, PAGE_SIZE, offset),
                    "follow_up", with_meeting=True)

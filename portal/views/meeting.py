@@ -119,8 +119,9 @@ def attendance(meeting: dict, invited: pd.DataFrame) -> None:
         "id": invited["id"], "Nom": list(names.values()),
         "Profession": invited["profession"].fillna("Invité extérieur"),
         "Présence": invited["status"].map(labels),
+        # A blank, not the grid's "None", where no proxy is given.
         "Pouvoir donné à": invited["proxy_id"].map(lambda p: names.get(p) if pd.notna(p)
-                                                    else None)})
+                                                    else "")})
     if not editor:
         st.dataframe(sheet.drop(columns=["id"]), hide_index=True, width="stretch")
         return
@@ -245,7 +246,7 @@ def decisions_section(meeting: dict) -> None:
         values["text"] = st.text_area("Décision ou tâche", max_chars=2000, height=80)
         errors.slot("decision_text")
         values["owner_id"] = owner.selectbox("Responsable", [None, *people],
-                                             format_func=lambda i: "Personne"
+                                             format_func=lambda i: "Non désigné"
                                              if i is None else people[i])
         values["due_on"] = due.date_input("Échéance", value=None, format="DD/MM/YYYY")
         sent = st.form_submit_button("Ajouter", icon=":material/add_task:")

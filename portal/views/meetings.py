@@ -45,9 +45,10 @@ def month_calendar(filters: meetings.Filters) -> None:
                 continue
             column.caption(str(day))
             for row in sorted(by_day.get(day, []), key=lambda r: r.starts_at):
-                label = f"{row.starts_at[11:16]} {md_escape(row.title)}"
+                # A link is one line: the time opens the meeting, the title wraps below.
                 column.page_link("views/meeting.py", query_params={"id": str(row.id)},
-                                 label=f"~~{label}~~" if row.cancelled else label)
+                                 label=row.starts_at[11:16], icon=":material/event:")
+                column.caption(("ANNULÉE – " if row.cancelled else "") + md_escape(row.title))
     if frame.empty:
         st.caption("Aucune réunion ce mois-ci.")
 
