@@ -309,8 +309,9 @@ def _meetings(tx: Transaction) -> None:
                                     "demo.membre2", "demo.membre3"), members[:2] + members[9:12]):
         # The account's holder is this record: it takes the account's name.
         first, last = names[username].removeprefix("Dr ").split(" ", 1)
-        tx.execute("UPDATE people SET first_name = ?, last_name = ?, name_key = ? WHERE id = ?",
-                   (first, last, directory.name_key(last, first), person_id))
+        tx.execute("UPDATE people SET first_name = ?, last_name = ?, name_key = ?, email = ?"
+                   " WHERE id = ?", (first, last, directory.name_key(last, first),
+                                     f"{username}@example.org", person_id))
         directory.index_person(tx, person_id)
         tx.execute("UPDATE users SET person_id = ? WHERE username = ?", (person_id, username))
     numbers = {r["number"]: r["id"] for r in tx.all("SELECT id, number FROM actions")}

@@ -199,6 +199,10 @@ def standings_table(frame, key: str) -> None:
     clickable_table(styled, frame["id"], "views/indicator.py", key)
 
 
+# "No one" in a sheet's person column: the grid shows a blank or None cell as "None".
+NOBODY = "—"
+
+
 def _same(a, b) -> bool:
     """Equal cells, blanks (None, NaN, NaT) all alike: an untouched row is unchanged."""
     if pd.isna(a) or pd.isna(b):
@@ -219,8 +223,8 @@ def decisions_sheet(store: Store, actor: Actor, frame: pd.DataFrame, key: str,
     sheet = sheet.assign(**{
         "Type": frame["kind"].map(minutes.DECISION_KINDS),
         "Décision ou tâche": frame["text"],
-        "Responsable": frame["owner_id"].map(lambda p: people.get(int(p), "") if pd.notna(p)
-                                             else ""),
+        "Responsable": frame["owner_id"].map(lambda p: people.get(int(p), NOBODY)
+                                             if pd.notna(p) else NOBODY),
         "Échéance": pd.to_datetime(frame["due_on"]).dt.date,
         "Statut": frame["status"].map(minutes.DECISION_STATUSES),
         "En retard": frame["overdue"].astype(bool)})
@@ -238,7 +242,7 @@ def decisions_sheet(store: Store, actor: Actor, frame: pd.DataFrame, key: str,
     config.update({
         "Type": st.column_config.SelectboxColumn(
             options=list(minutes.DECISION_KINDS.values()), required=True, width=90),
-        "Responsable": st.column_config.SelectboxColumn(options=list(people.values())),
+        "Responsable": st.column_config.SelectboxColumn(options=[NOBODY, *people.values()]),
         "Statut": st.column_config.SelectboxColumn(
             options=list(minutes.DECISION_STATUSES.values()), required=True)})
     edited = st.data_editor(sheet, hide_index=True, width="stretch", key=key,

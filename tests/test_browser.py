@@ -12,9 +12,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from icalendar import Calendar
 from playwright.sync_api import expect, sync_playwright
 
-from portal import actions, auth, demo, directory, indicators, progress, settings
+from portal import actions, auth, demo, directory, indicators, meetings, minutes, progress, settings
 from portal.db import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -328,3 +329,61 @@ def test_create_an_action_then_a_value_moves_the_chart(server, browser):
     timed("value entered, chart redrawn", t)
     assert chart.screenshot() != drawn  # the cumulative line gained this month's point
     shot(page, "21_indicator_after_value")
+
+
+def test_create_a_meeting_invite_the_bureau_mark_attendance_decide_and_download_ics(
+        server, browser):
+    store = Store(settings.load().db_path)
+    demo.load(store, 4)
+    bureau = len(meetings.group_people(store, "bureau"))
+    page = as_demo_coordinator(browser.new_context(accept_downloads=True), server)
+
+    t = time.monotonic()
+    page.get_by_role("link", name="Réunions", exact=True).click()
+    page.get_by_role("button", name="Nouvelle réunion").click()
+    expect(field(page, "Type de réunion")).to_be_visible(timeout=10_000)
+    settle(page)
+    field(page, "Type de réunion").click()
+    page.get_by_role("option", name="Bureau", exact=True).click()
+    settle(page)
+    field(page, "Intitulé (facultatif : le type sinon)").fill("Bureau de décembre")
+    field(page, "Intitulé (facultatif : le type sinon)").press("Tab")
+    settle(page)
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", name="Bureau de décembre")).to_be_visible(
+        timeout=10_000)
+    settle(page)
+    meeting_id = store.scalar("SELECT id FROM meetings WHERE title = 'Bureau de décembre'")
+    t = timed("meeting created and opened", t)
+
+    field(page, "Ou tout un groupe").click()
+    page.get_by_role("option", name="Le bureau").click()
+    settle(page)
+    page.get_by_role("button", name="Inviter le groupe").click()
+    expect(page.get_by_text(f"{bureau} personne(s) invitée(s).")).to_be_visible(timeout=10_000)
+    settle(page)
+    page.get_by_role("button", name="Marquer présents les invités sans statut").click()
+    expect(page.get_by_text("Quorum atteint")).to_be_visible(timeout=10_000)
+    settle(page)
+    assert meetings.attendees(store, meeting_id)["status"].tolist() == ["present"] * bureau
+    t = timed("bureau invited, attendance marked, quorum shown", t)
+    shot(page, "30_meeting_attendance")
+
+    page.get_by_role("tab", name="Décisions et tâches").click()
+    page.get_by_label("Décision ou tâche").fill("Valider le budget de la formation SNP")
+    page.get_by_role("button", name="Ajouter").click()
+    expect(page.get_by_role("button", name="Enregistrer les décisions")).to_be_visible(
+        timeout=10_000)
+    settle(page)
+    assert minutes.decisions(store, meeting_id)["text"].tolist() == [
+        "Valider le budget de la formation SNP"]
+    t = timed("decision recorded", t)
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Invitation (.ics)").click()
+    calendar = Calendar.from_ical(Path(download.value.path()).read_bytes())
+    event = calendar.walk("VEVENT")[0]
+    assert str(event["summary"]) == "Bureau de décembre"
+    assert event["dtstart"].dt.tzinfo is not None and event["dtstart"].params["TZID"] == \
+        "Europe/Paris"
+    timed("invitation downloaded and parsed", t)

@@ -31,6 +31,10 @@ CREATE TABLE quorum_rules (
 INSERT INTO quorum_rules (body, numerator, denominator, strict, proxies_count, max_proxies)
 VALUES ('bureau', 1, 2, 1, 0, NULL), ('ca', 1, 2, 1, 1, 1), ('ag', 1, 3, 0, 1, 2);
 
+-- Counting a meeting's invitees and those present (lists, time per mission): the unique
+-- index of 008 is partial (directory people only), so it cannot serve these lookups.
+CREATE INDEX attendees_meeting ON attendees (meeting_id, status);
+
 ALTER TABLE meetings ADD COLUMN minutes TEXT NOT NULL DEFAULT '';
 -- Minutes of a bureau or CA meeting can be kept from the members.
 ALTER TABLE meetings ADD COLUMN minutes_restricted INTEGER NOT NULL DEFAULT 0

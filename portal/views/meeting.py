@@ -119,9 +119,9 @@ def attendance(meeting: dict, invited: pd.DataFrame) -> None:
         "id": invited["id"], "Nom": list(names.values()),
         "Profession": invited["profession"].fillna("Invité extérieur"),
         "Présence": invited["status"].map(labels),
-        # A blank, not the grid's "None", where no proxy is given.
+        # A dash, not the grid's "None" (it shows an empty text so too), for no proxy.
         "Pouvoir donné à": invited["proxy_id"].map(lambda p: names.get(p) if pd.notna(p)
-                                                    else "")})
+                                                    else ui.NOBODY)})
     if not editor:
         st.dataframe(sheet.drop(columns=["id"]), hide_index=True, width="stretch")
         return
@@ -132,11 +132,18 @@ def attendance(meeting: dict, invited: pd.DataFrame) -> None:
             "Présence": st.column_config.SelectboxColumn(options=list(labels.values()),
                                                          required=True),
             "Pouvoir donné à": st.column_config.SelectboxColumn(
-                options=list(names.values()),
+                options=[ui.NOBODY, *names.values()],
                 help="Pour une personne représentée : qui détient son pouvoir.")})
     errors = ui.FieldErrors()
     errors.slot("attendance")
-    if st.button("Enregistrer les présences", type="primary"):
+    save, everyone = st.columns([1, 3])
+    waiting = invited.loc[invited["status"] == "invite", "id"]
+    if everyone.button("Marquer présents les invités sans statut", disabled=waiting.empty,
+                       icon=":material/done_all:"):
+        meetings.record_attendance(store, actor, meeting["id"],
+                                   {int(i): ("present", None) for i in waiting})
+        st.rerun()
+    if save.button("Enregistrer les présences", type="primary"):
         by_label = {v: k for k, v in labels.items()}
         by_name = {v: k for k, v in names.items()}
         changes = {int(r["id"]): (by_label[r["Présence"]], by_name.get(r["Pouvoir donné à"]))
