@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 from sqlite_utils import Database
 
-from .errors import DatabaseUnusable
+from .errors import DatabaseUnusable, PortalError
 from .roles import Actor
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "db" / "migrations"
@@ -125,6 +125,17 @@ class Transaction:
             self.audit(entity or table, row_id, action,
                        before={k: before[k] for k in changed}, after=changed)
         return changed
+
+    def delete(self, table: str, row_id: int, entity: str, gone: str) -> dict:
+        """Delete one row by id and audit it with its values; `gone` is the French
+        message when it no longer exists (a second click, another user)."""
+        table = _identifier(table)
+        row = self.one(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+        if row is None:
+            raise PortalError(gone)
+        self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+        self.audit(entity, row_id, "delete", before=row)
+        return row
 
     def set_links(self, table: str, owner: str, owner_id: int, column: str, values,
                   entity: str) -> list:

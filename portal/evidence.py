@@ -121,11 +121,7 @@ def remove(store: Store, actor: Actor, files_dir: Path, evidence_id: int) -> Non
     The file goes too once no other row points to it (backups keep their own copy)."""
     roles.require(actor, *indicators.EDITORS)
     with store.write(actor) as tx:
-        row = tx.one("SELECT * FROM evidence WHERE id = ?", (evidence_id,))
-        if row is None:
-            raise PortalError("Ce document a déjà été retiré.")
-        tx.execute("DELETE FROM evidence WHERE id = ?", (evidence_id,))
-        tx.audit("evidence", evidence_id, "delete", before=row)
+        row = tx.delete("evidence", evidence_id, "evidence", "Ce document a déjà été retiré.")
         shared = tx.one("SELECT 1 FROM evidence WHERE sha256 = ?", (row["sha256"],))
     if shared is None:
         path_for(files_dir, row["sha256"]).unlink(missing_ok=True)

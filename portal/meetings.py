@@ -158,14 +158,10 @@ def invite_guest(store: Store, actor: Actor, meeting_id: int, name: str, email: 
 def uninvite(store: Store, actor: Actor, attendee_id: int) -> None:
     roles.require(actor, *EDITORS)
     with store.write(actor) as tx:
-        row = tx.one("SELECT * FROM attendees WHERE id = ?", (attendee_id,))
-        if row is None:
-            raise PortalError("Cette personne n'est plus invitée.")
         if tx.one("SELECT 1 AS x FROM attendees WHERE proxy_id = ?", (attendee_id,)):
             raise PortalError("Cette personne détient un pouvoir : changez d'abord la "
                               "présence de la personne qu'elle représente.")
-        tx.execute("DELETE FROM attendees WHERE id = ?", (attendee_id,))
-        tx.audit("attendee", attendee_id, "delete", before=row)
+        tx.delete("attendees", attendee_id, "attendee", "Cette personne n'est plus invitée.")
 
 
 def record_attendance(store: Store, actor: Actor, meeting_id: int,

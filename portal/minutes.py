@@ -89,11 +89,7 @@ def add_motion(store: Store, actor: Actor, meeting_id: int, title: str, majority
 def remove_motion(store: Store, actor: Actor, motion_id: int) -> None:
     roles.require(actor, *EDITORS)
     with store.write(actor) as tx:
-        row = tx.one("SELECT * FROM motions WHERE id = ?", (motion_id,))
-        if row is None:
-            raise PortalError("Cette délibération a déjà été supprimée.")
-        tx.execute("DELETE FROM motions WHERE id = ?", (motion_id,))
-        tx.audit("motion", motion_id, "delete", before=row)
+        tx.delete("motions", motion_id, "motion", "Cette délibération a déjà été supprimée.")
 
 
 def result(motion: dict) -> str:
@@ -181,11 +177,7 @@ def _done_on(status: str, done_on: str | None) -> str | None:
 def remove_decision(store: Store, actor: Actor, decision_id: int) -> None:
     roles.require(actor, *EDITORS)
     with store.write(actor) as tx:
-        row = tx.one("SELECT * FROM decisions WHERE id = ?", (decision_id,))
-        if row is None:
-            raise PortalError("Cette décision a déjà été supprimée.")
-        tx.execute("DELETE FROM decisions WHERE id = ?", (decision_id,))
-        tx.audit("decision", decision_id, "delete", before=row)
+        tx.delete("decisions", decision_id, "decision", "Cette décision a déjà été supprimée.")
 
 
 DECISION_COLUMNS = (

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from . import meetings, minutes
 from .db import Store, iso, now
-from .roles import ADMIN, ALL
+from .roles import ADMIN, ALL, BUREAU, COORDINATOR
+
+BOARD = frozenset({ADMIN, BUREAU, COORDINATOR})
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,9 @@ FIGURES: list[Figure] = [
     Figure("Structures", ALL, lambda store: store.scalar("SELECT COUNT(*) FROM organizations")),
     Figure("Communes du territoire", ALL,
            lambda store: store.scalar("SELECT COUNT(*) FROM territory_communes")),
+    Figure("Réunions à venir", BOARD,
+           lambda store: meetings.count_meetings(store, meetings.Filters(upcoming=True))),
+    Figure("Décisions en retard", BOARD, minutes.overdue_count),
     Figure("Comptes actifs", frozenset({ADMIN}),
            lambda store: store.scalar("SELECT COUNT(*) FROM users WHERE active = 1")),
     Figure("Comptes verrouillés", frozenset({ADMIN}),

@@ -8,7 +8,8 @@ from datetime import timedelta
 import bcrypt
 import pytest
 
-from portal import auth, passwords
+from helpers import COORD, person
+from portal import auth, directory, passwords
 from portal.db import now
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
@@ -253,3 +254,23 @@ def test_deactivation_and_reset_revoke_cookies_and_reset_is_temporary(store, adm
     assert not auth.token_valid(store, "paul.bernard", issued(-60))  # inactive: nothing works
     auth.set_active(store, ADMIN_ACTOR, user_id, True)
     assert auth.token_valid(store, "paul.bernard", issued(-60))
+
+
+def test_an_account_is_linked_to_one_directory_record_and_follows_a_merge(store, admin):
+    paul, julie = make_user(store), make_user(store, "julie.lefevre", (MEMBER,))
+    record, twin, other = (person(store, name) for name in ("Bernard", "Bernard", "Lefèvre"))
+    with pytest.raises(PermissionDenied):
+        auth.link_person(store, Actor("c", frozenset({COORDINATOR})), paul, record)
+    auth.link_person(store, ADMIN_ACTOR, paul, twin)
+    with pytest.raises(PortalError, match="déjà reliée au compte paul.bernard") as error:
+        auth.link_person(store, ADMIN_ACTOR, julie, twin)
+    assert error.value.field == "person_id"
+    auth.link_person(store, ADMIN_ACTOR, julie, other)
+    directory.merge_people(store, COORD, record, twin)  # the account follows the kept record
+    assert auth.get_user(store, "paul.bernard")["person_id"] == record
+    directory.merge_people(store, COORD, record, other)  # taken: Julie's link is let go
+    assert auth.get_user(store, "julie.lefevre")["person_id"] is None
+    assert auth.get_user(store, "julie.lefevre")["active"] == 1
+    auth.link_person(store, ADMIN_ACTOR, paul, None)
+    assert store.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'user'"
+                        " AND action = 'person'") == 3

@@ -238,3 +238,13 @@ def test_meeting_page_records_a_vote_and_a_decision(demo_store):
     assert sheet["En retard"].tolist() == sorted(sheet["En retard"], reverse=True)
     assert "Signer la convention" in sheet["Décision ou tâche"].tolist()
     assert f"{minutes.overdue_count(demo_store)} décision(s) ou tâche(s) en retard" in texts(at)
+
+
+def test_home_counts_overdue_decisions_for_the_board_only(demo_store):
+    at = open_page(logged_in("demo.bureau"), "home")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Décisions en retard"] == str(minutes.overdue_count(demo_store)) == "1"
+    assert metrics["Réunions à venir"] == str(meetings.count_meetings(
+        demo_store, meetings.Filters(upcoming=True)))
+    at = open_page(logged_in("demo.membre"), "home")
+    assert "Décisions en retard" not in {m.label for m in at.metric}

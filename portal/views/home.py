@@ -15,8 +15,10 @@ st.caption(f"Rôles : {labels(actor.roles)}")
 
 figures = overview.key_figures(store, actor.roles)
 if figures:
-    for column, (label, value) in zip(st.columns(min(len(figures), 4)), figures):
-        column.metric(label, number_fr(value) if isinstance(value, (int, float)) else value)
+    for row in range(0, len(figures), 4):  # four to a row, every figure shown
+        for column, (label, value) in zip(st.columns(4), figures[row:row + 4]):
+            column.metric(label, number_fr(value) if isinstance(value, (int, float))
+                          else value)
 else:
     st.info("Les chiffres clés de l'annuaire, des missions, des réunions et de l'accès aux "
             "soins apparaîtront ici à mesure que ces modules seront utilisés.",
