@@ -63,6 +63,33 @@ def status_chart(standings: pd.DataFrame) -> alt.Chart:
         status_rank=" + ".join(f"(datum.status == '{s}') * {i}" for i, s in enumerate(STATUSES)))
 
 
+ANSWER_COLORS = {"Oui": "#2e7d32", "Non": "#c62828", "NC": "#9e9e9e"}
+
+
+def answers_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
+    """One question's answers as stacked bars of shares, one bar per group (everyone, a
+    profession, a commune), in the question's order of answers; Oui / Non / NC in green,
+    red and grey. A multiple choice (shares adding up past 100 %) gets side-by-side bars."""
+    answers = list(frame.sort_values("rank")["answer"].drop_duplicates())
+    known = [a for a in ANSWER_COLORS if a in answers]
+    scale = alt.Scale(domain=known, range=[ANSWER_COLORS[a] for a in known]) \
+        if len(known) == len(answers) else alt.Scale(scheme="tableau10")
+    stacked = frame.groupby("grp")["share"].sum().max() <= 1.001
+    frame = frame.assign(group=frame["grp"] + " (" + frame["answered"].astype(str) + ")")
+    return alt.Chart(frame, title=title).mark_bar().encode(
+        y=alt.Y("group:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+        yOffset=alt.YOffset("answer:N", sort=answers) if not stacked else alt.Undefined,
+        x=alt.X("share:Q", title=None, stack="zero" if stacked else None,
+                axis=alt.Axis(format="%", tickCount=5),
+                scale=alt.Scale(domain=[0, 1], nice=False)),
+        color=alt.Color("answer:N", title=None, scale=scale, sort=answers,
+                        legend=alt.Legend(orient="right")),
+        order=alt.Order("rank:Q"),
+        tooltip=[alt.Tooltip("grp:N", title="Groupe"), alt.Tooltip("answer:N", title="Réponse"),
+                 alt.Tooltip("n:Q", title="Réponses"),
+                 alt.Tooltip("share:Q", title="Part", format=".0%")])
+
+
 def png_bytes(chart: alt.Chart, width: int = 640, height: int = 300) -> bytes:
     """The chart as a PNG image, drawn without any network access."""
     spec = chart.properties(width=width, height=height).to_dict()

@@ -9,7 +9,17 @@ from __future__ import annotations
 import random
 from datetime import date, time, timedelta
 
-from . import actions, auth, directory, indicators, meetings, passwords, validation
+from . import (
+    actions,
+    auth,
+    directory,
+    indicators,
+    meetings,
+    passwords,
+    questionnaires,
+    responses,
+    validation,
+)
 from .db import Store, Transaction, iso, now, set_setting
 from .errors import PortalError
 from .formats import fold
@@ -112,6 +122,7 @@ def load(store: Store, rounds: int) -> list[dict]:
         _actions(tx)
         _indicators(tx)
         _meetings(tx)
+        _questionnaires(tx)
         tx.audit("demo", None, "load", after={"accounts": len(USERS), "people": people})
     return accounts()
 
@@ -383,3 +394,45 @@ DECISIONS = {
     "groupe_travail": ("decision", ("Les créneaux SNP sont ouverts le samedi matin, de "
                        "décembre à mars"), None, "a_faire"),
 }
+
+
+# The two consultations of the demo: (title, days ago received, share of the directory
+# that answered, chance of a Oui per question, closed).
+CAMPAIGNS = (
+    ("Consultation de préfiguration", 420, 0.35, (0.3, 0.5, 0.45, 0.35, 0.4, 0.25), True),
+    ("Consultation des professionnels 2026", 20, 0.45, (0.55, 0.6, 0.5, 0.55, 0.6, 0.35),
+     False),
+)
+COMMENTS = ("Intéressé par un groupe sur les plaies chroniques.",
+            "Disponible plutôt en fin de journée.",
+            "Souhaite un annuaire partagé des kinés et des infirmiers.")
+
+
+def _questionnaires(tx: Transaction) -> None:
+    """Two consultations of the territory's professionals, a year apart, so results and
+    the comparison have something to show; a few sheets are incomplete."""
+    rng = random.Random(2025)
+    people = [r["id"] for r in tx.all("SELECT id FROM people WHERE merged_into IS NULL"
+                                      " ORDER BY id")]
+    for title, days, share, chances, closed in CAMPAIGNS:
+        campaign_id = questionnaires.write_campaign(tx, {
+            "title": title, "territory": CPTS_NAME,
+            "return_by": date.today() - timedelta(days=days - 30),
+            "return_address": "CPTS du Giennois, 1 place de la Victoire, 45500 Gien"},
+            demo=True)
+        questions = questionnaires.questions(tx, campaign_id)
+        for person_id in rng.sample(people, int(len(people) * share)):
+            answers = {}
+            for question, chance in zip(questions, chances):
+                if rng.random() < 0.95:  # one sheet in twenty leaves a question blank
+                    answers[question["id"]] = "oui" if rng.random() < chance else rng.choice(
+                        questionnaires.choices(question)[1:])
+            if rng.random() < 0.1:
+                answers[questions[-1]["id"]] = rng.choice(COMMENTS)
+            responses.write_response(
+                tx, campaign_id, answers, person_id=person_id, new_person=None,
+                received_on=date.today() - timedelta(days=days - rng.randrange(20)),
+                channel=rng.choice(("papier", "papier", "courriel")), replace=False,
+                demo=True)
+        if closed:
+            tx.execute("UPDATE campaigns SET closed = 1 WHERE id = ?", (campaign_id,))

@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
-from . import meetings, roles
+from . import meetings, roles, survey
 from .db import Store, Transaction, iso, now
 from .errors import PortalError
 from .roles import ADMIN, COORDINATOR, Actor
@@ -66,6 +66,13 @@ SOURCES: dict[str, Source] = {
         "missions partagée entre elles.",
         lambda store, indicator, start, end: meetings.mission_person_hours(
             store, indicator["mission_code"], start, end)),
+    "reponses_questionnaires": Source(
+        "Réponses aux questionnaires", "Questionnaires reçus pendant la période, toutes "
+        "campagnes confondues.", survey.responses_received),
+    "part_oui_mission": Source(
+        "Part de « Oui » à la mission (questionnaires)", "Parmi les questionnaires reçus "
+        "pendant la période qui répondent sur la mission de l'indicateur, part (%) de ceux "
+        "qui y disent Oui au moins une fois.", survey.mission_oui_share),
 }
 
 

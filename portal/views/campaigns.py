@@ -1,0 +1,50 @@
+"""Questionnaires: the campaigns sent to the territory's professionals, and a new one
+started from the CPTS questionnaire."""
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from portal import questionnaires, territory, ui
+from portal.formats import date_fr
+
+actor = ui.require_access("campaigns")
+store = ui.store()
+editor = actor.has(*questionnaires.EDITORS)
+
+st.title("Questionnaires")
+campaigns = questionnaires.list_campaigns(store)
+if campaigns.empty:
+    st.info("Aucune campagne pour l'instant." + (
+        " Créez-en une ci-dessous : elle reprend le questionnaire de la CPTS (participation, "
+        "les cinq missions, un commentaire), que vous pourrez compléter." if editor else ""),
+        icon=":material/quiz:")
+else:
+    st.caption("Cliquez sur une ligne pour ouvrir la campagne : résultats, volontaires, "
+               "questions.")
+    ui.clickable_table({
+        "Campagne": campaigns["title"], "Territoire": campaigns["territory"],
+        "Retour attendu le": campaigns["return_by"].map(date_fr),
+        "Réponses": campaigns["responses"],
+        "État": campaigns["closed"].map({0: "Ouverte", 1: "Close"})},
+        campaigns["id"], "views/campaign.py", "campaigns_table")
+
+if editor:
+    with st.expander("Nouvelle campagne", icon=":material/add:", expanded=campaigns.empty):
+        errors = ui.FieldErrors()
+        with st.form("campaign"):
+            values = {"title": st.text_input("Titre", max_chars=200,
+                                             placeholder="Ex. : Consultation des "
+                                                         "professionnels 2027")}
+            errors.slot("title")
+            values["territory"] = st.text_input("Territoire", territory.name(store),
+                                                max_chars=200)
+            values["return_by"] = st.date_input("À retourner pour le",
+                                                date.today() + timedelta(days=30),
+                                                format="DD/MM/YYYY")
+            values["return_address"] = st.text_area("Adresse de retour", max_chars=500,
+                                                    height=80)
+            sent = st.form_submit_button("Créer la campagne", type="primary")
+        if sent:
+            ui.save_record(errors, lambda: questionnaires.save_campaign(store, actor, values),
+                           "views/campaign.py", True, "")

@@ -1,0 +1,209 @@
+"""Questionnaires: campaigns from the template, questions archived not lost, answers
+checked and saved (incomplete ones too), duplicates refused, results counted in SQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from helpers import COORD, logged_in, open_page, person, texts, widget
+from portal import indicators, questionnaires, responses, survey
+from portal.errors import PermissionDenied, PortalError
+from portal.roles import BUREAU, Actor
+
+
+def campaign(store, title="Consultation 2026") -> tuple[int, dict[str, int]]:
+    """A campaign from the template; its questions by a short name."""
+    campaign_id, _ = questionnaires.save_campaign(store, COORD, {"title": title})
+    ids = [q["id"] for q in questionnaires.questions(store, campaign_id)]
+    return campaign_id, dict(zip(("cpts", "mt", "snp", "parcours", "prevention", "crise",
+                                  "comment"), ids))
+
+
+def answer(store, campaign_id, person_id, **values):
+    return responses.save_response(store, COORD, campaign_id, values.pop("answers"),
+                                   person_id=person_id, received_on=date(2026, 11, 2),
+                                   **values)
+
+
+def test_a_campaign_starts_from_the_cpts_questionnaire(store):
+    with pytest.raises(PortalError) as error:
+        questionnaires.save_campaign(store, COORD, {"title": " "})
+    assert error.value.field == "title"
+    with pytest.raises(PermissionDenied):
+        questionnaires.save_campaign(store, Actor("b", frozenset({BUREAU})), {"title": "X"})
+    campaign_id, _ = campaign(store)
+    asked = questionnaires.questions(store, campaign_id)
+    assert [q["kind"] for q in asked] == ["yes_no"] + ["yes_no_nc"] * 5 + ["text"]
+    assert [q["mission_code"] for q in asked][1:6] == ["socle_1", "socle_1", "socle_2",
+                                                      "socle_3", "socle_4"]
+    document = questionnaires.blank_docx(store, campaign_id, "CPTS test")
+    assert document[:2] == b"PK"
+
+
+def test_questions_are_added_reordered_and_archived_once_answered(store):
+    campaign_id, ids = campaign(store)
+    for kind, label, options, field in (("single", "Secteur", ["Nord"], "question_options"),
+                                        ("multiple", "Jours", ["lundi", "lundi"],
+                                         "question_options"),
+                                        ("text", " ", [], "question_label"),
+                                        ("echelle", "Note", [], "question_kind")):
+        with pytest.raises(PortalError) as error:
+            questionnaires.add_question(store, COORD, campaign_id, kind, label, options)
+        assert error.value.field == field
+    days = questionnaires.add_question(store, COORD, campaign_id, "multiple",
+                                       "Jours de disponibilité", ["lundi", " mardi ", ""])
+    assert questionnaires.questions(store, campaign_id)[-1]["options"] == ["lundi", "mardi"]
+    questionnaires.move_question(store, COORD, days, -1)
+    order = [q["id"] for q in questionnaires.questions(store, campaign_id)]
+    assert order[-2:] == [days, ids["comment"]]
+    questionnaires.move_question(store, COORD, order[0], -1)  # already first: no change
+    assert [q["id"] for q in questionnaires.questions(store, campaign_id)] == order
+    assert questionnaires.remove_question(store, COORD, days) == "deleted"
+    answer(store, campaign_id, person(store, "Martin"), answers={ids["crise"]: "oui"})
+    assert questionnaires.remove_question(store, COORD, ids["crise"]) == "archived"
+    assert ids["crise"] not in [q["id"] for q in questionnaires.questions(store, campaign_id)]
+    exported = responses.export_frame(store, campaign_id)
+    assert exported["Participer à la gestion de crises sanitaires"].tolist() == ["Oui"]
+    questionnaires.restore_question(store, COORD, ids["crise"])
+    assert questionnaires.questions(store, campaign_id)[-1]["id"] == ids["crise"]
+
+
+def test_answers_are_checked_and_an_incomplete_sheet_is_marked(store):
+    campaign_id, ids = campaign(store)
+    martin = person(store, "Martin")
+    for values, field in (({ids["mt"]: "peut-être"}, f"q{ids['mt']}"),
+                          ({ids["cpts"]: "nc"}, f"q{ids['cpts']}")):
+        with pytest.raises(PortalError) as error:
+            answer(store, campaign_id, martin, answers=values)
+        assert error.value.field == field
+    full = {ids[k]: "oui" for k in ("cpts", "mt", "snp", "parcours", "prevention", "crise")}
+    response_id, complete = answer(store, campaign_id, martin,
+                                   answers={**full, ids["mt"]: None})
+    assert not complete
+    with pytest.raises(responses.AlreadyAnswered) as error:
+        answer(store, campaign_id, martin, answers=full)
+    assert error.value.response_id == response_id and error.value.field == "person"
+    again, complete = answer(store, campaign_id, martin, answers=full, replace=True)
+    assert (again, complete) == (response_id, True)  # the comment may stay empty
+    assert responses.get_response(store, response_id)["answers"][ids["mt"]] == ["oui"]
+    assert store.scalar("SELECT COUNT(*) FROM answers WHERE response_id = ?",
+                        (response_id,)) == 6
+    questionnaires.set_closed(store, COORD, campaign_id, True)
+    with pytest.raises(PortalError, match="close"):
+        answer(store, campaign_id, person(store, "Durand"), answers=full)
+
+
+def test_a_respondent_outside_the_directory_gets_a_record(store):
+    campaign_id, ids = campaign(store)
+    person(store, "Faure")
+    new = {"last_name": "Faure", "first_name": "A", "profession_code": "60",
+           "phone": "02 38 67 00 00", "email": "a.faure@example.org"}
+    with pytest.raises(PortalError, match="porte déjà ce nom"):
+        responses.save_response(store, COORD, campaign_id, {ids["mt"]: "oui"},
+                                new_person=new)
+    with pytest.raises(PortalError) as error:
+        responses.save_response(store, COORD, campaign_id, {ids["mt"]: "oui"},
+                                new_person={**new, "phone": "12"}, create_anyway=True)
+    assert error.value.field == "phone"
+    assert store.scalar("SELECT COUNT(*) FROM people WHERE last_name = 'Faure'") == 1
+    response_id, _ = responses.save_response(store, COORD, campaign_id, {ids["mt"]: "oui"},
+                                             new_person=new, create_anyway=True)
+    created = store.query_one("SELECT p.* FROM responses r JOIN people p"
+                              " ON p.id = r.person_id WHERE r.id = ?", (response_id,))
+    assert (created["phone"], created["member"]) == ("+33238670000", 0)
+
+
+def test_shares_by_profession_on_a_fixture(store):
+    """4 doctors and 2 nurses answer "médecin traitant": Oui, Oui, Non, NC and Oui, Non."""
+    campaign_id, ids = campaign(store)
+    days = questionnaires.add_question(store, COORD, campaign_id, "multiple", "Jours",
+                                       ["lundi", "mardi"])
+    given = [("10", "oui", ["lundi"]), ("10", "oui", ["lundi", "mardi"]), ("10", "non", []),
+             ("10", "nc", ["mardi"]), ("60", "oui", ["lundi"]), ("60", "non", [])]
+    for i, (profession, value, picked) in enumerate(given):
+        answer(store, campaign_id, person(store, f"P{i}", profession=profession),
+               answers={ids["mt"]: value, days: picked,
+                        ids["comment"]: "Disponible le soir" if i == 0 else ""})
+    overall = survey.shares(store, campaign_id).query(f"question_id == {ids['mt']}")
+    assert dict(zip(overall["value"], overall["share"])) == {
+        "oui": 0.5, "non": round(2 / 6, 4), "nc": round(1 / 6, 4)}
+    assert overall["value"].tolist() == ["oui", "non", "nc"]  # the question's order
+    by = survey.shares(store, campaign_id, "profession").query(f"question_id == {ids['mt']}")
+    doctors = by[by["grp"] == "Médecin"]
+    assert dict(zip(doctors["value"], doctors["share"])) == {"oui": 0.5, "non": 0.25,
+                                                             "nc": 0.25}
+    assert by[by["grp"] == "Infirmier"]["answered"].tolist() == [2, 2]
+    multiple = survey.shares(store, campaign_id).query(f"question_id == {days}")
+    assert dict(zip(multiple["value"], multiple["share"])) == {"lundi": 0.75, "mardi": 0.5}
+    assert survey.summary(store, campaign_id)["responses"] == 6
+    assert survey.summary(store, campaign_id)["rate"] == 1.0  # the six are the directory
+    assert survey.volunteers(store, campaign_id, ids["mt"])["last_name"].tolist() == [
+        "P0", "P1", "P4"]
+    assert survey.comments(store, campaign_id)["text"].tolist() == ["Disponible le soir"]
+
+
+def test_two_campaigns_compare_and_feed_indicators(store):
+    before, first = campaign(store, "Préfiguration")
+    after, second = campaign(store, "Consultation 2026")
+    people = [person(store, f"P{i}") for i in range(4)]
+    for person_id, value in zip(people, ("oui", "non", "non", "non")):
+        answer(store, before, person_id, answers={first["mt"]: value})
+    for person_id, value in zip(people, ("oui", "oui", "oui", "nc")):
+        answer(store, after, person_id, answers={second["mt"]: value, second["snp"]: "non"})
+    frame = survey.compare(store, before, after).set_index("label")
+    row = frame.loc["Faciliter l'accès à un médecin traitant"]
+    assert (row["share_before"], row["share_after"], row["change"]) == (0.25, 0.75, 0.5)
+    # socle_1 asks two questions: a sheet counts once, with a Oui to either.
+    indicator_id, _ = indicators.save_indicator(store, COORD, {
+        "name": "Part de oui", "mission_code": "socle_1", "kind": "resultat",
+        "period": "month", "direction": "higher", "aggregation": "mean",
+        "source": "part_oui_mission"})
+    values = indicators.values_for_year(store, indicators.get_indicator(store, indicator_id),
+                                        2026, date(2026, 12, 15))
+    assert values.loc[values["period"] == "11/2026", "value"].tolist() == [50.0]
+    assert survey.responses_received(store, {}, date(2026, 11, 1), date(2026, 12, 1)) == 8
+
+
+def test_entry_page_saves_clears_and_refuses_a_second_sheet(demo_store):
+    store = demo_store
+    campaign_id = store.scalar("SELECT id FROM campaigns WHERE closed = 0")
+    done = set(store.frame("SELECT person_id FROM responses WHERE campaign_id = ?",
+                           (campaign_id,))["person_id"])
+    fresh = store.scalar("SELECT id FROM people WHERE id NOT IN (SELECT person_id FROM"
+                         " responses WHERE campaign_id = ?) LIMIT 1", (campaign_id,))
+    before = responses.count_responses(store, campaign_id)
+    at = open_page(logged_in("demo.coordination"), "survey_entry")
+    assert not at.exception
+    widget(at.selectbox, "Personne de l'annuaire").set_value(fresh)
+    first = questionnaires.questions(store, campaign_id)[1]
+    widget(at.radio, f"2. {first['label']}").set_value("oui")
+    widget(at.button, "Enregistrer et passer à la suivante").click()
+    at.run()
+    assert not at.exception
+    assert responses.count_responses(store, campaign_id) == before + 1
+    assert "incomplète" in texts(at) and "dont 1 saisie(s) ici" in texts(at)
+    assert widget(at.selectbox, "Personne de l'annuaire").value is None  # a blank sheet
+    widget(at.selectbox, "Personne de l'annuaire").set_value(next(iter(done)))
+    widget(at.button, "Enregistrer et passer à la suivante").click()
+    at.run()
+    assert "Cette personne a déjà répondu à cette campagne." in [e.value for e in at.error]
+    assert "Voir sa première réponse" in [link.label for link in at.get("page_link")]
+    assert responses.count_responses(store, campaign_id) == before + 1
+
+
+def test_results_page_shows_charts_volunteers_and_the_sheet(demo_store):
+    campaign_id = demo_store.scalar("SELECT id FROM campaigns WHERE closed = 0")
+    response_id = demo_store.scalar("SELECT MIN(id) FROM responses WHERE campaign_id = ?",
+                                    (campaign_id,))
+    at = open_page(logged_in("demo.bureau"), "campaign", id=campaign_id, response=response_id)
+    assert not at.exception
+    closed = [q for q in questionnaires.questions(demo_store, campaign_id)
+              if q["kind"] != "text"]
+    assert len(at.get("vega_lite_chart")) == len(closed)
+    sheet = responses.get_response(demo_store, response_id)
+    assert f"Réponse de {sheet['first_name']} {sheet['last_name']}" in texts(at)
+    assert not [b for b in at.button if b.label == "Supprimer cette réponse"]  # bureau reads
+    assert [b.label for b in at.get("download_button")][:3] == [
+        "Questionnaire vierge (Word)", "Réponses (Excel)", "Réponses (CSV)"]
