@@ -3,9 +3,7 @@ export): columns mapped to the directory's fields, every line checked, all or no
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from . import directory, roles, tabular
+from . import directory, imports, roles, tabular
 from .db import Store, Transaction
 from .errors import PortalError
 from .formats import fold
@@ -58,18 +56,7 @@ def guess_mapping(kind: str, headers: list[str]) -> dict[str, str]:
                                            for field, (label, names) in targets(kind).items()})
 
 
-@dataclass
-class Report:
-    created: int = 0
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
-class _Rollback(Exception):
-    """Raised inside the transaction to undo a run with errors or a dry run."""
-
-
-def _lookup(tx: Transaction, table: str, value: str, label_column: str) -> str | None:
+def lookup(tx: Transaction, table: str, value: str, label_column: str) -> str | None:
     """A reference code from a code or a label, case and accents ignored."""
     if not value:
         return None
@@ -81,7 +68,7 @@ def _lookup(tx: Transaction, table: str, value: str, label_column: str) -> str |
     raise PortalError(f"« {value} » : valeur inconnue.")
 
 
-def _commune(tx: Transaction, value: str) -> str | None:
+def commune(tx: Transaction, value: str) -> str | None:
     """An INSEE code, or a commune name unique in the territory (or in France)."""
     if not value:
         return None
@@ -119,35 +106,35 @@ def _organization(tx: Transaction, name: str) -> list[int]:
     return found[:1]
 
 
-def _person(tx: Transaction, cell) -> tuple[int, list[str]]:
+def _person(tx: Transaction, cell) -> list[str]:
     values = {
         "last_name": cell("last_name"), "first_name": cell("first_name"),
         "civility": _choice(cell("civility"), {c: c for c in directory.CIVILITIES},
                             "Civilité"),
-        "profession_code": _lookup(tx, "professions", cell("profession"), "label"),
-        "specialty_code": _lookup(tx, "specialties", cell("specialty"), "short_label"),
+        "profession_code": lookup(tx, "professions", cell("profession"), "label"),
+        "specialty_code": lookup(tx, "specialties", cell("specialty"), "short_label"),
         "rpps": cell("rpps"), "adeli": cell("adeli"), "phone": cell("phone"),
         "email": cell("email"), "mssante": cell("mssante"),
-        "commune_code": _commune(tx, cell("commune")), "address": cell("address"),
+        "commune_code": commune(tx, cell("commune")), "address": cell("address"),
         "member": fold(cell("member")) in YES, "snp": fold(cell("snp")) in YES,
     }
     return directory.write_person(tx, values, organization_ids=_organization(
-        tx, cell("organization")), tags=cell("tags").replace(";", ","), source="tableur")
+        tx, cell("organization")), tags=cell("tags").replace(";", ","), source="tableur")[1]
 
 
-def _org(tx: Transaction, cell) -> tuple[int, list[str]]:
+def _org(tx: Transaction, cell) -> list[str]:
     values = {
         "name": cell("name"), "address": cell("address"), "phone": cell("phone"),
         "email": cell("email"), "website": cell("website"), "finess": cell("finess"),
-        "siret": cell("siret"), "commune_code": _commune(tx, cell("commune")),
+        "siret": cell("siret"), "commune_code": commune(tx, cell("commune")),
         "kind": _choice(cell("kind"), directory.ORGANIZATION_KINDS, "Type"),
         "sector": _choice(cell("sector"), directory.SECTORS, "Secteur"),
     }
-    return directory.write_organization(tx, values)
+    return directory.write_organization(tx, values)[1]
 
 
 def import_table(store: Store, actor: Actor, table: Table, mapping: dict[str, str],
-                 kind: str = "people", dry_run: bool = False) -> Report:
+                 kind: str = "people", dry_run: bool = False) -> imports.Report:
     """Check every line, then write them all in one transaction, or none of them.
 
     `mapping` is target field -> column of the file. A dry run checks and rolls back.
@@ -160,26 +147,5 @@ def import_table(store: Store, actor: Actor, table: Table, mapping: dict[str, st
     unknown = set(mapping) - set(targets(kind))
     if unknown:
         raise PortalError(f"Champs inconnus : {', '.join(sorted(unknown))}.", field="mapping")
-    report = Report(errors=list(table.errors))
-    try:
-        with store.write(actor) as tx:
-            for number, (_, row) in zip(table.line_numbers, table.frame.iterrows()):
-                def cell(target: str, row=row) -> str:
-                    column = mapping.get(target)
-                    return str(row[column]).strip() if column else ""
-                try:
-                    _, warnings = writer(tx, cell)
-                except PortalError as error:
-                    report.errors.append(f"Ligne {number} : {error.message}")
-                    continue
-                report.created += 1
-                report.warnings += [f"Ligne {number} : {w}" for w in warnings]
-            tx.audit("spreadsheet_import", None, "import",
-                     after={"kind": kind, "rows": report.created})
-            if report.errors or dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
-    if report.errors:
-        report.created = 0
-    return report
+    return imports.import_rows(store, actor, table, mapping, writer, {"kind": kind},
+                               dry_run)

@@ -5,13 +5,14 @@ same person is refused, unless the coordinator means to replace the first one.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
-from . import directory, questionnaires, roles
+from . import directory, directory_tables, imports, questionnaires, roles, tabular
 from .db import Store, Transaction, iso, now
 from .errors import PortalError
+from .formats import fold
 
 EDITORS = questionnaires.EDITORS
 CHANNELS = {"papier": "Papier", "courriel": "Courriel", "formulaire": "Formulaire en ligne",
@@ -204,3 +205,162 @@ def export_frame(store: Store, campaign_id: int) -> pd.DataFrame:
     out = sheets.join(wide, on="id").drop(columns=["id"]).astype(object)
     return out.where(out.notna(), "")
 
+
+
+# Identity columns of a sheet import: field -> (French label, usual header names).
+IDENTITY = {
+    "full_name": ("Nom et prénom", ("nom et prénom", "nom prénom", "professionnel",
+                                    "nom et prénom du professionnel")),
+    "last_name": ("Nom", ("nom", "nom de famille")),
+    "first_name": ("Prénom", ("prénom",)),
+    "rpps": ("N° RPPS", ("rpps", "n° rpps", "numéro rpps")),
+    "email": ("E-mail", ("e-mail", "email", "mail", "courriel", "adresse e-mail",
+                         "adresse mail", "adresse électronique")),
+    "phone": ("Téléphone", ("téléphone", "tél", "tel", "portable")),
+    "profession": ("Profession ou spécialité", ("profession", "spécialité")),
+    "commune": ("Commune", ("commune", "ville")),
+    "received_on": ("Reçue le", ("reçue le", "date", "horodatage", "date de réponse")),
+}
+WORDS = {"oui": {"oui", "o", "yes", "y", "x", "1", "vrai"},
+         "non": {"non", "n", "no", "0", "faux"},
+         "nc": {"nc", "n c", "non concerne", "ne sait pas", "nsp", "sans avis"}}
+
+
+def import_targets(store: Store, campaign_id: int) -> dict[str, str]:
+    """Field -> French label of everything a column can be mapped to."""
+    return {**{k: label for k, (label, _) in IDENTITY.items()},
+            **{f"q{q['id']}": q["label"] for q in questionnaires.questions(store, campaign_id)}}
+
+
+def guess_import_mapping(store: Store, campaign_id: int, headers: list[str]) -> dict[str, str]:
+    """Identity columns by their usual names; a question by its wording, even numbered
+    ("2 - Faciliter l'accès…") or cut short by the form tool."""
+    mapping = tabular.guess_mapping(headers, {k: (label, *names)
+                                              for k, (label, names) in IDENTITY.items()})
+    for question in questionnaires.questions(store, campaign_id):
+        wanted = tabular.normalise(question["label"])
+        for header in headers:
+            found = tabular.normalise(header).lstrip("0123456789")
+            if header not in mapping.values() and len(found) >= 8 and (found in wanted
+                                                                       or wanted in found):
+                mapping[f"q{question['id']}"] = header
+                break
+    return mapping
+
+
+def _answer(question: dict, text: str):
+    """A spreadsheet cell as an answer: 'OUI', 'Oui ', 'x' are Oui; options by wording."""
+    if not text:
+        return None
+    if question["kind"] in ("text", "number"):
+        return text
+    if question["kind"] in questionnaires.CHOICES:
+        folded = " ".join(fold(text).replace(".", " ").split())
+        for value, words in WORDS.items():
+            if folded in words and value in questionnaires.choices(question):
+                return value
+        raise PortalError(f"« {text} » n'est pas une réponse à « {question['label']} ».")
+    options = {fold(o).strip(): o for o in question["options"]}
+    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()] \
+        if question["kind"] == "multiple" else [text]
+    unknown = [p for p in parts if fold(p).strip() not in options]
+    if unknown:
+        raise PortalError(f"« {unknown[0]} » n'est pas un choix de « {question['label']} ».")
+    picked = [options[fold(p).strip()] for p in parts]
+    return picked if question["kind"] == "multiple" else picked[0]
+
+
+def _split_name(full: str) -> tuple[str, str]:
+    """'DUPONT Marie' or 'Dupont Marie' -> ('DUPONT', 'Marie'): capitals, else the first
+    word, make the last name."""
+    words = full.split()
+    capitals = [w for w in words if w.isupper() and len(w) > 1]
+    if capitals:
+        return " ".join(capitals), " ".join(w for w in words if w not in capitals)
+    return (words[0], " ".join(words[1:])) if words else ("", "")
+
+
+def _find_person(tx: Transaction, cell) -> int | None:
+    """The directory person of a line: by RPPS, else e-mail, else name (if unique)."""
+    if cell("rpps"):
+        row = tx.one("SELECT id FROM people WHERE rpps = ? AND merged_into IS NULL",
+                     (cell("rpps").replace(" ", ""),))
+        if row:
+            return row["id"]
+    if cell("email"):
+        row = tx.one("SELECT id FROM people WHERE lower(email) = lower(?)"
+                     " AND merged_into IS NULL", (cell("email"),))
+        if row:
+            return row["id"]
+    last, first = (cell("last_name"), cell("first_name")) if cell("last_name") \
+        else _split_name(cell("full_name"))
+    if not last:
+        raise PortalError("Ni nom, ni RPPS, ni e-mail connu : impossible de savoir qui répond.")
+    keys = {directory.name_key(last, first), directory.name_key(first, last)}
+    rows = tx.all(f"SELECT id FROM people WHERE name_key IN ({', '.join('?' for _ in keys)})"
+                  " AND merged_into IS NULL AND erased_at IS NULL", tuple(keys))
+    if len(rows) > 1:
+        raise PortalError(f"{first} {last} : plusieurs fiches de l'annuaire portent ce nom ; "
+                          "ajoutez la colonne RPPS ou e-mail.")
+    return rows[0]["id"] if rows else None
+
+
+def _new_person(tx: Transaction, cell, warnings: list[str]) -> dict:
+    last, first = (cell("last_name"), cell("first_name")) if cell("last_name") \
+        else _split_name(cell("full_name"))
+    values = {"last_name": last, "first_name": first, "rpps": cell("rpps"),
+              "email": cell("email"), "phone": cell("phone")}
+    for key, find in (("profession_code", lambda: directory_tables.lookup(
+            tx, "professions", cell("profession"), "label")),
+                      ("commune_code", lambda: directory_tables.commune(tx, cell("commune")))):
+        try:
+            values[key] = find()
+        except PortalError as error:
+            warnings.append(f"{error.message} Fiche créée sans cette information.")
+    return values
+
+
+def _received(text: str) -> date | None:
+    if not text:
+        return None
+    for parse in (lambda t: date.fromisoformat(t[:10]),
+                  lambda t: datetime.strptime(t[:10], "%d/%m/%Y").date()):
+        try:
+            return parse(text.strip())
+        except ValueError:
+            continue
+    raise PortalError(f"Date de réception « {text} » illisible (ex. : 02/11/2026).")
+
+
+def import_answers(store: Store, actor, campaign_id: int, table: tabular.Table,
+                   mapping: dict[str, str], replace: bool = False,
+                   dry_run: bool = False) -> imports.Report:
+    """Sheets from a spreadsheet (a coordinator's own, an online form's export): every line
+    checked, people found in the directory (or created), all written or none."""
+    roles.require(actor, *EDITORS)
+    questions = {f"q{q['id']}": q for q in questionnaires.questions(store, campaign_id)}
+    if not set(mapping) & {"full_name", "last_name", "rpps", "email"}:
+        raise PortalError("Indiquez la colonne du nom (ou du RPPS, ou de l'e-mail).",
+                          field="mapping")
+    if not set(mapping) & set(questions):
+        raise PortalError("Aucune colonne ne correspond à une question.", field="mapping")
+    seen: dict[int, str] = {}
+
+    def write_row(tx: Transaction, cell) -> list[str]:
+        warnings: list[str] = []
+        person = _find_person(tx, cell)
+        new = None if person else _new_person(tx, cell, warnings)
+        if person in seen:
+            raise PortalError(f"{seen[person]} répond déjà plus haut dans le fichier.")
+        answers = {q["id"]: _answer(q, cell(key)) for key, q in questions.items()}
+        response_id, _ = write_response(
+            tx, campaign_id, answers, person_id=person, new_person=new,
+            received_on=_received(cell("received_on")), channel="import", replace=replace,
+            create_anyway=True)
+        row = tx.one("SELECT r.person_id, p.first_name, p.last_name FROM responses r JOIN"
+                     " people p ON p.id = r.person_id WHERE r.id = ?", (response_id,))
+        seen[row["person_id"]] = f"{row['first_name']} {row['last_name']}".strip()
+        return warnings
+
+    return imports.import_rows(store, actor, table, mapping, write_row,
+                               {"campaign": campaign_id}, dry_run)

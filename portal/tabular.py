@@ -70,12 +70,14 @@ def _unique(headers: list[str]) -> list[str]:
 
 
 def _from_rows(rows: list[tuple[int, list[str]]]) -> Table:
-    """First non-blank row is the header; blank rows are dropped, long rows reported."""
+    """The header is the first row with two cells filled or more (a title above it, in
+    one cell or merged across, is skipped); blank rows are dropped, long rows reported."""
     rows = [(n, [str(c or "").strip() for c in r]) for n, r in rows]
     rows = [(n, r) for n, r in rows if any(r)]
     if not rows:
         raise PortalError("Le fichier ne contient aucune ligne.", field="file")
-    (_, head), body = rows[0], rows[1:]
+    start = next((i for i, (_, r) in enumerate(rows) if sum(map(bool, r)) >= 2), 0)
+    (_, head), body = rows[start], rows[start + 1:]
     while head and not head[-1]:
         head = head[:-1]
     headers = _unique(head)

@@ -7,7 +7,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from . import directory, minutes, navigation, progress, reference, settings, territory
+from . import (
+    directory,
+    minutes,
+    navigation,
+    progress,
+    reference,
+    settings,
+    tabular,
+    territory,
+)
 from .db import Store
 from .errors import PortalError
 from .formats import date_fr, number_fr
@@ -268,3 +277,62 @@ def decisions_sheet(store: Store, actor: Actor, frame: pd.DataFrame, key: str,
         else:
             st.success(f"Décisions enregistrées ({count} modifiée(s)).",
                        icon=":material/check_circle:")
+
+
+def table_import(key: str, targets: dict[str, str], guess, run) -> None:
+    """Upload a CSV or XLSX, map its columns to `targets` (field -> label; `guess(headers)`
+    proposes a mapping), check it, then import all lines or none; `run(table, mapping,
+    dry_run)` returns an imports.Report shown with its per-line errors."""
+    upload = st.file_uploader("Fichier CSV ou XLSX", type=["csv", "txt", "xlsx"],
+                              key=f"{key}_file")
+    if upload is None:
+        st.caption("Première ligne : les noms de colonnes (un titre au-dessus est ignoré). "
+                   "Les exports d'Excel en français (séparateur « ; », accents Windows) et "
+                   "des formulaires en ligne sont reconnus.")
+        return
+    try:
+        table = tabular.read(upload.getvalue(), upload.name)
+    except PortalError as error:
+        st.error(error.message, icon=":material/error:")
+        return
+    st.caption(f"{len(table.frame)} ligne(s) · encodage {table.encoding}"
+               + (f" · séparateur « {table.separator} »" if table.separator else ""))
+    st.dataframe(table.frame.head(5), hide_index=True, width="stretch")
+    columns = list(table.frame.columns)
+    guessed = guess(columns)
+    st.write("**Correspondance des colonnes**")
+    mapping = {}
+    cells = st.columns(3)
+    for index, (field, label) in enumerate(targets.items()):
+        with cells[index % 3]:
+            chosen = choice(label, {c: c for c in columns}, guessed.get(field),
+                            key=f"{key}_map_{field}", empty="— ignorer —")
+        if chosen:
+            mapping[field] = chosen
+    errors = FieldErrors()
+    errors.slot("mapping")
+    check, write = st.columns(2)
+    dry_run = check.button("Vérifier sans importer", icon=":material/fact_check:",
+                           key=f"{key}_check")
+    confirmed = st.checkbox("Je confirme l'import de toutes les lignes", key=f"{key}_ok")
+    if write.button("Importer", type="primary", icon=":material/upload:", key=f"{key}_run"):
+        if not confirmed:
+            st.error("Cochez la case pour confirmer.")
+            return
+    elif not dry_run:
+        return
+    try:
+        report = run(table, mapping, dry_run)
+    except PortalError as error:
+        errors.show(error)
+        return
+    if report.errors:
+        st.error(f"{len(report.errors)} ligne(s) en erreur : rien n'a été importé.",
+                 icon=":material/error:")
+        st.dataframe({"Erreur": report.errors}, hide_index=True, width="stretch")
+    elif dry_run:
+        st.success(f"Toutes les lignes sont valides : {report.created} à importer.")
+    else:
+        st.success(f"{report.created} ligne(s) importée(s).", icon=":material/check_circle:")
+    if report.warnings:
+        st.warning("\n".join(report.warnings))

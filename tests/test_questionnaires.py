@@ -3,12 +3,14 @@ checked and saved (incomplete ones too), duplicates refused, results counted in 
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from openpyxl import Workbook
 
 from helpers import COORD, logged_in, open_page, person, texts, widget
-from portal import indicators, questionnaires, responses, survey
+from portal import indicators, questionnaires, responses, survey, tabular
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import BUREAU, Actor
 
@@ -207,3 +209,80 @@ def test_results_page_shows_charts_volunteers_and_the_sheet(demo_store):
     assert not [b for b in at.button if b.label == "Supprimer cette réponse"]  # bureau reads
     assert [b.label for b in at.get("download_button")][:3] == [
         "Questionnaire vierge (Word)", "Réponses (Excel)", "Réponses (CSV)"]
+
+
+def messy_workbook(rows: list[list]) -> bytes:
+    """An online form's export as people send it: a title merged across the top, a blank
+    line, then the header, and a blank line among the answers."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Consultation CPTS – réponses"])
+    sheet.merge_cells("A1:F1")
+    sheet.append([])
+    sheet.append(["Horodatage", "Nom et prénom", "Spécialité", "Adresse mail",
+                  "1 - Faciliter l'accès à un médecin traitant",
+                  "2 - Améliorer la prise en charge des soins non programmés en ville"])
+    for row in rows:
+        sheet.append(row)
+    sheet.insert_rows(5)  # a blank line in the middle of the answers
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_import_reads_a_messy_export_and_finds_or_creates_people(store):
+    campaign_id, ids = campaign(store)
+    known = person(store, "Martin")  # "A Martin" in the directory
+    faure = person(store, "Faure")
+    with store.write(COORD) as tx:
+        tx.update("people", faure, {"email": "r.faure@example.org"})
+    data = messy_workbook([
+        ["02/11/2026 09:14:02", "MARTIN A", "Infirmier", "", "OUI", "non"],
+        ["2026-11-03", "Faure Robert", "Infirmier", "R.Faure@example.org", "Oui ", "N.C."],
+        ["04/11/2026", "Nouveau Jean", "Sage-femme", "j.nouveau@example.org", "x", "NC"]])
+    table = tabular.read(data, "reponses.xlsx")
+    mapping = responses.guess_import_mapping(store, campaign_id, list(table.frame.columns))
+    assert mapping == {"full_name": "Nom et prénom", "profession": "Spécialité",
+                       "email": "Adresse mail", "received_on": "Horodatage",
+                       f"q{ids['mt']}": "1 - Faciliter l'accès à un médecin traitant",
+                       f"q{ids['snp']}": "2 - Améliorer la prise en charge des soins non "
+                                         "programmés en ville"}
+    checked = responses.import_answers(store, COORD, campaign_id, table, mapping, dry_run=True)
+    assert (checked.created, checked.errors) == (3, [])
+    assert responses.count_responses(store, campaign_id) == 0
+    report = responses.import_answers(store, COORD, campaign_id, table, mapping)
+    assert report.created == 3
+    answers = store.frame(
+        "SELECT p.last_name, r.received_on, r.channel, a.question_id, a.value FROM answers a"
+        " JOIN responses r ON r.id = a.response_id JOIN people p ON p.id = r.person_id"
+        " ORDER BY r.id, a.question_id")
+    assert answers["value"].tolist() == ["oui", "non", "oui", "nc", "oui", "nc"]
+    assert answers["received_on"].tolist()[::2] == ["2026-11-02", "2026-11-03", "2026-11-04"]
+    assert set(answers["channel"]) == {"import"}
+    martin = store.scalar("SELECT person_id FROM responses ORDER BY id LIMIT 1")
+    assert martin == known  # found by name, capitals and order aside
+    created = store.query_one("SELECT * FROM people WHERE last_name = 'Nouveau'")
+    assert (created["first_name"], created["profession_code"]) == ("Jean", "50")
+
+
+def test_import_is_all_or_nothing_with_line_numbers(store):
+    campaign_id, _ids = campaign(store)
+    text = ("Nom;Prénom;Faciliter l'accès à un médecin traitant\n"
+            "Légère;Zoé;oui\n"
+            "Dupré;Noël;peut-être\n"
+            "\n"
+            "Légère;Zoé;non\n")
+    table = tabular.read(text.encode("cp1252"), "reponses.csv")
+    assert table.encoding == "Windows-1252"
+    mapping = responses.guess_import_mapping(store, campaign_id, list(table.frame.columns))
+    report = responses.import_answers(store, COORD, campaign_id, table, mapping)
+    assert report.errors == [
+        ("Ligne 3 : « peut-être » n'est pas une réponse à « Faciliter l'accès à un médecin "
+        "traitant »."),
+        "Ligne 5 : Zoé Légère répond déjà plus haut dans le fichier."]
+    assert report.created == 0
+    assert responses.count_responses(store, campaign_id) == 0
+    assert store.scalar("SELECT COUNT(*) FROM people") == 0  # nobody created either
+    with pytest.raises(PortalError) as error:
+        responses.import_answers(store, COORD, campaign_id, table, {"last_name": "Nom"})
+    assert error.value.field == "mapping"

@@ -244,7 +244,7 @@ if st.query_params.get("response", "").isdigit():
     sheet(int(st.query_params["response"]))
 
 tabs = st.tabs(["Résultats", "Volontaires", "Commentaires", "Réponses", "Questions",
-                "Comparer"])
+                "Comparer", *(["Importer"] if editor and not campaign["closed"] else [])])
 with tabs[0]:
     results()
 with tabs[1]:
@@ -263,6 +263,18 @@ with tabs[4]:
     questions_tab()
 with tabs[5]:
     compare_tab()
+if len(tabs) > 6:
+    with tabs[6]:
+        st.write("Les réponses d'un tableur (le vôtre, ou l'export d'un formulaire en "
+                 "ligne) : une ligne par professionnel, une colonne par question. Chacun est "
+                 "retrouvé dans l'annuaire par son RPPS, son e-mail ou son nom, ou sa fiche "
+                 "est créée.")
+        replace = st.checkbox("Remplacer les réponses de ceux qui ont déjà répondu")
+        ui.table_import(
+            f"answers_{campaign['id']}", responses.import_targets(store, campaign["id"]),
+            lambda headers: responses.guess_import_mapping(store, campaign["id"], headers),
+            lambda table, mapping, dry_run: responses.import_answers(
+                store, actor, campaign["id"], table, mapping, replace, dry_run))
 if editor:
     st.divider()
     if st.button("Rouvrir la campagne" if campaign["closed"] else "Clore la campagne",

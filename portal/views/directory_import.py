@@ -3,7 +3,7 @@ people or organisations; everything checked before anything is written."""
 
 import streamlit as st
 
-from portal import directory_tables, rpps, tabular, ui
+from portal import directory_tables, rpps, ui
 from portal.errors import PortalError
 from portal.formats import number_fr
 
@@ -18,56 +18,11 @@ def spreadsheet() -> None:
     """A coordinator's own list: map its columns, check every line, import all or none."""
     kind = st.radio("Contenu", list(directory_tables.KINDS), horizontal=True,
                     format_func=directory_tables.KINDS.get)
-    upload = st.file_uploader("Fichier CSV ou XLSX", type=["csv", "txt", "xlsx"],
-                              key="table_file")
-    if upload is None:
-        st.caption("Première ligne : les noms de colonnes. Les exports d'Excel en français "
-                   "(séparateur « ; », accents Windows) sont reconnus.")
-        return
-    try:
-        table = tabular.read(upload.getvalue(), upload.name)
-    except PortalError as error:
-        st.error(error.message, icon=":material/error:")
-        return
-    st.caption(f"{len(table.frame)} ligne(s) · encodage {table.encoding}"
-               + (f" · séparateur « {table.separator} »" if table.separator else ""))
-    st.dataframe(table.frame.head(5), hide_index=True, width="stretch")
-    columns = list(table.frame.columns)
-    guessed = directory_tables.guess_mapping(kind, columns)
-    st.write("**Correspondance des colonnes**")
-    mapping = {}
-    cells = st.columns(3)
-    for index, (field, (label, _)) in enumerate(directory_tables.targets(kind).items()):
-        with cells[index % 3]:
-            chosen = ui.choice(label, {c: c for c in columns}, guessed.get(field),
-                               key=f"map_{kind}_{field}", empty="— ignorer —")
-        if chosen:
-            mapping[field] = chosen
-    check, write = st.columns(2)
-    dry_run = check.button("Vérifier sans importer", icon=":material/fact_check:")
-    confirmed = st.checkbox("Je confirme l'import de toutes les lignes", key="table_ok")
-    if write.button("Importer", type="primary", icon=":material/upload:", key="table_import"):
-        if not confirmed:
-            st.error("Cochez la case pour confirmer.")
-            return
-    elif not dry_run:
-        return
-    try:
-        report = directory_tables.import_table(store, actor, table, mapping, kind,
-                                               dry_run=dry_run)
-    except PortalError as error:
-        st.error(error.message)
-        return
-    if report.errors:
-        st.error(f"{len(report.errors)} ligne(s) en erreur : rien n'a été importé.",
-                 icon=":material/error:")
-        st.dataframe({"Erreur": report.errors}, hide_index=True, width="stretch")
-    elif dry_run:
-        st.success(f"Toutes les lignes sont valides : {report.created} à importer.")
-    else:
-        st.success(f"{report.created} ligne(s) importée(s).", icon=":material/check_circle:")
-    if report.warnings:
-        st.warning("\n".join(report.warnings))
+    ui.table_import(f"table_{kind}",
+                    {f: label for f, (label, _) in directory_tables.targets(kind).items()},
+                    lambda headers: directory_tables.guess_mapping(kind, headers),
+                    lambda table, mapping, dry_run: directory_tables.import_table(
+                        store, actor, table, mapping, kind, dry_run=dry_run))
 
 
 def rpps_extraction() -> None:
