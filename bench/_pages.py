@@ -64,8 +64,14 @@ def page_seconds(key: str, **params) -> float:
 
 def compare(label: str, key: str, stores: dict[str, Store], **params) -> None:
     """The page's run time on each database, and the ratio of the last to the first."""
+    compare_runs(label, key, {name: (store, params) for name, store in stores.items()})
+
+
+def compare_runs(label: str, key: str, runs: dict[str, tuple[Store, dict]]) -> None:
+    """The page's run time for each (database, query parameters), and the ratio of the
+    last to the first."""
     timings = {}
-    for name, store in stores.items():
+    for name, (store, params) in runs.items():
         use(store)
         timings[name] = page_seconds(key, **params)
         print(f"{label}, {name}: {timings[name] * 1000:.0f} ms (AppTest run, median of {RUNS})")

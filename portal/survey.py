@@ -31,11 +31,12 @@ def summary(store: Store, campaign_id: int) -> dict:
     return row
 
 
-def _joins() -> str:
-    return (" FROM answers a JOIN questions q ON q.id = a.question_id"
-            " JOIN responses r ON r.id = a.response_id JOIN people p ON p.id = r.person_id"
-            " LEFT JOIN professions pr ON pr.code = p.profession_code"
-            " LEFT JOIN communes c ON c.code = p.commune_code")
+def _joins(people: bool = True) -> str:
+    """Answers with their question, and (`people`) who gave them, profession, commune."""
+    return " FROM answers a JOIN questions q ON q.id = a.question_id" + (
+        " JOIN responses r ON r.id = a.response_id JOIN people p ON p.id = r.person_id"
+        " LEFT JOIN professions pr ON pr.code = p.profession_code"
+        " LEFT JOIN communes c ON c.code = p.commune_code" if people else "")
 
 
 def shares(store: Store, campaign_id: int, by: str | None = None) -> pd.DataFrame:
@@ -45,11 +46,11 @@ def shares(store: Store, campaign_id: int, by: str | None = None) -> pd.DataFram
     group = GROUPS[by]
     counts = store.frame(
         f"SELECT q.id AS question_id, q.position, q.label, {group} AS grp, a.value,"
-        f" COUNT(*) AS n{_joins()} WHERE q.campaign_id = ? AND q.archived = 0"
+        f" COUNT(*) AS n{_joins(by is not None)} WHERE q.campaign_id = ? AND q.archived = 0"
         f" AND q.kind IN {CLOSED} GROUP BY q.id, grp, a.value", (campaign_id,))
     totals = store.frame(
         f"SELECT q.id AS question_id, {group} AS grp, COUNT(DISTINCT a.response_id)"
-        f" AS answered{_joins()} WHERE q.campaign_id = ? AND q.archived = 0"
+        f" AS answered{_joins(by is not None)} WHERE q.campaign_id = ? AND q.archived = 0"
         f" AND q.kind IN {CLOSED} GROUP BY q.id, grp", (campaign_id,))
     frame = counts.merge(totals, on=["question_id", "grp"])
     frame["share"] = (frame["n"] / frame["answered"]).round(4)
@@ -75,12 +76,20 @@ def volunteers(store: Store, campaign_id: int, question_id: int,
         " ORDER BY p.last_name COLLATE NOCASE, p.first_name", (campaign_id, question_id, value))
 
 
-def comments(store: Store, campaign_id: int) -> pd.DataFrame:
-    """The free-text answers, with who wrote them."""
+def count_comments(store: Store, campaign_id: int) -> int:
+    return store.scalar("SELECT COUNT(*) FROM answers a JOIN questions q"
+                        " ON q.id = a.question_id WHERE q.campaign_id = ? AND q.kind = 'text'",
+                        (campaign_id,))
+
+
+def comments(store: Store, campaign_id: int, limit: int = 100,
+             offset: int = 0) -> pd.DataFrame:
+    """The free-text answers, with who wrote them, one page at a time."""
     return store.frame(
         "SELECT q.label AS question, p.last_name, p.first_name, pr.label AS profession,"
         f" a.value AS text{_joins()} WHERE q.campaign_id = ? AND q.kind = 'text'"
-        " ORDER BY q.position, p.last_name COLLATE NOCASE", (campaign_id,))
+        " ORDER BY q.position, p.last_name COLLATE NOCASE LIMIT ? OFFSET ?",
+        (campaign_id, limit, offset))
 
 
 def compare(store: Store, before: int, after: int) -> pd.DataFrame:

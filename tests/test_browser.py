@@ -15,7 +15,18 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect, sync_playwright
 
-from portal import actions, auth, demo, directory, indicators, meetings, minutes, progress, settings
+from portal import (
+    actions,
+    auth,
+    demo,
+    directory,
+    indicators,
+    meetings,
+    minutes,
+    progress,
+    responses,
+    settings,
+)
 from portal.db import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -387,3 +398,53 @@ def test_create_a_meeting_invite_the_bureau_mark_attendance_decide_and_download_
     assert event["dtstart"].dt.tzinfo is not None and event["dtstart"].params["TZID"] == \
         "Europe/Paris"
     timed("invitation downloaded and parsed", t)
+
+
+def tab_to(page, test: str, limit: int = 80) -> None:
+    """Press Tab until the focused element passes `test` (a JavaScript expression on
+    `el`): the way a coordinator moves through a form without the mouse."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const el = document.activeElement; return !!({test}); }}"):
+            return
+    pytest.fail(f"Tab never reached an element where {test}")
+
+
+def test_three_paper_answers_typed_with_the_keyboard_only(server, browser):
+    store = Store(settings.load().db_path)
+    demo.load(store, 4)
+    campaign_id = store.scalar("SELECT id FROM campaigns WHERE closed = 0")
+    before = responses.count_responses(store, campaign_id)
+    people = store.query(  # without a namesake, so typing the name finds one record
+        "SELECT id, last_name, first_name FROM people p WHERE id NOT IN (SELECT person_id"
+        " FROM responses WHERE campaign_id = ?) AND (SELECT COUNT(*) FROM people o"
+        " WHERE o.name_key = p.name_key) = 1 ORDER BY id LIMIT 3", (campaign_id,))
+    page = as_demo_coordinator(browser.new_context(), server)
+    page.goto(f"{server}/survey_entry")
+    expect(field(page, "Personne de l'annuaire")).to_be_visible(timeout=15_000)
+    settle(page)
+    t = time.monotonic()
+    for number, someone in enumerate(people, 1):
+        tab_to(page, "el.getAttribute('aria-label') === \"Personne de l'annuaire\"")
+        page.keyboard.type(f"{someone['last_name']} {someone['first_name']}")
+        page.keyboard.press("Enter")
+        for question in range(6):  # Oui to the first five, Non to the sixth
+            tab_to(page, "el.type === 'radio'")
+            page.keyboard.press("Space")
+            if question == 5:
+                page.keyboard.press("ArrowRight")
+        tab_to(page, "el.tagName === 'INPUT' && el.type === 'text'")
+        page.keyboard.type(f"Réponse papier n° {number}")
+        page.keyboard.press("Enter")  # Entrée in a text field submits the form
+        expect(page.get_by_text(f"dont {number} saisie(s) ici")).to_be_visible(timeout=10_000)
+        settle(page)
+    timed("three sheets typed and saved", t)
+    shot(page, "40_survey_entry")
+    assert responses.count_responses(store, campaign_id) == before + 3
+    for number, someone in enumerate(people, 1):
+        response_id = store.scalar("SELECT id FROM responses WHERE campaign_id = ?"
+                                   " AND person_id = ?", (campaign_id, someone["id"]))
+        sheet = responses.get_response(store, response_id)
+        given = [v for values in sheet["answers"].values() for v in values]
+        assert given == ["oui"] * 5 + ["non", f"Réponse papier n° {number}"]
+        assert sheet["complete"] == 1

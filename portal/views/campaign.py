@@ -200,7 +200,10 @@ def compare_tab() -> None:
     if not others:
         st.write("Il faut une autre campagne pour comparer.")
         return
-    before = st.selectbox("Campagne précédente", list(others), format_func=others.get)
+    before = st.selectbox("Campagne précédente", list(others), format_func=others.get,
+                          index=None, placeholder="Choisir une campagne…")
+    if before is None:
+        return
     frame = survey.compare(store, before, campaign["id"])
     st.dataframe({"Question": frame["label"],
                   "Oui avant": frame["share_before"].map(percent),
@@ -250,10 +253,13 @@ with tabs[0]:
 with tabs[1]:
     volunteers_tab()
 with tabs[2]:
-    notes = survey.comments(store, campaign["id"])
-    if notes.empty:
+    written = survey.count_comments(store, campaign["id"])
+    if not written:
         st.write("Aucun commentaire.")
     else:
+        st.caption(f"{written} commentaire(s).")
+        notes = survey.comments(store, campaign["id"], PAGE_SIZE,
+                                ui.page_offset(written, PAGE_SIZE, key="comments_page"))
         st.dataframe({"Nom": notes["last_name"], "Prénom": notes["first_name"],
                       "Profession": notes["profession"].fillna(""),
                       "Commentaire": notes["text"]}, hide_index=True, width="stretch")
