@@ -35,6 +35,7 @@ ENTITIES = {
     "campaign": "Campagne de questionnaire",
     "question": "Question d'un questionnaire",
     "response": "Réponse à un questionnaire",
+    "spreadsheet_import": "Import de tableur",
 }
 ACTIONS = {
     "create": "Création",
@@ -42,6 +43,7 @@ ACTIONS = {
     "cancel": "Annulation",
     "minutes": "Compte rendu",
     "answers": "Réponses saisies",
+    "import": "Import",
     "replace": "Réponses remplacées",
     "archive": "Archivage",
     "move": "Déplacement",
