@@ -36,6 +36,9 @@ ENTITIES = {
     "question": "Question d'un questionnaire",
     "response": "Réponse à un questionnaire",
     "spreadsheet_import": "Import de tableur",
+    "mt_request": "Demande de médecin traitant",
+    "mt_rules": "Règles de priorité (médecin traitant)",
+    "doctor_capacity": "Capacité d'accueil d'un médecin",
 }
 ACTIONS = {
     "create": "Création",
@@ -44,6 +47,9 @@ ACTIONS = {
     "minutes": "Compte rendu",
     "answers": "Réponses saisies",
     "import": "Import",
+    "status": "Étape",
+    "anonymise": "Anonymisation",
+    "criteria": "Critères",
     "replace": "Réponses remplacées",
     "archive": "Archivage",
     "move": "Déplacement",

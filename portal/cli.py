@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from . import auth, backups, demo, reference, report, roles, rpps, settings
+from . import auth, backups, demo, doctor_search, reference, report, roles, rpps, settings
 from .db import Store
 from .errors import PortalError
 
@@ -174,3 +174,13 @@ def import_rpps(file, dry_run):
     except PortalError as error:
         _fail(error)
     click.echo("Import terminé.")
+
+
+@main.command()
+def purge():
+    """Anonymise les demandes de médecin traitant closes depuis plus que la durée de
+    conservation (6 mois par défaut). Sans effet si c'est déjà fait."""
+    store = _store()
+    count = doctor_search.purge(store, roles.CLI)
+    click.echo(f"{count} demande(s) anonymisée(s) (closes depuis plus de "
+               f"{doctor_search.retention_months(store)} mois).")

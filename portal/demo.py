@@ -13,6 +13,7 @@ from . import (
     actions,
     auth,
     directory,
+    doctor_search,
     indicators,
     meetings,
     passwords,
@@ -123,6 +124,7 @@ def load(store: Store, rounds: int) -> list[dict]:
         _indicators(tx)
         _meetings(tx)
         _questionnaires(tx)
+        _doctor_search(tx)
         tx.audit("demo", None, "load", after={"accounts": len(USERS), "people": people})
     return accounts()
 
@@ -436,3 +438,63 @@ def _questionnaires(tx: Transaction) -> None:
                 demo=True)
         if closed:
             tx.execute("UPDATE campaigns SET closed = 1 WHERE id = ?", (campaign_id,))
+
+
+# Fictional patients looking for a médecin traitant: (last name, first name, birth date,
+# days ago, criteria, steps taken).
+PATIENTS = (
+    ("Lemoine", "Gisèle", date(1948, 4, 12), 61, ("ald",), ("en_recherche",)),
+    ("Perrot", "Ahmed", date(1979, 9, 3), 40, ("precarite",), ()),
+    ("Carré", "Louise", date(1953, 1, 30), 33, ("ald", "sortie_hospitalisation"),
+     ("en_recherche", "proposee")),
+    ("Marchand", "Yanis", date(2019, 6, 21), 20, (), ()),
+    ("Lucas", "Odette", date(1941, 11, 2), 95, ("ald",),
+     ("en_recherche", "proposee", "acceptee")),
+    ("Giraud", "Samir", date(1966, 2, 14), 120, ("handicap",),
+     ("en_recherche", "proposee", "acceptee", "close")),
+    ("Picard", "Manon", date(1994, 8, 8), 14, ("grossesse",), ("en_recherche",)),
+    ("Renaud", "Jean", date(1957, 12, 24), 75, (), ("en_recherche", "abandonnee")),
+    ("Brun", "Inès", date(1988, 3, 3), 5, ("precarite",), ()),
+    ("Colin", "Marcel", date(1939, 7, 14), 9, ("ald", "precarite"), ()),
+)
+
+
+def _doctor_search(tx: Transaction) -> None:
+    """GPs who take new patients, and requests at every step of the workflow."""
+    gps = [r["id"] for r in tx.all("SELECT id FROM people WHERE specialty_code = 'SM54'"
+                                   " ORDER BY id LIMIT 4")]
+    stamp = iso(now())
+    tx.conn.executemany(
+        "INSERT INTO doctor_capacity (person_id, remaining, communes, updated_at)"
+        " VALUES (?, ?, '[]', ?)", [(p, places, stamp) for p, places in zip(gps, (6, 3, 2, 0))])
+    communes = [r["code"] for r in tx.all("SELECT code FROM territory_communes ORDER BY code")]
+    codes = {c["code"] for c in tx.all("SELECT code FROM mt_criteria")}
+    for number, (last, first, birth, days, criteria, steps) in enumerate(PATIENTS):
+        received = date.today() - timedelta(days=days)
+        values = {"last_name": last, "first_name": first, "birth_date": birth.isoformat(),
+                  "received_on": received.isoformat(), "channel": ("telephone", "pharmacie",
+                                                                  "cpam")[number % 3],
+                  "commune_code": communes[number % len(communes)],
+                  "aged_70": int(doctor_search.aged_70(birth, received)),
+                  "name_key": doctor_search.name_key(last, first, birth), "demo": 1,
+                  "created_at": stamp, "updated_at": stamp}
+        request_id = tx.insert("mt_requests", values, entity="mt_request")
+        tx.conn.executemany("INSERT INTO mt_request_criteria (request_id, code) VALUES (?, ?)",
+                            [(request_id, c) for c in criteria if c in codes])
+        day = received
+        for status in ("nouvelle", *steps):
+            doctor = gps[number % 3] if status in ("proposee", "acceptee", "close") else None
+            changes = {"status": status, "doctor_id": doctor}
+            if status == "acceptee":
+                changes["accepted_on"] = day.isoformat()
+            if status in ("close", "abandonnee"):
+                changes["closed_on"] = day.isoformat()
+                changes["reason"] = "Parti(e) hors du territoire" \
+                    if status == "abandonnee" else ""
+            tx.execute("UPDATE mt_requests SET " + ", ".join(f"{k} = ?" for k in changes)
+                       + " WHERE id = ?", (*changes.values(), request_id))
+            tx.execute("INSERT INTO mt_steps (request_id, on_day, status, doctor_id, reason,"
+                       " username, at) VALUES (?, ?, ?, ?, ?, 'demo', ?)",
+                       (request_id, day.isoformat(), status, doctor,
+                        changes.get("reason", ""), stamp))
+            day += timedelta(days=7)

@@ -62,7 +62,8 @@ ORGANIZATION_FIELDS = ("name", "kind", "sector", "finess", "siret", "address", "
 PERSON_REFERENCES = [("person_organizations", "person_id"), ("person_tags", "person_id"),
                      ("action_referents", "person_id"), ("attendees", "person_id"),
                      ("meetings", "organiser_id"), ("mandates", "person_id"),
-                     ("decisions", "owner_id")]
+                     ("decisions", "owner_id"), ("mt_requests", "doctor_id"),
+                     ("mt_steps", "doctor_id"), ("doctor_capacity", "person_id")]
 
 
 def sees_hidden(actor: Actor) -> bool:

@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
-from . import meetings, roles, survey
+from . import doctor_search, meetings, roles, survey
 from .db import Store, Transaction, iso, now
 from .errors import PortalError
 from .roles import ADMIN, COORDINATOR, Actor
@@ -73,6 +73,16 @@ SOURCES: dict[str, Source] = {
         "Part de « Oui » à la mission (questionnaires)", "Parmi les questionnaires reçus "
         "pendant la période qui répondent sur la mission de l'indicateur, part (%) de ceux "
         "qui y disent Oui au moins une fois.", survey.mission_oui_share),
+    "mt_demandes": Source("Demandes de médecin traitant reçues", "Demandes de patients sans "
+                          "médecin traitant reçues pendant la période.", doctor_search.received),
+    "mt_fragiles_trouves": Source(
+        "Patients fragiles ayant trouvé un médecin traitant", "Demandes acceptées pendant la "
+        "période de patients en ALD, de 70 ans ou plus ou en précarité (CSS, AME).",
+        doctor_search.fragile_found),
+    "mt_attente_mediane": Source(
+        "Délai médian pour trouver un médecin traitant (jours)", "Jours entre la demande et "
+        "l'acceptation, médiane des demandes acceptées pendant la période.",
+        doctor_search.median_wait),
 }
 
 

@@ -1,0 +1,445 @@
+"""Patients looking for a médecin traitant: requests, their priority, the GPs who take new
+patients, and the steps from "nouvelle" to "acceptée" (or abandoned).
+
+Health data (DESIGN.md, privacy): only the coordination and the administrator see who
+the patients are, and every opening of a request is written to access_log. The board and
+the members get counts (see `figures`). A closed request keeps its identity for the
+retention period, then `purge` wipes it and keeps the dates and criteria.
+
+The priority score, shown with its reasons on every row of the queue:
+    score = the points of each criterion met (ALD, 70 years or more on the day of the
+            queue, precarity, and the local ones) + `points per week` × full weeks waited.
+Ties go to the earlier request.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from datetime import date
+
+import pandas as pd
+from dateutil.relativedelta import relativedelta
+
+from . import roles, validation
+from .db import Store, Transaction, iso, now, set_setting
+from .errors import PermissionDenied, PortalError
+from .formats import fold
+from .roles import ADMIN, COORDINATOR, Actor
+
+EDITORS = (ADMIN, COORDINATOR)     # the only roles that see patients' identities
+CHANNELS = {"telephone": "Téléphone", "formulaire": "Formulaire", "pharmacie": "Pharmacie",
+            "professionnel": "Professionnel de santé", "cpam": "CPAM", "sas": "SAS",
+            "autre": "Autre"}
+STATUSES = {"nouvelle": "Nouvelle", "en_recherche": "En recherche", "proposee": "Proposée",
+            "acceptee": "Acceptée", "refusee": "Refusée", "close": "Close",
+            "abandonnee": "Abandonnée"}
+OPEN = ("nouvelle", "en_recherche", "proposee", "refusee")
+# Where a request may go from each status.
+TRANSITIONS = {"nouvelle": ("en_recherche", "abandonnee"),
+               "en_recherche": ("proposee", "abandonnee"),
+               "proposee": ("acceptee", "refusee", "abandonnee"),
+               "refusee": ("en_recherche", "proposee", "close", "abandonnee"),
+               "acceptee": ("close",), "close": (), "abandonnee": ()}
+GP_SPECIALTIES = ("SM26", "SM53", "SM54")   # médecine générale, in the RPPS vocabulary
+WEEK_POINTS, RETENTION_MONTHS = "mt_points_per_week", "mt_retention_months"
+IDENTITY = ("last_name", "first_name", "birth_date", "phone", "email", "name_key")
+
+
+def _require(actor: Actor) -> None:
+    if not actor.has(*EDITORS):
+        raise PermissionDenied("Seule la coordination a accès aux demandes des patients.")
+
+
+def aged_70(birth: date, on: date) -> bool:
+    """70 years or more on day `on` (born 29/02: the birthday is 28/02 in other years)."""
+    return on >= birth + relativedelta(years=70)
+
+
+def points_per_week(store: Store) -> int:
+    return int(store.get_setting(WEEK_POINTS, "2"))
+
+
+def retention_months(store: Store) -> int:
+    return int(store.get_setting(RETENTION_MONTHS, "6"))
+
+
+def criteria(store: Store, active_only: bool = True) -> list[dict]:
+    return store.query("SELECT * FROM mt_criteria"
+                       + (" WHERE active = 1" if active_only else "") + " ORDER BY position")
+
+
+def set_rules(store: Store, actor: Actor, points: dict[str, int], active: dict[str, bool],
+              week_points: int, months: int) -> None:
+    """The score's points per criterion and per week waited, and the retention period."""
+    roles.require(actor, ADMIN)
+    if week_points < 0 or any(p < 0 for p in points.values()):
+        raise PortalError("Les points sont positifs.", field="points")
+    if months < 1:
+        raise PortalError("La durée de conservation est d'au moins un mois.", field="months")
+    with store.write(actor) as tx:
+        for code, value in points.items():
+            tx.execute("UPDATE mt_criteria SET points = ?, active = ? WHERE code = ?",
+                       (int(value), int(active.get(code, True)), code))
+        set_setting(tx, WEEK_POINTS, str(int(week_points)))
+        set_setting(tx, RETENTION_MONTHS, str(int(months)))
+        tx.audit("mt_rules", None, "update", after={"points": points, "week": week_points,
+                                                   "retention_months": months})
+
+
+def add_criterion(store: Store, actor: Actor, label: str, points: int) -> str:
+    """A local criterion (handicap, sortie d'hospitalisation...): a yes/no fact."""
+    roles.require(actor, ADMIN)
+    label = (label or "").strip()
+    if not label:
+        raise PortalError("Indiquez le critère.", field="criterion")
+    code = "_".join(fold(label).split())[:40]
+    with store.write(actor) as tx:
+        if tx.one("SELECT 1 AS x FROM mt_criteria WHERE code = ?", (code,)):
+            raise PortalError("Ce critère existe déjà.", field="criterion")
+        position = tx.one("SELECT MAX(position) + 1 AS p FROM mt_criteria")["p"]
+        tx.execute("INSERT INTO mt_criteria (code, label, points, position) VALUES (?, ?, ?, ?)",
+                   (code, label[:100], int(points), position))
+        tx.audit("mt_rules", code, "create", after={"label": label, "points": points})
+    return code
+
+
+def name_key(last_name: str, first_name: str, birth: date) -> str:
+    return f"{fold(last_name).strip()}|{fold(first_name).strip()}|{birth.isoformat()}"
+
+
+def _day(value, field: str, label: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise PortalError(f"Indiquez {label}.", field=field) from None
+
+
+def _clean(tx: Transaction, values: dict) -> dict:
+    clean = {k: validation.clean(values.get(k)) for k in ("last_name", "first_name")}
+    if not clean["last_name"]:
+        raise PortalError("Indiquez le nom du patient.", field="last_name")
+    if not clean["first_name"]:
+        raise PortalError("Indiquez le prénom du patient.", field="first_name")
+    received = _day(values.get("received_on") or date.today(), "received_on",
+                    "la date de la demande")
+    if received > date.today():
+        raise PortalError("La demande ne peut pas être datée dans le futur.",
+                          field="received_on")
+    birth = _day(values.get("birth_date"), "birth_date", "la date de naissance")
+    if birth > received or birth < received - relativedelta(years=120):
+        raise PortalError("Date de naissance invraisemblable.", field="birth_date")
+    if values.get("channel") not in CHANNELS:
+        raise PortalError("Choisissez le canal de la demande.", field="channel")
+    commune = values.get("commune_code") or None
+    department = tx.one("SELECT department FROM communes WHERE code = ?", (commune,))
+    household = values.get("household") or 0
+    if int(household) < 0:
+        raise PortalError("Le nombre de personnes est positif.", field="household")
+    return {**clean, "received_on": received.isoformat(), "birth_date": birth.isoformat(),
+            "channel": values["channel"], "commune_code": commune,
+            "phone": validation.phone(values.get("phone"),
+                                      department["department"] if department else None),
+            "email": validation.email(values.get("email")),
+            "household": int(household), "can_travel": int(bool(values.get("can_travel", True))),
+            "aged_70": int(aged_70(birth, received)),
+            "name_key": name_key(clean["last_name"], clean["first_name"], birth)}
+
+
+def duplicates(store: Store, actor: Actor, last_name: str, first_name: str,
+               birth: date, exclude: int | None = None) -> list[dict]:
+    """Requests for the same person (same names and birth date), anonymised ones aside."""
+    _require(actor)
+    return store.query("SELECT id, received_on, status FROM mt_requests WHERE name_key = ?"
+                       " AND id IS NOT ? ORDER BY id",
+                       (name_key(last_name, first_name, birth), exclude))
+
+
+def save_request(store: Store, actor: Actor, values: dict, codes=(),
+                 request_id: int | None = None, allow_duplicate: bool = False) -> int:
+    """Create or correct a request. A second request for the same person is refused
+    (with the first one's number) unless the coordinator says it is on purpose."""
+    _require(actor)
+    with store.write(actor) as tx:
+        clean = _clean(tx, values)
+        same = tx.all("SELECT id, status FROM mt_requests WHERE name_key = ? AND id IS NOT ?",
+                      (clean["name_key"], request_id))
+        if same and not allow_duplicate:
+            raise PortalError(f"Une demande existe déjà pour ce patient (n° {same[0]['id']}, "
+                              f"{STATUSES[same[0]['status']].lower()}).", field="duplicate")
+        known = {r["code"] for r in tx.all("SELECT code FROM mt_criteria")}
+        codes = sorted(set(codes) & known - {"age70"})  # age is computed, not ticked
+        stamp = iso(now())
+        if request_id is None:
+            request_id = tx.insert("mt_requests", {**clean, "created_at": stamp,
+                                                   "updated_at": stamp}, entity="mt_request")
+            _step(tx, request_id, "nouvelle", date.fromisoformat(clean["received_on"]))
+        elif tx.update("mt_requests", request_id, clean, entity="mt_request"):
+            tx.execute("UPDATE mt_requests SET updated_at = ? WHERE id = ?", (stamp, request_id))
+        tx.set_links("mt_request_criteria", "request_id", request_id, "code", codes,
+                     "mt_request")
+    return request_id
+
+
+def _step(tx: Transaction, request_id: int, status: str, day: date,
+          doctor_id: int | None = None, reason: str = "") -> None:
+    tx.execute("INSERT INTO mt_steps (request_id, on_day, status, doctor_id, reason, username,"
+               " at) VALUES (?, ?, ?, ?, ?, ?, ?)", (request_id, day.isoformat(), status,
+                                                     doctor_id, reason, tx.actor.username,
+                                                     iso(now())))
+
+
+def move(store: Store, actor: Actor, request_id: int, status: str, day: date | None = None,
+         doctor_id: int | None = None, reason: str = "") -> None:
+    """Take a request one step along its workflow; the step is dated and audited, and an
+    acceptance takes one place off the doctor's capacity (never below zero)."""
+    _require(actor)
+    day = day or date.today()
+    reason = (reason or "").strip()
+    with store.write(actor) as tx:
+        request = tx.one("SELECT * FROM mt_requests WHERE id = ?", (request_id,))
+        if request is None or request["anonymised_at"]:
+            raise PortalError("Demande introuvable.")
+        if status not in TRANSITIONS[request["status"]]:
+            raise PortalError(f"Passage impossible de « {STATUSES[request['status']]} » à "
+                              f"« {STATUSES.get(status, status)} ».", field="status")
+        if day < date.fromisoformat(request["received_on"]) or day > date.today():
+            raise PortalError("La date de l'étape va de la demande à aujourd'hui.",
+                              field="day")
+        changes = {"status": status, "updated_at": iso(now())}
+        if status == "proposee":
+            if not doctor_id or not _is_gp(tx, doctor_id):
+                raise PortalError("Choisissez le médecin généraliste proposé.", field="doctor")
+            changes.update(doctor_id=int(doctor_id), proposed_on=day.isoformat(), reason="")
+        elif status in ("refusee", "abandonnee"):
+            if not reason:
+                raise PortalError("Indiquez le motif.", field="reason")
+            changes["reason"] = reason[:500]
+        elif status == "acceptee":
+            changes["accepted_on"] = day.isoformat()
+            tx.execute("UPDATE doctor_capacity SET remaining = MAX(remaining - 1, 0),"
+                       " updated_at = ? WHERE person_id = ?", (iso(now()), request["doctor_id"]))
+        if status in ("close", "abandonnee"):
+            changes["closed_on"] = day.isoformat()
+        tx.update("mt_requests", request_id, changes, entity="mt_request", action="status")
+        _step(tx, request_id, status, day, changes.get("doctor_id", request["doctor_id"]),
+              changes.get("reason", ""))
+
+
+def _is_gp(db, person_id: int) -> bool:
+    marks = ", ".join("?" for _ in GP_SPECIALTIES)
+    return bool(db.query(f"SELECT 1 AS x FROM people WHERE id = ? AND specialty_code IN ({marks})"
+                         " AND merged_into IS NULL AND erased_at IS NULL",
+                         (person_id, *GP_SPECIALTIES)))
+
+
+def get_request(store: Store, actor: Actor, request_id: int) -> dict | None:
+    """A request with its criteria, steps and doctor; the opening is logged."""
+    _require(actor)
+    request = store.query_one(
+        "SELECT r.*, c.name AS commune, TRIM(COALESCE(d.first_name, '') || ' ' ||"
+        " COALESCE(d.last_name, '')) AS doctor FROM mt_requests r"
+        " LEFT JOIN communes c ON c.code = r.commune_code"
+        " LEFT JOIN people d ON d.id = r.doctor_id WHERE r.id = ?", (request_id,))
+    if request is None:
+        return None
+    store.log_access(actor, "mt_request", request_id)
+    request["criteria"] = [r["code"] for r in store.query(
+        "SELECT code FROM mt_request_criteria WHERE request_id = ?", (request_id,))]
+    request["steps"] = store.frame(
+        "SELECT s.on_day, s.status, TRIM(COALESCE(d.first_name, '') || ' ' ||"
+        " COALESCE(d.last_name, '')) AS doctor, s.reason, s.username FROM mt_steps s"
+        " LEFT JOIN people d ON d.id = s.doctor_id WHERE s.request_id = ? ORDER BY s.id",
+        (request_id,))
+    return request
+
+
+def _score_sql() -> str:
+    """The priority score of a request `r` on day :today (see the module docstring)."""
+    return ("(COALESCE((SELECT SUM(c.points) FROM mt_request_criteria x JOIN mt_criteria c"
+            " ON c.code = x.code WHERE x.request_id = r.id AND c.active = 1), 0)"
+            " + CASE WHEN (r.birth_date IS NOT NULL AND date(r.birth_date, '+70 years')"
+            " <= :today) OR (r.birth_date IS NULL AND r.aged_70 = 1) THEN (SELECT points"
+            " FROM mt_criteria WHERE code = 'age70' AND active = 1) ELSE 0 END"
+            " + :week * CAST((julianday(:today) - julianday(r.received_on)) / 7 AS INTEGER))")
+
+
+def count_queue(store: Store, actor: Actor, statuses=OPEN) -> int:
+    _require(actor)
+    marks = ", ".join("?" for _ in statuses)
+    return store.scalar(f"SELECT COUNT(*) FROM mt_requests WHERE status IN ({marks})",
+                        tuple(statuses))
+
+
+def queue(store: Store, actor: Actor, statuses=OPEN, limit: int = 50, offset: int = 0,
+          today: date | None = None) -> pd.DataFrame:
+    """Open requests in priority order, one page, each with its rank and the reason for
+    it ("ALD +30 · 70 ans ou plus +20 · attente 3 sem. +6 = 56")."""
+    _require(actor)
+    today = today or date.today()
+    week = points_per_week(store)
+    marks = ", ".join(f":s{i}" for i in range(len(statuses)))
+    frame = store.frame(
+        f"SELECT r.id, r.last_name, r.first_name, r.birth_date, r.received_on, r.status,"
+        f" r.household, r.can_travel, c.name AS commune, {_score_sql()} AS score,"
+        " CAST((julianday(:today) - julianday(r.received_on)) / 7 AS INTEGER) AS weeks,"
+        " (SELECT group_concat(x.code) FROM mt_request_criteria x WHERE x.request_id = r.id)"
+        " AS codes FROM mt_requests r LEFT JOIN communes c ON c.code = r.commune_code"
+        f" WHERE r.status IN ({marks}) ORDER BY score DESC, r.received_on, r.id"
+        " LIMIT :limit OFFSET :offset",
+        {"today": today.isoformat(), "week": week, "limit": limit, "offset": offset,
+         **{f"s{i}": s for i, s in enumerate(statuses)}})
+    rules = {c["code"]: c for c in criteria(store)}
+    frame["rank"] = range(offset + 1, offset + len(frame) + 1)
+    frame["age"] = [relativedelta(today, date.fromisoformat(b)).years if b else None
+                    for b in frame["birth_date"]]
+    frame["reason"] = [_reason(row, rules, week, today) for row in frame.to_dict("records")]
+    return frame
+
+
+def _reason(row: dict, rules: dict, week: int, today: date) -> str:
+    parts = [f"{rules[c]['label']} +{rules[c]['points']}"
+             for c in (row["codes"] if isinstance(row["codes"], str) else "").split(",")
+             if c in rules]
+    if "age70" in rules and row["birth_date"] and aged_70(
+            date.fromisoformat(row["birth_date"]), today):
+        parts.insert(0, f"{rules['age70']['label']} +{rules['age70']['points']}")
+    if row["weeks"] and week:
+        parts.append(f"attente {row['weeks']} sem. +{row['weeks'] * week}")
+    return (" · ".join(parts) or "aucun critère") + f" = {row['score']}"
+
+
+def candidates(store: Store, actor: Actor, request_id: int,
+               today: date | None = None) -> pd.DataFrame:
+    """GPs who could take the patient: places left, available from today, serving the
+    patient's commune (or anywhere); nearest first (same commune, communes they serve,
+    same département), then the most places left."""
+    _require(actor)
+    request = store.query_one("SELECT commune_code FROM mt_requests WHERE id = ?",
+                              (request_id,))
+    commune = request["commune_code"] if request else None
+    return store.frame(
+        "SELECT p.id, p.last_name, p.first_name, c.name AS commune, k.remaining,"
+        " k.from_date, k.communes, CASE WHEN p.commune_code = :commune THEN 'Même commune'"
+        " WHEN EXISTS (SELECT 1 FROM json_each(k.communes) j WHERE j.value = :commune)"
+        " THEN 'Commune desservie' WHEN c.department = (SELECT department FROM communes"
+        " WHERE code = :commune) THEN 'Même département' ELSE 'Plus loin' END AS proximity"
+        " FROM doctor_capacity k JOIN people p ON p.id = k.person_id"
+        " LEFT JOIN communes c ON c.code = p.commune_code"
+        " WHERE k.remaining > 0 AND (k.from_date IS NULL OR k.from_date <= :today)"
+        " AND p.merged_into IS NULL AND p.erased_at IS NULL AND p.left_territory = 0"
+        " AND (k.communes = '[]' OR :commune IS NULL OR EXISTS (SELECT 1 FROM"
+        " json_each(k.communes) j WHERE j.value = :commune) OR p.commune_code = :commune)"
+        " ORDER BY CASE proximity WHEN 'Même commune' THEN 0 WHEN 'Commune desservie'"
+        " THEN 1 WHEN 'Même département' THEN 2 ELSE 3 END, k.remaining DESC, p.last_name",
+        {"commune": commune, "today": (today or date.today()).isoformat()})
+
+
+def general_practitioners(store: Store) -> dict[int, str]:
+    """id -> 'LAST First (commune)' of the directory's GPs, for capacity and proposals."""
+    marks = ", ".join("?" for _ in GP_SPECIALTIES)
+    return {r["id"]: f"{r['last_name']} {r['first_name'] or ''} ({r['commune'] or '—'})"
+            for r in store.query(
+                "SELECT p.id, p.last_name, p.first_name, c.name AS commune FROM people p"
+                " LEFT JOIN communes c ON c.code = p.commune_code"
+                f" WHERE p.specialty_code IN ({marks}) AND p.merged_into IS NULL"
+                " AND p.erased_at IS NULL ORDER BY p.last_name COLLATE NOCASE",
+                GP_SPECIALTIES)}
+
+
+def set_capacity(store: Store, actor: Actor, person_id: int, remaining: int,
+                 from_date: date | None = None, communes=(), notes: str = "") -> None:
+    """What a GP offers: how many new patients, from when, in which communes."""
+    _require(actor)
+    if remaining is None or int(remaining) < 0:
+        raise PortalError("Le nombre de places est positif ou nul.", field="remaining")
+    with store.write(actor) as tx:
+        if not _is_gp(tx, person_id):
+            raise PortalError("Choisissez un médecin généraliste de l'annuaire.",
+                              field="doctor")
+        values = {"remaining": int(remaining),
+                  "from_date": from_date.isoformat() if from_date else None,
+                  "communes": json.dumps(sorted(set(communes))),
+                  "notes": (notes or "").strip()[:500],
+                  "updated_at": iso(now())}
+        before = tx.one("SELECT * FROM doctor_capacity WHERE person_id = ?", (person_id,))
+        tx.execute("INSERT INTO doctor_capacity (person_id, remaining, from_date, communes,"
+                   " notes, updated_at) VALUES (:person, :remaining, :from_date, :communes,"
+                   " :notes, :updated_at) ON CONFLICT (person_id) DO UPDATE SET"
+                   " remaining = excluded.remaining, from_date = excluded.from_date,"
+                   " communes = excluded.communes, notes = excluded.notes,"
+                   " updated_at = excluded.updated_at", {"person": person_id, **values})
+        tx.audit("doctor_capacity", person_id, "update", before=before, after=values)
+
+
+def capacities(store: Store) -> pd.DataFrame:
+    return store.frame(
+        "SELECT k.person_id, p.last_name, p.first_name, c.name AS commune, k.remaining,"
+        " k.from_date, k.communes, k.notes, k.updated_at FROM doctor_capacity k"
+        " JOIN people p ON p.id = k.person_id LEFT JOIN communes c ON c.code = p.commune_code"
+        " ORDER BY k.remaining DESC, p.last_name COLLATE NOCASE")
+
+
+def purge(store: Store, actor: Actor, today: date | None = None) -> int:
+    """Wipe the identity of requests closed longer ago than the retention period; their
+    dates, commune and criteria stay. Running it twice changes nothing more."""
+    roles.require(actor, ADMIN)
+    limit = (today or date.today()) - relativedelta(months=retention_months(store))
+    with store.write(actor) as tx:
+        ids = [r["id"] for r in tx.all(
+            "SELECT id FROM mt_requests WHERE anonymised_at IS NULL AND closed_on IS NOT NULL"
+            " AND closed_on < ?", (limit.isoformat(),))]
+        if ids:
+            marks = ", ".join("?" for _ in ids)
+            tx.execute(f"UPDATE mt_requests SET {', '.join(f'{c} = NULL' for c in IDENTITY)},"
+                       f" anonymised_at = ? WHERE id IN ({marks})", (iso(now()), *ids))
+            # The audit rows of these requests held the identity too: keep who and when.
+            tx.execute("UPDATE audit_log SET before = NULL, after = NULL WHERE entity ="
+                       f" 'mt_request' AND entity_id IN ({marks})", [str(i) for i in ids])
+        tx.audit("mt_request", None, "anonymise", after={"requests": ids,
+                                                         "closed_before": limit.isoformat()})
+    return len(ids)
+
+
+def figures(store: Store, start: date, end: date) -> dict:
+    """Counts for everyone who may see the mission's figures (no identity)."""
+    span = (start.isoformat(), end.isoformat())
+    waits = [r["days"] for r in store.query(
+        "SELECT julianday(accepted_on) - julianday(received_on) AS days FROM mt_requests"
+        " WHERE accepted_on >= ? AND accepted_on < ?", span)]
+    return {
+        "received": store.scalar("SELECT COUNT(*) FROM mt_requests WHERE received_on >= ?"
+                                 " AND received_on < ?", span),
+        "waiting": store.scalar("SELECT COUNT(*) FROM mt_requests WHERE status IN"
+                                " ('nouvelle', 'en_recherche', 'proposee', 'refusee')"),
+        "found": len(waits),
+        "fragile_found": fragile_found(store, None, start, end),
+        "median_wait": statistics.median(waits) if waits else None,
+    }
+
+
+def received(store: Store, indicator: dict | None, start: date, end: date) -> float:
+    """Indicator source: requests received in the period."""
+    return store.scalar("SELECT COUNT(*) FROM mt_requests WHERE received_on >= ?"
+                        " AND received_on < ?", (start.isoformat(), end.isoformat()))
+
+
+def fragile_found(store: Store, indicator: dict | None, start: date, end: date) -> float:
+    """Indicator source: fragile patients (ALD, 70 or more, CSS/AME) who found a médecin
+    traitant in the period."""
+    return store.scalar(
+        "SELECT COUNT(*) FROM mt_requests r WHERE r.accepted_on >= ? AND r.accepted_on < ?"
+        " AND (r.aged_70 = 1 OR EXISTS (SELECT 1 FROM mt_request_criteria x JOIN mt_criteria"
+        " c ON c.code = x.code WHERE x.request_id = r.id AND c.fragile = 1))",
+        (start.isoformat(), end.isoformat()))
+
+
+def median_wait(store: Store, indicator: dict | None, start: date,
+                end: date) -> float | None:
+    """Indicator source: median days from request to médecin traitant, for the requests
+    accepted in the period."""
+    value = figures(store, start, end)["median_wait"]
+    return None if value is None else round(value, 1)
+

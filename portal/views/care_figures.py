@@ -1,0 +1,48 @@
+"""Accès aux soins : chiffres. Counts only, for everyone: requests for a médecin
+traitant received, waiting, found, fragile patients helped, the median wait; month by
+month for the year."""
+
+from datetime import date
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from dateutil.relativedelta import relativedelta
+
+from portal import doctor_search, ui
+from portal.formats import number_fr
+
+actor = ui.require_access("care_figures")
+store = ui.store()
+
+st.title("Accès aux soins : chiffres")
+year = st.selectbox("Année", list(range(date.today().year, date.today().year - 6, -1)))
+start, end = date(year, 1, 1), date(year + 1, 1, 1)
+counts = doctor_search.figures(store, start, end)
+st.subheader("Patients sans médecin traitant")
+columns = st.columns(5)
+for column, (label, value) in zip(columns, (
+        ("Demandes reçues", counts["received"]), ("En attente aujourd'hui", counts["waiting"]),
+        ("Médecin traitant trouvé", counts["found"]),
+        ("Dont patients fragiles", counts["fragile_found"]),
+        ("Délai médian (jours)", counts["median_wait"]))):
+    column.metric(label, "—" if value is None else number_fr(value, 0))
+st.caption("Patients fragiles : en ALD, de 70 ans ou plus, ou en précarité (CSS, AME). "
+           "Délai : de la demande à l'acceptation par un médecin.")
+months = [start + relativedelta(months=i) for i in range(12)]
+monthly = pd.DataFrame({
+    "Mois": [m.strftime("%m/%Y") for m in months],
+    "Demandes reçues": [doctor_search.received(store, None, m, m + relativedelta(months=1))
+                        for m in months],
+    "Médecin trouvé": [doctor_search.figures(store, m, m + relativedelta(months=1))["found"]
+                       for m in months]})
+if monthly[["Demandes reçues", "Médecin trouvé"]].to_numpy().sum():
+    data = monthly.melt(id_vars="Mois", var_name="Série", value_name="Nombre")
+    st.altair_chart(alt.Chart(data).mark_bar().encode(
+        x=alt.X("Mois:N", sort=None, title=None),
+        y=alt.Y("Nombre:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
+        xOffset="Série:N", color=alt.Color("Série:N", title=None,
+                                           legend=alt.Legend(orient="bottom"))),
+        width="stretch")
+else:
+    st.info(f"Aucune demande enregistrée en {year}.", icon=":material/inbox:")

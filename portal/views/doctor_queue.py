@@ -1,0 +1,145 @@
+"""Médecin traitant: the queue of patients looking for one, in priority order with the
+reason for each rank; the GPs' capacity; the rules of the score and the retention."""
+
+import json
+
+import streamlit as st
+
+from portal import doctor_search, territory, ui
+from portal.errors import PortalError
+from portal.formats import date_fr
+
+PAGE_SIZE = 50
+
+actor = ui.require_access("doctor_queue")
+store = ui.store()
+
+st.title("Médecin traitant")
+if st.button("Nouvelle demande", icon=":material/add:", type="primary"):
+    st.switch_page("views/doctor_request.py", query_params={"new": "1"})
+
+
+def waiting_list() -> None:
+    statuses = st.segmented_control(
+        "Demandes", ["En cours", "Toutes"], default="En cours", key="queue_statuses")
+    chosen = doctor_search.OPEN if statuses == "En cours" else tuple(doctor_search.STATUSES)
+    total = doctor_search.count_queue(store, actor, chosen)
+    if not total:
+        st.info("Aucune demande en cours. Saisissez-en une avec « Nouvelle demande ».",
+                icon=":material/inbox:")
+        return
+    offset = ui.page_offset(total, PAGE_SIZE, key="queue_page")
+    frame = doctor_search.queue(store, actor, chosen, PAGE_SIZE, offset)
+    st.caption(f"{total} demande(s), les plus prioritaires d'abord. Le score : les points des "
+               f"critères + {doctor_search.points_per_week(store)} par semaine d'attente. "
+               "Cliquez sur une ligne pour ouvrir la demande (l'ouverture est journalisée).")
+    ui.clickable_table({
+        "Rang": frame["rank"],
+        "Patient": frame["last_name"].fillna("(anonymisée)") + " " +
+        frame["first_name"].fillna(""),
+        "Âge": frame["age"],
+        "Commune": frame["commune"].fillna(""),
+        "Reçue le": frame["received_on"].map(date_fr),
+        "Statut": frame["status"].map(doctor_search.STATUSES),
+        "Score": frame["score"], "Pourquoi ce rang": frame["reason"]},
+        frame["id"], "views/doctor_request.py", "queue_table")
+
+
+def capacity() -> None:
+    frame = doctor_search.capacities(store)
+    names = territory.communes(store).set_index("code")["name"].to_dict()
+    if frame.empty:
+        st.info("Aucun médecin n'a encore déclaré de places pour de nouveaux patients.",
+                icon=":material/stethoscope:")
+    else:
+        st.dataframe({
+            "Médecin": frame["last_name"] + " " + frame["first_name"].fillna(""),
+            "Commune": frame["commune"].fillna(""), "Places": frame["remaining"],
+            "À partir du": frame["from_date"].map(lambda d: date_fr(d) or "maintenant"),
+            "Communes desservies": frame["communes"].map(
+                lambda c: ", ".join(names.get(x, x) for x in json.loads(c)) or "toutes"),
+            "Notes": frame["notes"]}, hide_index=True, width="stretch")
+    doctors = doctor_search.general_practitioners(store)
+    errors = ui.FieldErrors()
+    with st.form("capacity"):
+        st.write("**Déclarer ou mettre à jour les places d'un médecin**")
+        doctor = st.selectbox("Médecin généraliste", list(doctors), format_func=doctors.get,
+                              index=None, placeholder="Tapez un nom…")
+        errors.slot("doctor")
+        left, right = st.columns(2)
+        remaining = left.number_input("Nouveaux patients acceptés", 0, 2000, 5)
+        errors.slot("remaining")
+        start = right.date_input("À partir du", None, format="DD/MM/YYYY")
+        served = st.multiselect("Communes desservies (aucune : toutes)", list(names),
+                                format_func=names.get, placeholder="Choisir…")
+        notes = st.text_input("Notes", max_chars=500)
+        sent = st.form_submit_button("Enregistrer", type="primary")
+    if sent:
+        try:
+            if doctor is None:
+                raise PortalError("Choisissez le médecin.", field="doctor")
+            doctor_search.set_capacity(store, actor, doctor, remaining, start, served, notes)
+        except PortalError as error:
+            errors.show(error)
+        else:
+            st.rerun()
+
+
+def settings() -> None:
+    rules = doctor_search.criteria(store, active_only=False)
+    errors = ui.FieldErrors()
+    with st.form("rules"):
+        st.write("**Points du score de priorité**")
+        points, active = {}, {}
+        for rule in rules:
+            left, right = st.columns([3, 1])
+            points[rule["code"]] = left.number_input(rule["label"], 0, 1000, rule["points"])
+            active[rule["code"]] = right.checkbox("Pris en compte", bool(rule["active"]),
+                                                  key=f"active_{rule['code']}")
+        week = st.number_input("Points par semaine d'attente", 0, 1000,
+                               doctor_search.points_per_week(store))
+        errors.slot("points")
+        months = st.number_input("Conservation de l'identité après clôture (mois)", 1, 120,
+                                 doctor_search.retention_months(store))
+        errors.slot("months")
+        sent = st.form_submit_button("Enregistrer les règles")
+    if sent:
+        try:
+            doctor_search.set_rules(store, actor, points, active, week, months)
+        except PortalError as error:
+            errors.show(error)
+        else:
+            st.rerun()
+    with st.form("criterion", clear_on_submit=True):
+        label = st.text_input("Nouveau critère local (ex. : aidant familial)", max_chars=100)
+        errors.slot("criterion")
+        worth = st.number_input("Points", 0, 1000, 10)
+        if st.form_submit_button("Ajouter le critère"):
+            try:
+                doctor_search.add_criterion(store, actor, label, worth)
+            except PortalError as error:
+                errors.show(error)
+            else:
+                st.rerun()
+    st.write("**Anonymiser les demandes closes**")
+    st.caption(f"Les demandes closes depuis plus de {doctor_search.retention_months(store)} "
+               "mois perdent nom, prénom, date de naissance et coordonnées ; dates, commune "
+               "et critères restent pour les indicateurs. C'est définitif.")
+    confirmed = st.checkbox("Je confirme l'anonymisation")
+    if st.button("Anonymiser maintenant", icon=":material/auto_delete:"):
+        if not confirmed:
+            st.error("Cochez la case pour confirmer.")
+        else:
+            count = doctor_search.purge(store, actor)
+            st.success(f"{count} demande(s) anonymisée(s).", icon=":material/check_circle:")
+
+
+tabs = st.tabs(["File d'attente", "Capacité des médecins",
+                *(["Réglages"] if actor.has("admin") else [])])
+with tabs[0]:
+    waiting_list()
+with tabs[1]:
+    capacity()
+if len(tabs) > 2:
+    with tabs[2]:
+        settings()

@@ -1,0 +1,166 @@
+"""Demande de médecin traitant: the patient, the priority facts, the doctors who could
+take them, and the next steps (search, proposal, acceptance...). Coordination only; each
+opening is written to the access log."""
+
+from datetime import date
+
+import streamlit as st
+
+from portal import doctor_search, territory, ui, validation
+from portal.errors import PortalError
+from portal.formats import date_fr, md_escape
+
+actor = ui.require_access("doctor_request")
+store = ui.store()
+
+
+def request_form(request: dict | None) -> None:
+    """Create (None) or correct a request; a duplicate is refused unless confirmed."""
+    request = request or {}
+    key = f"mt{request.get('id', 'new')}"
+    errors = ui.FieldErrors()
+    with st.form(key):
+        left, middle, right = st.columns(3)
+        values = {"last_name": left.text_input("Nom", request.get("last_name") or "",
+                                               max_chars=100)}
+        with left:
+            errors.slot("last_name")
+        values["first_name"] = middle.text_input("Prénom", request.get("first_name") or "",
+                                                 max_chars=100)
+        with middle:
+            errors.slot("first_name")
+        values["birth_date"] = right.date_input(
+            "Date de naissance", date.fromisoformat(request["birth_date"])
+            if request.get("birth_date") else None, min_value=date(1900, 1, 1),
+            max_value=date.today(), format="DD/MM/YYYY")
+        with right:
+            errors.slot("birth_date")
+        communes = {r.code: r.name for r in territory.communes(store).itertuples()}
+        values["commune_code"] = left.selectbox(
+            "Commune", list(communes), format_func=communes.get, placeholder="Choisir…",
+            index=list(communes).index(request["commune_code"])
+            if request.get("commune_code") in communes else None)
+        values["phone"] = middle.text_input("Téléphone",
+                                            validation.phone_display(request.get("phone")))
+        with middle:
+            errors.slot("phone")
+        values["email"] = right.text_input("E-mail", request.get("email") or "")
+        with right:
+            errors.slot("email")
+        values["received_on"] = left.date_input(
+            "Demande reçue le", date.fromisoformat(request["received_on"])
+            if request.get("received_on") else date.today(), format="DD/MM/YYYY")
+        with left:
+            errors.slot("received_on")
+        values["channel"] = middle.selectbox(
+            "Canal", list(doctor_search.CHANNELS), format_func=doctor_search.CHANNELS.get,
+            index=list(doctor_search.CHANNELS).index(request.get("channel", "telephone")))
+        with middle:
+            errors.slot("channel")
+        values["household"] = right.number_input(
+            "Autres personnes du foyer sans médecin traitant", 0, 20,
+            request.get("household", 0))
+        values["can_travel"] = st.checkbox("Peut se déplacer", bool(request.get("can_travel",
+                                                                                1)))
+        rules = [c for c in doctor_search.criteria(store) if c["code"] != "age70"]
+        st.write("**Critères de priorité** (70 ans ou plus : calculé d'après la date de "
+                 "naissance)")
+        cells = st.columns(3)
+        codes = [rule["code"] for index, rule in enumerate(rules)
+                 if cells[index % 3].checkbox(rule["label"],
+                                              rule["code"] in request.get("criteria", []),
+                                              key=f"{key}_{rule['code']}")]
+        duplicate = st.checkbox("C'est bien une nouvelle demande pour ce patient (doublon "
+                                "voulu)")
+        errors.slot("duplicate")
+        sent = st.form_submit_button("Enregistrer", type="primary")
+    if sent:
+        ui.save_record(errors, lambda: (doctor_search.save_request(
+            store, actor, values, codes, request.get("id"), allow_duplicate=duplicate), []),
+            "views/doctor_request.py", not request, "Demande enregistrée.")
+
+
+def next_steps(request: dict) -> None:
+    """The moves the workflow allows from here, each with what it needs."""
+    allowed = doctor_search.TRANSITIONS[request["status"]]
+    if not allowed:
+        st.caption("Demande terminée.")
+        return
+    errors = ui.FieldErrors()
+    with st.form("step"):
+        status = st.radio("Étape suivante", allowed, horizontal=True,
+                          format_func=doctor_search.STATUSES.get)
+        left, right = st.columns(2)
+        day = left.date_input("Date", date.today(), format="DD/MM/YYYY")
+        errors.slot("day")
+        doctors = doctor_search.general_practitioners(store)
+        doctor = right.selectbox("Médecin proposé (pour « Proposée »)", list(doctors),
+                                 format_func=doctors.get, index=None,
+                                 placeholder="Choisir…")
+        with right:
+            errors.slot("doctor")
+        reason = st.text_input("Motif (pour un refus ou un abandon)", max_chars=500)
+        errors.slot("reason")
+        errors.slot("status")
+        sent = st.form_submit_button("Enregistrer l'étape", type="primary")
+    if sent:
+        try:
+            doctor_search.move(store, actor, request["id"], status, day, doctor, reason)
+        except PortalError as error:
+            errors.show(error)
+        else:
+            st.rerun()
+
+
+st.page_link("views/doctor_queue.py", label="Retour à la file d'attente",
+             icon=":material/arrow_back:")
+request = ui.record_page(lambda i: doctor_search.get_request(store, actor, i), request_form,
+                         True, "Nouvelle demande de médecin traitant",
+                         "Demande de médecin traitant",
+                         "Choisissez une demande dans la file d'attente.",
+                         ":material/person_search:")
+if request["anonymised_at"]:
+    st.title(f"Demande n° {request['id']} (anonymisée)")
+else:
+    st.title(f"{md_escape(request['first_name'])} {md_escape(request['last_name'])}")
+born = date.fromisoformat(request["birth_date"]) if request["birth_date"] else None
+st.caption(" · ".join(part for part in (
+    f"Demande n° {request['id']} du {date_fr(request['received_on'])}",
+    doctor_search.CHANNELS[request["channel"]],
+    doctor_search.STATUSES[request["status"]],
+    f"naissance : {date_fr(born)}" if born else "") if part))
+labels = {c["code"]: c["label"] for c in doctor_search.criteria(store, active_only=False)}
+facts = [labels[c] for c in request["criteria"]]
+if born and doctor_search.aged_70(born, date.today()):
+    facts.insert(0, labels["age70"])
+st.text("Critères : " + (", ".join(facts) or "aucun"))
+st.text(f"Commune : {request['commune'] or '—'} · Téléphone : "
+        f"{validation.phone_display(request['phone']) or '—'} · E-mail : "
+        f"{request['email'] or '—'}")
+st.text(f"Foyer : {request['household']} autre(s) personne(s) sans médecin traitant · "
+        + ("peut se déplacer" if request["can_travel"] else "ne peut pas se déplacer"))
+if request["doctor"]:
+    st.text(f"Médecin : {request['doctor']}")
+if request["reason"]:
+    st.text(f"Motif : {request['reason']}")
+
+st.subheader("Médecins qui pourraient l'accueillir")
+options = doctor_search.candidates(store, actor, request["id"])
+if options.empty:
+    st.info("Aucun médecin n'a de place déclarée pour cette commune. Mettez à jour les "
+            "capacités dans « Médecin traitant ».", icon=":material/stethoscope:")
+else:
+    st.dataframe({"Médecin": options["last_name"] + " " + options["first_name"].fillna(""),
+                  "Commune": options["commune"].fillna(""), "Proximité": options["proximity"],
+                  "Places": options["remaining"]}, hide_index=True, width="stretch")
+
+st.subheader("Étapes")
+steps = request["steps"]
+st.dataframe({"Date": steps["on_day"].map(date_fr),
+              "Étape": steps["status"].map(doctor_search.STATUSES),
+              "Médecin": steps["doctor"], "Motif": steps["reason"],
+              "Par": steps["username"]}, hide_index=True, width="stretch")
+next_steps(request)
+if not request["anonymised_at"]:
+    with st.expander("Corriger la demande", icon=":material/edit:"):
+        request_form(request)

@@ -1,0 +1,187 @@
+"""Médecin traitant: priority order with its reasons, age 70 on the right day, capacity,
+the workflow's allowed steps, anonymisation, and who may see a patient."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from helpers import COORD, logged_in, open_page, texts
+from portal import directory, doctor_search, indicators
+from portal.errors import PermissionDenied, PortalError
+from portal.roles import ADMIN, BUREAU, Actor
+
+ADMIN_ACTOR = Actor("admin", frozenset({ADMIN}))
+TODAY = date(2026, 11, 24)
+
+
+def request(store, last_name, received, birth=date(1980, 5, 1), codes=(), commune="45155",
+            **values) -> int:
+    return doctor_search.save_request(store, COORD, {
+        "last_name": last_name, "first_name": "Alex", "birth_date": birth,
+        "received_on": received, "channel": "telephone", "commune_code": commune,
+        **values}, codes)
+
+
+def gp(store, last_name, commune="45155") -> int:
+    with store.write(COORD) as tx:
+        return directory.write_person(tx, {"last_name": last_name, "first_name": "Dr",
+                                           "profession_code": "10", "specialty_code": "SM54",
+                                           "commune_code": commune})[0]
+
+
+def test_the_queue_ranks_by_score_then_by_date_and_says_why(store):
+    ald = request(store, "Ald", date(2026, 11, 2), codes=["ald"])           # 30 + 3 w × 2
+    twin = request(store, "AldBis", date(2026, 11, 2), codes=["ald"])       # the same, later id
+    old = request(store, "Ancien", date(2026, 11, 16), birth=date(1950, 3, 1))  # 20 + 2
+    poor = request(store, "Precaire", date(2026, 11, 23),
+                   codes=["precarite", "handicap"])                         # 20 + 15
+    waited = request(store, "Patient", date(2026, 9, 1))                    # 12 weeks × 2
+    frame = doctor_search.queue(store, COORD, today=TODAY)
+    assert frame["id"].tolist() == [ald, twin, poor, waited, old]
+    assert frame["score"].tolist() == [36, 36, 35, 24, 22]
+    assert frame["reason"].tolist()[0] == "Affection de longue durée (ALD) +30 · attente 3 " \
+                                          "sem. +6 = 36"
+    assert frame["reason"].tolist()[-1] == "70 ans ou plus +20 · attente 1 sem. +2 = 22"
+    # The CPTS decides that handicap weighs more and that waiting counts for nothing.
+    points = {c["code"]: c["points"] for c in doctor_search.criteria(store, False)}
+    doctor_search.set_rules(store, ADMIN_ACTOR, {**points, "handicap": 40}, {}, 0, 6)
+    frame = doctor_search.queue(store, COORD, today=TODAY)
+    assert frame["id"].tolist()[:3] == [poor, ald, twin]
+    doctor_search.set_rules(store, ADMIN_ACTOR, points, {"ald": False}, 0, 6)
+    assert doctor_search.queue(store, COORD, today=TODAY).set_index("id").loc[ald, "score"] == 0
+    with pytest.raises(PermissionDenied):
+        doctor_search.set_rules(store, COORD, points, {}, 2, 6)
+
+
+def test_seventy_is_reached_on_the_birthday(store):
+    assert not doctor_search.aged_70(date(1956, 11, 25), date(2026, 11, 24))
+    assert doctor_search.aged_70(date(1956, 11, 25), date(2026, 11, 25))
+    assert doctor_search.aged_70(date(1956, 2, 29), date(2026, 2, 28))
+    assert not doctor_search.aged_70(date(1956, 2, 29), date(2026, 2, 27))
+    request_id = request(store, "Bientot", date(2026, 11, 23), birth=date(1956, 11, 25))
+    score = {day: doctor_search.queue(store, COORD, today=day)["score"].iloc[0]
+             for day in (date(2026, 11, 24), date(2026, 11, 25))}
+    assert score == {date(2026, 11, 24): 0, date(2026, 11, 25): 20}
+    assert store.scalar("SELECT aged_70 FROM mt_requests WHERE id = ?", (request_id,)) == 0
+
+
+def test_requests_are_checked_and_duplicates_refused(store):
+    for values, field in (({"last_name": ""}, "last_name"), ({"birth_date": None}, "birth_date"),
+                          ({"birth_date": date(1800, 1, 1)}, "birth_date"),
+                          ({"channel": "pigeon"}, "channel"), ({"phone": "12"}, "phone"),
+                          ({"received_on": date.today() + timedelta(days=1)}, "received_on")):
+        with pytest.raises(PortalError) as error:
+            doctor_search.save_request(store, COORD, {
+                "last_name": "Durand", "first_name": "Léa", "birth_date": date(1990, 1, 1),
+                "received_on": date(2026, 11, 2), "channel": "telephone", **values})
+        assert error.value.field == field
+    first = request(store, "Durand", date(2026, 11, 2), birth=date(1990, 1, 1))
+    with pytest.raises(PortalError, match=f"n° {first}") as error:
+        request(store, "DURAND ", date(2026, 11, 20), birth=date(1990, 1, 1))
+    assert error.value.field == "duplicate"
+    second = doctor_search.save_request(store, COORD, {
+        "last_name": "Durand", "first_name": "Alex", "birth_date": date(1990, 1, 1),
+        "received_on": date(2026, 11, 20), "channel": "cpam"}, allow_duplicate=True)
+    assert second != first
+    with pytest.raises(PermissionDenied):
+        doctor_search.save_request(store, Actor("b", frozenset({BUREAU})), {})
+
+
+def test_the_workflow_refuses_impossible_steps_and_capacity_never_goes_below_zero(store):
+    doctor = gp(store, "Martin")
+    nurse = directory.write_person  # a non-GP cannot be proposed
+    with store.write(COORD) as tx:
+        nurse = nurse(tx, {"last_name": "Infirmier", "profession_code": "60"})[0]
+    doctor_search.set_capacity(store, COORD, doctor, 1, None, ["45155"])
+    with pytest.raises(PortalError) as error:
+        doctor_search.set_capacity(store, COORD, nurse, 3)
+    assert error.value.field == "doctor"
+    first = request(store, "Premier", date(2026, 11, 2))
+    second = request(store, "Second", date(2026, 11, 3))
+    with pytest.raises(PortalError, match="Passage impossible de « Nouvelle » à « Acceptée »"):
+        doctor_search.move(store, COORD, first, "acceptee")
+    doctor_search.move(store, COORD, first, "en_recherche", date(2026, 11, 4))
+    for doctor_id, field in ((None, "doctor"), (nurse, "doctor")):
+        with pytest.raises(PortalError) as error:
+            doctor_search.move(store, COORD, first, "proposee", date(2026, 11, 5), doctor_id)
+        assert error.value.field == field
+    assert doctor_search.candidates(store, COORD, first)["id"].tolist() == [doctor]
+    doctor_search.move(store, COORD, first, "proposee", date(2026, 11, 5), doctor)
+    doctor_search.move(store, COORD, first, "acceptee", date(2026, 11, 6))
+    assert store.scalar("SELECT remaining FROM doctor_capacity") == 0
+    assert doctor_search.candidates(store, COORD, second).empty  # no place left
+    for status in ("en_recherche", "proposee"):
+        doctor_search.move(store, COORD, second, status, date(2026, 11, 7), doctor)
+    doctor_search.move(store, COORD, second, "acceptee", date(2026, 11, 8))
+    assert store.scalar("SELECT remaining FROM doctor_capacity") == 0  # not -1
+    with pytest.raises(PortalError) as error:
+        doctor_search.move(store, COORD, second, "abandonnee", date(2026, 11, 9))
+    assert error.value.field == "status"  # an accepted request can only be closed
+    saved = doctor_search.get_request(store, COORD, first)
+    assert saved["steps"]["status"].tolist() == ["nouvelle", "en_recherche", "proposee",
+                                                 "acceptee"]
+    assert saved["accepted_on"] == "2026-11-06" and saved["doctor"] == "Dr Martin"
+
+
+def test_anonymisation_after_the_retention_keeps_the_counts(store):
+    doctor = gp(store, "Martin")
+    doctor_search.set_capacity(store, COORD, doctor, 5)
+    old = request(store, "Ancienne", date(2026, 1, 5), codes=["ald"])
+    recent = request(store, "Recente", date(2026, 9, 1))
+    for request_id, day in ((old, date(2026, 3, 2)), (recent, date(2026, 10, 1))):
+        for status in ("en_recherche", "proposee", "acceptee", "close"):
+            doctor_search.move(store, COORD, request_id, status, day, doctor)
+    before = doctor_search.figures(store, date(2026, 1, 1), date(2027, 1, 1))
+    with pytest.raises(PermissionDenied):
+        doctor_search.purge(store, COORD)
+    assert doctor_search.purge(store, ADMIN_ACTOR, today=date(2026, 11, 24)) == 1
+    assert doctor_search.purge(store, ADMIN_ACTOR, today=date(2026, 11, 24)) == 0
+    wiped = store.query_one("SELECT * FROM mt_requests WHERE id = ?", (old,))
+    assert [wiped[c] for c in doctor_search.IDENTITY] == [None] * 6
+    assert wiped["received_on"] == "2026-01-05" and wiped["anonymised_at"]
+    assert store.scalar("SELECT last_name FROM mt_requests WHERE id = ?", (recent,)) == "Recente"
+    assert doctor_search.figures(store, date(2026, 1, 1), date(2027, 1, 1)) == before
+    assert before["fragile_found"] == 1 and before["found"] == 2
+    assert not store.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'mt_request'"
+                            " AND entity_id = ? AND after LIKE '%Ancienne%'", (str(old),))
+
+
+def test_indicator_sources_count_requests_and_the_median_wait(store):
+    doctor = gp(store, "Martin")
+    doctor_search.set_capacity(store, COORD, doctor, 5)
+    for name, received, accepted in (("Un", date(2026, 10, 1), date(2026, 10, 11)),
+                                     ("Deux", date(2026, 10, 5), date(2026, 10, 25)),
+                                     ("Trois", date(2026, 10, 20), date(2026, 11, 19))):
+        request_id = request(store, name, received)
+        for status in ("en_recherche", "proposee", "acceptee"):
+            doctor_search.move(store, COORD, request_id, status, accepted, doctor)
+    indicator_id, _ = indicators.save_indicator(store, COORD, {
+        "name": "Délai", "mission_code": "socle_1", "kind": "resultat", "period": "month",
+        "direction": "lower", "aggregation": "mean", "source": "mt_attente_mediane"})
+    values = indicators.values_for_year(store, indicators.get_indicator(store, indicator_id),
+                                        2026, TODAY).set_index("period")["value"]
+    assert (values["10/2026"], values["11/2026"]) == (15.0, 30.0)
+    assert doctor_search.received(store, None, date(2026, 10, 1), date(2026, 11, 1)) == 3
+
+
+def test_the_bureau_sees_counts_and_each_coordinator_view_is_logged(demo_store):
+    request_id = request(demo_store, "Confidentiel", date.today() - timedelta(days=3))
+    at = logged_in("demo.bureau")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        open_page(at, "doctor_request", id=request_id)  # the page does not exist for them
+    with pytest.raises(PermissionDenied):
+        doctor_search.get_request(demo_store, Actor("demo.bureau", frozenset({BUREAU})),
+                                  request_id)
+    at = open_page(at, "care_figures")
+    assert not at.exception and "Confidentiel" not in texts(at)
+    assert demo_store.scalar("SELECT COUNT(*) FROM access_log WHERE entity = 'mt_request'") == 0
+    at = open_page(logged_in("demo.coordination"), "doctor_queue")
+    assert "Confidentiel Alex" in at.dataframe[0].value["Patient"].tolist()
+    at = open_page(at, "doctor_request", id=request_id)
+    assert not at.exception and "Alex Confidentiel" in texts(at)
+    views = demo_store.query("SELECT username, entity_id FROM access_log"
+                             " WHERE entity = 'mt_request'")
+    assert views and {(v["username"], v["entity_id"]) for v in views} == {
+        ("demo.coordination", str(request_id))}
