@@ -39,6 +39,8 @@ ENTITIES = {
     "mt_request": "Demande de médecin traitant",
     "mt_rules": "Règles de priorité (médecin traitant)",
     "doctor_capacity": "Capacité d'accueil d'un médecin",
+    "snp_slot": "Créneau de soins non programmés",
+    "snp_request": "Demande de soins non programmés",
 }
 ACTIONS = {
     "create": "Création",

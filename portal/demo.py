@@ -7,7 +7,7 @@ Each module adds its own demo content as a step of `load`.
 from __future__ import annotations
 
 import random
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from . import (
     actions,
@@ -19,11 +19,12 @@ from . import (
     passwords,
     questionnaires,
     responses,
+    unscheduled_care,
     validation,
 )
 from .db import Store, Transaction, iso, now, set_setting
 from .errors import PortalError
-from .formats import fold
+from .formats import PARIS, fold
 from .roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
 
 CPTS_NAME = "CPTS du Giennois (démonstration)"
@@ -125,6 +126,7 @@ def load(store: Store, rounds: int) -> list[dict]:
         _meetings(tx)
         _questionnaires(tx)
         _doctor_search(tx)
+        _unscheduled_care(tx)
         tx.audit("demo", None, "load", after={"accounts": len(USERS), "people": people})
     return accounts()
 
@@ -498,3 +500,51 @@ def _doctor_search(tx: Transaction) -> None:
                        (request_id, day.isoformat(), status, doctor,
                         changes.get("reason", ""), stamp))
             day += timedelta(days=7)
+
+
+def _unscheduled_care(tx: Transaction) -> None:
+    """Weekly SNP slots of a few GPs and nurses, and six weeks of calls: most seen within
+    24 hours, some sent to the emergency department, the SAS among the channels."""
+    rng = random.Random(24)
+    stamp = iso(now())
+    people = tx.all("SELECT id FROM people WHERE profession_code IN ('10', '60')"
+                    " ORDER BY id LIMIT 8")
+    start = date.today() - timedelta(days=60)
+    slots = []
+    for number, row in enumerate(people):
+        slots.append(tx.insert("snp_slots", {
+            "person_id": row["id"], "weekday": number % 5, "starts": "17:00", "ends": "19:00",
+            "capacity": 3, "valid_from": start.isoformat(), "demo": 1, "created_at": stamp},
+            entity="snp_slot"))
+    communes = [r["code"] for r in tx.all("SELECT code FROM territory_communes")]
+    motives = [r["code"] for r in tx.all("SELECT code FROM snp_motives")]
+    rows = []
+    for days in range(42, -1, -1):
+        day = date.today() - timedelta(days=days)
+        for _ in range(rng.randrange(2, 7)):
+            received = datetime.combine(day, time(rng.randrange(8, 19), rng.choice((0, 15,
+                                                                                 30, 45))))
+            if received > datetime.now(PARIS).replace(tzinfo=None):
+                continue
+            channel = rng.choice(("sas", "sas", "telephone", "telephone", "pharmacie", "msp"))
+            outcome = rng.choices(("rdv", "conseil", "urgences", "pdsa", "sans_suite"),
+                                  (14, 3, 1, 1, 1))[0] if days else None
+            appointment = received + timedelta(hours=rng.choice((2, 5, 8, 20, 30))) \
+                if outcome == "rdv" else None
+            rows.append((received.strftime("%Y-%m-%dT%H:%M"), channel,
+                         rng.choice(communes), rng.choice(unscheduled_care.AGE_BANDS),
+                         rng.choice(motives), rng.choice(("10", "10", "10", "60")),
+                         rng.choice(slots) if outcome == "rdv" else None, outcome,
+                         appointment and appointment.strftime("%Y-%m-%dT%H:%M"),
+                         appointment and unscheduled_care.minutes_between(received,
+                                                                          appointment),
+                         rng.choice(("honore", "honore", "honore", "non_honore"))
+                         if channel == "sas" and outcome == "rdv" else None, stamp, stamp))
+    tx.conn.executemany(
+        "INSERT INTO snp_requests (received_at, channel, commune_code, age_band, motive_code,"
+        " profession_code, slot_id, outcome, appointment_at, delay_minutes, sas_status,"
+        " entered_by, demo, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'demo', 1, ?, ?)", rows)
+    tx.execute("UPDATE snp_requests SET person_id = (SELECT person_id FROM snp_slots"
+               " WHERE id = slot_id) WHERE slot_id IS NOT NULL")
+    tx.audit("demo", None, "snp_requests", after={"requests": len(rows)})

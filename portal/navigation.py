@@ -63,6 +63,8 @@ PAGES = (
               EDITORS),
     PageEntry("doctor_request", "Demande de médecin traitant", ":material/person_search:",
               "Accès aux soins", EDITORS, hidden=True),
+    PageEntry("unscheduled_care", "Soins non programmés", ":material/emergency:",
+              "Accès aux soins", EDITORS),
     PageEntry("care_figures", "Accès aux soins : chiffres", ":material/bar_chart:",
               "Accès aux soins", ALL),
     PageEntry("contract", "Contrat", ":material/contract:", "Administration", frozenset({ADMIN})),

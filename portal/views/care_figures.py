@@ -10,6 +10,7 @@ import streamlit as st
 from dateutil.relativedelta import relativedelta
 
 from portal import doctor_search, ui
+from portal import unscheduled_care as snp
 from portal.formats import number_fr
 
 actor = ui.require_access("care_figures")
@@ -46,3 +47,38 @@ if monthly[["Demandes reçues", "Médecin trouvé"]].to_numpy().sum():
         width="stretch")
 else:
     st.info(f"Aucune demande enregistrée en {year}.", icon=":material/inbox:")
+
+st.subheader("Soins non programmés")
+requests = snp.statistics(store, start, end, "year")
+use = snp.slots_use(store, start, end)
+columns = st.columns(5)
+total = int(requests["received"].sum())
+for column, (label, value) in zip(columns, (
+        ("Demandes reçues", number_fr(total)),
+        ("Vues sous 24 h", f"{number_fr(100 * requests['within_24h'].sum() / total, 0)} %"
+         if total else "—"),
+        ("Demandes du SAS", number_fr(int(requests["sas"].sum()))),
+        ("SAS : RDV honorés", number_fr(int(requests["sas_honoured"].sum()))),
+        ("Places utilisées / offertes", (f"{number_fr(use['used'])} / "
+                                        f"{number_fr(use['offered'])}")))):
+    column.metric(label, value)
+if total:
+    period = st.segmented_control("Par", list(snp.PERIODS), default="month",
+                                  format_func=lambda p: snp.PERIODS[p][0], key="snp_period")
+    table = snp.statistics(store, start, end, period or "month")
+    st.dataframe({snp.PERIODS[period or "month"][0]: table["period"],
+                  "Demandes": table["received"], "Vues sous 24 h": table["within_24h"],
+                  "Part sous 24 h": table["share_24h"].map(
+                      lambda v: f"{number_fr(100 * v, 0)} %"),
+                  "Sans issue": table["pending"], "SAS": table["sas"],
+                  "SAS honorés": table["sas_honoured"]}, hide_index=True, width="stretch")
+    left, right = st.columns(2)
+    for column, by, label in ((left, "channel", "Canal"), (right, "profession", "Profession")):
+        rows = snp.breakdown(store, start, end, by)
+        column.dataframe({label: rows["grp"].map(lambda g: snp.CHANNELS.get(g, g)),
+                          "Demandes": rows["received"],
+                          "Part sous 24 h": rows["share_24h"].map(
+                              lambda v: f"{number_fr(100 * v, 0)} %")},
+                         hide_index=True, width="stretch")
+    st.caption("Vue sous 24 h : rendez-vous moins de 24 heures (heure réelle) après la "
+               "demande ; la part est calculée sur toutes les demandes reçues.")

@@ -1,0 +1,267 @@
+"""Soins non programmés: the slots professionals open each week or on a date, the requests
+taken on the phone or from the SAS, where they were sent and what came of it, and the
+figures the ACI asks (share handled within 24 hours, SAS appointments honoured, slots
+offered against slots used).
+
+Times are Paris wall times as typed; the delay to the appointment is real time, worked
+out once when the request is saved: received at 10:00 on the Saturday before the change
+to summer time and seen at 10:30 on the Sunday is 23 h 30 later, within 24 hours.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pandas as pd
+
+from . import roles
+from .db import Store, iso, now
+from .errors import PortalError
+from .formats import PARIS
+from .roles import ADMIN, COORDINATOR, Actor
+
+EDITORS = (ADMIN, COORDINATOR)
+CHANNELS = {"sas": "SAS", "telephone": "Téléphone CPTS", "pharmacie": "Pharmacie",
+            "msp": "MSP", "autre": "Autre"}
+AGE_BANDS = ("0-5", "6-17", "18-39", "40-64", "65-74", "75+")
+OUTCOMES = {"rdv": "RDV obtenu", "conseil": "Conseil", "urgences": "Réorienté urgences",
+            "pdsa": "Réorienté PDSA", "sans_suite": "Sans suite"}
+SAS_STATUSES = {"honore": "Honoré", "non_honore": "Non honoré", "annule": "Annulé",
+                "modifie": "Modifié"}
+WEEKDAYS = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")
+DAY_MINUTES = 24 * 60
+# Period -> (French label, the SQL that names a request's period from received_at).
+PERIODS = {"day": ("Jour", "substr(received_at, 1, 10)"),
+           "week": ("Semaine", "strftime('%Y-S%W', received_at)"),
+           "month": ("Mois", "substr(received_at, 1, 7)"),
+           "year": ("Année", "substr(received_at, 1, 4)")}
+
+
+def motives(store: Store) -> dict[str, str]:
+    return {r["code"]: r["label"] for r in store.query(
+        "SELECT code, label FROM snp_motives WHERE active = 1 ORDER BY position")}
+
+
+def minutes_between(start: datetime, end: datetime) -> int:
+    """Real minutes between two Paris wall times (the clock change counted)."""
+    # Subtracting two datetimes of the same tzinfo ignores the offset change: go to UTC.
+    return round((end.replace(tzinfo=PARIS).astimezone(UTC)
+                  - start.replace(tzinfo=PARIS).astimezone(UTC)).total_seconds() / 60)
+
+
+def _moment(day: date | None, at: time | None, field: str, label: str) -> datetime:
+    if day is None or at is None:
+        raise PortalError(f"Indiquez {label}.", field=field)
+    return datetime.combine(day, at).replace(second=0, microsecond=0)
+
+
+def save_slot(store: Store, actor: Actor, person_id: int, starts: time, ends: time,
+              capacity: int, weekday: int | None = None, on_day: date | None = None,
+              valid_from: date | None = None, valid_until: date | None = None) -> int:
+    """A professional's slot: every week on `weekday`, or once on `on_day`."""
+    roles.require(actor, *EDITORS)
+    if (weekday is None) == (on_day is None):
+        raise PortalError("Choisissez un jour de la semaine ou une date.", field="when")
+    if not starts or not ends or ends <= starts:
+        raise PortalError("La fin du créneau suit son début.", field="ends")
+    if not capacity or int(capacity) < 1:
+        raise PortalError("Au moins un patient par créneau.", field="capacity")
+    start = on_day or valid_from or date.today()
+    if valid_until and valid_until < start:
+        raise PortalError("La fin de validité suit son début.", field="valid_until")
+    with store.write(actor) as tx:
+        if not tx.one("SELECT 1 AS x FROM people WHERE id = ? AND merged_into IS NULL",
+                      (person_id,)):
+            raise PortalError("Choisissez le professionnel.", field="person")
+        return tx.insert("snp_slots", {
+            "person_id": int(person_id), "weekday": weekday,
+            "on_day": on_day.isoformat() if on_day else None,
+            "starts": starts.strftime("%H:%M"), "ends": ends.strftime("%H:%M"),
+            "capacity": int(capacity), "valid_from": start.isoformat(),
+            "valid_until": (on_day or valid_until).isoformat() if on_day or valid_until
+            else None, "created_at": iso(now())}, entity="snp_slot")
+
+
+def end_slot(store: Store, actor: Actor, slot_id: int, last_day: date) -> None:
+    """A weekly slot stops (kept for the figures of the weeks it ran)."""
+    roles.require(actor, *EDITORS)
+    with store.write(actor) as tx:
+        tx.update("snp_slots", slot_id, {"valid_until": last_day.isoformat()},
+                  entity="snp_slot")
+
+
+def slots_on(store: Store, day: date) -> pd.DataFrame:
+    """The slots open on `day`, with the professional, profession, commune and how many
+    of their places are taken by requests with an appointment that day."""
+    return store.frame(
+        "SELECT s.id, s.person_id, p.last_name, p.first_name, pr.label AS profession,"
+        " p.profession_code, c.name AS commune, s.starts, s.ends, s.capacity,"
+        " (SELECT COUNT(*) FROM snp_requests r WHERE r.slot_id = s.id"
+        "  AND substr(r.appointment_at, 1, 10) = :day) AS taken"
+        " FROM snp_slots s JOIN people p ON p.id = s.person_id"
+        " LEFT JOIN professions pr ON pr.code = p.profession_code"
+        " LEFT JOIN communes c ON c.code = p.commune_code"
+        " WHERE (s.on_day = :day OR (s.weekday = :weekday AND s.valid_from <= :day"
+        " AND (s.valid_until IS NULL OR s.valid_until >= :day)))"
+        " ORDER BY s.starts, pr.label, p.last_name",
+        {"day": day.isoformat(), "weekday": day.weekday()})
+
+
+def week_offer(store: Store, first: date) -> pd.DataFrame:
+    """Places offered per profession and day over the seven days from `first`."""
+    days = [first + timedelta(days=i) for i in range(7)]
+    frames = [slots_on(store, day).assign(day=day) for day in days]
+    rows = pd.concat(frames) if frames else pd.DataFrame()
+    if rows.empty:
+        return pd.DataFrame()
+    table = rows.pivot_table(index="profession", columns="day", values="capacity",
+                             aggfunc="sum", fill_value=0)
+    return table.reindex(columns=days, fill_value=0)
+
+
+def _clean_request(tx, values: dict) -> dict:
+    received = _moment(values.get("received_day"), values.get("received_time"),
+                       "received", "la date et l'heure de la demande")
+    if received > datetime.now(PARIS).replace(tzinfo=None) + timedelta(minutes=5):
+        raise PortalError("La demande ne peut pas être datée dans le futur.", field="received")
+    clean = {"received_at": received.strftime("%Y-%m-%dT%H:%M"),
+             "channel": values.get("channel"), "age_band": values.get("age_band"),
+             "motive_code": values.get("motive_code"),
+             "profession_code": values.get("profession_code"),
+             "commune_code": values.get("commune_code") or None,
+             "person_id": values.get("person_id") or None,
+             "slot_id": values.get("slot_id") or None,
+             "outcome": values.get("outcome") or None,
+             "sas_status": values.get("sas_status") or None}
+    for key, options, message in (("channel", CHANNELS, "Choisissez le canal."),
+                                  ("age_band", AGE_BANDS, "Choisissez la tranche d'âge."),
+                                  ("outcome", (*OUTCOMES, None), "Issue inconnue."),
+                                  ("sas_status", (*SAS_STATUSES, None), "Statut inconnu.")):
+        if clean[key] not in options:
+            raise PortalError(message, field=key)
+    if not tx.one("SELECT 1 AS x FROM snp_motives WHERE code = ?", (clean["motive_code"],)):
+        raise PortalError("Choisissez le motif.", field="motive_code")
+    if not tx.one("SELECT 1 AS x FROM professions WHERE code = ?",
+                  (clean["profession_code"],)):
+        raise PortalError("Choisissez la profession sollicitée.", field="profession_code")
+    if clean["sas_status"] and clean["channel"] != "sas":
+        raise PortalError("Le statut du rendez-vous ne concerne que les demandes du SAS.",
+                          field="sas_status")
+    if clean["slot_id"]:
+        slot = tx.one("SELECT person_id FROM snp_slots WHERE id = ?", (clean["slot_id"],))
+        clean["person_id"] = slot["person_id"]
+    clean["appointment_at"], clean["delay_minutes"] = None, None
+    if clean["outcome"] == "rdv":
+        appointment = _moment(values.get("appointment_day"), values.get("appointment_time"),
+                              "appointment", "la date et l'heure du rendez-vous")
+        if appointment < received:
+            raise PortalError("Le rendez-vous suit la demande.", field="appointment")
+        clean["appointment_at"] = appointment.strftime("%Y-%m-%dT%H:%M")
+        clean["delay_minutes"] = minutes_between(received, appointment)
+    return clean
+
+
+def save_request(store: Store, actor: Actor, values: dict,
+                 request_id: int | None = None) -> int:
+    """Record a request as the phone is answered (the outcome may come later)."""
+    roles.require(actor, *EDITORS)
+    stamp = iso(now())
+    with store.write(actor) as tx:
+        clean = _clean_request(tx, values)
+        if request_id is None:
+            return tx.insert("snp_requests", {**clean, "entered_by": actor.username,
+                                              "created_at": stamp, "updated_at": stamp},
+                             entity="snp_request")
+        if tx.update("snp_requests", request_id, clean, entity="snp_request"):
+            tx.execute("UPDATE snp_requests SET updated_at = ? WHERE id = ?",
+                       (stamp, request_id))
+        return request_id
+
+
+def requests_on(store: Store, day: date) -> pd.DataFrame:
+    """The requests received on `day`, latest first, for the live board."""
+    return store.frame(
+        "SELECT r.id, r.received_at, r.channel, r.age_band, m.label AS motive,"
+        " pr.label AS profession, c.name AS commune, r.outcome, r.appointment_at,"
+        " r.delay_minutes, r.sas_status, TRIM(COALESCE(p.first_name, '') || ' ' ||"
+        " COALESCE(p.last_name, '')) AS professional FROM snp_requests r"
+        " JOIN snp_motives m ON m.code = r.motive_code"
+        " JOIN professions pr ON pr.code = r.profession_code"
+        " LEFT JOIN communes c ON c.code = r.commune_code"
+        " LEFT JOIN people p ON p.id = r.person_id"
+        " WHERE r.received_at >= ? AND r.received_at < ? ORDER BY r.received_at DESC",
+        (day.isoformat(), (day + timedelta(days=1)).isoformat()))
+
+
+def statistics(store: Store, start: date, end: date, period: str = "month") -> pd.DataFrame:
+    """Per period (day, week, month or year) of receipt in [start, end): requests, those
+    with an appointment within 24 hours and their share, SAS requests and honoured ones."""
+    frame = store.frame(
+        f"SELECT {PERIODS[period][1]} AS period, COUNT(*) AS received,"
+        f" SUM(delay_minutes <= {DAY_MINUTES}) AS within_24h,"
+        " SUM(outcome IS NULL) AS pending, SUM(channel = 'sas') AS sas,"
+        " SUM(sas_status = 'honore') AS sas_honoured FROM snp_requests"
+        " WHERE received_at >= ? AND received_at < ? GROUP BY period ORDER BY period",
+        (start.isoformat(), end.isoformat()))
+    frame["within_24h"] = frame["within_24h"].fillna(0).astype(int)
+    frame["share_24h"] = (frame["within_24h"] / frame["received"]).round(4)
+    return frame
+
+
+def breakdown(store: Store, start: date, end: date, by: str) -> pd.DataFrame:
+    """Requests and share within 24 hours per channel or per profession sought."""
+    column = {"channel": "r.channel", "profession": "pr.label"}[by]
+    frame = store.frame(
+        f"SELECT {column} AS grp, COUNT(*) AS received,"
+        f" SUM(r.delay_minutes <= {DAY_MINUTES}) AS within_24h FROM snp_requests r"
+        " JOIN professions pr ON pr.code = r.profession_code"
+        " WHERE r.received_at >= ? AND r.received_at < ? GROUP BY grp ORDER BY received DESC",
+        (start.isoformat(), end.isoformat()))
+    frame["within_24h"] = frame["within_24h"].fillna(0).astype(int)
+    frame["share_24h"] = (frame["within_24h"] / frame["received"]).round(4)
+    return frame
+
+
+def slots_use(store: Store, start: date, end: date) -> dict:
+    """Places offered by the slots between start and end (each weekly slot counted on
+    every matching day), and places used by requests sent to a slot."""
+    offered = 0
+    for slot in store.query("SELECT * FROM snp_slots WHERE valid_from < ?"
+                            " AND (valid_until IS NULL OR valid_until >= ?)",
+                            (end.isoformat(), start.isoformat())):
+        first = max(start, date.fromisoformat(slot["valid_from"]))
+        last = min(end - timedelta(days=1), date.fromisoformat(slot["valid_until"])
+                   if slot["valid_until"] else end - timedelta(days=1))
+        if slot["on_day"]:
+            days = 1 if first <= date.fromisoformat(slot["on_day"]) <= last else 0
+        else:
+            first_match = first + timedelta(days=(slot["weekday"] - first.weekday()) % 7)
+            days = (last - first_match).days // 7 + 1 if first_match <= last else 0
+        offered += days * slot["capacity"]
+    used = store.scalar("SELECT COUNT(*) FROM snp_requests WHERE slot_id IS NOT NULL"
+                        " AND received_at >= ? AND received_at < ?",
+                        (start.isoformat(), end.isoformat()))
+    return {"offered": offered, "used": used}
+
+
+def requests_received(store: Store, indicator: dict | None, start: date, end: date) -> float:
+    """Indicator source: SNP requests received in the period."""
+    return store.scalar("SELECT COUNT(*) FROM snp_requests WHERE received_at >= ?"
+                        " AND received_at < ?", (start.isoformat(), end.isoformat()))
+
+
+def share_within_24h(store: Store, indicator: dict | None, start: date,
+                     end: date) -> float | None:
+    """Indicator source: % of the period's requests seen within 24 hours of receipt."""
+    row = store.query_one(
+        f"SELECT COUNT(*) AS n, SUM(delay_minutes <= {DAY_MINUTES}) AS quick"
+        " FROM snp_requests WHERE received_at >= ? AND received_at < ?",
+        (start.isoformat(), end.isoformat()))
+    return round(100 * (row["quick"] or 0) / row["n"], 1) if row["n"] else None
+
+
+def sas_honoured(store: Store, indicator: dict | None, start: date, end: date) -> float:
+    """Indicator source: SAS requests of the period whose appointment was honoured."""
+    return store.scalar("SELECT COUNT(*) FROM snp_requests WHERE channel = 'sas'"
+                        " AND sas_status = 'honore' AND received_at >= ? AND received_at < ?",
+                        (start.isoformat(), end.isoformat()))

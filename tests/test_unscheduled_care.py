@@ -1,0 +1,126 @@
+"""Soins non programmés: slots, requests, the 24-hour delay in real time (midnight and the
+clock changes), the figures and the sources of indicators."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pytest
+
+from helpers import COORD, logged_in, open_page, person, texts, widget
+from portal import indicators
+from portal import unscheduled_care as snp
+from portal.errors import PermissionDenied, PortalError
+from portal.roles import BUREAU, Actor
+
+
+def call(store, received: datetime, appointment: datetime | None = None, **values) -> int:
+    return snp.save_request(store, COORD, {
+        "received_day": received.date(), "received_time": received.time(),
+        "channel": "telephone", "age_band": "40-64", "motive_code": "infection",
+        "profession_code": "10", "outcome": "rdv" if appointment else None,
+        "appointment_day": appointment.date() if appointment else None,
+        "appointment_time": appointment.time() if appointment else None, **values})
+
+
+@pytest.mark.parametrize("received, seen, minutes", [
+    (datetime(2026, 11, 23, 23, 0), datetime(2026, 11, 24, 22, 30), 23 * 60 + 30),
+    # Summer time: the night of 28 to 29 March 2026 is an hour shorter.
+    (datetime(2026, 3, 28, 10, 0), datetime(2026, 3, 29, 10, 30), 23 * 60 + 30),
+    # Winter time: the night of 24 to 25 October 2026 is an hour longer.
+    (datetime(2026, 10, 24, 10, 0), datetime(2026, 10, 25, 9, 30), 24 * 60 + 30)])
+def test_the_delay_is_real_time_across_midnight_and_clock_changes(received, seen, minutes):
+    assert snp.minutes_between(received, seen) == minutes
+
+
+def test_requests_are_checked_and_their_delay_stored(store):
+    for values, field in (({"motive_code": None}, "motive_code"),
+                          ({"age_band": "90+"}, "age_band"),
+                          ({"channel": "pharmacie", "sas_status": "honore"}, "sas_status"),
+                          ({"outcome": "rdv", "appointment_time": None}, "appointment")):
+        with pytest.raises(PortalError) as error:
+            call(store, datetime(2026, 11, 2, 9, 0), **values)
+        assert error.value.field == field
+    with pytest.raises(PortalError) as error:
+        call(store, datetime(2026, 11, 2, 9, 0), datetime(2026, 11, 1, 9, 0))
+    assert error.value.field == "appointment"
+    with pytest.raises(PermissionDenied):
+        snp.save_request(store, Actor("b", frozenset({BUREAU})), {})
+    quick = call(store, datetime(2026, 3, 28, 10, 0), datetime(2026, 3, 29, 10, 30))
+    slow = call(store, datetime(2026, 10, 24, 10, 0), datetime(2026, 10, 25, 9, 30))
+    delays = {r["id"]: r["delay_minutes"]
+              for r in store.query("SELECT id, delay_minutes FROM snp_requests")}
+    assert (delays[quick], delays[slow]) == (1410, 1470)
+
+
+def test_figures_per_period_channel_and_profession(store):
+    call(store, datetime(2026, 11, 2, 9, 0), datetime(2026, 11, 2, 17, 0), channel="sas",
+         sas_status="honore")
+    call(store, datetime(2026, 11, 2, 20, 0), datetime(2026, 11, 4, 9, 0), channel="sas",
+         sas_status="non_honore")
+    call(store, datetime(2026, 11, 9, 8, 0), None, outcome="conseil")
+    call(store, datetime(2026, 11, 9, 10, 0), datetime(2026, 11, 9, 11, 0),
+         profession_code="60")
+    call(store, datetime(2026, 10, 30, 10, 0))  # no outcome yet
+    months = snp.statistics(store, date(2026, 1, 1), date(2027, 1, 1), "month")
+    assert months.to_dict("records")[1] == {
+        "period": "2026-11", "received": 4, "within_24h": 2, "pending": 0, "sas": 2,
+        "sas_honoured": 1, "share_24h": 0.5}
+    assert months["pending"].tolist() == [1, 0]
+    weeks = snp.statistics(store, date(2026, 11, 1), date(2026, 12, 1), "week")
+    assert weeks["received"].tolist() == [2, 2]
+    channels = snp.breakdown(store, date(2026, 11, 1), date(2026, 12, 1), "channel")
+    assert dict(zip(channels["grp"], channels["share_24h"])) == {"sas": 0.5,
+                                                                 "telephone": 0.5}
+    indicator_id, _ = indicators.save_indicator(store, COORD, {
+        "name": "SNP sous 24 h", "mission_code": "socle_1", "kind": "resultat",
+        "period": "month", "direction": "higher", "aggregation": "mean", "source": "snp_24h"})
+    values = indicators.values_for_year(store, indicators.get_indicator(store, indicator_id),
+                                        2026, date(2026, 12, 15)).set_index("period")["value"]
+    assert (values["10/2026"], values["11/2026"]) == (0.0, 50.0)
+    assert snp.sas_honoured(store, None, date(2026, 11, 1), date(2026, 12, 1)) == 1
+
+
+def test_slots_offered_against_slots_used(store):
+    doctor = person(store, "Martin", profession="10")
+    nurse = person(store, "Infirmiere", profession="60")
+    weekly = snp.save_slot(store, COORD, doctor, time(17, 0), time(19, 0), 2, weekday=0,
+                           valid_from=date(2026, 11, 2))
+    snp.save_slot(store, COORD, nurse, time(9, 0), time(12, 0), 3, on_day=date(2026, 11, 14))
+    for values, field in (({"weekday": None}, "when"), ({"ends": time(8, 0)}, "ends"),
+                          ({"capacity": 0}, "capacity")):
+        with pytest.raises(PortalError) as error:
+            snp.save_slot(store, COORD, doctor, **{"starts": time(9, 0), "ends": time(10, 0),
+                                                   "capacity": 1, "weekday": 2, **values})
+        assert error.value.field == field
+    # November 2026 has five Mondays (2, 9, 16, 23, 30): 5 × 2 + 3 places.
+    assert snp.slots_use(store, date(2026, 11, 1), date(2026, 12, 1))["offered"] == 13
+    snp.end_slot(store, COORD, weekly, date(2026, 11, 15))
+    assert snp.slots_use(store, date(2026, 11, 1), date(2026, 12, 1))["offered"] == 7
+    monday = snp.slots_on(store, date(2026, 11, 9))
+    assert monday["person_id"].tolist() == [doctor]
+    call(store, datetime(2026, 11, 9, 9, 0), datetime(2026, 11, 9, 17, 30), slot_id=weekly)
+    assert snp.slots_on(store, date(2026, 11, 9))["taken"].tolist() == [1]
+    assert snp.slots_use(store, date(2026, 11, 1), date(2026, 12, 1))["used"] == 1
+    offer = snp.week_offer(store, date(2026, 11, 9))
+    assert offer.loc["Médecin"].tolist() == [2, 0, 0, 0, 0, 0, 0]
+    assert offer.loc["Infirmier"].tolist() == [0, 0, 0, 0, 0, 3, 0]
+
+
+def test_the_phone_form_saves_and_starts_again_blank(demo_store):
+    before = demo_store.scalar("SELECT COUNT(*) FROM snp_requests WHERE demo = 0")
+    at = open_page(logged_in("demo.coordination"), "unscheduled_care")
+    assert not at.exception
+    widget(at.selectbox, "Tranche d'âge").set_value("18-39")
+    widget(at.selectbox, "Motif").set_value("plaie")
+    widget(at.button, "Enregistrer et passer à l'appel suivant").click()
+    at.run()
+    assert not at.exception
+    assert "Demande enregistrée." in texts(at)
+    saved = demo_store.query("SELECT motive_code, age_band, entered_by FROM snp_requests"
+                             " WHERE demo = 0")
+    assert before == 0 and saved == [{"motive_code": "plaie", "age_band": "18-39",
+                                      "entered_by": "demo.coordination"}]
+    assert widget(at.selectbox, "Motif").value is None
+    at = open_page(logged_in("demo.bureau"), "care_figures")
+    assert not at.exception and "Soins non programmés" in texts(at)
