@@ -178,8 +178,10 @@ def save_request(store: Store, actor: Actor, values: dict,
         return request_id
 
 
-def requests_on(store: Store, day: date) -> pd.DataFrame:
-    """The requests received on `day`, latest first, for the live board."""
+def requests_between(store: Store, first: date, last: date,
+                     pending_only: bool = False) -> pd.DataFrame:
+    """Requests received from `first` to the day before `last`, latest first (those still
+    without an outcome only, if asked), for the board."""
     return store.frame(
         "SELECT r.id, r.received_at, r.channel, r.age_band, m.label AS motive,"
         " pr.label AS profession, c.name AS commune, r.outcome, r.appointment_at,"
@@ -189,8 +191,13 @@ def requests_on(store: Store, day: date) -> pd.DataFrame:
         " JOIN professions pr ON pr.code = r.profession_code"
         " LEFT JOIN communes c ON c.code = r.commune_code"
         " LEFT JOIN people p ON p.id = r.person_id"
-        " WHERE r.received_at >= ? AND r.received_at < ? ORDER BY r.received_at DESC",
-        (day.isoformat(), (day + timedelta(days=1)).isoformat()))
+        " WHERE r.received_at >= ? AND r.received_at < ?"
+        + (" AND r.outcome IS NULL" if pending_only else "") +
+        " ORDER BY r.received_at DESC", (first.isoformat(), last.isoformat()))
+
+
+def get_request(store: Store, request_id: int) -> dict | None:
+    return store.query_one("SELECT * FROM snp_requests WHERE id = ?", (request_id,))
 
 
 def statistics(store: Store, start: date, end: date, period: str = "month") -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """Soins non programmés: today's board (requests, slots still free), the fast entry form
 for whoever answers the phone, and the slots professionals open."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -18,15 +18,36 @@ today = date.today()
 st.title("Soins non programmés")
 
 
+def requests_table(frame: pd.DataFrame, key: str) -> int | None:
+    """Requests as a table; returns the id of the row clicked, to complete it."""
+    event = st.dataframe({
+        "Reçue le": frame["received_at"].map(lambda v: f"{date_fr(v[:10])} {v[11:]}"),
+        "Canal": frame["channel"].map(snp.CHANNELS), "Âge": frame["age_band"],
+        "Motif": frame["motive"], "Profession": frame["profession"],
+        "Commune": frame["commune"].fillna(""),
+        "Orientée vers": frame["professional"].fillna(""),
+        "Issue": frame["outcome"].map(snp.OUTCOMES).fillna("en cours"),
+        "RDV": frame["appointment_at"].map(
+            lambda v: f"{date_fr(v[:10])} {v[11:]}" if isinstance(v, str) else ""),
+        "Sous 24 h": frame["delay_minutes"].map(
+            lambda m: "" if pd.isna(m) else ("oui" if m <= snp.DAY_MINUTES else "non"))},
+        hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+        key=key)
+    rows = event.selection.rows
+    return int(frame["id"].iloc[rows[0]]) if rows else None
+
+
 def board() -> None:
     slots = snp.slots_on(store, today)
-    requests = snp.requests_on(store, today)
+    requests = snp.requests_between(store, today, today + timedelta(days=1))
+    waiting = snp.requests_between(store, today - timedelta(days=7), today, pending_only=True)
     left, middle, right = st.columns(3)
     left.metric("Demandes aujourd'hui", len(requests))
     middle.metric("Places libres aujourd'hui",
                   int((slots["capacity"] - slots["taken"]).clip(lower=0).sum())
                   if not slots.empty else 0)
-    right.metric("Sans issue encore", int(requests["outcome"].isna().sum()))
+    right.metric("Sans issue (7 derniers jours)",
+                 int(requests["outcome"].isna().sum()) + len(waiting))
     st.subheader("Créneaux du jour")
     if slots.empty:
         st.info("Aucun créneau ouvert aujourd'hui. Ajoutez-en dans l'onglet « Créneaux ».",
@@ -39,26 +60,27 @@ def board() -> None:
                       "Libres": (slots["capacity"] - slots["taken"]).clip(lower=0)},
                      hide_index=True, width="stretch")
     st.subheader("Demandes du jour")
+    chosen = None
     if requests.empty:
         st.write("Aucune demande reçue aujourd'hui.")
-        return
-    st.dataframe({
-        "Reçue à": requests["received_at"].str[11:16],
-        "Canal": requests["channel"].map(snp.CHANNELS), "Âge": requests["age_band"],
-        "Motif": requests["motive"], "Profession": requests["profession"],
-        "Commune": requests["commune"].fillna(""),
-        "Orientée vers": requests["professional"].fillna(""),
-        "Issue": requests["outcome"].map(snp.OUTCOMES).fillna("en cours"),
-        "RDV": requests["appointment_at"].fillna("").str.replace("T", " ").map(
-            lambda v: f"{date_fr(v[:10])} {v[11:]}" if v else ""),
-        "Sous 24 h": requests["delay_minutes"].map(
-            lambda m: "" if pd.isna(m) else ("oui" if m <= snp.DAY_MINUTES else "non"))},
-        hide_index=True, width="stretch")
+    else:
+        st.caption("Cliquez sur une demande pour la compléter (issue, rendez-vous).")
+        chosen = requests_table(requests, "today_requests")
+    if not waiting.empty:
+        st.subheader("Demandes des jours précédents encore sans issue")
+        chosen = requests_table(waiting, "waiting_requests") or chosen
+    if chosen:
+        request = snp.get_request(store, chosen)
+        st.subheader(f"Compléter la demande reçue le {date_fr(request['received_at'][:10])} à "
+                     f"{request['received_at'][11:]}")
+        request_form(request)
 
 
-def entry() -> None:
-    """One call after another: the form is blank again after each save."""
+def request_form(request: dict | None) -> None:
+    """A new call (None), the form blank again after each save; or a request to complete."""
     round_ = st.session_state.setdefault("snp_round", 0)
+    request = request or {}
+    key = f"snp_{request.get('id', 'new')}_{round_}"
     if notice := st.session_state.pop("snp_notice", None):
         st.success(notice, icon=":material/check_circle:")
     errors = ui.FieldErrors()
@@ -68,56 +90,72 @@ def entry() -> None:
     free = snp.slots_on(store, today)
     slots = {int(r.id): f"{r.starts}–{r.ends} {r.last_name} ({r.profession}, {r.commune}) : "
              f"{max(r.capacity - r.taken, 0)} place(s)" for r in free.itertuples()}
-    now = datetime.now(PARIS)
-    with st.form(f"snp_{round_}"):
+
+    def index(options, value):
+        return list(options).index(value) if value in options else None
+
+    received = datetime.fromisoformat(request["received_at"]) if request else \
+        datetime.now(PARIS).replace(tzinfo=None, second=0, microsecond=0)
+    appointment = datetime.fromisoformat(request["appointment_at"]) \
+        if request.get("appointment_at") else None
+    with st.form(key):
         left, middle, right = st.columns(3)
-        values = {"received_day": left.date_input("Reçue le", today, format="DD/MM/YYYY"),
-                  "received_time": middle.time_input(
-                      "Heure de la demande", now.time().replace(second=0, microsecond=0),
-                      step=300)}
+        values = {"received_day": left.date_input("Reçue le", received.date(),
+                                                  format="DD/MM/YYYY"),
+                  "received_time": middle.time_input("Heure de la demande", received.time(),
+                                                     step=300)}
         with left:
             errors.slot("received")
         values["channel"] = right.selectbox("Canal", list(snp.CHANNELS),
-                                            format_func=snp.CHANNELS.get)
-        values["commune_code"] = left.selectbox("Commune du patient", list(communes),
-                                                format_func=communes.get, index=None,
-                                                placeholder="Choisir…")
-        values["age_band"] = middle.selectbox("Tranche d'âge", snp.AGE_BANDS, index=None,
+                                            format_func=snp.CHANNELS.get,
+                                            index=index(snp.CHANNELS,
+                                                        request.get("channel")) or 0)
+        values["commune_code"] = left.selectbox(
+            "Commune du patient", list(communes), format_func=communes.get,
+            index=index(communes, request.get("commune_code")), placeholder="Choisir…")
+        values["age_band"] = middle.selectbox("Tranche d'âge", snp.AGE_BANDS,
+                                              index=index(snp.AGE_BANDS,
+                                                          request.get("age_band")),
                                               placeholder="Choisir…")
         with middle:
             errors.slot("age_band")
-        values["motive_code"] = right.selectbox("Motif", list(motives),
-                                                format_func=motives.get, index=None,
-                                                placeholder="Choisir…")
+        values["motive_code"] = right.selectbox(
+            "Motif", list(motives), format_func=motives.get,
+            index=index(motives, request.get("motive_code")), placeholder="Choisir…")
         with right:
             errors.slot("motive_code")
         values["profession_code"] = left.selectbox(
             "Profession sollicitée", list(professions), format_func=professions.get,
-            index=list(professions).index("10") if "10" in professions else 0)
+            index=index(professions, request.get("profession_code", "10")) or 0)
         with left:
             errors.slot("profession_code")
         values["slot_id"] = st.selectbox("Orientée vers un créneau du jour", list(slots),
-                                         format_func=slots.get, index=None,
+                                         format_func=slots.get,
+                                         index=index(slots, request.get("slot_id")),
                                          placeholder="Aucun créneau")
         left, middle, right = st.columns(3)
         values["outcome"] = left.selectbox("Issue", list(snp.OUTCOMES),
-                                           format_func=snp.OUTCOMES.get, index=None,
+                                           format_func=snp.OUTCOMES.get,
+                                           index=index(snp.OUTCOMES, request.get("outcome")),
                                            placeholder="En cours")
-        values["appointment_day"] = middle.date_input("RDV le", today, format="DD/MM/YYYY")
-        values["appointment_time"] = right.time_input("Heure du RDV", None, step=300)
+        values["appointment_day"] = middle.date_input(
+            "RDV le", appointment.date() if appointment else today, format="DD/MM/YYYY")
+        values["appointment_time"] = right.time_input(
+            "Heure du RDV", appointment.time() if appointment else None, step=300)
         with right:
             errors.slot("appointment")
-        values["sas_status"] = left.selectbox("Rendez-vous SAS", list(snp.SAS_STATUSES),
-                                              format_func=snp.SAS_STATUSES.get, index=None,
-                                              placeholder="—")
+        values["sas_status"] = left.selectbox(
+            "Rendez-vous SAS", list(snp.SAS_STATUSES), format_func=snp.SAS_STATUSES.get,
+            index=index(snp.SAS_STATUSES, request.get("sas_status")), placeholder="—")
         with left:
             errors.slot("sas_status")
         errors.slot(None)
-        sent = st.form_submit_button("Enregistrer et passer à l'appel suivant", type="primary",
-                                     icon=":material/save:")
+        sent = st.form_submit_button("Enregistrer" if request else
+                                     "Enregistrer et passer à l'appel suivant",
+                                     type="primary", icon=":material/save:")
     if sent:
         try:
-            snp.save_request(store, actor, values)
+            snp.save_request(store, actor, values, request.get("id"))
         except PortalError as error:
             errors.show(error)
         else:
@@ -176,7 +214,7 @@ tabs = st.tabs(["Aujourd'hui", "Nouvelle demande", "Créneaux"])
 with tabs[0]:
     board()
 with tabs[1]:
-    entry()
+    request_form(None)
 with tabs[2]:
     slots_tab()
 st.caption("Les chiffres (part vue sous 24 h, SAS, créneaux utilisés) sont sur la page "
