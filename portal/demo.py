@@ -256,6 +256,10 @@ INDICATORS = (
      "last", "actions_en_cours"),
     ("Temps de coordination en réunion sur les parcours", "socle_2", "moyens",
      "heures-participant", "quarter", 120, "higher", "sum", "temps_reunions"),
+    ("Patients fragiles ayant trouvé un médecin traitant (suivi du portail)", "socle_1",
+     "resultat", "patients", "month", 60, "higher", "sum", "mt_fragiles_trouves"),
+    ("Demandes de soins non programmés vues sous 24 h", "socle_1", "resultat", "%", "month",
+     90, "higher", "mean", "snp_24h"),
 )
 FIELDS = ("name", "mission_code", "kind", "unit", "period", "target", "direction",
           "aggregation", "source")

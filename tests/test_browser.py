@@ -448,3 +448,55 @@ def test_three_paper_answers_typed_with_the_keyboard_only(server, browser):
         given = [v for values in sheet["answers"].values() for v in values]
         assert given == ["oui"] * 5 + ["non", f"Réponse papier n° {number}"]
         assert sheet["complete"] == 1
+
+
+def test_a_patient_finds_a_doctor_and_the_indicator_moves(server, browser):
+    store = Store(settings.load().db_path)
+    demo.load(store, 4)
+    indicator = int(indicators.list_indicators(store, "socle_1").query(
+        "source == 'mt_fragiles_trouves'")["id"].iloc[0])
+    before = progress.standings(store, date.today().year, indicator_id=indicator).iloc[0]
+    doctor = store.query_one("SELECT p.id, p.last_name, p.first_name, k.remaining FROM"
+                             " doctor_capacity k JOIN people p ON p.id = k.person_id"
+                             " ORDER BY k.remaining DESC LIMIT 1")
+    page = as_demo_coordinator(browser.new_context(), server)
+
+    t = time.monotonic()
+    page.get_by_role("link", name="Médecin traitant", exact=True).click()
+    page.get_by_role("button", name="Nouvelle demande").click()
+    expect(field(page, "Nom")).to_be_visible(timeout=10_000)
+    settle(page)
+    field(page, "Nom").fill("Vasseur")
+    field(page, "Prénom").fill("Odile")
+    born = page.get_by_test_id("stDateInput").filter(has_text="Date de naissance")
+    born.locator("input").fill("1949-03-12")
+    born.locator("input").press("Tab")
+    page.get_by_text("Affection de longue durée (ALD)").click()
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", name="Odile Vasseur")).to_be_visible(timeout=10_000)
+    settle(page)
+    request_id = store.scalar("SELECT id FROM mt_requests WHERE last_name = 'Vasseur'")
+    assert store.scalar("SELECT aged_70 FROM mt_requests WHERE id = ?", (request_id,)) == 1
+    t = timed("request entered and opened", t)
+
+    for status in ("En recherche", "Proposée", "Acceptée"):
+        page.get_by_text(status, exact=True).last.click()
+        if status == "Proposée":
+            field(page, "Médecin proposé (pour « Proposée »)").fill(
+                f"{doctor['last_name']} {doctor['first_name']}")
+            page.keyboard.press("Enter")
+        page.get_by_role("button", name="Enregistrer l'étape").click()
+        expect(page.get_by_text(f" · {status} · ")).to_be_visible(timeout=10_000)
+        settle(page)
+    saved = store.query_one("SELECT status, doctor_id FROM mt_requests WHERE id = ?",
+                            (request_id,))
+    assert (saved["status"], saved["doctor_id"]) == ("acceptee", doctor["id"])
+    assert store.scalar("SELECT remaining FROM doctor_capacity WHERE person_id = ?",
+                        (doctor["id"],)) == doctor["remaining"] - 1  # one place taken
+    t = timed("search, proposal, acceptance", t)
+    shot(page, "50_doctor_request")
+
+    page.goto(f"{server}/indicator?id={indicator}")
+    expect(page.get_by_text(f"valeur de l'année : {before['actual'] + 1:.0f}")).to_be_visible(
+        timeout=15_000)
+    timed("indicator moved", t)
