@@ -43,6 +43,9 @@ TRANSITIONS = {"nouvelle": ("en_recherche", "abandonnee"),
                "acceptee": ("close",), "close": (), "abandonnee": ()}
 GP_SPECIALTIES = ("SM26", "SM53", "SM54")   # médecine générale, in the RPPS vocabulary
 WEEK_POINTS, RETENTION_MONTHS = "mt_points_per_week", "mt_retention_months"
+# A request `r` from a fragile patient: 70 or more, or a criterion marked fragile.
+FRAGILE = ("(r.aged_70 = 1 OR EXISTS (SELECT 1 FROM mt_request_criteria x JOIN mt_criteria c"
+           " ON c.code = x.code WHERE x.request_id = r.id AND c.fragile = 1))")
 IDENTITY = ("last_name", "first_name", "birth_date", "phone", "email", "name_key")
 
 
@@ -420,6 +423,25 @@ def figures(store: Store, start: date, end: date) -> dict:
     }
 
 
+def by_criterion(store: Store, start: date, end: date) -> pd.DataFrame:
+    """Requests received in [start, end) per priority criterion (70 or more as on the day
+    of the request): counts, no identity."""
+    span = {"start": start.isoformat(), "end": end.isoformat()}
+    return store.frame(
+        "SELECT c.label, c.fragile, (SELECT COUNT(*) FROM mt_requests r WHERE"
+        " r.received_on >= :start AND r.received_on < :end AND (CASE WHEN c.code = 'age70'"
+        " THEN r.aged_70 = 1 ELSE EXISTS (SELECT 1 FROM mt_request_criteria x WHERE"
+        " x.request_id = r.id AND x.code = c.code) END)) AS requests"
+        " FROM mt_criteria c ORDER BY c.position", span)
+
+
+def fragile_received(store: Store, indicator: dict | None, start: date, end: date) -> float:
+    """Indicator source: requests received in the period from fragile patients."""
+    return store.scalar(
+        "SELECT COUNT(*) FROM mt_requests r WHERE r.received_on >= ? AND r.received_on < ?"
+        f" AND {FRAGILE}", (start.isoformat(), end.isoformat()))
+
+
 def received(store: Store, indicator: dict | None, start: date, end: date) -> float:
     """Indicator source: requests received in the period."""
     return store.scalar("SELECT COUNT(*) FROM mt_requests WHERE received_on >= ?"
@@ -431,8 +453,7 @@ def fragile_found(store: Store, indicator: dict | None, start: date, end: date) 
     traitant in the period."""
     return store.scalar(
         "SELECT COUNT(*) FROM mt_requests r WHERE r.accepted_on >= ? AND r.accepted_on < ?"
-        " AND (r.aged_70 = 1 OR EXISTS (SELECT 1 FROM mt_request_criteria x JOIN mt_criteria"
-        " c ON c.code = x.code WHERE x.request_id = r.id AND c.fragile = 1))",
+        f" AND {FRAGILE}",
         (start.isoformat(), end.isoformat()))
 
 

@@ -75,6 +75,10 @@ SOURCES: dict[str, Source] = {
         "qui y disent Oui au moins une fois.", survey.mission_oui_share),
     "mt_demandes": Source("Demandes de médecin traitant reçues", "Demandes de patients sans "
                           "médecin traitant reçues pendant la période.", doctor_search.received),
+    "mt_demandes_fragiles": Source(
+        "Demandes de médecin traitant de patients fragiles", "Demandes reçues pendant la "
+        "période de patients en ALD, de 70 ans ou plus ou en précarité (CSS, AME).",
+        doctor_search.fragile_received),
     "mt_fragiles_trouves": Source(
         "Patients fragiles ayant trouvé un médecin traitant", "Demandes acceptées pendant la "
         "période de patients en ALD, de 70 ans ou plus ou en précarité (CSS, AME).",

@@ -144,6 +144,11 @@ def test_anonymisation_after_the_retention_keeps_the_counts(store):
     assert store.scalar("SELECT last_name FROM mt_requests WHERE id = ?", (recent,)) == "Recente"
     assert doctor_search.figures(store, date(2026, 1, 1), date(2027, 1, 1)) == before
     assert before["fragile_found"] == 1 and before["found"] == 2
+    criteria = doctor_search.by_criterion(store, date(2026, 1, 1), date(2027, 1, 1))
+    assert dict(zip(criteria["label"], criteria["requests"]))[
+        "Affection de longue durée (ALD)"] == 1
+    assert doctor_search.fragile_received(store, None, date(2026, 1, 1),
+                                          date(2027, 1, 1)) == 1
     assert not store.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'mt_request'"
                             " AND entity_id = ? AND after LIKE '%Ancienne%'", (str(old),))
 

@@ -30,6 +30,11 @@ for column, (label, value) in zip(columns, (
     column.metric(label, "—" if value is None else number_fr(value, 0))
 st.caption("Patients fragiles : en ALD, de 70 ans ou plus, ou en précarité (CSS, AME). "
            "Délai : de la demande à l'acceptation par un médecin.")
+criteria = doctor_search.by_criterion(store, start, end)
+st.dataframe({"Critère de priorité": criteria["label"],
+              "Patient fragile (ACI)": criteria["fragile"].map({1: "Oui", 0: ""}),
+              f"Demandes reçues en {year}": criteria["requests"]},
+             hide_index=True, width="stretch")
 months = [start + relativedelta(months=i) for i in range(12)]
 monthly = pd.DataFrame({
     "Mois": [m.strftime("%m/%Y") for m in months],
