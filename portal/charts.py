@@ -83,7 +83,7 @@ def answers_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
                 axis=alt.Axis(format="%", tickCount=5),
                 scale=alt.Scale(domain=[0, 1], nice=False)),
         color=alt.Color("answer:N", title=None, scale=scale, sort=answers,
-                        legend=alt.Legend(orient="right")),
+                        legend=alt.Legend(orient="bottom", direction="horizontal")),
         order=alt.Order("rank:Q"),
         tooltip=[alt.Tooltip("grp:N", title="Groupe"), alt.Tooltip("answer:N", title="Réponse"),
                  alt.Tooltip("n:Q", title="Réponses"),

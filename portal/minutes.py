@@ -16,7 +16,7 @@ from . import board, meetings, roles
 from .db import Store, iso, now
 from .errors import PortalError
 from .exports import docx_bytes, docx_table
-from .formats import date_fr
+from .formats import date_fr, plural
 from .roles import ADMIN, BUREAU, COORDINATOR, Actor
 
 EDITORS = meetings.EDITORS
@@ -284,15 +284,16 @@ def docx(store: Store, meeting_id: int, cpts_name: str = "") -> bytes:
 
 
 def quorum_sentence(count: board.Quorum) -> str:
-    """'Quorum atteint : 5 membres présents ou représentés sur 8 (il en faut 5 : ...).'"""
+    """'Quorum atteint : 5 membres sur 8, 4 présents et 1 représenté ; il en faut 5, soit
+    plus de la moitié des membres.'"""
     if count.members == 0:
         return (f"Quorum non calculable : la composition de l'instance "
                 f"({board.BODIES[count.body].lower()}) n'est pas renseignée.")
     if not count.recorded:
-        return (f"Quorum : il faudra {count.needed} membre(s) sur {count.members}, soit "
-                f"{count.rule}. Il sera calculé avec la feuille de présence.")
+        return (f"Quorum : il faudra {plural(count.needed, 'membre')} sur {count.members}, "
+                f"soit {count.rule}. Il sera calculé avec la feuille de présence.")
     state = "atteint" if count.reached else "non atteint"
-    detail = f"{count.present} présent(s)" + (
-        f" et {count.represented} représenté(s)" if count.represented else "")
-    return (f"Quorum {state} : {count.counted} membre(s) sur {count.members} ({detail}) ; "
-            f"il en faut {count.needed}, soit {count.rule}.")
+    detail = plural(count.present, "présent") + (
+        f" et {plural(count.represented, 'représenté')}" if count.represented else "")
+    return (f"Quorum {state} : {plural(count.counted, 'membre')} sur {count.members}, "
+            f"{detail} ; il en faut {count.needed}, soit {count.rule}.")

@@ -236,14 +236,17 @@ def decisions_sheet(store: Store, actor: Actor, frame: pd.DataFrame, key: str,
                                              if pd.notna(p) else NOBODY),
         "Échéance": pd.to_datetime(frame["due_on"]).dt.date,
         "Statut": frame["status"].map(minutes.DECISION_STATUSES),
-        "En retard": frame["overdue"].astype(bool)})
+        "En retard": frame["overdue"].map({1: "Oui", 0: ""})})
     config = {"Réunion": st.column_config.TextColumn(width="medium"),
               "Ouvrir": st.column_config.LinkColumn(display_text="Ouvrir", width=70),
               "Type": st.column_config.TextColumn(width=90),
-              "Décision ou tâche": st.column_config.TextColumn(width="large"),
-              "Échéance": st.column_config.DateColumn(format="DD/MM/YYYY"),
-              "En retard": st.column_config.CheckboxColumn(disabled=True)}
-    shown = list(sheet.columns[1:])
+              "Décision ou tâche": st.column_config.TextColumn(width="medium"),
+              "Échéance": st.column_config.DateColumn(format="DD/MM/YYYY", width=100),
+              "En retard": st.column_config.TextColumn(width=80)}
+    # What needs chasing first (when, late or not), where it came from last: the grid
+    # is wider than the page, and the columns on the right are the ones scrolled to.
+    shown = ["Échéance", "En retard", "Statut", "Type", "Décision ou tâche", "Responsable",
+             *(["Réunion", "Ouvrir"] if with_meeting else [])]
     if not actor.has(*minutes.EDITORS):
         st.dataframe(sheet, hide_index=True, width="stretch", column_order=shown,
                      column_config=config)
@@ -253,7 +256,7 @@ def decisions_sheet(store: Store, actor: Actor, frame: pd.DataFrame, key: str,
             options=list(minutes.DECISION_KINDS.values()), required=True, width=90),
         "Responsable": st.column_config.SelectboxColumn(options=[NOBODY, *people.values()]),
         "Statut": st.column_config.SelectboxColumn(
-            options=list(minutes.DECISION_STATUSES.values()), required=True)})
+            options=list(minutes.DECISION_STATUSES.values()), required=True, width=110)})
     edited = st.data_editor(sheet, hide_index=True, width="stretch", key=key,
                             column_order=shown, column_config=config,
                             disabled=["id", "Réunion", "Ouvrir", "En retard"])

@@ -30,11 +30,13 @@ SAS_STATUSES = {"honore": "Honoré", "non_honore": "Non honoré", "annule": "Ann
                 "modifie": "Modifié"}
 WEEKDAYS = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")
 DAY_MINUTES = 24 * 60
-# Period -> (French label, the SQL that names a request's period from received_at).
-PERIODS = {"day": ("Jour", "substr(received_at, 1, 10)"),
-           "week": ("Semaine", "strftime('%Y-S%W', received_at)"),
-           "month": ("Mois", "substr(received_at, 1, 7)"),
-           "year": ("Année", "substr(received_at, 1, 4)")}
+# Period -> (French label, the SQL giving the first day of a request's period, how
+# that day names the period). Weeks run Monday to Sunday, as French calendars do.
+PERIODS = {"day": ("Jour", "date(received_at)", "%d/%m/%Y"),
+           "week": ("Semaine", "date(received_at, 'weekday 0', '-6 days')",
+                    "semaine du %d/%m/%Y"),
+           "month": ("Mois", "date(received_at, 'start of month')", "%m/%Y"),
+           "year": ("Année", "date(received_at, 'start of year')", "%Y")}
 
 
 def motives(store: Store) -> dict[str, str]:
@@ -201,8 +203,9 @@ def get_request(store: Store, request_id: int) -> dict | None:
 
 
 def statistics(store: Store, start: date, end: date, period: str = "month") -> pd.DataFrame:
-    """Per period (day, week, month or year) of receipt in [start, end): requests, those
-    with an appointment within 24 hours and their share, SAS requests and honoured ones."""
+    """Per period (day, week, month or year) of receipt in [start, end): its first day
+    and French name, requests, those with an appointment within 24 hours and their
+    share, SAS requests and honoured ones."""
     frame = store.frame(
         f"SELECT {PERIODS[period][1]} AS period, COUNT(*) AS received,"
         f" SUM(delay_minutes <= {DAY_MINUTES}) AS within_24h,"
@@ -212,6 +215,8 @@ def statistics(store: Store, start: date, end: date, period: str = "month") -> p
         (start.isoformat(), end.isoformat()))
     frame["within_24h"] = frame["within_24h"].fillna(0).astype(int)
     frame["share_24h"] = (frame["within_24h"] / frame["received"]).round(4)
+    frame.insert(1, "label", [date.fromisoformat(d).strftime(PERIODS[period][2])
+                              for d in frame["period"]])
     return frame
 
 

@@ -169,8 +169,8 @@ def test_minutes_export_holds_attendance_quorum_votes_and_decisions(store):
     assert "Présents (1) : A Administrateur0." in text
     assert "Représentés (1) : A Administrateur1 (pouvoir à A Administrateur0)." in text
     assert "Excusés (1) : A Administrateur2." in text
-    assert "Quorum atteint : 2 membre(s) sur 3 (1 présent(s) et 1 représenté(s)) ; " \
-           "il en faut 2" in text
+    assert "Quorum atteint : 2 membres sur 3, 1 présent et 1 représenté ; il en faut 2" \
+        in text
     assert "Le budget est présenté." in text
     motion, decision = ([[c.text for c in row.cells] for row in table.rows[1:]]
                         for table in document.tables)

@@ -64,11 +64,13 @@ def test_figures_per_period_channel_and_profession(store):
     call(store, datetime(2026, 10, 30, 10, 0))  # no outcome yet
     months = snp.statistics(store, date(2026, 1, 1), date(2027, 1, 1), "month")
     assert months.to_dict("records")[1] == {
-        "period": "2026-11", "received": 4, "within_24h": 2, "pending": 0, "sas": 2,
-        "sas_honoured": 1, "share_24h": 0.5}
+        "period": "2026-11-01", "label": "11/2026", "received": 4, "within_24h": 2,
+        "pending": 0, "sas": 2, "sas_honoured": 1, "share_24h": 0.5}
     assert months["pending"].tolist() == [1, 0]
     weeks = snp.statistics(store, date(2026, 11, 1), date(2026, 12, 1), "week")
-    assert weeks["received"].tolist() == [2, 2]
+    # Monday 02/11 to Sunday 08/11 and Monday 09/11 to Sunday 15/11.
+    assert dict(zip(weeks["label"], weeks["received"])) == {
+        "semaine du 02/11/2026": 2, "semaine du 09/11/2026": 2}
     channels = snp.breakdown(store, date(2026, 11, 1), date(2026, 12, 1), "channel")
     assert dict(zip(channels["grp"], channels["share_24h"])) == {"sas": 0.5,
                                                                  "telephone": 0.5}
@@ -79,6 +81,20 @@ def test_figures_per_period_channel_and_profession(store):
                                         2026, date(2026, 12, 15)).set_index("period")["value"]
     assert (values["10/2026"], values["11/2026"]) == (0.0, 50.0)
     assert snp.sas_honoured(store, None, date(2026, 11, 1), date(2026, 12, 1)) == 1
+
+
+def test_weeks_run_monday_to_sunday_and_periods_read_in_french(store):
+    for received in (datetime(2025, 12, 31, 23, 59), datetime(2026, 11, 8, 23, 0),
+                     datetime(2026, 11, 9, 0, 30), datetime(2026, 11, 15, 12, 0)):
+        call(store, received)
+    weeks = snp.statistics(store, date(2025, 12, 1), date(2026, 12, 1), "week")
+    # A week starting in one year and ending in the next is named by its Monday.
+    assert dict(zip(weeks["label"], weeks["received"])) == {
+        "semaine du 29/12/2025": 1, "semaine du 02/11/2026": 1, "semaine du 09/11/2026": 2}
+    days = snp.statistics(store, date(2026, 11, 8), date(2026, 11, 10), "day")
+    assert days["label"].tolist() == ["08/11/2026", "09/11/2026"]
+    years = snp.statistics(store, date(2025, 1, 1), date(2027, 1, 1), "year")
+    assert dict(zip(years["label"], years["received"])) == {"2025": 1, "2026": 3}
 
 
 def test_slots_offered_against_slots_used(store):

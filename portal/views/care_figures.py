@@ -71,7 +71,7 @@ if total:
     period = st.segmented_control("Par", list(snp.PERIODS), default="month",
                                   format_func=lambda p: snp.PERIODS[p][0], key="snp_period")
     table = snp.statistics(store, start, end, period or "month")
-    st.dataframe({snp.PERIODS[period or "month"][0]: table["period"],
+    st.dataframe({snp.PERIODS[period or "month"][0]: table["label"],
                   "Demandes": table["received"], "Vues sous 24 h": table["within_24h"],
                   "Part sous 24 h": table["share_24h"].map(
                       lambda v: f"{number_fr(100 * v, 0)} %"),

@@ -116,4 +116,11 @@ st.caption(f"{total} réunion(s). Cliquez sur une ligne pour ouvrir la réunion.
 shown = meetings.listing(frame).assign(Lieu=frame["place"].to_numpy(),
                                        Invités=frame["invited"].to_numpy(),
                                        Présents=frame["present"].to_numpy())
-ui.clickable_table(shown, frame["id"], "views/meeting.py", "meetings_table")
+# Widths that fit a laptop screen: long kinds and titles are cut, not the columns after.
+ui.clickable_table(shown, frame["id"], "views/meeting.py", "meetings_table", column_config={
+    "Quand": st.column_config.TextColumn(width=205),
+    "Type": st.column_config.TextColumn(width=150),
+    "Intitulé": st.column_config.TextColumn(width=230),
+    "Lieu": st.column_config.TextColumn(width=160),
+    "Invités": st.column_config.NumberColumn(width=65),
+    "Présents": st.column_config.NumberColumn(width=75)})
