@@ -46,6 +46,7 @@ ACTIONS = {
     "create": "Création",
     "invite": "Invitations",
     "cancel": "Annulation",
+    "end": "Arrêt",
     "minutes": "Compte rendu",
     "answers": "Réponses saisies",
     "import": "Import",

@@ -85,11 +85,45 @@ def save_slot(store: Store, actor: Actor, person_id: int, starts: time, ends: ti
 
 
 def end_slot(store: Store, actor: Actor, slot_id: int, last_day: date) -> None:
-    """A weekly slot stops (kept for the figures of the weeks it ran)."""
+    """A slot stops after `last_day`; it stays for the figures of the days it ran. A last
+    day before its first one cancels it (a slot opened by mistake, a dated slot called
+    off)."""
     roles.require(actor, *EDITORS)
+    if last_day is None:
+        raise PortalError("Indiquez le dernier jour du créneau.", field="last_day")
     with store.write(actor) as tx:
+        slot = tx.one("SELECT * FROM snp_slots WHERE id = ?", (slot_id,))
+        if slot is None:
+            raise PortalError("Ce créneau n'existe plus.", field="slot")
+        if slot["valid_until"] and last_day.isoformat() > slot["valid_until"]:
+            raise PortalError("Le créneau finit déjà le "
+                              f"{date.fromisoformat(slot['valid_until']):%d/%m/%Y}.",
+                              field="last_day")
         tx.update("snp_slots", slot_id, {"valid_until": last_day.isoformat()},
-                  entity="snp_slot")
+                  entity="snp_slot", action="end")
+
+
+def open_slots(store: Store, today: date | None = None) -> list[dict]:
+    """Slots not over yet (weekly ones still running, dated ones to come), with their
+    professional, weekly ones first."""
+    return store.query(
+        "SELECT s.id, p.last_name, p.first_name, pr.label AS profession, c.name AS commune,"
+        " s.weekday, s.on_day, s.starts, s.ends, s.capacity, s.valid_from, s.valid_until"
+        " FROM snp_slots s JOIN people p ON p.id = s.person_id"
+        " LEFT JOIN professions pr ON pr.code = p.profession_code"
+        " LEFT JOIN communes c ON c.code = p.commune_code"
+        " WHERE (s.valid_until IS NULL OR s.valid_until >= :today)"
+        " AND (s.valid_until IS NULL OR s.valid_until >= s.valid_from)"
+        " ORDER BY s.on_day IS NOT NULL, s.weekday, s.on_day, s.starts, p.last_name",
+        {"today": (today or date.today()).isoformat()})
+
+
+def slot_when(row: dict) -> str:
+    """'Chaque lundi, 17:00 – 19:00' or 'Le 14/11/2026, 09:00 – 12:00'."""
+    hours = f"{row['starts']} – {row['ends']}"
+    if row["on_day"]:
+        return f"Le {date.fromisoformat(row['on_day']):%d/%m/%Y}, {hours}"
+    return f"Chaque {WEEKDAYS[int(row['weekday'])].lower()}, {hours}"
 
 
 def slots_on(store: Store, day: date) -> pd.DataFrame:
@@ -103,8 +137,8 @@ def slots_on(store: Store, day: date) -> pd.DataFrame:
         " FROM snp_slots s JOIN people p ON p.id = s.person_id"
         " LEFT JOIN professions pr ON pr.code = p.profession_code"
         " LEFT JOIN communes c ON c.code = p.commune_code"
-        " WHERE (s.on_day = :day OR (s.weekday = :weekday AND s.valid_from <= :day"
-        " AND (s.valid_until IS NULL OR s.valid_until >= :day)))"
+        " WHERE s.valid_from <= :day AND (s.valid_until IS NULL OR s.valid_until >= :day)"
+        " AND (s.on_day = :day OR (s.on_day IS NULL AND s.weekday = :weekday))"
         " ORDER BY s.starts, pr.label, p.last_name",
         {"day": day.isoformat(), "weekday": day.weekday()})
 

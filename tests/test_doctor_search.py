@@ -190,3 +190,19 @@ def test_the_bureau_sees_counts_and_each_coordinator_view_is_logged(demo_store):
                              " WHERE entity = 'mt_request'")
     assert views and {(v["username"], v["entity_id"]) for v in views} == {
         ("demo.coordination", str(request_id))}
+
+
+def test_the_doctors_who_could_take_the_patient_are_proposed_first(demo_store):
+    request_id = request(demo_store, "Proposable", date.today() - timedelta(days=2))
+    near = doctor_search.candidates(demo_store, COORD, request_id)
+    assert len(near) >= 2 and near["remaining"].gt(0).all()
+    at = open_page(logged_in("demo.coordination"), "doctor_request", id=request_id)
+    assert not at.exception
+    options = next(s for s in at.selectbox
+                   if s.label == "Médecin proposé (pour « Proposée »)").options
+    first = near.iloc[0]
+    assert options[0].startswith(f"{first['last_name']} {first['first_name']}")
+    assert options[0].endswith(f"{first['remaining']} place(s)")
+    assert all("place(s)" in o for o in options[:len(near)])
+    # Every other GP of the directory still follows, for a doctor not yet declared.
+    assert len(options) == len(doctor_search.general_practitioners(demo_store))

@@ -123,6 +123,46 @@ def test_slots_offered_against_slots_used(store):
     assert offer.loc["Infirmier"].tolist() == [0, 0, 0, 0, 0, 3, 0]
 
 
+def test_a_slot_is_stopped_or_called_off_and_leaves_the_open_list(store):
+    doctor = person(store, "Martin", profession="10")
+    weekly = snp.save_slot(store, COORD, doctor, time(17, 0), time(19, 0), 2, weekday=0,
+                           valid_from=date(2026, 11, 2))
+    dated = snp.save_slot(store, COORD, doctor, time(9, 0), time(12, 0), 3,
+                          on_day=date(2026, 11, 14))
+    opened = snp.open_slots(store, date(2026, 11, 10))
+    assert [snp.slot_when(r) for r in opened] == [
+        "Chaque lundi, 17:00 – 19:00", "Le 14/11/2026, 09:00 – 12:00"]
+    snp.end_slot(store, COORD, dated, date(2026, 11, 13))  # called off the day before
+    assert snp.slots_on(store, date(2026, 11, 14)).empty
+    assert snp.slots_use(store, date(2026, 11, 1), date(2026, 12, 1))["offered"] == 10
+    with pytest.raises(PortalError, match="finit déjà le 13/11/2026"):
+        snp.end_slot(store, COORD, dated, date(2026, 11, 20))
+    with pytest.raises(PortalError) as error:
+        snp.end_slot(store, COORD, 999, date(2026, 11, 20))
+    assert error.value.field == "slot"
+    with pytest.raises(PermissionDenied):
+        snp.end_slot(store, Actor("b", frozenset({BUREAU})), weekly, date(2026, 11, 20))
+    assert [r["id"] for r in snp.open_slots(store, date(2026, 11, 10))] == [weekly]
+    assert store.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'snp_slot'"
+                        " AND action = 'end'") == 1
+
+
+def test_the_slots_tab_lists_open_slots_and_stops_one(demo_store):
+    at = open_page(logged_in("demo.coordination"), "unscheduled_care")
+    running = snp.open_slots(demo_store)
+    assert len(at.dataframe[-1].value) == len(running) > 0  # the open slots' table
+    widget(at.button, "Arrêter le créneau").click()
+    at.run()
+    assert "Choisissez le créneau." in texts(at)
+    first = running[0]["id"]
+    widget(at.selectbox, "Arrêter un créneau").set_value(first)
+    widget(at.button, "Arrêter le créneau").click()
+    at.run()
+    assert not at.exception
+    assert demo_store.scalar("SELECT valid_until FROM snp_slots WHERE id = ?",
+                             (first,)) == date.today().isoformat()
+
+
 def test_the_phone_form_saves_and_starts_again_blank(demo_store):
     before = demo_store.scalar("SELECT COUNT(*) FROM snp_requests WHERE demo = 0")
     at = open_page(logged_in("demo.coordination"), "unscheduled_care")

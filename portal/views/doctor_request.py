@@ -80,7 +80,17 @@ def request_form(request: dict | None) -> None:
             "views/doctor_request.py", not request, "Demande enregistrée.")
 
 
-def next_steps(request: dict) -> None:
+def proposal_choices(options) -> dict[int, str]:
+    """The doctors to propose: those who could take the patient first, with their places
+    and how near they are, then every other GP of the directory."""
+    near = {int(r["id"]): f"{r['last_name']} {r['first_name'] or ''} ({r['commune'] or '—'})"
+                          f" · {r['proximity'].lower()} · {r['remaining']} place(s)"
+            for r in options.astype(object).where(options.notna(), None).to_dict("records")}
+    return {**near, **{i: label for i, label in doctor_search.general_practitioners(store).items()
+                       if i not in near}}
+
+
+def next_steps(request: dict, doctors: dict[int, str]) -> None:
     """The moves the workflow allows from here, each with what it needs."""
     allowed = doctor_search.TRANSITIONS[request["status"]]
     if not allowed:
@@ -93,7 +103,6 @@ def next_steps(request: dict) -> None:
         left, right = st.columns(2)
         day = left.date_input("Date", date.today(), format="DD/MM/YYYY")
         errors.slot("day")
-        doctors = doctor_search.general_practitioners(store)
         doctor = right.selectbox("Médecin proposé (pour « Proposée »)", list(doctors),
                                  format_func=doctors.get, index=None,
                                  placeholder="Choisir…")
@@ -160,7 +169,7 @@ st.dataframe({"Date": steps["on_day"].map(date_fr),
               "Étape": steps["status"].map(doctor_search.STATUSES),
               "Médecin": steps["doctor"], "Motif": steps["reason"],
               "Par": steps["username"]}, hide_index=True, width="stretch")
-next_steps(request)
+next_steps(request, proposal_choices(options))
 if not request["anonymised_at"]:
     with st.expander("Corriger la demande", icon=":material/edit:"):
         request_form(request)

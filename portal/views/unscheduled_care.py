@@ -164,6 +164,47 @@ def request_form(request: dict | None) -> None:
             st.rerun()
 
 
+def running_slots() -> None:
+    """The slots still open, and a way to stop one (a professional who stops, a slot
+    opened by mistake)."""
+    rows = snp.open_slots(store, today)
+    if not rows:
+        return
+    labels = {r["id"]: f"{r['last_name']} {r['first_name'] or ''} · {snp.slot_when(r)}"
+              for r in rows}
+    st.write(f"**Créneaux ouverts** ({len(rows)})")
+    st.dataframe({"Professionnel": [f"{r['last_name']} {r['first_name'] or ''}" for r in rows],
+                  "Profession": [r["profession"] or "" for r in rows],
+                  "Commune": [r["commune"] or "" for r in rows],
+                  "Quand": [snp.slot_when(r) for r in rows],
+                  "Patients": [r["capacity"] for r in rows],
+                  "Depuis": [date_fr(r["valid_from"]) for r in rows],
+                  "Jusqu'au": [date_fr(r["valid_until"]) for r in rows]},
+                 hide_index=True, width="stretch")
+    errors = ui.FieldErrors()
+    with st.form("end_slot"):
+        left, right = st.columns([2, 1])
+        slot = left.selectbox("Arrêter un créneau", list(labels), format_func=labels.get,
+                              index=None, placeholder="Choisir…")
+        with left:
+            errors.slot("slot")
+        last_day = right.date_input("Dernier jour", today, format="DD/MM/YYYY")
+        with right:
+            errors.slot("last_day")
+        st.caption("Le créneau reste compté pour les jours où il a été ouvert. Un dernier "
+                   "jour avant son premier jour l'annule.")
+        sent = st.form_submit_button("Arrêter le créneau")
+    if sent:
+        try:
+            if slot is None:
+                raise PortalError("Choisissez le créneau.", field="slot")
+            snp.end_slot(store, actor, slot, last_day)
+        except PortalError as error:
+            errors.show(error)
+        else:
+            st.rerun()
+
+
 def slots_tab() -> None:
     first = st.date_input("Semaine à partir du", today, format="DD/MM/YYYY",
                           key="offer_week")
@@ -172,8 +213,9 @@ def slots_tab() -> None:
         st.info("Aucun créneau sur ces sept jours.", icon=":material/event_busy:")
     else:
         st.caption("Places offertes par profession et par jour.")
-        st.dataframe(offer.rename(columns=lambda d: f"{snp.WEEKDAYS[d.weekday()][:3]}. "
-                                                    f"{d:%d/%m}"), width="stretch")
+        st.dataframe(offer.rename_axis(index="Profession").rename(
+            columns=lambda d: f"{snp.WEEKDAYS[d.weekday()][:3]}. {d:%d/%m}"), width="stretch")
+    running_slots()
     people = directory.person_choices(store)
     errors = ui.FieldErrors()
     with st.form("slot", clear_on_submit=True):
