@@ -3,7 +3,7 @@ clock changes), the figures and the sources of indicators."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -169,14 +169,40 @@ def test_the_phone_form_saves_and_starts_again_blank(demo_store):
     assert not at.exception
     widget(at.selectbox, "Tranche d'âge").set_value("18-39")
     widget(at.selectbox, "Motif").set_value("plaie")
+    nurse = demo_store.scalar("SELECT id FROM people WHERE profession_code = '60' LIMIT 1")
+    widget(at.selectbox, "Ou vers un professionnel").set_value(nurse)
     widget(at.button, "Enregistrer et passer à l'appel suivant").click()
     at.run()
     assert not at.exception
     assert "Demande enregistrée." in texts(at)
-    saved = demo_store.query("SELECT motive_code, age_band, entered_by FROM snp_requests"
-                             " WHERE demo = 0")
+    saved = demo_store.query("SELECT motive_code, age_band, entered_by, person_id"
+                             " FROM snp_requests WHERE demo = 0")
     assert before == 0 and saved == [{"motive_code": "plaie", "age_band": "18-39",
-                                      "entered_by": "demo.coordination"}]
+                                      "entered_by": "demo.coordination", "person_id": nurse}]
     assert widget(at.selectbox, "Motif").value is None
     at = open_page(logged_in("demo.bureau"), "care_figures")
     assert not at.exception and "Soins non programmés" in texts(at)
+
+
+def test_completing_an_older_call_keeps_its_slot(demo_store):
+    yesterday = date.today() - timedelta(days=1)
+    slot = next(r for r in snp.open_slots(demo_store) if r["on_day"] is None)
+    dated = snp.save_slot(demo_store, COORD, demo_store.scalar(
+        "SELECT person_id FROM snp_slots WHERE id = ?", (slot["id"],)), time(8, 0),
+        time(9, 0), 1, on_day=yesterday)
+    request_id = call(demo_store, datetime.combine(yesterday, time(7, 30)), slot_id=dated)
+    at = open_page(logged_in("demo.coordination"), "unscheduled_care")
+    waiting = snp.requests_between(demo_store, date.today() - timedelta(days=7), date.today(),
+                                   pending_only=True)
+    row = waiting["id"].tolist().index(request_id)
+    at.session_state["waiting_requests"] = {"selection": {"rows": [row], "columns": []}}
+    at.run()
+    assert not at.exception
+    form = f"snp_{request_id}_0"  # the form completing this request, not the new call's
+    boxes = {s.label: s for s in at.selectbox if s.form_id == form}
+    assert boxes["Orientée vers un créneau du jour"].value == dated  # yesterday's slot kept
+    boxes["Issue"].set_value("conseil")
+    next(b for b in at.button if b.form_id == form).click()
+    at.run()
+    saved = snp.get_request(demo_store, request_id)
+    assert (saved["outcome"], saved["slot_id"]) == ("conseil", dated)

@@ -87,9 +87,7 @@ def request_form(request: dict | None) -> None:
     professions = reference.professions(store, active_only=True)
     communes = {r.code: r.name for r in territory.communes(store).itertuples()}
     motives = snp.motives(store)
-    free = snp.slots_on(store, today)
-    slots = {int(r.id): f"{r.starts}–{r.ends} {r.last_name} ({r.profession}, {r.commune}) : "
-             f"{max(r.capacity - r.taken, 0)} place(s)" for r in free.itertuples()}
+    people = directory.person_choices(store)
 
     def index(options, value):
         return list(options).index(value) if value in options else None
@@ -98,6 +96,14 @@ def request_form(request: dict | None) -> None:
         datetime.now(PARIS).replace(tzinfo=None, second=0, microsecond=0)
     appointment = datetime.fromisoformat(request["appointment_at"]) \
         if request.get("appointment_at") else None
+    # The slots of the day the patient is seen (today for a new call), and always the one
+    # already chosen: completing an older request must not drop its slot.
+    day = (appointment or received).date() if request else today
+    slots = {int(r.id): f"{r.starts}–{r.ends} {r.last_name} ({r.profession}, {r.commune}) : "
+             f"{max(r.capacity - r.taken, 0)} place(s)"
+             for r in snp.slots_on(store, day).itertuples()}
+    if request.get("slot_id") and request["slot_id"] not in slots:
+        slots[request["slot_id"]] = f"Créneau n° {request['slot_id']}"
     with st.form(key):
         left, middle, right = st.columns(3)
         values = {"received_day": left.date_input("Reçue le", received.date(),
@@ -129,10 +135,14 @@ def request_form(request: dict | None) -> None:
             index=index(professions, request.get("profession_code", "10")) or 0)
         with left:
             errors.slot("profession_code")
-        values["slot_id"] = st.selectbox("Orientée vers un créneau du jour", list(slots),
-                                         format_func=slots.get,
-                                         index=index(slots, request.get("slot_id")),
-                                         placeholder="Aucun créneau")
+        values["slot_id"] = middle.selectbox(
+            "Orientée vers un créneau du jour", list(slots), format_func=slots.get,
+            index=index(slots, request.get("slot_id")), placeholder="Aucun créneau")
+        values["person_id"] = right.selectbox(
+            "Ou vers un professionnel", list(people), format_func=people.get,
+            index=None if request.get("slot_id") else index(people, request.get("person_id")),
+            placeholder="Tapez un nom…", help="Hors créneau : un professionnel qui prend le "
+                                              "patient à part. Un créneau choisi l'emporte.")
         left, middle, right = st.columns(3)
         values["outcome"] = left.selectbox("Issue", list(snp.OUTCOMES),
                                            format_func=snp.OUTCOMES.get,
