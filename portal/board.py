@@ -32,6 +32,8 @@ ACTIVE_PERSON = "p.merged_into IS NULL AND p.erased_at IS NULL"
 def add_mandate(store: Store, actor: Actor, person_id: int, body: str, role: str,
                 starts_on: date | None, ends_on: date | None = None) -> int:
     roles.require(actor, *EDITORS)
+    if not person_id:
+        raise PortalError("Choisissez la personne.", field="person_id")
     if body not in MANDATE_BODIES:
         raise PortalError("Choisissez l'instance.", field="body")
     if role not in MANDATE_ROLES:

@@ -50,7 +50,8 @@ class FieldErrors:
     """Places under a form's fields where a PortalError shows, next to its field.
 
     Call `slot(field)` right after each widget, `slot(None)` once for errors that belong
-    to no field, then `show(error)` when the service refuses the input.
+    to no field, then `show(error)` when the service refuses the input (or let
+    `attempt` call the service and show it).
     """
 
     def __init__(self):
@@ -62,6 +63,16 @@ class FieldErrors:
     def show(self, error: PortalError) -> None:
         target = self.slots.get(error.field) or self.slots.get(None)
         (target or st).error(error.message, icon=":material/error:")
+
+    def attempt(self, action, *args, **kwargs) -> bool:
+        """Call a service: True when it went through; False when it refused the input,
+        its message then shown next to the field."""
+        try:
+            action(*args, **kwargs)
+        except PortalError as error:
+            self.show(error)
+            return False
+        return True
 
 
 def identity_inputs(errors: FieldErrors, name: str = "", email: str = "",

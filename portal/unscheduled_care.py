@@ -89,6 +89,8 @@ def end_slot(store: Store, actor: Actor, slot_id: int, last_day: date) -> None:
     day before its first one cancels it (a slot opened by mistake, a dated slot called
     off)."""
     roles.require(actor, *EDITORS)
+    if slot_id is None:
+        raise PortalError("Choisissez le créneau.", field="slot")
     if last_day is None:
         raise PortalError("Indiquez le dernier jour du créneau.", field="last_day")
     with store.write(actor) as tx:

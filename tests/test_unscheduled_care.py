@@ -161,6 +161,12 @@ def test_the_slots_tab_lists_open_slots_and_stops_one(demo_store):
     assert not at.exception
     assert demo_store.scalar("SELECT valid_until FROM snp_slots WHERE id = ?",
                              (first,)) == date.today().isoformat()
+    slots = demo_store.scalar("SELECT COUNT(*) FROM snp_slots")
+    widget(at.selectbox, "Chaque semaine le").set_value(2)
+    widget(at.button, "Ouvrir le créneau").click()
+    at.run()
+    assert "La fin du créneau suit son début." in texts(at)
+    assert demo_store.scalar("SELECT COUNT(*) FROM snp_slots") == slots
 
 
 def test_the_phone_form_saves_and_starts_again_blank(demo_store):

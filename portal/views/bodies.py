@@ -52,15 +52,9 @@ if editor:
             ends = end_column.date_input("Fin (si elle est connue)", None, format="DD/MM/YYYY")
             errors.slot("ends_on")
             sent = st.form_submit_button("Ajouter le mandat", type="primary")
-        if sent:
-            try:
-                if person is None:
-                    raise PortalError("Choisissez la personne.", field="person_id")
-                board.add_mandate(store, actor, person, body, role, starts, ends)
-            except PortalError as error:
-                errors.show(error)
-            else:
-                st.rerun()
+        if sent and errors.attempt(board.add_mandate, store, actor, person, body, role, starts,
+                                   ends):
+            st.rerun()
     running = {int(r.id): f"{r.first_name or ''} {r.last_name} – "
                f"{board.MANDATE_BODIES[r.body]}, {board.MANDATE_ROLES[r.role].lower()}"
                for r in current.itertuples()}
@@ -120,12 +114,7 @@ if actor.has("admin"):
                                     "limite)", 0, 99, rule["max_proxies"])
             errors.slot(f"{body}_proxies")
             sent = st.form_submit_button("Enregistrer la règle", type="primary")
-        if sent:
-            try:
-                board.set_rule(store, actor, body, int(numerator), int(denominator),
-                               comparison == "plus de", proxies,
-                               None if limit is None else int(limit))
-            except PortalError as error:
-                errors.show(error)
-            else:
-                st.rerun()
+        if sent and errors.attempt(board.set_rule, store, actor, body, int(numerator),
+                                   int(denominator), comparison == "plus de", proxies,
+                                   None if limit is None else int(limit)):
+            st.rerun()

@@ -16,7 +16,6 @@ from portal import (
     ui,
     validation,
 )
-from portal.errors import PortalError
 from portal.exports import DOCX_MIME, XLSX_MIME, csv_bytes, xlsx_bytes
 from portal.formats import date_fr, md_escape, number_fr
 
@@ -184,14 +183,9 @@ def questions_tab() -> None:
                                format_func=lambda c: "Aucune" if c is None
                                else all_missions[c])
         sent = st.form_submit_button("Ajouter la question")
-    if sent:
-        try:
-            questionnaires.add_question(store, actor, campaign["id"], kind, label,
-                                        options.splitlines(), mission)
-        except PortalError as error:
-            errors.show(error)
-        else:
-            st.rerun()
+    if sent and errors.attempt(questionnaires.add_question, store, actor, campaign["id"], kind,
+                               label, options.splitlines(), mission):
+        st.rerun()
 
 
 def compare_tab() -> None:

@@ -6,7 +6,6 @@ import json
 import streamlit as st
 
 from portal import doctor_search, territory, ui
-from portal.errors import PortalError
 from portal.formats import date_fr
 
 PAGE_SIZE = 50
@@ -74,15 +73,9 @@ def capacity() -> None:
                                 format_func=names.get, placeholder="Choisir…")
         notes = st.text_input("Notes", max_chars=500)
         sent = st.form_submit_button("Enregistrer", type="primary")
-    if sent:
-        try:
-            if doctor is None:
-                raise PortalError("Choisissez le médecin.", field="doctor")
-            doctor_search.set_capacity(store, actor, doctor, remaining, start, served, notes)
-        except PortalError as error:
-            errors.show(error)
-        else:
-            st.rerun()
+    if sent and errors.attempt(doctor_search.set_capacity, store, actor, doctor, remaining,
+                               start, served, notes):
+        st.rerun()
 
 
 def settings() -> None:
@@ -103,24 +96,15 @@ def settings() -> None:
                                  doctor_search.retention_months(store))
         errors.slot("months")
         sent = st.form_submit_button("Enregistrer les règles")
-    if sent:
-        try:
-            doctor_search.set_rules(store, actor, points, active, week, months)
-        except PortalError as error:
-            errors.show(error)
-        else:
-            st.rerun()
+    if sent and errors.attempt(doctor_search.set_rules, store, actor, points, active, week, months):
+        st.rerun()
     with st.form("criterion", clear_on_submit=True):
         label = st.text_input("Nouveau critère local (ex. : aidant familial)", max_chars=100)
         errors.slot("criterion")
         worth = st.number_input("Points", 0, 1000, 10)
-        if st.form_submit_button("Ajouter le critère"):
-            try:
-                doctor_search.add_criterion(store, actor, label, worth)
-            except PortalError as error:
-                errors.show(error)
-            else:
-                st.rerun()
+        added = st.form_submit_button("Ajouter le critère")
+    if added and errors.attempt(doctor_search.add_criterion, store, actor, label, worth):
+        st.rerun()
     st.write("**Anonymiser les demandes closes**")
     st.caption(f"Les demandes closes depuis plus de {doctor_search.retention_months(store)} "
                "mois perdent nom, prénom, date de naissance et coordonnées ; dates, commune "

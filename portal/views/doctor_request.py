@@ -7,7 +7,6 @@ from datetime import date
 import streamlit as st
 
 from portal import doctor_search, territory, ui, validation
-from portal.errors import PortalError
 from portal.formats import date_fr, md_escape
 
 actor = ui.require_access("doctor_request")
@@ -112,13 +111,9 @@ def next_steps(request: dict, doctors: dict[int, str]) -> None:
         errors.slot("reason")
         errors.slot("status")
         sent = st.form_submit_button("Enregistrer l'étape", type="primary")
-    if sent:
-        try:
-            doctor_search.move(store, actor, request["id"], status, day, doctor, reason)
-        except PortalError as error:
-            errors.show(error)
-        else:
-            st.rerun()
+    if sent and errors.attempt(doctor_search.move, store, actor, request["id"], status, day,
+                               doctor, reason):
+        st.rerun()
 
 
 st.page_link("views/doctor_queue.py", label="Retour à la file d'attente",

@@ -21,14 +21,10 @@ with st.form("first_admin"):
     password, confirm = ui.new_password_inputs(errors)
     submitted = st.form_submit_button("Créer l'administrateur", type="primary")
 errors.slot(None)
-if submitted:
-    try:
-        auth.create_first_admin(store, identity["username"], identity["name"],
-                                identity["email"], password, confirm, config.bcrypt_rounds)
-    except PortalError as error:
-        errors.show(error)
-    else:
-        st.rerun()
+if submitted and errors.attempt(auth.create_first_admin, store, identity["username"],
+                                identity["name"], identity["email"], password, confirm,
+                                config.bcrypt_rounds):
+    st.rerun()
 
 st.divider()
 st.subheader("Ou découvrir le portail")

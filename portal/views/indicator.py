@@ -123,13 +123,9 @@ if editor and indicator["source"] == "manual":
         comment = st.text_input("Commentaire", max_chars=500)
         submitted = st.form_submit_button("Enregistrer la valeur", type="primary")
     errors.slot(None)
-    if submitted:
-        try:
-            indicators.record_value(store, actor, indicator["id"], day, value, comment)
-        except PortalError as error:
-            errors.show(error)
-        else:
-            st.rerun()
+    if submitted and errors.attempt(indicators.record_value, store, actor, indicator["id"],
+                                    day, value, comment):
+        st.rerun()
 
 st.subheader("Pièces justificatives")
 documents = evidence.listing(store, indicator["id"])

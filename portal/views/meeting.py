@@ -102,13 +102,8 @@ def invitation_tools(meeting: dict) -> None:
         email = st.text_input("E-mail de l'invité", max_chars=254)
         errors.slot("guest_email")
         sent = st.form_submit_button("Ajouter l'invité")
-    if sent:
-        try:
-            meetings.invite_guest(store, actor, meeting["id"], name, email)
-        except PortalError as error:
-            errors.show(error)
-        else:
-            st.rerun()
+    if sent and errors.attempt(meetings.invite_guest, store, actor, meeting["id"], name, email):
+        st.rerun()
 
 
 def attendance(meeting: dict, invited: pd.DataFrame) -> None:
@@ -219,13 +214,9 @@ def motions_section(meeting: dict) -> None:
                                         (abstention, "Abstentions"))]
         errors.slot("votes")
         sent = st.form_submit_button("Enregistrer le vote", icon=":material/how_to_vote:")
-    if sent:
-        try:
-            minutes.add_motion(store, actor, meeting["id"], title, majority, *counts)
-        except PortalError as error:
-            errors.show(error)
-        else:
-            st.rerun()
+    if sent and errors.attempt(minutes.add_motion, store, actor, meeting["id"], title, majority,
+                               *counts):
+        st.rerun()
     if votes:
         with st.popover("Supprimer une délibération", icon=":material/delete:"):
             chosen = st.selectbox("Délibération", [m["id"] for m in votes],
@@ -257,13 +248,8 @@ def decisions_section(meeting: dict) -> None:
                                              if i is None else people[i])
         values["due_on"] = due.date_input("Échéance", value=None, format="DD/MM/YYYY")
         sent = st.form_submit_button("Ajouter", icon=":material/add_task:")
-    if sent:
-        try:
-            minutes.add_decision(store, actor, meeting["id"], values)
-        except PortalError as error:
-            errors.show(error)
-        else:
-            st.rerun()
+    if sent and errors.attempt(minutes.add_decision, store, actor, meeting["id"], values):
+        st.rerun()
 
 
 st.page_link("views/meetings.py", label="Retour aux réunions", icon=":material/arrow_back:")

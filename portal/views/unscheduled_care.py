@@ -204,15 +204,8 @@ def running_slots() -> None:
         st.caption("Le créneau reste compté pour les jours où il a été ouvert. Un dernier "
                    "jour avant son premier jour l'annule.")
         sent = st.form_submit_button("Arrêter le créneau")
-    if sent:
-        try:
-            if slot is None:
-                raise PortalError("Choisissez le créneau.", field="slot")
-            snp.end_slot(store, actor, slot, last_day)
-        except PortalError as error:
-            errors.show(error)
-        else:
-            st.rerun()
+    if sent and errors.attempt(snp.end_slot, store, actor, slot, last_day):
+        st.rerun()
 
 
 def slots_tab() -> None:
@@ -250,16 +243,9 @@ def slots_tab() -> None:
         with right:
             errors.slot("valid_until")
         sent = st.form_submit_button("Ouvrir le créneau", type="primary")
-    if sent:
-        try:
-            if person is None:
-                raise PortalError("Choisissez le professionnel.", field="person")
-            snp.save_slot(store, actor, person, starts, ends, capacity, weekday, on_day,
-                          None, valid_until)
-        except PortalError as error:
-            errors.show(error)
-        else:
-            st.rerun()
+    if sent and errors.attempt(snp.save_slot, store, actor, person, starts, ends, capacity,
+                               weekday, on_day, None, valid_until):
+        st.rerun()
 
 
 tabs = st.tabs(["Aujourd'hui", "Nouvelle demande", "Créneaux"])
