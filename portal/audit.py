@@ -1,6 +1,8 @@
-"""Reading the audit log: the admin's journal, and the home page's latest changes.
+"""Reading the two journals: the audit log (every change: the admin's journal, the home
+page's latest changes) and the access log (who viewed patients' identities).
 
-Writing it is db.Transaction's job: every change appends its row there.
+Writing them is db's job: every change appends its audit row in its transaction, and
+Store.log_access records each view.
 """
 
 from __future__ import annotations
@@ -41,7 +43,11 @@ ENTITIES = {
     "doctor_capacity": "Capacité d'accueil d'un médecin",
     "snp_slot": "Créneau de soins non programmés",
     "snp_request": "Demande de soins non programmés",
+    "mt_queue": "File d'attente médecin traitant (liste)",
 }
+# The journals the admin reads: table -> its columns, newest first.
+JOURNALS = {"audit_log": "id, at, username, entity, entity_id, action, before, after",
+            "access_log": "id, at, username, entity, entity_id"}
 ACTIONS = {
     "create": "Création",
     "invite": "Invitations",
@@ -100,10 +106,15 @@ class Filters:
     entity: str | None = None
     start: date | None = None
     end: date | None = None
+    record: str | None = None   # one record's number, alone or in a list ("12,40,7")
 
 
 def _where(filters: Filters) -> tuple[str, dict]:
     clauses, params = [], {}
+    if filters.record:
+        clauses.append("',' || entity_id || ',' LIKE :record ESCAPE '\\'")
+        literal = "".join("\\" + c if c in "\\%_" else c for c in filters.record.strip())
+        params["record"] = f"%,{literal},%"
     if filters.username:
         clauses.append("username = :username")
         params["username"] = filters.username
@@ -120,29 +131,36 @@ def _where(filters: Filters) -> tuple[str, dict]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def count(store: Store, filters: Filters) -> int:
+def _journal(table: str) -> str:
+    if table not in JOURNALS:
+        raise ValueError(f"not a journal: {table!r}")
+    return table
+
+
+def count(store: Store, filters: Filters, table: str = "audit_log") -> int:
     where, params = _where(filters)
-    return store.scalar(f"SELECT COUNT(*) FROM audit_log{where}", params)
+    return store.scalar(f"SELECT COUNT(*) FROM {_journal(table)}{where}", params)
 
 
-def page(store: Store, filters: Filters, limit: int = 50, offset: int = 0) -> pd.DataFrame:
-    """One page of the journal, newest first."""
+def page(store: Store, filters: Filters, limit: int = 50, offset: int = 0,
+         table: str = "audit_log") -> pd.DataFrame:
+    """One page of a journal, newest first."""
     where, params = _where(filters)
     return store.frame(
-        f"SELECT id, at, username, entity, entity_id, action, before, after FROM audit_log{where}"
+        f"SELECT {JOURNALS[_journal(table)]} FROM {table}{where}"
         " ORDER BY id DESC LIMIT :limit OFFSET :offset",
         {**params, "limit": limit, "offset": offset},
     )
 
 
-def usernames(store: Store) -> list[str]:
+def usernames(store: Store, table: str = "audit_log") -> list[str]:
     return [r["username"] for r in store.query(
-        "SELECT DISTINCT username FROM audit_log ORDER BY username")]
+        f"SELECT DISTINCT username FROM {_journal(table)} ORDER BY username")]
 
 
-def entities(store: Store) -> list[str]:
+def entities(store: Store, table: str = "audit_log") -> list[str]:
     return [r["entity"] for r in store.query(
-        "SELECT DISTINCT entity FROM audit_log ORDER BY entity")]
+        f"SELECT DISTINCT entity FROM {_journal(table)} ORDER BY entity")]
 
 
 def history(store: Store, entity: str, entity_id) -> pd.DataFrame:

@@ -279,7 +279,8 @@ def count_queue(store: Store, actor: Actor, statuses=OPEN) -> int:
 def queue(store: Store, actor: Actor, statuses=OPEN, limit: int = 50, offset: int = 0,
           today: date | None = None) -> pd.DataFrame:
     """Open requests in priority order, one page, each with its rank and the reason for
-    it ("ALD +30 · 70 ans ou plus +20 · attente 3 sem. +6 = 56")."""
+    it ("ALD +30 · 70 ans ou plus +20 · attente 3 sem. +6 = 56"). The page shows names:
+    the access log records who saw which requests listed."""
     _require(actor)
     today = today or date.today()
     week = points_per_week(store)
@@ -294,6 +295,8 @@ def queue(store: Store, actor: Actor, statuses=OPEN, limit: int = 50, offset: in
         " LIMIT :limit OFFSET :offset",
         {"today": today.isoformat(), "week": week, "limit": limit, "offset": offset,
          **{f"s{i}": s for i, s in enumerate(statuses)}})
+    if len(frame):
+        store.log_access(actor, "mt_queue", ",".join(str(i) for i in frame["id"]))
     rules = {c["code"]: c for c in criteria(store)}
     frame["rank"] = range(offset + 1, offset + len(frame) + 1)
     frame["age"] = [relativedelta(today, date.fromisoformat(b)).years if b else None

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from helpers import COORD, logged_in, open_page, texts
-from portal import directory, doctor_search, indicators
+from portal import audit, directory, doctor_search, indicators
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import ADMIN, BUREAU, Actor
 
@@ -206,3 +206,27 @@ def test_the_doctors_who_could_take_the_patient_are_proposed_first(demo_store):
     assert all("place(s)" in o for o in options[:len(near)])
     # Every other GP of the directory still follows, for a doctor not yet declared.
     assert len(options) == len(doctor_search.general_practitioners(demo_store))
+
+
+def test_the_queue_leaves_one_access_row_naming_the_requests_it_listed(store):
+    first = request(store, "Premier", TODAY - timedelta(days=9), codes=["ald"])
+    second = request(store, "Second", TODAY - timedelta(days=2))
+    doctor_search.queue(store, COORD, today=TODAY)
+    doctor_search.queue(store, COORD, limit=1, offset=1, today=TODAY)
+    rows = store.query("SELECT username, entity, entity_id FROM access_log ORDER BY id")
+    assert rows == [{"username": "coord", "entity": "mt_queue",
+                     "entity_id": f"{first},{second}"},
+                    {"username": "coord", "entity": "mt_queue", "entity_id": str(second)}]
+
+
+def test_a_record_number_is_found_alone_or_in_a_list_never_inside_another(store):
+    for shown in ("12", "112", "3,12,40", "120", "1_2", "7"):
+        store.log_access(COORD, "mt_queue", shown)
+
+    def found(record):
+        return audit.page(store, audit.Filters(record=record), table="access_log")[
+            "entity_id"].tolist()
+
+    assert sorted(found("12")) == ["12", "3,12,40"]
+    assert found("1_2") == ["1_2"]  # a LIKE wildcard in the input is taken literally
+    assert found("%") == []

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from helpers import APP, VIEWS, log_in, logged_in, texts, widget
-from portal import auth, backups, demo, navigation
+from portal import auth, backups, demo, doctor_search, navigation
 from portal.db import Store
 from portal.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
 
@@ -197,3 +197,22 @@ def test_deactivation_needs_confirmation_then_closes_the_account(demo_store):
     assert not at.exception
     assert auth.get_user(demo_store, "demo.membre3")["active"] == 0
     assert not logged_in("demo.membre3").session_state["authentication_status"]
+
+
+def test_the_admin_reads_who_viewed_a_patient_request(demo_store):
+    coordination = Actor("demo.coordination", frozenset({COORDINATOR}))
+    listed = doctor_search.queue(demo_store, coordination)["id"].tolist()
+    opened = listed[1]
+    doctor_search.get_request(demo_store, coordination, opened)
+    at = logged_in("demo.admin")
+    at.switch_page("views/audit_log.py").run()
+    at.segmented_control(key="journal").set_value("access_log").run()
+    assert not at.exception
+    widget(at.text_input, "N° de l'élément").input(str(opened)).run()
+    shown = at.dataframe[0].value
+    assert sorted(shown["Élément"]) == ["Demande de médecin traitant",
+                                        "File d'attente médecin traitant (liste)"]
+    assert set(shown["Utilisateur"]) == {"demo.coordination"}
+    assert all(str(opened) in r.split(",") for r in shown["N° de l'élément"])
+    widget(at.text_input, "N° de l'élément").input("9999").run()
+    assert "Rien dans ce journal pour ces filtres." in texts(at)
