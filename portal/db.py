@@ -14,7 +14,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,8 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 # Columns whose values never reach the audit log.
 REDACTED = {"password_hash"}
+# Repeated views of one record by one person within this time are logged once.
+ACCESS_WINDOW = timedelta(minutes=10)
 
 
 def now() -> datetime:
@@ -215,11 +217,20 @@ class Store:
             conn.close()
 
     def log_access(self, actor: Actor, entity: str, entity_id) -> None:
-        """Record that `actor` viewed one personal record (a read, not an audited change)."""
+        """Record that `actor` viewed one personal record (a read, not an audited change).
+
+        Streamlit reruns a page at every click on it, and once more when the login
+        cookie is read: the same view by the same person within ACCESS_WINDOW is one row,
+        dated when it began, not a row per rerun."""
+        moment = now()
         with self.reading() as conn:
             conn.execute(
-                "INSERT INTO access_log (at, username, entity, entity_id) VALUES (?, ?, ?, ?)",
-                (iso(now()), actor.username, entity, str(entity_id)),
+                "INSERT INTO access_log (at, username, entity, entity_id)"
+                " SELECT :at, :username, :entity, :entity_id WHERE NOT EXISTS (SELECT 1"
+                " FROM access_log WHERE entity = :entity AND entity_id = :entity_id"
+                " AND username = :username AND at >= :since)",
+                {"at": iso(moment), "username": actor.username, "entity": entity,
+                 "entity_id": str(entity_id), "since": iso(moment - ACCESS_WINDOW)},
             )
 
     # -- integrity and schema ---------------------------------------------------------

@@ -409,6 +409,12 @@ def purge(store: Store, actor: Actor, today: date | None = None) -> int:
     return len(ids)
 
 
+def waiting(store: Store) -> int:
+    """How many patients are still looking for a médecin traitant today (a count)."""
+    marks = ", ".join("?" for _ in OPEN)
+    return store.scalar(f"SELECT COUNT(*) FROM mt_requests WHERE status IN ({marks})", OPEN)
+
+
 def figures(store: Store, start: date, end: date) -> dict:
     """Counts for everyone who may see the mission's figures (no identity)."""
     span = (start.isoformat(), end.isoformat())
@@ -418,8 +424,7 @@ def figures(store: Store, start: date, end: date) -> dict:
     return {
         "received": store.scalar("SELECT COUNT(*) FROM mt_requests WHERE received_on >= ?"
                                  " AND received_on < ?", span),
-        "waiting": store.scalar("SELECT COUNT(*) FROM mt_requests WHERE status IN"
-                                " ('nouvelle', 'en_recherche', 'proposee', 'refusee')"),
+        "waiting": waiting(store),
         "found": len(waits),
         "fragile_found": fragile_found(store, None, start, end),
         "median_wait": statistics.median(waits) if waits else None,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 
 from portal import (
@@ -125,6 +126,22 @@ def settle(page, quiet: float = 0.6, timeout: float = 15) -> None:
 def field(page, label: str):
     """The input of a Streamlit widget by its exact label (help buttons share the label)."""
     return page.locator(f'input[aria-label="{label}"]')
+
+
+def choose(page, label: str, option: str, exact: bool = True) -> None:
+    """Pick `option` in the selectbox `label`. A rerun racing the click (the cookie
+    component's, a busy machine) can close the list before it shows: open it again."""
+    for _ in range(3):
+        field(page, label).click()
+        choice = page.get_by_role("option", name=option, exact=exact)
+        try:
+            choice.wait_for(timeout=5_000)
+        except PlaywrightTimeout:
+            settle(page)
+            continue
+        choice.click()
+        return
+    pytest.fail(f"the option {option!r} of {label!r} never showed")
 
 
 def login_cookie(context, timeout: float = 10) -> list[dict]:
@@ -313,8 +330,7 @@ def test_create_an_action_then_a_value_moves_the_chart(server, browser):
     field(page, "Intitulé").fill("Dépistage du cancer colorectal en pharmacie")
     field(page, "Intitulé").press("Tab")
     settle(page)
-    field(page, "Mission(s) ACI").click()
-    page.get_by_role("option", name="Prévention").click()
+    choose(page, "Mission(s) ACI", "Prévention", exact=False)
     page.keyboard.press("Escape")
     settle(page)
     page.get_by_role("button", name="Enregistrer").click()
@@ -354,8 +370,7 @@ def test_create_a_meeting_invite_the_bureau_mark_attendance_decide_and_download_
     page.get_by_role("button", name="Nouvelle réunion").click()
     expect(field(page, "Type de réunion")).to_be_visible(timeout=10_000)
     settle(page)
-    field(page, "Type de réunion").click()
-    page.get_by_role("option", name="Bureau", exact=True).click()
+    choose(page, "Type de réunion", "Bureau")
     settle(page)
     field(page, "Intitulé (facultatif : le type sinon)").fill("Bureau de décembre")
     field(page, "Intitulé (facultatif : le type sinon)").press("Tab")
@@ -367,8 +382,7 @@ def test_create_a_meeting_invite_the_bureau_mark_attendance_decide_and_download_
     meeting_id = store.scalar("SELECT id FROM meetings WHERE title = 'Bureau de décembre'")
     t = timed("meeting created and opened", t)
 
-    field(page, "Ou tout un groupe").click()
-    page.get_by_role("option", name="Le bureau").click()
+    choose(page, "Ou tout un groupe", "Le bureau")
     settle(page)
     page.get_by_role("button", name="Inviter le groupe").click()
     expect(page.get_by_text(f"{bureau} personne(s) invitée(s).")).to_be_visible(timeout=10_000)

@@ -9,11 +9,12 @@ import sys
 import textwrap
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from portal.db import LATEST_VERSION, Store
+from portal.db import ACCESS_WINDOW, LATEST_VERSION, Store, iso, now
 from portal.errors import DatabaseUnusable
 from portal.roles import Actor
 
@@ -180,3 +181,20 @@ def test_each_view_of_a_personal_record_is_logged(store):
     store.log_access(Actor("julie.lefevre", frozenset({"coordinator"})), "mt_request", 42)
     row = store.query_one("SELECT username, entity, entity_id FROM access_log")
     assert row == {"username": "julie.lefevre", "entity": "mt_request", "entity_id": "42"}
+
+
+def test_a_view_repeated_by_reruns_is_logged_once_per_window(store):
+    alice, bob = Actor("alice", frozenset()), Actor("bob", frozenset())
+    for _ in range(3):  # the page rerun at each click
+        store.log_access(alice, "mt_request", 7)
+    store.log_access(alice, "mt_request", 8)
+    store.log_access(bob, "mt_request", 7)
+    assert store.query("SELECT username, entity_id FROM access_log ORDER BY id") == [
+        {"username": "alice", "entity_id": "7"}, {"username": "alice", "entity_id": "8"},
+        {"username": "bob", "entity_id": "7"}]
+    with store.reading() as conn:  # alice's first view, now older than the window
+        conn.execute("UPDATE access_log SET at = ? WHERE id = 1",
+                     (iso(now() - ACCESS_WINDOW - timedelta(seconds=1)),))
+    store.log_access(alice, "mt_request", 7)
+    assert store.scalar("SELECT COUNT(*) FROM access_log WHERE username = 'alice'"
+                        " AND entity_id = '7'") == 2

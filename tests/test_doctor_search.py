@@ -230,3 +230,15 @@ def test_a_record_number_is_found_alone_or_in_a_list_never_inside_another(store)
     assert sorted(found("12")) == ["12", "3,12,40"]
     assert found("1_2") == ["1_2"]  # a LIKE wildcard in the input is taken literally
     assert found("%") == []
+
+
+def test_every_role_follows_access_to_care_on_the_home_page_as_counts(demo_store):
+    request(demo_store, "Confidentiel", date.today() - timedelta(days=1))
+    waiting = doctor_search.waiting(demo_store)
+    assert waiting == doctor_search.count_queue(demo_store, COORD) > 0
+    at = open_page(logged_in("demo.membre"), "home")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Patients en attente d'un médecin traitant"] == str(waiting)
+    assert metrics["SNP vus sous 24 h (30 derniers jours)"].endswith(" %")
+    assert "Confidentiel" not in texts(at)
+    assert demo_store.scalar("SELECT COUNT(*) FROM access_log") == 0  # no identity shown
