@@ -216,3 +216,18 @@ def test_the_admin_reads_who_viewed_a_patient_request(demo_store):
     assert all(str(opened) in r.split(",") for r in shown["N° de l'élément"])
     widget(at.text_input, "N° de l'élément").input("9999").run()
     assert "Rien dans ce journal pour ces filtres." in texts(at)
+
+
+def test_every_page_opens_on_an_empty_portal(store, clear_streamlit_caches):
+    """A CPTS that has just installed the portal: no territory, no directory, no data.
+    Each page says what to do instead of failing."""
+    auth.create_first_admin(store, "first.admin", "Première Admin", "a@example.org",
+                            "riviere-pont-canal-2026", "riviere-pont-canal-2026", 4)
+    at = logged_in("first.admin", "riviere-pont-canal-2026")
+    shown = []
+    for entry in navigation.PAGES:
+        at.switch_page(f"views/{entry.key}.py").run()
+        assert not at.exception, (entry.key, at.exception)
+        assert not at.error, (entry.key, [e.value for e in at.error])
+        shown.append(texts(at))
+    assert all(shown), "a page showed nothing"
