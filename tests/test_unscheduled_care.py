@@ -201,7 +201,7 @@ def test_completing_an_older_call_keeps_its_slot(demo_store):
     waiting = snp.requests_between(demo_store, date.today() - timedelta(days=7), date.today(),
                                    pending_only=True)
     row = waiting["id"].tolist().index(request_id)
-    at.session_state["waiting_requests"] = {"selection": {"rows": [row], "columns": []}}
+    at.session_state["waiting_requests_0"] = {"selection": {"rows": [row], "columns": []}}
     at.run()
     assert not at.exception
     form = f"snp_{request_id}_0"  # the form completing this request, not the new call's
@@ -212,3 +212,7 @@ def test_completing_an_older_call_keeps_its_slot(demo_store):
     at.run()
     saved = snp.get_request(demo_store, request_id)
     assert (saved["outcome"], saved["slot_id"]) == ("conseil", dated)
+    # The call is done: the form closes instead of opening the call now on that row.
+    assert "Demande enregistrée." in texts(at)
+    assert not [s for s in at.selectbox if s.form_id.startswith(f"snp_{request_id}_")]
+    assert at.session_state["snp_chosen"] is None

@@ -37,10 +37,15 @@ def requests_table(frame: pd.DataFrame, key: str) -> int | None:
     return int(frame["id"].iloc[rows[0]]) if rows else None
 
 
-def board() -> None:
-    slots = snp.slots_on(store, today)
-    requests = snp.requests_between(store, today, today + timedelta(days=1))
-    waiting = snp.requests_between(store, today - timedelta(days=7), today, pending_only=True)
+@st.fragment(run_every=timedelta(minutes=1))
+def live_board() -> None:
+    """Today's figures, slots and calls, read again every minute so the board stays true
+    while colleagues take other calls. A click on a call reruns the whole page, which
+    opens the call to complete below the board."""
+    day = date.today()
+    slots = snp.slots_on(store, day)
+    requests = snp.requests_between(store, day, day + timedelta(days=1))
+    waiting = snp.requests_between(store, day - timedelta(days=7), day, pending_only=True)
     left, middle, right = st.columns(3)
     left.metric("Demandes aujourd'hui", len(requests))
     middle.metric("Places libres aujourd'hui",
@@ -60,15 +65,30 @@ def board() -> None:
                       "Libres": (slots["capacity"] - slots["taken"]).clip(lower=0)},
                      hide_index=True, width="stretch")
     st.subheader("Demandes du jour")
+    # Tables named after the save count: a save clears the click, so the form closes
+    # rather than moving on to whichever call now sits on the clicked row.
+    round_ = st.session_state.get("snp_completions", 0)
     chosen = None
     if requests.empty:
         st.write("Aucune demande reçue aujourd'hui.")
     else:
         st.caption("Cliquez sur une demande pour la compléter (issue, rendez-vous).")
-        chosen = requests_table(requests, "today_requests")
+        chosen = requests_table(requests, f"today_requests_{round_}")
     if not waiting.empty:
         st.subheader("Demandes des jours précédents encore sans issue")
-        chosen = requests_table(waiting, "waiting_requests") or chosen
+        chosen = requests_table(waiting, f"waiting_requests_{round_}") or chosen
+    st.caption(f"Tableau mis à jour à {datetime.now(PARIS):%H:%M}, chaque minute.")
+    if chosen != st.session_state.get("snp_chosen"):
+        st.session_state["snp_chosen"] = chosen
+        st.rerun()
+
+
+def board() -> None:
+    done = st.empty()
+    live_board()  # may rerun the page first: the notice waits for the run that stays
+    if notice := st.session_state.pop("snp_completed", None):
+        done.success(notice, icon=":material/check_circle:")
+    chosen = st.session_state.get("snp_chosen")
     if chosen:
         request = snp.get_request(store, chosen)
         st.subheader(f"Compléter la demande reçue le {date_fr(request['received_at'][:10])} à "
@@ -78,10 +98,13 @@ def board() -> None:
 
 def request_form(request: dict | None) -> None:
     """A new call (None), the form blank again after each save; or a request to complete."""
-    round_ = st.session_state.setdefault("snp_round", 0)
+    # Each save starts a fresh form: new calls and completed calls count their own saves,
+    # so completing one never clears a call half typed in the other tab.
+    counter = "snp_completions" if request else "snp_round"
+    round_ = st.session_state.setdefault(counter, 0)
     request = request or {}
     key = f"snp_{request.get('id', 'new')}_{round_}"
-    if notice := st.session_state.pop("snp_notice", None):
+    if not request and (notice := st.session_state.pop("snp_notice", None)):
         st.success(notice, icon=":material/check_circle:")
     errors = ui.FieldErrors()
     professions = reference.professions(store, active_only=True)
@@ -169,8 +192,9 @@ def request_form(request: dict | None) -> None:
         except PortalError as error:
             errors.show(error)
         else:
-            st.session_state["snp_round"] = round_ + 1
-            st.session_state["snp_notice"] = "Demande enregistrée."
+            st.session_state[counter] = round_ + 1
+            st.session_state["snp_completed" if request else "snp_notice"] = \
+                "Demande enregistrée."
             st.rerun()
 
 
