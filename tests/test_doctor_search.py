@@ -242,3 +242,40 @@ def test_every_role_follows_access_to_care_on_the_home_page_as_counts(demo_store
     assert metrics["SNP vus sous 24 h (30 derniers jours)"].endswith(" %")
     assert "Confidentiel" not in texts(at)
     assert demo_store.scalar("SELECT COUNT(*) FROM access_log") == 0  # no identity shown
+
+
+def test_a_coordinator_finds_a_patient_who_calls_back_and_keeps_her_rank(store):
+    first = request(store, "Lemoine", TODAY - timedelta(days=30), codes=["ald"],
+                    first_name="Gisèle", birth=date(1948, 4, 12))
+    other = request(store, "Lemaire", TODAY - timedelta(days=3), commune="45024")
+    paul = request(store, "Moine", TODAY - timedelta(days=2), first_name="Paul")
+
+    def found(search="", commune=None):
+        rows = doctor_search.queue(store, COORD, today=TODAY, search=search, commune=commune)
+        assert doctor_search.count_queue(store, COORD, search=search,
+                                         commune=commune) == len(rows)
+        return rows[["id", "rank"]].values.tolist()
+
+    assert found("LEMOINE gisele") == [[first, 1]]
+    assert found("12/04/1948") == found("1948") == [[first, 1]]
+    assert found(str(other)) == [[other, 2]]  # its rank in the whole queue, not 1
+    assert found("moine") == [[first, 1], [paul, 3]]
+    assert found(commune="45024") == [[other, 2]]
+    assert found("lem%") == [] and found("_") == []  # wildcards taken literally
+    assert found("personne") == []
+    second_page = doctor_search.queue(store, COORD, limit=1, offset=1, today=TODAY)
+    assert second_page[["id", "rank"]].values.tolist() == [[other, 2]]
+
+
+def test_the_queue_page_searches_by_name(demo_store):
+    wanted = request(demo_store, "Vasseur", date.today() - timedelta(days=4),
+                     first_name="Odile")
+    at = open_page(logged_in("demo.coordination"), "doctor_queue")
+    assert len(at.dataframe[0].value) > 1
+    at.text_input(key="queue_search").input("vasseur").run()
+    assert not at.exception
+    assert at.dataframe[0].value["Patient"].tolist() == ["Vasseur Odile"]
+    at.text_input(key="queue_search").input("zzz").run()
+    assert "Aucune demande ne correspond à cette recherche." in texts(at)
+    assert demo_store.scalar("SELECT COUNT(*) FROM access_log WHERE entity = 'mt_queue'"
+                             " AND entity_id = ?", (str(wanted),)) == 1

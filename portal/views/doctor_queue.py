@@ -22,14 +22,24 @@ def waiting_list() -> None:
     statuses = st.segmented_control(
         "Demandes", ["En cours", "Toutes"], default="En cours", key="queue_statuses")
     chosen = doctor_search.OPEN if statuses == "En cours" else tuple(doctor_search.STATUSES)
-    total = doctor_search.count_queue(store, actor, chosen)
+    left, right = st.columns([2, 1])
+    search = left.text_input("Rechercher un patient", max_chars=100, key="queue_search",
+                             placeholder="Nom, prénom, date de naissance ou n° de demande")
+    with right:
+        commune = ui.choice("Commune", {r.code: r.name
+                                        for r in territory.communes(store).itertuples()},
+                            key="queue_commune", empty="Toutes")
+    total = doctor_search.count_queue(store, actor, chosen, search, commune)
     if not total:
-        st.info("Aucune demande en cours. Saisissez-en une avec « Nouvelle demande ».",
+        st.info("Aucune demande ne correspond à cette recherche." if search or commune else
+                "Aucune demande en cours. Saisissez-en une avec « Nouvelle demande ».",
                 icon=":material/inbox:")
         return
     offset = ui.page_offset(total, PAGE_SIZE, key="queue_page")
-    frame = doctor_search.queue(store, actor, chosen, PAGE_SIZE, offset)
-    st.caption(f"{total} demande(s), les plus prioritaires d'abord. Le score : les points des "
+    frame = doctor_search.queue(store, actor, chosen, PAGE_SIZE, offset, search=search,
+                                commune=commune)
+    st.caption(f"{total} demande(s), les plus prioritaires d'abord (le rang est celui de "
+               "toute la file). Le score : les points des "
                f"critères + {doctor_search.points_per_week(store)} par semaine d'attente. "
                "Cliquez sur une ligne pour ouvrir la demande (l'ouverture est journalisée).")
     ui.clickable_table({
