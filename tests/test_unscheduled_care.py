@@ -205,6 +205,11 @@ def test_completing_an_older_call_keeps_its_slot(demo_store):
     at.run()
     assert not at.exception
     form = f"snp_{request_id}_0"  # the form completing this request, not the new call's
+    assert [s for s in at.selectbox if s.form_id == form]
+    # A colleague takes an older call meanwhile: rows shift under the ticked one at the
+    # board's next refresh, and the call being completed stays the same.
+    call(demo_store, datetime.combine(yesterday, time(23, 0)))  # listed first
+    at.run()
     boxes = {s.label: s for s in at.selectbox if s.form_id == form}
     assert boxes["Orientée vers un créneau du jour"].value == dated  # yesterday's slot kept
     boxes["Issue"].set_value("conseil")

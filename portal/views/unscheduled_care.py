@@ -18,8 +18,10 @@ today = date.today()
 st.title("Soins non programmés")
 
 
-def requests_table(frame: pd.DataFrame, key: str) -> int | None:
-    """Requests as a table; returns the id of the row clicked, to complete it."""
+def requests_table(frame: pd.DataFrame, key: str) -> None:
+    """Requests as a table; a click chooses the request to complete and reruns the page
+    to open it. Only a click does: when the minute's refresh brings a new call, rows
+    shift under the one ticked, and the request being completed must not change."""
     event = st.dataframe({
         "Reçue le": frame["received_at"].map(lambda v: f"{date_fr(v[:10])} {v[11:]}"),
         "Canal": frame["channel"].map(snp.CHANNELS), "Âge": frame["age_band"],
@@ -33,8 +35,11 @@ def requests_table(frame: pd.DataFrame, key: str) -> int | None:
             lambda m: "" if pd.isna(m) else ("oui" if m <= snp.DAY_MINUTES else "non"))},
         hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
         key=key)
-    rows = event.selection.rows
-    return int(frame["id"].iloc[rows[0]]) if rows else None
+    rows = list(event.selection.rows)
+    if rows != st.session_state.get(f"{key}_seen", []):
+        st.session_state[f"{key}_seen"] = rows
+        st.session_state["snp_chosen"] = int(frame["id"].iloc[rows[0]]) if rows else None
+        st.rerun()
 
 
 @st.fragment(run_every=timedelta(minutes=1))
@@ -65,22 +70,17 @@ def live_board() -> None:
                       "Libres": (slots["capacity"] - slots["taken"]).clip(lower=0)},
                      hide_index=True, width="stretch")
     st.subheader("Demandes du jour")
-    # Tables named after the save count: a save clears the click, so the form closes
-    # rather than moving on to whichever call now sits on the clicked row.
+    # Tables named after the completions: a completed call leaves no row ticked.
     round_ = st.session_state.get("snp_completions", 0)
-    chosen = None
     if requests.empty:
         st.write("Aucune demande reçue aujourd'hui.")
     else:
         st.caption("Cliquez sur une demande pour la compléter (issue, rendez-vous).")
-        chosen = requests_table(requests, f"today_requests_{round_}")
+        requests_table(requests, f"today_requests_{round_}")
     if not waiting.empty:
         st.subheader("Demandes des jours précédents encore sans issue")
-        chosen = requests_table(waiting, f"waiting_requests_{round_}") or chosen
+        requests_table(waiting, f"waiting_requests_{round_}")
     st.caption(f"Tableau mis à jour à {datetime.now(PARIS):%H:%M}, chaque minute.")
-    if chosen != st.session_state.get("snp_chosen"):
-        st.session_state["snp_chosen"] = chosen
-        st.rerun()
 
 
 def board() -> None:
@@ -193,6 +193,8 @@ def request_form(request: dict | None) -> None:
             errors.show(error)
         else:
             st.session_state[counter] = round_ + 1
+            if request:  # done with it: the board's form closes
+                st.session_state["snp_chosen"] = None
             st.session_state["snp_completed" if request else "snp_notice"] = \
                 "Demande enregistrée."
             st.rerun()
