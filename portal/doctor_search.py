@@ -427,15 +427,28 @@ def capacities(store: Store) -> pd.DataFrame:
         " ORDER BY k.remaining DESC, p.last_name COLLATE NOCASE")
 
 
+# Requests still holding an identity though closed before the retention limit (?).
+PAST_RETENTION = ("SELECT id FROM mt_requests WHERE anonymised_at IS NULL"
+                  " AND closed_on IS NOT NULL AND closed_on < ?")
+
+
+def retention_limit(store: Store, today: date | None = None) -> date:
+    return (today or date.today()) - relativedelta(months=retention_months(store))
+
+
+def past_retention(store: Store, today: date | None = None) -> int:
+    """How many closed requests have kept their identity past the retention period: the
+    administrator is told on the home page until the purge runs."""
+    return len(store.query(PAST_RETENTION, (retention_limit(store, today).isoformat(),)))
+
+
 def purge(store: Store, actor: Actor, today: date | None = None) -> int:
     """Wipe the identity of requests closed longer ago than the retention period; their
     dates, commune and criteria stay. Running it twice changes nothing more."""
     roles.require(actor, ADMIN)
-    limit = (today or date.today()) - relativedelta(months=retention_months(store))
+    limit = retention_limit(store, today)
     with store.write(actor) as tx:
-        ids = [r["id"] for r in tx.all(
-            "SELECT id FROM mt_requests WHERE anonymised_at IS NULL AND closed_on IS NOT NULL"
-            " AND closed_on < ?", (limit.isoformat(),))]
+        ids = [r["id"] for r in tx.all(PAST_RETENTION, (limit.isoformat(),))]
         if ids:
             marks = ", ".join("?" for _ in ids)
             tx.execute(f"UPDATE mt_requests SET {', '.join(f'{c} = NULL' for c in IDENTITY)},"

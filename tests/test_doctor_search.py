@@ -136,7 +136,10 @@ def test_anonymisation_after_the_retention_keeps_the_counts(store):
     before = doctor_search.figures(store, date(2026, 1, 1), date(2027, 1, 1))
     with pytest.raises(PermissionDenied):
         doctor_search.purge(store, COORD)
+    assert doctor_search.past_retention(store, date(2026, 11, 24)) == 1  # closed 02/03
+    assert doctor_search.past_retention(store, date(2026, 9, 2)) == 0    # 6 months to the day
     assert doctor_search.purge(store, ADMIN_ACTOR, today=date(2026, 11, 24)) == 1
+    assert doctor_search.past_retention(store, date(2026, 11, 24)) == 0
     assert doctor_search.purge(store, ADMIN_ACTOR, today=date(2026, 11, 24)) == 0
     wiped = store.query_one("SELECT * FROM mt_requests WHERE id = ?", (old,))
     assert [wiped[c] for c in doctor_search.IDENTITY] == [None] * 6
@@ -279,3 +282,16 @@ def test_the_queue_page_searches_by_name(demo_store):
     assert "Aucune demande ne correspond à cette recherche." in texts(at)
     assert demo_store.scalar("SELECT COUNT(*) FROM access_log WHERE entity = 'mt_queue'"
                              " AND entity_id = ?", (str(wanted),)) == 1
+
+
+def test_the_admin_is_told_on_the_home_page_when_identities_outlive_the_retention(
+        demo_store):
+    closed = request(demo_store, "Ancienne", date.today() - timedelta(days=400))
+    for status in ("en_recherche", "abandonnee"):
+        doctor_search.move(demo_store, COORD, closed, status,
+                           date.today() - timedelta(days=300), reason="Injoignable")
+    warning = "demande(s) de médecin traitant closes depuis plus de 6 mois"
+    assert warning in texts(open_page(logged_in("demo.admin"), "home"))
+    assert warning not in texts(open_page(logged_in("demo.coordination"), "home"))
+    doctor_search.purge(demo_store, ADMIN_ACTOR)
+    assert warning not in texts(open_page(logged_in("demo.admin"), "home"))

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from portal import audit, auth, overview, ui
+from portal import audit, auth, doctor_search, overview, ui
 from portal.formats import md_escape, number_fr
-from portal.roles import labels
+from portal.roles import ADMIN, labels
 
 actor = ui.require_access("home")
 store = ui.store()
@@ -23,6 +23,14 @@ else:
     st.info("Les chiffres clés de l'annuaire, des missions, des réunions et de l'accès aux "
             "soins apparaîtront ici à mesure que ces modules seront utilisés.",
             icon=":material/insights:")
+
+if actor.has(ADMIN) and (due := doctor_search.past_retention(store)):
+    st.warning(f"{due} demande(s) de médecin traitant closes depuis plus de "
+               f"{doctor_search.retention_months(store)} mois gardent l'identité du patient : "
+               "anonymisez-les (onglet « Réglages » de la page Médecin traitant).",
+               icon=":material/auto_delete:")
+    st.page_link("views/doctor_queue.py", label="Aller à la page Médecin traitant",
+                 icon=":material/stethoscope:")
 
 st.subheader("Dernières modifications")
 changes = audit.recent_changes(store, actor.roles)
