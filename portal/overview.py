@@ -40,7 +40,7 @@ FIGURES: list[Figure] = [
            lambda store: meetings.count_meetings(store, meetings.Filters(upcoming=True))),
     Figure("Décisions en retard", BOARD, minutes.overdue_count),
     # Access to care, as counts only: every role may follow mission socle 1.
-    Figure("Patients en attente d'un médecin traitant", ALL, doctor_search.waiting),
+    Figure("En attente d'un médecin traitant", ALL, doctor_search.waiting),
     Figure("SNP vus sous 24 h (30 derniers jours)", ALL, _snp_share),
     Figure("Comptes actifs", frozenset({ADMIN}),
            lambda store: store.scalar("SELECT COUNT(*) FROM users WHERE active = 1")),
