@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from helpers import APP, VIEWS, log_in, logged_in, texts, widget
-from portal import auth, backups, demo, doctor_search, navigation
+from portal import audit, auth, backups, demo, doctor_search, navigation
 from portal.db import Store
 from portal.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
 
@@ -231,3 +231,10 @@ def test_every_page_opens_on_an_empty_portal(store, clear_streamlit_caches):
         assert not at.error, (entry.key, [e.value for e in at.error])
         shown.append(texts(at))
     assert all(shown), "a page showed nothing"
+
+
+def test_the_journal_names_every_entity_and_action_of_the_demo_in_french(demo_store):
+    actions = {r["action"] for r in demo_store.query("SELECT DISTINCT action FROM audit_log")}
+    entities = set(audit.entities(demo_store)) | set(audit.entities(demo_store, "access_log"))
+    assert actions - set(audit.ACTIONS) == set()
+    assert entities - set(audit.ENTITIES) == set()
