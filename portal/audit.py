@@ -43,6 +43,7 @@ ENTITIES = {
     "doctor_capacity": "Capacité d'accueil d'un médecin",
     "snp_slot": "Créneau de soins non programmés",
     "snp_request": "Demande de soins non programmés",
+    "snp_motive": "Motif de soins non programmés",
     "mt_queue": "File d'attente médecin traitant (liste)",
 }
 # The journals the admin reads: table -> its columns, newest first.

@@ -17,7 +17,7 @@ import pandas as pd
 from . import roles
 from .db import Store, iso, now
 from .errors import PortalError
-from .formats import PARIS
+from .formats import PARIS, fold
 from .roles import ADMIN, COORDINATOR, Actor
 
 EDITORS = (ADMIN, COORDINATOR)
@@ -39,9 +39,68 @@ PERIODS = {"day": ("Jour", "date(received_at)", "%d/%m/%Y"),
            "year": ("Année", "date(received_at, 'start of year')", "%Y")}
 
 
-def motives(store: Store) -> dict[str, str]:
+def motives(store: Store, keep: str | None = None) -> dict[str, str]:
+    """The motives offered for a call, in their order; `keep` is a request's own motive,
+    shown even once archived so that completing the request does not lose it."""
     return {r["code"]: r["label"] for r in store.query(
-        "SELECT code, label FROM snp_motives WHERE active = 1 ORDER BY position")}
+        "SELECT code, label FROM snp_motives WHERE active = 1 OR code = ? ORDER BY position",
+        (keep,))}
+
+
+def motive_list(store: Store) -> list[dict]:
+    """Every motive, archived ones too, with how many requests use it."""
+    return store.query(
+        "SELECT m.code, m.label, m.active, (SELECT COUNT(*) FROM snp_requests r"
+        " WHERE r.motive_code = m.code) AS used FROM snp_motives m ORDER BY m.position")
+
+
+def _motive_label(label: str | None) -> str:
+    label = " ".join((label or "").split())
+    if not label:
+        raise PortalError("Indiquez le motif.", field="motive")
+    return label[:100]
+
+
+def add_motive(store: Store, actor: Actor, label: str) -> str:
+    """A motive the CPTS counts its calls by (a local category: vaccination, morsure...)."""
+    roles.require(actor, *EDITORS)
+    label = _motive_label(label)
+    code = "_".join(fold(label).split())[:40]
+    with store.write(actor) as tx:
+        if tx.one("SELECT 1 AS x FROM snp_motives WHERE code = ? OR lower(label) = lower(?)",
+                  (code, label)):
+            raise PortalError("Ce motif existe déjà.", field="motive")
+        position = tx.one("SELECT COALESCE(MAX(position), 0) + 1 AS p FROM snp_motives")["p"]
+        tx.execute("INSERT INTO snp_motives (code, label, position) VALUES (?, ?, ?)",
+                   (code, label, position))
+        tx.audit("snp_motive", code, "create", after={"label": label})
+    return code
+
+
+def save_motives(store: Store, actor: Actor, changes: dict[str, dict]) -> int:
+    """Rename or archive motives ({code: {"label", "active"}}), all or nothing. An archived
+    motive stays on the requests that have it; at least one stays offered."""
+    roles.require(actor, *EDITORS)
+    changed = 0
+    with store.write(actor) as tx:
+        known = {r["code"]: r for r in tx.all("SELECT * FROM snp_motives")}
+        for code, change in changes.items():
+            if code not in known:
+                raise PortalError("Ce motif n'existe plus.", field="motives")
+            after = {"label": _motive_label(change.get("label")),
+                     "active": int(bool(change.get("active")))}
+            before = {k: known[code][k] for k in after}
+            if after != before:
+                tx.execute("UPDATE snp_motives SET label = ?, active = ? WHERE code = ?",
+                           (after["label"], after["active"], code))
+                tx.audit("snp_motive", code, "update", before=before, after=after)
+                changed += 1
+        labels = [r["label"].lower() for r in tx.all("SELECT label FROM snp_motives")]
+        if len(labels) != len(set(labels)):
+            raise PortalError("Deux motifs portent le même nom.", field="motives")
+        if not tx.one("SELECT 1 AS x FROM snp_motives WHERE active = 1"):
+            raise PortalError("Gardez au moins un motif proposé.", field="motives")
+    return changed
 
 
 def minutes_between(start: datetime, end: datetime) -> int:
@@ -244,12 +303,12 @@ def statistics(store: Store, start: date, end: date, period: str = "month") -> p
     share, SAS requests and honoured ones."""
     frame = store.frame(
         f"SELECT {PERIODS[period][1]} AS period, COUNT(*) AS received,"
-        f" SUM(delay_minutes <= {DAY_MINUTES}) AS within_24h,"
-        " SUM(outcome IS NULL) AS pending, SUM(channel = 'sas') AS sas,"
-        " SUM(sas_status = 'honore') AS sas_honoured FROM snp_requests"
+        f" COUNT(*) FILTER (WHERE delay_minutes <= {DAY_MINUTES}) AS within_24h,"
+        " COUNT(*) FILTER (WHERE outcome IS NULL) AS pending,"
+        " COUNT(*) FILTER (WHERE channel = 'sas') AS sas,"
+        " COUNT(*) FILTER (WHERE sas_status = 'honore') AS sas_honoured FROM snp_requests"
         " WHERE received_at >= ? AND received_at < ? GROUP BY period ORDER BY period",
         (start.isoformat(), end.isoformat()))
-    frame["within_24h"] = frame["within_24h"].fillna(0).astype(int)
     frame["share_24h"] = (frame["within_24h"] / frame["received"]).round(4)
     frame.insert(1, "label", [date.fromisoformat(d).strftime(PERIODS[period][2])
                               for d in frame["period"]])
@@ -257,15 +316,16 @@ def statistics(store: Store, start: date, end: date, period: str = "month") -> p
 
 
 def breakdown(store: Store, start: date, end: date, by: str) -> pd.DataFrame:
-    """Requests and share within 24 hours per channel or per profession sought."""
-    column = {"channel": "r.channel", "profession": "pr.label"}[by]
+    """Requests and share within 24 hours per channel, profession sought or motive."""
+    column = {"channel": "r.channel", "profession": "pr.label", "motive": "m.label"}[by]
     frame = store.frame(
         f"SELECT {column} AS grp, COUNT(*) AS received,"
-        f" SUM(r.delay_minutes <= {DAY_MINUTES}) AS within_24h FROM snp_requests r"
+        f" COUNT(*) FILTER (WHERE r.delay_minutes <= {DAY_MINUTES}) AS within_24h"
+        " FROM snp_requests r"
         " JOIN professions pr ON pr.code = r.profession_code"
+        " JOIN snp_motives m ON m.code = r.motive_code"
         " WHERE r.received_at >= ? AND r.received_at < ? GROUP BY grp ORDER BY received DESC",
         (start.isoformat(), end.isoformat()))
-    frame["within_24h"] = frame["within_24h"].fillna(0).astype(int)
     frame["share_24h"] = (frame["within_24h"] / frame["received"]).round(4)
     return frame
 
@@ -302,10 +362,10 @@ def share_within_24h(store: Store, indicator: dict | None, start: date,
                      end: date) -> float | None:
     """Indicator source: % of the period's requests seen within 24 hours of receipt."""
     row = store.query_one(
-        f"SELECT COUNT(*) AS n, SUM(delay_minutes <= {DAY_MINUTES}) AS quick"
+        f"SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE delay_minutes <= {DAY_MINUTES}) AS quick"
         " FROM snp_requests WHERE received_at >= ? AND received_at < ?",
         (start.isoformat(), end.isoformat()))
-    return round(100 * (row["quick"] or 0) / row["n"], 1) if row["n"] else None
+    return round(100 * row["quick"] / row["n"], 1) if row["n"] else None
 
 
 def sas_honoured(store: Store, indicator: dict | None, start: date, end: date) -> float:

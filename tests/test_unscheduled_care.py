@@ -74,6 +74,9 @@ def test_figures_per_period_channel_and_profession(store):
     channels = snp.breakdown(store, date(2026, 11, 1), date(2026, 12, 1), "channel")
     assert dict(zip(channels["grp"], channels["share_24h"])) == {"sas": 0.5,
                                                                  "telephone": 0.5}
+    motives = snp.breakdown(store, date(2026, 11, 1), date(2026, 12, 1), "motive")
+    assert motives[["grp", "received", "within_24h"]].values.tolist() == [
+        ["Fièvre, infection (angine, cystite…)", 4, 2]]
     indicator_id, _ = indicators.save_indicator(store, COORD, {
         "name": "SNP sous 24 h", "mission_code": "socle_1", "kind": "resultat",
         "period": "month", "direction": "higher", "aggregation": "mean", "source": "snp_24h"})
@@ -221,3 +224,41 @@ def test_completing_an_older_call_keeps_its_slot(demo_store):
     assert "Demande enregistrée." in texts(at)
     assert not [s for s in at.selectbox if s.form_id.startswith(f"snp_{request_id}_")]
     assert at.session_state["snp_chosen"] is None
+
+
+def test_motives_are_added_renamed_and_archived_without_losing_past_calls(store):
+    assert "infection" in snp.motives(store)
+    code = snp.add_motive(store, COORD, "  Vaccination   antigrippale ")
+    assert (code, snp.motives(store)[code]) == ("vaccination_antigrippale",
+                                                "Vaccination antigrippale")
+    with pytest.raises(PortalError, match="existe déjà"):
+        snp.add_motive(store, COORD, "VACCINATION ANTIGRIPPALE")
+    request_id = call(store, datetime(2026, 11, 9, 10, 0), motive_code=code)
+    assert snp.save_motives(store, COORD, {code: {"label": "Vaccination", "active": False}}) == 1
+    assert code not in snp.motives(store)                         # not offered any more
+    assert snp.motives(store, keep=code)[code] == "Vaccination"   # but kept on its call
+    assert snp.get_request(store, request_id)["motive_code"] == code
+    used = {r["code"]: r["used"] for r in snp.motive_list(store)}
+    assert used[code] == 1
+    everything_off = {m: {"label": label, "active": False}
+                      for m, label in snp.motives(store).items()}
+    with pytest.raises(PortalError, match="au moins un motif"):
+        snp.save_motives(store, COORD, everything_off)
+    with pytest.raises(PortalError, match="même nom"):
+        snp.save_motives(store, COORD, {"plaie": {"label": "Vaccination", "active": True}})
+    assert "infection" in snp.motives(store)  # nothing of the refused changes was saved
+    with pytest.raises(PermissionDenied):
+        snp.add_motive(store, Actor("b", frozenset({BUREAU})), "Autre chose")
+
+
+def test_the_motives_tab_renames_one(demo_store):
+    at = open_page(logged_in("demo.coordination"), "unscheduled_care")
+    at.session_state["motives_sheet"] = {
+        "edited_rows": {0: {"Motif": "Fièvre, infection"}}, "added_rows": [],
+        "deleted_rows": []}
+    at.run()
+    widget(at.button, "Enregistrer les motifs").click()
+    at.run()
+    assert not at.exception
+    assert "Motifs enregistrés (1 modifié(s))." in texts(at)
+    assert snp.motives(demo_store)["infection"] == "Fièvre, infection"

@@ -78,7 +78,9 @@ if total:
                   "Sans issue": table["pending"], "SAS": table["sas"],
                   "SAS honorés": table["sas_honoured"]}, hide_index=True, width="stretch")
     left, right = st.columns(2)
-    for column, by, label in ((left, "channel", "Canal"), (right, "profession", "Profession")):
+    # Motives' labels are long: their table takes the whole width, below.
+    for column, by, label in ((left, "channel", "Canal"), (right, "profession", "Profession"),
+                              (st.container(), "motive", "Motif")):
         rows = snp.breakdown(store, start, end, by)
         column.dataframe({label: rows["grp"].map(lambda g: snp.CHANNELS.get(g, g)),
                           "Demandes": rows["received"],
