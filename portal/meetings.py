@@ -96,6 +96,33 @@ def save_meeting(store: Store, actor: Actor, values: dict, meeting_id: int | Non
         return write_meeting(tx, values, meeting_id, missions, actions), []
 
 
+def schedule_next(store: Store, actor: Actor, meeting_id: int, day: date | None) -> int:
+    """The next of a recurring meeting (the monthly bureau, a working group): the same
+    kind, title, hours, place, agenda, missions, actions and invitees on `day`, with no
+    attendance, minutes or decisions yet. Returns the new meeting's id."""
+    roles.require(actor, *EDITORS)
+    if day is None:
+        raise PortalError("Indiquez la date de la prochaine réunion.", field="next_day")
+    meeting = get_meeting(store, meeting_id)
+    if meeting is None:
+        raise PortalError("Cette réunion n'existe plus.", field="next_day")
+    starts, ends = (datetime.fromisoformat(meeting[k]) for k in ("starts_at", "ends_at"))
+    with store.write(actor) as tx:
+        new_id = write_meeting(
+            tx, {**{k: meeting[k] for k in FIELDS}, "day": day, "start": starts.time(),
+                 "end": ends.time()},
+            missions=[m["code"] for m in meeting["missions"]],
+            actions=[a["id"] for a in meeting["actions"]])
+        tx.execute("INSERT INTO attendees (meeting_id, person_id, guest_name, guest_email)"
+                   " SELECT ?, person_id, guest_name, guest_email FROM attendees"
+                   " WHERE meeting_id = ?", (new_id, meeting_id))
+        tx.audit("meeting", new_id, "invite",
+                 after={"from_meeting": meeting_id,
+                        "people": tx.one("SELECT COUNT(*) AS n FROM attendees"
+                                         " WHERE meeting_id = ?", (new_id,))["n"]})
+    return new_id
+
+
 def set_cancelled(store: Store, actor: Actor, meeting_id: int, cancelled: bool) -> None:
     """A cancelled meeting stays listed, struck out, and its .ics tells calendars."""
     roles.require(actor, *EDITORS)

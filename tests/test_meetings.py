@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, time, timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from icalendar import Calendar
 
 from helpers import COORD, logged_in, meeting, open_page, person, texts, widget
@@ -157,6 +158,15 @@ def test_meeting_pages_create_then_invite_a_group(demo_store):
     assert len(table) == upcoming + 1
     assert table.loc[table["Intitulé"] == "Groupe de travail", "Invités"].tolist() == [
         len(members)]
+    # The group meets again next month: one click, the same invitees.
+    at = open_page(at, "meeting", id=meeting_id)
+    widget(at.button, "Programmer la réunion suivante").click()
+    at.run().run()
+    assert not at.exception
+    following = demo_store.scalar("SELECT MAX(id) FROM meetings")
+    next_day = (date.today() + timedelta(days=7) + relativedelta(months=1)).strftime("%d/%m/%Y")
+    assert following != meeting_id and next_day in texts(at)  # its page is open
+    assert len(meetings.attendees(demo_store, following)) == len(members)
 
 
 def test_attendance_sheet_shows_statuses_and_proxy_holders(demo_store):
@@ -185,3 +195,30 @@ def test_namesakes_get_distinct_names_on_the_sheet(store):
     assert "A Roux" in names.values()
     namesakes = [int(i) for i in frame[frame["last_name"] == "Faure"]["id"]]
     assert [names[i] for i in namesakes] == [f"A Faure (n° {i})" for i in namesakes]
+
+
+def test_the_next_meeting_takes_the_invitees_not_the_attendance(store):
+    first = meeting(store, missions=["socle_1"], place="Maison de santé", agenda="Budget")
+    people = [person(store, f"Membre{i}") for i in range(3)]
+    meetings.invite(store, COORD, first, people)
+    meetings.invite_guest(store, COORD, first, "Invitée CPAM", "cpam@example.org")
+    sheet = meetings.attendees(store, first)
+    meetings.record_attendance(store, COORD, first, {int(i): ("present", None)
+                                                     for i in sheet["id"]})
+    following = meetings.schedule_next(store, COORD, first, date(2026, 4, 26))
+    copied = meetings.get_meeting(store, following)
+    original = meetings.get_meeting(store, first)
+    # 26 April is after the change to summer time: the wall hours stay 10:00 to 12:00.
+    assert (copied["starts_at"], copied["ends_at"]) == ("2026-04-26T10:00", "2026-04-26T12:00")
+    for key in ("kind", "title", "place", "agenda", "missions"):
+        assert copied[key] == original[key], key
+    assert copied["uid"] != original["uid"] and copied["sequence"] == 0
+    invited = meetings.attendees(store, following)
+    assert sorted(invited["person_id"].dropna().astype(int)) == sorted(people)
+    assert invited["guest_email"].dropna().tolist() == ["cpam@example.org"]
+    assert set(invited["status"]) == {"invite"}  # nobody marked present in advance
+    with pytest.raises(PortalError) as error:
+        meetings.schedule_next(store, COORD, first, None)
+    assert error.value.field == "next_day"
+    with pytest.raises(PermissionDenied):
+        meetings.schedule_next(store, Actor("m", frozenset({MEMBER})), first, date(2026, 5, 3))

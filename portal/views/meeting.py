@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
+from dateutil.relativedelta import relativedelta
 
 from portal import actions, board, directory, meetings, minutes, missions, reference, territory, ui
 from portal.errors import PortalError
@@ -333,6 +334,19 @@ with decided:
     decisions_section(meeting)
 with settings:
     meeting_form(meeting)
+    st.divider()
+    st.write("**Programmer la suivante**")
+    st.caption("Même type, intitulé, horaires, lieu, ordre du jour, missions, actions et "
+               "invités, à la date choisie ; sans présences ni compte rendu.")
+    next_errors = ui.FieldErrors()
+    next_day = st.date_input("Date de la prochaine réunion", format="DD/MM/YYYY",
+                             value=date.fromisoformat(meeting["starts_at"][:10])
+                             + relativedelta(months=1), key="next_day")
+    next_errors.slot("next_day")
+    if st.button("Programmer la réunion suivante", icon=":material/event_repeat:"):
+        ui.save_record(next_errors, lambda: (meetings.schedule_next(
+            store, actor, meeting["id"], next_day), []), "views/meeting.py", True,
+            "Réunion programmée.")
     st.divider()
     st.write("**Rétablir la réunion**" if meeting["cancelled"] else "**Annuler la réunion**")
     confirmed = st.checkbox("Je confirme", key="cancel_confirm")
