@@ -360,7 +360,7 @@ def candidates(store: Store, actor: Actor, request_id: int,
                today: date | None = None) -> pd.DataFrame:
     """GPs who could take the patient: places left, available from today, serving the
     patient's commune (or anywhere); nearest first (same commune, communes they serve,
-    same département), then the most places left."""
+    same intercommunality, same département), then the most places left."""
     _require(actor)
     request = store.query_one("SELECT commune_code FROM mt_requests WHERE id = ?",
                               (request_id,))
@@ -369,7 +369,10 @@ def candidates(store: Store, actor: Actor, request_id: int,
         "SELECT p.id, p.last_name, p.first_name, c.name AS commune, k.remaining,"
         " k.from_date, k.communes, CASE WHEN p.commune_code = :commune THEN 'Même commune'"
         " WHEN EXISTS (SELECT 1 FROM json_each(k.communes) j WHERE j.value = :commune)"
-        " THEN 'Commune desservie' WHEN c.department = (SELECT department FROM communes"
+        " THEN 'Commune desservie' WHEN (SELECT epci_code FROM commune_epci WHERE"
+        " commune_code = p.commune_code) = (SELECT epci_code FROM commune_epci WHERE"
+        " commune_code = :commune) THEN 'Même intercommunalité'"
+        " WHEN c.department = (SELECT department FROM communes"
         " WHERE code = :commune) THEN 'Même département' ELSE 'Plus loin' END AS proximity"
         " FROM doctor_capacity k JOIN people p ON p.id = k.person_id"
         " LEFT JOIN communes c ON c.code = p.commune_code"
@@ -378,7 +381,8 @@ def candidates(store: Store, actor: Actor, request_id: int,
         " AND (k.communes = '[]' OR :commune IS NULL OR EXISTS (SELECT 1 FROM"
         " json_each(k.communes) j WHERE j.value = :commune) OR p.commune_code = :commune)"
         " ORDER BY CASE proximity WHEN 'Même commune' THEN 0 WHEN 'Commune desservie'"
-        " THEN 1 WHEN 'Même département' THEN 2 ELSE 3 END, k.remaining DESC, p.last_name",
+        " THEN 1 WHEN 'Même intercommunalité' THEN 2 WHEN 'Même département' THEN 3"
+        " ELSE 4 END, k.remaining DESC, p.last_name",
         {"commune": commune, "today": (today or date.today()).isoformat()})
 
 

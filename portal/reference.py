@@ -1,5 +1,5 @@
-"""Reference lists (communes, départements, professions, specialties, ACI missions)
-from data/.
+"""Reference lists (communes and their intercommunality, départements, professions,
+specialties, ACI missions) from data/.
 
 They are facts shipped with the portal: loaded into SQLite so queries can join them,
 and reloaded whenever a data file changes. Codes are stored everywhere else; labels
@@ -23,6 +23,7 @@ FILES = {
     "social_professions": DATA / "nos_TRE_R94_R95_professions_social_usagers_titre.csv",
     "specialties": DATA / "nos_TRE_R38_SpecialiteOrdinale.csv",
     "missions": DATA / "missions.csv",
+    "commune_epci": DATA / "epci_cog2026.csv",
 }
 ACTOR = Actor("référentiels", frozenset({ADMIN}))
 GENERAL_PRACTICE = ("SM26", "SM53", "SM54")
@@ -68,10 +69,11 @@ def sync(store: Store) -> bool:
                  int(r["start_months"]) if r["start_months"] else None,
                  int(r["full_months"]) if r["full_months"] else None)
                 for r in _rows(FILES["missions"])]
+    epci = [(r["code_insee"], r["epci"], r["nom_epci"]) for r in _rows(FILES["commune_epci"])]
     with store.write(ACTOR) as tx:
         for table, rows in (("communes", communes), ("departments", departments),
                             ("professions", professions), ("specialties", specialties),
-                            ("missions", missions)):
+                            ("missions", missions), ("commune_epci", epci)):
             marks = ", ".join("?" for _ in rows[0])
             # Upsert, never delete: people and organisations refer to these codes.
             tx.conn.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", rows)

@@ -295,3 +295,20 @@ def test_the_admin_is_told_on_the_home_page_when_identities_outlive_the_retentio
     assert warning not in texts(open_page(logged_in("demo.coordination"), "home"))
     doctor_search.purge(demo_store, ADMIN_ACTOR)
     assert warning not in texts(open_page(logged_in("demo.admin"), "home"))
+
+
+def test_the_nearest_doctors_come_first_down_to_the_intercommunality(store):
+    patient = request(store, "Loin", TODAY - timedelta(days=1), commune="45155")   # Gien
+    doctors = {"Gien": gp(store, "Gien", "45155"),
+               "Coullons": gp(store, "Coullons", "45108"),      # CC Giennoises too
+               "Baule": gp(store, "Baule", "45024"),            # Loiret, another EPCI
+               "Argent": gp(store, "Argent", "18011"),          # Cher
+               "Desservant": gp(store, "Desservant", "18011")}  # Cher, but serves Gien
+    for name, doctor in doctors.items():
+        doctor_search.set_capacity(store, COORD, doctor, 9 if name == "Baule" else 2,
+                                   communes=["45155"] if name == "Desservant" else ())
+    near = doctor_search.candidates(store, COORD, patient, today=TODAY)
+    assert list(zip(near["last_name"], near["proximity"])) == [
+        ("Gien", "Même commune"), ("Desservant", "Commune desservie"),
+        ("Coullons", "Même intercommunalité"), ("Baule", "Même département"),
+        ("Argent", "Plus loin")]
