@@ -74,8 +74,9 @@ def mandates(store: Store, on: date | None = None) -> pd.DataFrame:
         where = " WHERE m.starts_on <= :on AND (m.ends_on IS NULL OR m.ends_on >= :on)"
         params = {"on": on.isoformat()}
     return store.frame(
-        "SELECT m.id, m.person_id, p.last_name, p.first_name, m.body, m.role, m.starts_on,"
-        " m.ends_on FROM mandates m JOIN people p ON p.id = m.person_id" + where +
+        "SELECT m.id, m.person_id, p.last_name, p.first_name,"
+        " TRIM(COALESCE(p.first_name, '') || ' ' || p.last_name) AS name, m.body, m.role,"
+        " m.starts_on, m.ends_on FROM mandates m JOIN people p ON p.id = m.person_id" + where +
         " ORDER BY m.body, m.ends_on IS NOT NULL, m.ends_on DESC, CASE m.role "
         + " ".join(f"WHEN '{role}' THEN {rank}" for rank, role in enumerate(MANDATE_ROLES))
         + " END, p.last_name COLLATE NOCASE", params)

@@ -239,11 +239,16 @@ def _check_proxy(rows: dict, final: dict, attendee_id: int, proxy: int | None) -
 
 
 def display_name(row: dict) -> str:
-    """An attendee's name: the guest's, or the person's from the directory."""
-    if row.get("guest_name"):
-        return row["guest_name"]
-    return " ".join(p for p in (row.get("first_name"), row.get("last_name")) if p) \
-        or f"Personne n° {row['person_id']}"
+    """An attendee's name: the guest's, or the person's from the directory. The row may
+    come from a DataFrame, where a blank is NaN, not None."""
+    def text(key: str) -> str:
+        value = row.get(key)
+        return value if isinstance(value, str) else ""
+
+    if text("guest_name"):
+        return text("guest_name")
+    return " ".join(p for p in (text("first_name"), text("last_name")) if p) \
+        or f"Personne n° {int(row['person_id'])}"
 
 
 def sheet_names(frame: pd.DataFrame) -> dict[int, str]:

@@ -11,6 +11,7 @@ from datetime import date
 
 import pandas as pd
 from docx import Document
+from docx.shared import Cm
 
 from . import board, meetings, roles
 from .db import Store, iso, now
@@ -281,6 +282,36 @@ def docx(store: Store, meeting_id: int, cpts_name: str = "") -> bytes:
                    [[DECISION_KINDS[d.kind], d.text, d.owner or "—", date_fr(d.due_on) or "—",
                      DECISION_STATUSES[d.status]] for d in frame.itertuples()])
     return docx_bytes(document, f"Compte rendu : {meeting['title']}")
+
+
+BLANK_LINES = 6   # people who come uninvited sign on the empty lines
+
+
+def sign_in_sheet(store: Store, meeting_id: int, cpts_name: str = "") -> bytes:
+    """The attendance sheet to print and sign at the door, as Word: every invitee by
+    name, empty lines for whoever else comes, and for the bodies that vote a column for
+    the proxy given."""
+    meeting = meetings.get_meeting(store, meeting_id)
+    document = Document()
+    document.add_heading(f"Feuille d'émargement : {meeting['title']}", level=0)
+    document.add_paragraph(" · ".join(part for part in (
+        cpts_name, meetings.KINDS[meeting["kind"]],
+        meetings.when(meeting["starts_at"], meeting["ends_at"]), meeting["place"]) if part))
+    header = ["Nom et prénom", "Profession ou qualité", "Signature"]
+    votes = meeting["kind"] in board.BODIES
+    if votes:
+        header.append("Pouvoir donné à (nom)")
+    invited = meetings.attendees(store, meeting_id)
+    names = meetings.sheet_names(invited)
+    rows = [[names[int(r.id)], r.profession if isinstance(r.profession, str)
+             else "Invité extérieur", "", *([""] if votes else [])]
+            for r in invited.itertuples()]
+    docx_table(document, header, rows + [[""] * len(header)] * BLANK_LINES)
+    for row in document.tables[0].rows[1:]:
+        row.height = Cm(1.2)  # room to sign
+    document.add_paragraph(f"{len(rows)} invité(s). Ajoutez sur les lignes vides les "
+                           "personnes présentes qui n'étaient pas invitées.")
+    return docx_bytes(document, f"Feuille d'émargement : {meeting['title']}")
 
 
 def quorum_sentence(count: board.Quorum) -> str:

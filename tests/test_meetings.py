@@ -185,6 +185,18 @@ def test_attendance_sheet_shows_statuses_and_proxy_holders(demo_store):
     assert sheet.loc[meetings.display_name(second), "Pouvoir donné à"] == holder
 
 
+def test_a_guest_from_outside_sits_on_the_sheet_beside_directory_people(demo_store):
+    meeting_id = meeting(demo_store, day=date.today() + timedelta(days=3))
+    meetings.invite(demo_store, COORD, meeting_id,
+                    meetings.group_people(demo_store, "members")[:2])
+    meetings.invite_guest(demo_store, COORD, meeting_id, "Marie Invitée", "m@example.org")
+    at = open_page(logged_in("demo.coordination"), "meeting", id=meeting_id)
+    assert not at.exception  # a guest's blank directory name once broke the page
+    sheet = at.dataframe[0].value.set_index("Nom")
+    assert sheet.loc["Marie Invitée", "Profession"] == "Invité extérieur"
+    assert len(sheet) == 3
+
+
 def test_namesakes_get_distinct_names_on_the_sheet(store):
     meeting_id = meeting(store)
     meetings.invite(store, COORD, meeting_id, [person(store, "Faure"), person(store, "Faure"),

@@ -248,3 +248,22 @@ def test_home_counts_overdue_decisions_for_the_board_only(demo_store):
         demo_store, meetings.Filters(upcoming=True)))
     at = open_page(logged_in("demo.membre"), "home")
     assert "Décisions en retard" not in {m.label for m in at.metric}
+
+
+def test_the_sign_in_sheet_lists_every_invitee_with_room_for_others(store):
+    ca = meeting(store)  # a CA: proxies are given
+    people = [person(store, name) for name in ("Dupont", "Blanc")]
+    meetings.invite(store, COORD, ca, people)
+    meetings.invite_guest(store, COORD, ca, "Marie Invitée", "marie@example.org")
+    document = Document(io.BytesIO(minutes.sign_in_sheet(store, ca, "CPTS test")))
+    table = document.tables[0]
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert rows[0] == ["Nom et prénom", "Profession ou qualité", "Signature",
+                       "Pouvoir donné à (nom)"]
+    assert [r[0] for r in rows[1:4]] == ["A Blanc", "A Dupont", "Marie Invitée"]
+    assert rows[3][1] == "Invité extérieur"
+    assert rows[4:] == [[""] * 4] * minutes.BLANK_LINES
+    group = meeting(store, kind="groupe_travail")
+    header = Document(io.BytesIO(minutes.sign_in_sheet(store, group))).tables[0].rows[0]
+    assert [c.text for c in header.cells] == ["Nom et prénom", "Profession ou qualité",
+                                              "Signature"]

@@ -23,8 +23,7 @@ for body, label in board.MANDATE_BODIES.items():
                 "pas être calculé." + (" Ajoutez les membres ci-dessous." if editor else ""),
                 icon=":material/group_off:")
         continue
-    st.dataframe({"Nom": [f"{r.first_name or ''} {r.last_name}".strip()
-                          for r in rows.itertuples()],
+    st.dataframe({"Nom": rows["name"],
                   "Fonction": rows["role"].map(board.MANDATE_ROLES),
                   "Depuis le": rows["starts_on"].map(date_fr)},
                  hide_index=True, width="stretch")
@@ -55,7 +54,7 @@ if editor:
         if sent and errors.attempt(board.add_mandate, store, actor, person, body, role, starts,
                                    ends):
             st.rerun()
-    running = {int(r.id): f"{r.first_name or ''} {r.last_name} – "
+    running = {int(r.id): f"{r.name} – "
                f"{board.MANDATE_BODIES[r.body]}, {board.MANDATE_ROLES[r.role].lower()}"
                for r in current.itertuples()}
     if running:
@@ -82,8 +81,7 @@ with st.expander("Historique des mandats", icon=":material/history:"):
     if every.empty:
         st.write("Aucun mandat enregistré.")
     else:
-        st.dataframe({"Nom": [f"{r.first_name or ''} {r.last_name}".strip()
-                              for r in every.itertuples()],
+        st.dataframe({"Nom": every["name"],
                       "Instance": every["body"].map(board.MANDATE_BODIES),
                       "Fonction": every["role"].map(board.MANDATE_ROLES),
                       "Début": every["starts_on"].map(date_fr),

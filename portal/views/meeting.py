@@ -317,6 +317,10 @@ sheet, record, votes, decided, settings = st.tabs([
     "Décisions et tâches", "Modifier"])
 with sheet:
     quorum_box(meeting)
+    st.download_button("Feuille d'émargement à imprimer (Word)",
+                       lambda: minutes.sign_in_sheet(store, meeting["id"], territory.name(store)),
+                       file_name=f"emargement-reunion-{meeting['id']}.docx", mime=DOCX_MIME,
+                       icon=":material/print:")
     if notice := st.session_state.pop("invited", None):
         st.success(notice, icon=":material/group_add:")
     if invited.empty:
