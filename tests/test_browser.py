@@ -144,6 +144,21 @@ def choose(page, label: str, option: str, exact: bool = True) -> None:
     pytest.fail(f"the option {option!r} of {label!r} never showed")
 
 
+def download(page, button: str) -> Path:
+    """Click a download button and return the file. Streamlit serves the file once the
+    click reaches the server; a click that lands while the page reruns (the cookie
+    component's rerun, a busy machine) is lost, so settle and click again."""
+    for _ in range(3):
+        try:
+            with page.expect_download(timeout=10_000) as event:
+                page.get_by_role("button", name=button).click()
+        except PlaywrightTimeout:
+            settle(page)
+            continue
+        return Path(event.value.path())
+    pytest.fail(f"the button {button!r} never downloaded anything")
+
+
 def login_cookie(context, timeout: float = 10) -> list[dict]:
     """The login cookie, once the authenticator's component has set it in the browser."""
     deadline = time.monotonic() + timeout
@@ -264,7 +279,7 @@ def test_password_change_keeps_this_session_and_kills_the_old_cookie(server, bro
     replay_in_new_browser(browser, server, old_cookie)
 
 
-def test_directory_search_open_edit_and_export(server, browser, tmp_path):
+def test_directory_search_open_edit_and_export(server, browser):
     store = Store(settings.load().db_path)
     demo.load(store, 4)
     target = directory.search_people(store, directory.Filters(include_hidden=True))
@@ -303,11 +318,7 @@ def test_directory_search_open_edit_and_export(server, browser, tmp_path):
     page.get_by_role("link", name="Retour à l'annuaire").click()
     expect(page.get_by_role("button", name="CSV (Excel)")).to_be_visible(timeout=10_000)
     settle(page)
-    with page.expect_download() as download:
-        page.get_by_role("button", name="CSV (Excel)").click()
-    exported = (tmp_path / "export.csv")
-    download.value.save_as(exported)
-    content = exported.read_bytes()
+    content = download(page, "CSV (Excel)").read_bytes()
     assert content.startswith(b"\xef\xbb\xbfCivilit")  # BOM, then the header
     assert "nouvelle.adresse@example.org" in content.decode("utf-8-sig")
 
@@ -404,9 +415,7 @@ def test_create_a_meeting_invite_the_bureau_mark_attendance_decide_and_download_
         "Valider le budget de la formation SNP"]
     t = timed("decision recorded", t)
 
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Invitation (.ics)").click()
-    calendar = Calendar.from_ical(Path(download.value.path()).read_bytes())
+    calendar = Calendar.from_ical(download(page, "Invitation (.ics)").read_bytes())
     event = calendar.walk("VEVENT")[0]
     assert str(event["summary"]) == "Bureau de décembre"
     assert event["dtstart"].dt.tzinfo is not None and event["dtstart"].params["TZID"] == \
