@@ -19,7 +19,7 @@ import pandas as pd
 from . import audit, roles, validation
 from .db import Store, Transaction, iso, now
 from .errors import PortalError
-from .formats import date_fr, fold
+from .formats import date_fr, fold, records
 from .roles import ADMIN, BUREAU, COORDINATOR, Actor
 
 EDITORS = (ADMIN, COORDINATOR)
@@ -555,11 +555,13 @@ def export_frame(store: Store, filters: Filters) -> pd.DataFrame:
 
 
 def vcard_contacts(store: Store, filters: Filters) -> list[dict]:
+    """The people matching the filters as vCard contacts. Blank cells (NaN in the frame)
+    become None, so no card carries a "nan" phone or address."""
     frame = search_people(store, filters, limit=EXPORT_LIMIT)
     return [{
-        "last_name": r.last_name, "first_name": r.first_name,
-        "organization": (r.organizations or "").split(", ")[0],
-        "title": " – ".join(p for p in (r.profession, r.specialty) if isinstance(p, str)),
-        "phone": validation.phone_display(r.phone), "email": r.email, "mssante": r.mssante,
-        "note": r.tags if isinstance(r.tags, str) else None,
-    } for r in frame.itertuples()]
+        "last_name": r["last_name"], "first_name": r["first_name"],
+        "organization": (r["organizations"] or "").split(", ")[0],
+        "title": " – ".join(p for p in (r["profession"], r["specialty"]) if p),
+        "phone": validation.phone_display(r["phone"]), "email": r["email"],
+        "mssante": r["mssante"], "note": r["tags"],
+    } for r in records(frame)]

@@ -44,6 +44,12 @@ def number_fr(value: float | None, decimals: int = 0) -> str:
     return text.replace(",", "\u202f").replace(".", ",")
 
 
+def records(frame) -> list[dict]:
+    """A DataFrame's rows as dicts with None for blanks. A frame holds a blank as NaN,
+    which is truthy: `row["x"] or ""` would keep it and print "nan"."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
 def plural(count: int, singular: str, many: str | None = None) -> str:
     """'1 membre', '0 membre', '25 membres': French takes the singular up to one."""
     word = singular if abs(count) <= 1 else (many or singular + "s")

@@ -20,7 +20,7 @@ from icalendar import Calendar, Event
 from . import board, roles, validation
 from .db import Store, Transaction, iso, now
 from .errors import PortalError
-from .formats import PARIS
+from .formats import PARIS, records
 from .roles import ADMIN, BUREAU, COORDINATOR, Actor
 
 EDITORS = (ADMIN, BUREAU, COORDINATOR)
@@ -239,22 +239,18 @@ def _check_proxy(rows: dict, final: dict, attendee_id: int, proxy: int | None) -
 
 
 def display_name(row: dict) -> str:
-    """An attendee's name: the guest's, or the person's from the directory. The row may
-    come from a DataFrame, where a blank is NaN, not None."""
-    def text(key: str) -> str:
-        value = row.get(key)
-        return value if isinstance(value, str) else ""
-
-    if text("guest_name"):
-        return text("guest_name")
-    return " ".join(p for p in (text("first_name"), text("last_name")) if p) \
+    """An attendee's name: the guest's, or the person's from the directory (a row of
+    `records`, blanks as None)."""
+    if row.get("guest_name"):
+        return row["guest_name"]
+    return " ".join(p for p in (row.get("first_name"), row.get("last_name")) if p) \
         or f"Personne n° {int(row['person_id'])}"
 
 
 def sheet_names(frame: pd.DataFrame) -> dict[int, str]:
     """Each attendee's name, made unique (two Camille Faure get their line number) so a
     proxy chosen by name on the sheet goes to the right person."""
-    names = {int(r["id"]): display_name(r) for r in frame.to_dict("records")}
+    names = {int(r["id"]): display_name(r) for r in records(frame)}
     seen = pd.Series(list(names.values())).value_counts()
     return {i: f"{n} (n° {i})" if seen[n] > 1 else n for i, n in names.items()}
 

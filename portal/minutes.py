@@ -17,7 +17,7 @@ from . import board, meetings, roles
 from .db import Store, iso, now
 from .errors import PortalError
 from .exports import docx_bytes, docx_table
-from .formats import date_fr, plural
+from .formats import date_fr, plural, records
 from .roles import ADMIN, BUREAU, COORDINATOR, Actor
 
 EDITORS = meetings.EDITORS
@@ -232,7 +232,7 @@ def overdue_count(store: Store, today: date | None = None) -> int:
 
 
 def _attendance_lines(frame: pd.DataFrame) -> list[str]:
-    names = {int(r["id"]): meetings.display_name(r) for r in frame.to_dict("records")}
+    names = {int(r["id"]): meetings.display_name(r) for r in records(frame)}
     lines = []
     for status, label in (("present", "Présents"), ("represente", "Représentés"),
                           ("excuse", "Excusés"), ("absent", "Absents")):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+import vobject
 
-from portal import directory, territory, validation
+from portal import directory, exports, territory, validation
 from portal.directory import Filters
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
@@ -203,3 +204,17 @@ def test_territory_communes_population_and_size(store):
         territory.add_communes(store, COORD, ["45053"])
     assert territory.remove_communes(store, admin, [BRIARE]) == 1
     assert list(territory.communes(store)["name"]) == ["Aubigny-sur-Nère", "Gien"]
+
+
+def test_vcards_of_people_with_and_without_a_structure_phone_or_address(store):
+    msp = org(store)
+    person(store, "Avec", "Anne", organizations=[msp], phone="02 38 67 00 00",
+           email="anne@example.org", tags=["diabète"])
+    person(store, "Sans", "Sam")  # no structure, phone, e-mail nor tag: blanks in the frame
+    data = exports.vcards_bytes(directory.vcard_contacts(store, ALL)).decode()
+    cards = {c.contents["fn"][0].value: c for c in vobject.readComponents(data)}
+    assert set(cards) == {"Anne Avec", "Sam Sans"}
+    assert cards["Anne Avec"].org.value == ["MSP des Bords de Loire"]
+    assert cards["Anne Avec"].tel.value == "02 38 67 00 00"
+    assert "nan" not in data.lower()  # a blank cell once came out as "nan" or crashed
+    assert set(cards["Sam Sans"].contents) == {"version", "n", "fn", "title"}

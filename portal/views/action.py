@@ -6,7 +6,7 @@ import streamlit as st
 
 from portal import actions, audit, directory, missions, territory, ui
 from portal.exports import DOCX_MIME
-from portal.formats import datetime_fr, md_escape
+from portal.formats import datetime_fr, md_escape, records
 
 actor = ui.require_access("action")
 store = ui.store()
@@ -36,8 +36,8 @@ def action_form(action: dict | None) -> None:
         values[field] = st.text_area(label, action.get(field, ""), max_chars=5000,
                                      key=f"{key}_{field}")
     people = directory.search_people(store, directory.Filters(include_hidden=True), limit=5000)
-    names = {int(r.id): f"{r.last_name} {r.first_name} ({r.profession or '—'})"
-             for r in people.itertuples()}
+    names = {int(r["id"]): f"{r['last_name']} {r['first_name']} ({r['profession'] or '—'})"
+             for r in records(people)}
     referents = st.multiselect("Personnes référentes (annuaire)", list(names),
                                format_func=names.get, key=f"{key}_referents",
                                default=[r["id"] for r in action.get("referents", [])],

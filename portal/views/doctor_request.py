@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from portal import doctor_search, territory, ui, validation
-from portal.formats import date_fr, md_escape
+from portal.formats import date_fr, md_escape, records
 
 actor = ui.require_access("doctor_request")
 store = ui.store()
@@ -84,7 +84,7 @@ def proposal_choices(options) -> dict[int, str]:
     and how near they are, then every other GP of the directory."""
     near = {int(r["id"]): f"{r['last_name']} {r['first_name'] or ''} ({r['commune'] or '—'})"
                           f" · {r['proximity'].lower()} · {r['remaining']} place(s)"
-            for r in options.astype(object).where(options.notna(), None).to_dict("records")}
+            for r in records(options)}
     return {**near, **{i: label for i, label in doctor_search.general_practitioners(store).items()
                        if i not in near}}
 

@@ -8,7 +8,7 @@ import streamlit as st
 from portal import charts, evidence, indicators, missions, progress, ui
 from portal.errors import PortalError
 from portal.exports import XLSX_MIME, xlsx_bytes
-from portal.formats import date_fr, datetime_fr, md_escape, number_fr
+from portal.formats import date_fr, datetime_fr, md_escape, number_fr, records
 
 actor = ui.require_access("indicator")
 store = ui.store()
@@ -131,12 +131,12 @@ st.subheader("Pièces justificatives")
 documents = evidence.listing(store, indicator["id"])
 if documents.empty:
     st.write("Aucune pièce justificative." + (" Déposez-en une ci-dessous." if editor else ""))
-for row in documents.itertuples():
-    label = (f"{row.filename} ({number_fr(row.size / 1024)} Ko"
-             + (f", période du {date_fr(row.period_start)}" if row.period_start else "")
-             + f", déposé par {row.uploaded_by} le {datetime_fr(row.uploaded_at)})")
-    st.download_button(label, lambda sha=row.sha256: evidence.content(config.files_dir, sha),
-                       file_name=row.filename, mime=row.mime, key=f"evidence_{row.id}",
+for row in records(documents):
+    label = (f"{row['filename']} ({number_fr(row['size'] / 1024)} Ko"
+             + (f", période du {date_fr(row['period_start'])}" if row["period_start"] else "")
+             + f", déposé par {row['uploaded_by']} le {datetime_fr(row['uploaded_at'])})")
+    st.download_button(label, lambda sha=row["sha256"]: evidence.content(config.files_dir, sha),
+                       file_name=row["filename"], mime=row["mime"], key=f"evidence_{row['id']}",
                        icon=":material/attach_file:")
 if editor:
     errors = ui.FieldErrors()
