@@ -246,15 +246,21 @@ def _attendance_lines(frame: pd.DataFrame) -> list[str]:
     return lines
 
 
+def _meeting_document(meeting: dict, title: str, cpts_name: str):
+    """A Word document opening on `title` and the meeting's CPTS, kind, date and place."""
+    document = Document()
+    document.add_heading(f"{title} : {meeting['title']}", level=0)
+    document.add_paragraph(" · ".join(part for part in (
+        cpts_name, meetings.KINDS[meeting["kind"]],
+        meetings.when(meeting["starts_at"], meeting["ends_at"]), meeting["place"]) if part))
+    return document
+
+
 def docx(store: Store, meeting_id: int, cpts_name: str = "") -> bytes:
     """The minutes as a Word file: heading, attendance and quorum, agenda, text,
     motions with their votes, decisions and tasks."""
     meeting = meetings.get_meeting(store, meeting_id)
-    document = Document()
-    document.add_heading(f"Compte rendu : {meeting['title']}", level=0)
-    document.add_paragraph(" · ".join(part for part in (
-        cpts_name, meetings.KINDS[meeting["kind"]],
-        meetings.when(meeting["starts_at"], meeting["ends_at"]), meeting["place"]) if part))
+    document = _meeting_document(meeting, "Compte rendu", cpts_name)
     if meeting["cancelled"]:
         document.add_paragraph("Cette réunion a été annulée.")
     document.add_heading("Participants", level=1)
@@ -292,11 +298,7 @@ def sign_in_sheet(store: Store, meeting_id: int, cpts_name: str = "") -> bytes:
     name, empty lines for whoever else comes, and for the bodies that vote a column for
     the proxy given."""
     meeting = meetings.get_meeting(store, meeting_id)
-    document = Document()
-    document.add_heading(f"Feuille d'émargement : {meeting['title']}", level=0)
-    document.add_paragraph(" · ".join(part for part in (
-        cpts_name, meetings.KINDS[meeting["kind"]],
-        meetings.when(meeting["starts_at"], meeting["ends_at"]), meeting["place"]) if part))
+    document = _meeting_document(meeting, "Feuille d'émargement", cpts_name)
     header = ["Nom et prénom", "Profession ou qualité", "Signature"]
     votes = meeting["kind"] in board.BODIES
     if votes:
