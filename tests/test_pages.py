@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import APP, VIEWS, log_in, logged_in, texts, widget
+from helpers import APP, VIEWS, log_in, logged_in, open_page, texts, widget
 from portal import audit, auth, backups, demo, doctor_search, navigation
 from portal.db import Store
 from portal.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
@@ -170,6 +170,21 @@ def test_user_text_is_shown_literally_not_as_markdown(demo_store):
                         "demo.membre@example.org")
     at = logged_in("demo.membre")
     assert at.title[0].value == r"Bonjour \*\*X\*\* \[a\]\(javascript\:alert\(1\)\)"
+
+
+@pytest.mark.parametrize("page, table", [("missions", "actions"), ("person", "organizations")])
+def test_names_in_links_are_shown_literally(demo_store, page, table):
+    """A link's label is markdown: an action or a structure named like a link stays text."""
+    column = "title" if table == "actions" else "name"
+    row = demo_store.query_one(f"SELECT id FROM {table} ORDER BY id LIMIT 1")
+    with demo_store.write(Actor("t", frozenset({ADMIN}))) as tx:
+        tx.update(table, row["id"], {column: "**Gras** [lien](javascript:alert(1))"})
+    params = {} if page == "missions" else {"id": demo_store.scalar(
+        "SELECT person_id FROM person_organizations WHERE organization_id = ?", (row["id"],))}
+    at = open_page(logged_in("demo.coordination"), page, **params)
+    labels = [link.proto.label for link in at.get("page_link")]
+    assert any(r"\*\*Gras\*\* \[lien\]\(javascript\:alert\(1\)\)" in label for label in labels)
+    assert not any("**Gras**" in label for label in labels)
 
 
 def test_a_session_revoked_elsewhere_is_closed_on_the_next_click(demo_store):

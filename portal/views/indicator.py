@@ -73,7 +73,8 @@ st.title(md_escape(indicator["name"]))
 target = indicator["target"]
 st.caption(f"{indicator['mission']} · {indicators.KINDS[indicator['kind']]} · "
            f"{indicators.PERIODS[indicator['period']].lower()} · objectif annuel : "
-           f"{number_fr(target, 1) if target is not None else 'non fixé'} {indicator['unit']}")
+           f"{number_fr(target, 1) if target is not None else 'non fixé'} "
+           f"{md_escape(indicator['unit'])}")
 if indicator["source"] != "manual":
     st.info(f"Calculé par le portail : {indicators.SOURCES[indicator['source']].description}",
             icon=":material/calculate:")

@@ -66,7 +66,7 @@ for mission in all_missions:
         for row in linked.itertuples():
             st.page_link("views/action.py", query_params={"id": str(row.id)},
                          icon=":material/task:",
-                         label=f"Action n°{row.number} : {row.title} "
+                         label=f"Action n°{row.number} : {md_escape(row.title)} "
                                f"({actions.STATUSES[row.status].lower()}, {row.progress} %)")
         meeting_time(mission["code"])
         for row in standings[standings["mission_code"] == mission["code"]].itertuples():

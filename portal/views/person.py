@@ -146,7 +146,7 @@ st.subheader("Structures")
 if not person["organizations"]:
     st.write("Aucune structure.")
 for organization in person["organizations"]:
-    st.page_link("views/organization.py", label=organization["name"],
+    st.page_link("views/organization.py", label=md_escape(organization["name"]),
                  query_params={"id": str(organization["id"])}, icon=":material/domain:")
 
 if not editor:
