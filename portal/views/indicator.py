@@ -133,7 +133,7 @@ documents = evidence.listing(store, indicator["id"])
 if documents.empty:
     st.write("Aucune pièce justificative." + (" Déposez-en une ci-dessous." if editor else ""))
 for row in records(documents):
-    label = (f"{row['filename']} ({number_fr(row['size'] / 1024)} Ko"
+    label = (f"{md_escape(row['filename'])} ({number_fr(row['size'] / 1024)} Ko"
              + (f", période du {date_fr(row['period_start'])}" if row["period_start"] else "")
              + f", déposé par {row['uploaded_by']} le {datetime_fr(row['uploaded_at'])})")
     st.download_button(label, lambda sha=row["sha256"]: evidence.content(config.files_dir, sha),
