@@ -19,7 +19,7 @@ from . import (
 )
 from .db import Store
 from .errors import PortalError
-from .formats import date_fr, number_fr
+from .formats import date_fr, md_escape, number_fr
 from .roles import Actor
 
 
@@ -46,6 +46,12 @@ def require_access(key: str) -> Actor:
     return user
 
 
+def refuse(error: PortalError, where=st) -> None:
+    """Show a service's refusal. Its message may quote what the user typed (a name, a
+    spreadsheet cell), and an error box renders markdown: the message stays text."""
+    where.error(md_escape(error.message), icon=":material/error:")
+
+
 class FieldErrors:
     """Places under a form's fields where a PortalError shows, next to its field.
 
@@ -62,7 +68,7 @@ class FieldErrors:
 
     def show(self, error: PortalError) -> None:
         target = self.slots.get(error.field) or self.slots.get(None)
-        (target or st).error(error.message, icon=":material/error:")
+        refuse(error, target or st)
 
     def attempt(self, action, *args, **kwargs) -> bool:
         """Call a service: True when it went through; False when it refused the input,
@@ -307,7 +313,7 @@ def table_import(key: str, targets: dict[str, str], guess, run) -> None:
     try:
         table = tabular.read(upload.getvalue(), upload.name)
     except PortalError as error:
-        st.error(error.message, icon=":material/error:")
+        refuse(error)
         return
     st.caption(f"{len(table.frame)} ligne(s) · encodage {table.encoding}"
                + (f" · séparateur « {table.separator} »" if table.separator else ""))
@@ -349,4 +355,4 @@ def table_import(key: str, targets: dict[str, str], guess, run) -> None:
     else:
         st.success(f"{report.created} ligne(s) importée(s).", icon=":material/check_circle:")
     if report.warnings:
-        st.warning("\n".join(report.warnings))
+        st.warning(md_escape("\n".join(report.warnings)))

@@ -3,6 +3,7 @@ person or a meeting through the services."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 from pathlib import Path
 
@@ -37,10 +38,20 @@ def widget(elements, label):
     return found[0]
 
 
+def unescaped(value) -> str:
+    """What a reader sees of markdown the portal escaped (md_escape): `Fin\\.` reads `Fin.`"""
+    return re.sub(r"\\(.)", r"\1", str(value))
+
+
 def texts(at) -> str:
     parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "text",
                                   "error", "warning", "success", "info") for e in getattr(at, kind)]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(unescaped(p) for p in parts)
+
+
+def shown_errors(at) -> list[str]:
+    """The error boxes as a reader sees them."""
+    return [unescaped(e.value) for e in at.error]
 
 
 def log_in(at: AppTest, username: str, password: str) -> AppTest:

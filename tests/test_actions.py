@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from docx import Document
 
-from helpers import logged_in, open_page, texts, widget
+from helpers import logged_in, open_page, shown_errors, texts, widget
 from portal import actions, directory
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import BUREAU, COORDINATOR, Actor
@@ -101,7 +101,7 @@ def test_coordinator_creates_an_action_from_the_page(demo_store):
     widget(at.text_input, "Intitulé").input("Accueil des internes")
     widget(at.button, "Enregistrer").click()
     at.run()
-    assert "Rattachez l'action à au moins une mission." in [e.value for e in at.error]
+    assert "Rattachez l'action à au moins une mission." in shown_errors(at)
     widget(at.multiselect, "Mission(s) ACI").select("complementaire_2")
     widget(at.button, "Enregistrer").click()
     at.run()

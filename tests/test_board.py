@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from helpers import COORD, logged_in, meeting, open_page, person, texts, widget
+from helpers import COORD, logged_in, meeting, open_page, person, shown_errors, texts, widget
 from portal import board, meetings
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import ADMIN, Actor
@@ -118,7 +118,7 @@ def test_bodies_page_adds_a_mandate_and_shows_the_rules(demo_store):
     assert "plus de la moitié des membres présents ou représentés" in texts(at)
     widget(at.button, "Ajouter le mandat").click()
     at.run()
-    assert "Choisissez la personne." in [e.value for e in at.error]
+    assert "Choisissez la personne." in shown_errors(at)
     sitting = board.electorate(demo_store, "bureau", date.today())
     newcomer = next(p for p in meetings.group_people(demo_store, "members")
                     if p not in sitting)

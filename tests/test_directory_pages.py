@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rpps_files import header, line, professional
 
-from helpers import logged_in, open_page, texts, widget
+from helpers import logged_in, open_page, shown_errors, texts, widget
 from portal import directory, territory
 from portal.directory import Filters
 from portal.roles import COORDINATOR, Actor
@@ -51,7 +51,7 @@ def test_a_new_person_with_a_bad_phone_is_refused_next_to_the_field(demo_store):
     widget(at.text_input, "Téléphone professionnel").input("02 38")
     widget(at.button, "Enregistrer").click()
     at.run()
-    assert [e.value for e in at.error] == [
+    assert shown_errors(at) == [
         "Numéro de téléphone invalide : « 02 38 » (ex. : 02 38 67 00 00)."]
     assert directory.count_people(demo_store, Filters(include_hidden=True, text="nouvelle")) == 0
     widget(at.text_input, "Téléphone professionnel").input("02 38 67 00 00")
@@ -77,7 +77,7 @@ def test_erasing_needs_confirmation(demo_store):
     at = open_page(logged_in("demo.coordination"), "person", id=person_id)
     widget(at.button, "Effacer la fiche").click()
     at.run()
-    assert "Cochez la case pour confirmer." in [e.value for e in at.error]
+    assert "Cochez la case pour confirmer." in shown_errors(at)
     assert directory.get_person(demo_store, person_id)["erased_at"] is None
     widget(at.checkbox, "Je confirme l'effacement définitif").check()
     widget(at.button, "Effacer la fiche").click()
@@ -137,7 +137,7 @@ def test_import_page_analyses_then_imports_on_confirmation(demo_store):
     assert metrics["Nouvelles"] == "1" and metrics["Lignes lues"] == "2"
     widget(at.button, "Importer").click()
     at.run()
-    assert "Cochez la case pour confirmer." in [e.value for e in at.error]
+    assert "Cochez la case pour confirmer." in shown_errors(at)
     assert directory.count_people(demo_store, Filters(include_hidden=True, text="importe")) == 0
     widget(at.checkbox, "Je confirme l'import de ces changements dans l'annuaire").check()
     widget(at.button, "Importer").click()
@@ -151,7 +151,7 @@ def test_import_page_reports_a_broken_file_and_writes_nothing(demo_store):
     at.run()
     widget(at.button, "Analyser le fichier").click()
     at.run()
-    assert "colonnes introuvables" in at.error[0].value
+    assert "colonnes introuvables" in shown_errors(at)[0]
 
 
 def test_spreadsheet_tab_maps_columns_checks_then_imports(demo_store):

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from docx import Document
 
-from helpers import logged_in, open_page, texts, widget
+from helpers import logged_in, open_page, shown_errors, texts, widget
 from portal import evidence, indicators
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import COORDINATOR, MEMBER, Actor
@@ -82,12 +82,11 @@ def test_indicator_page_upload(demo_store):
     assert evidence.listing(demo_store, crisis)["filename"].tolist() == ["plan-crise.pdf"]
     widget(at.button, "Déposer").click()
     at.run()
-    assert "Choisissez d'abord un fichier." in [e.value for e in at.error]
+    assert "Choisissez d'abord un fichier." in shown_errors(at)
     at.get("file_uploader")[0].set_value(("faux.pdf", b"MZ\x90\x00", "application/pdf"))
     widget(at.button, "Déposer").click()
     at.run()
-    assert "Ce fichier est un programme, pas un document : refusé." in [
-        e.value for e in at.error]
+    assert "Ce fichier est un programme, pas un document : refusé." in shown_errors(at)
 
 
 def test_removal_drops_the_file_once_unreferenced(store, env, indicator_id):
@@ -116,7 +115,7 @@ def test_indicator_page_removal_asks_for_confirmation(demo_store, env):
     at.run()
     widget(at.button, "Retirer").click()
     at.run()
-    assert "Cochez la case pour confirmer." in [e.value for e in at.error]
+    assert "Cochez la case pour confirmer." in shown_errors(at)
     assert len(evidence.listing(demo_store, crisis)) == 1
     widget(at.checkbox, "Je confirme le retrait de ce document").check()
     widget(at.button, "Retirer").click()

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from helpers import logged_in, open_page, texts, widget
+from helpers import logged_in, open_page, shown_errors, texts, widget
 from portal import actions, demo, indicators
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import COORDINATOR, MEMBER, Actor
@@ -111,7 +111,7 @@ def test_indicator_page_shows_values_and_takes_a_new_one(demo_store):
     widget(at.text_input, "Valeur").input("vingt")
     widget(at.button, "Enregistrer la valeur").click()
     at.run()
-    assert "La valeur est un nombre (ex. : 12 ou 12,5)." in [e.value for e in at.error]
+    assert "La valeur est un nombre (ex. : 12 ou 12,5)." in shown_errors(at)
     widget(at.text_input, "Valeur").input("21")
     widget(at.button, "Enregistrer la valeur").click()
     at.run().run()

@@ -8,7 +8,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from icalendar import Calendar
 
-from helpers import COORD, logged_in, meeting, open_page, person, texts, widget
+from helpers import COORD, logged_in, meeting, open_page, person, shown_errors, texts, widget
 from portal import actions, directory, meetings
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import BUREAU, MEMBER, Actor
@@ -135,7 +135,7 @@ def test_meeting_pages_create_then_invite_a_group(demo_store):
     at = open_page(at, "meeting", new=1)
     widget(at.button, "Enregistrer").click()
     at.run()
-    assert "Choisissez le type de réunion." in [e.value for e in at.error]
+    assert "Choisissez le type de réunion." in shown_errors(at)
     widget(at.selectbox, "Type de réunion").set_value("groupe_travail")
     widget(at.date_input, "Date").set_value(date.today() + timedelta(days=7))
     widget(at.text_input, "Lieu").input("Salle du conseil, mairie de Gien")

@@ -9,7 +9,7 @@ from datetime import date, time, timedelta
 import pytest
 from docx import Document
 
-from helpers import COORD, logged_in, meeting, open_page, person, texts, widget
+from helpers import COORD, logged_in, meeting, open_page, person, shown_errors, texts, widget
 from portal import board, indicators, meetings, minutes
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import BUREAU, MEMBER, Actor
@@ -225,7 +225,7 @@ def test_meeting_page_records_a_vote_and_a_decision(demo_store):
         "Adhésion à la plateforme régionale"
     widget(at.button, "Ajouter").click()
     at.run()
-    assert "Décrivez la décision ou la tâche." in [e.value for e in at.error]
+    assert "Décrivez la décision ou la tâche." in shown_errors(at)
     widget(at.text_area, "Décision ou tâche").input("Signer la convention")
     widget(at.date_input, "Échéance").set_value(date.today() - timedelta(days=1))
     widget(at.button, "Ajouter").click()

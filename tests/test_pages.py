@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import APP, VIEWS, log_in, logged_in, open_page, texts, widget
+from helpers import APP, VIEWS, log_in, logged_in, open_page, shown_errors, texts, widget
 from portal import audit, auth, backups, demo, doctor_search, navigation
 from portal.db import Store
 from portal.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
@@ -34,7 +34,7 @@ def fill_first_admin(at: AppTest, email: str) -> AppTest:
 def test_the_portal_refuses_to_start_without_a_cookie_key(env, clear_streamlit_caches):
     env.secrets_path.unlink()
     at = AppTest.from_file(APP, default_timeout=20).run()
-    assert "refuse de démarrer sans clé secrète" in at.error[0].value
+    assert "refuse de démarrer sans clé secrète" in shown_errors(at)[0]
     assert not at.text_input
 
 
@@ -42,7 +42,7 @@ def test_a_foreign_database_file_stops_the_portal_untouched(env, clear_streamlit
     env.db_path.parent.mkdir(parents=True, exist_ok=True)
     env.db_path.write_bytes(b"PK\x03\x04 un classeur, pas une base")
     at = AppTest.from_file(APP, default_timeout=20).run()
-    assert "n'est pas une base de données SQLite" in at.error[0].value
+    assert "n'est pas une base de données SQLite" in shown_errors(at)[0]
     assert not at.text_input
     assert env.db_path.read_bytes() == b"PK\x03\x04 un classeur, pas une base"
 
@@ -67,10 +67,17 @@ def test_first_run_creates_the_admin_then_vanishes_for_good(app, env):
 
 def test_first_run_errors_show_next_to_their_field_and_save_nothing(app, env):
     fill_first_admin(app, "pas-une-adresse")
-    assert [e.value for e in app.error] == [
+    assert shown_errors(app) == [
         "Adresse e-mail invalide : « pas-une-adresse » (ex. : nom@exemple.fr)."]
     assert widget(app.text_input, "Identifiant").value == "marie.martin"  # nothing typed is lost
     assert not auth.has_admin(Store(env.db_path))
+
+
+def test_a_refusal_quoting_what_was_typed_shows_it_literally(app, env):
+    fill_first_admin(app, "[a](javascript:alert(1))")
+    raw = app.error[0].value  # an error box renders markdown
+    assert r"« \[a\]\(javascript\:alert\(1\)\) »" in raw and "[a](" not in raw
+    assert shown_errors(app)[0].startswith("Adresse e-mail invalide : « [a](javascript")
 
 
 def test_first_run_loads_the_demo_and_the_login_page_lists_its_accounts(app, env):
@@ -110,7 +117,7 @@ def test_an_admin_page_refuses_a_member_by_itself(env, clear_streamlit_caches, k
     at = AppTest.from_file(str(VIEWS / f"{key}.py"), default_timeout=20)
     at.session_state["actor"] = Actor("someone", frozenset({MEMBER, BUREAU, COORDINATOR}))
     at.run()
-    assert [e.value for e in at.error] == [
+    assert shown_errors(at) == [
         "Accès refusé : cette page n'est pas ouverte à votre rôle."]
     assert not at.dataframe
 
@@ -204,7 +211,7 @@ def test_deactivation_needs_confirmation_then_closes_the_account(demo_store):
     at.run()
     widget(at.button, "Désactiver").click()
     at.run()
-    assert "Cochez la case pour confirmer." in [e.value for e in at.error]
+    assert "Cochez la case pour confirmer." in shown_errors(at)
     assert auth.get_user(demo_store, "demo.membre3")["active"] == 1
     widget(at.checkbox, "Je confirme").check()
     widget(at.button, "Désactiver").click()
@@ -243,7 +250,7 @@ def test_every_page_opens_on_an_empty_portal(store, clear_streamlit_caches):
     for entry in navigation.PAGES:
         at.switch_page(f"views/{entry.key}.py").run()
         assert not at.exception, (entry.key, at.exception)
-        assert not at.error, (entry.key, [e.value for e in at.error])
+        assert not at.error, (entry.key, shown_errors(at))
         shown.append(texts(at))
     assert all(shown), "a page showed nothing"
 

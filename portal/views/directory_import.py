@@ -5,7 +5,7 @@ import streamlit as st
 
 from portal import directory_tables, rpps, ui
 from portal.errors import PortalError
-from portal.formats import number_fr
+from portal.formats import md_escape, number_fr
 
 actor = ui.require_access("directory_import")
 store = ui.store()
@@ -43,11 +43,11 @@ def rpps_extraction() -> None:
                     store, rpps.read_upload(upload.getvalue())))
         except PortalError as error:
             st.session_state.pop("rpps_plan", None)
-            st.error(error.message, icon=":material/error:")
+            ui.refuse(error)
     if "rpps_plan" not in st.session_state:
         return
     name, result = st.session_state["rpps_plan"]
-    st.subheader(f"Analyse de {name}")
+    st.subheader(f"Analyse de {md_escape(name)}")
     if result.errors:
         st.error(f"{len(result.errors)} ligne(s) en erreur : rien ne sera importé. Corrigez "
                  "ou téléchargez de nouveau le fichier.", icon=":material/error:")
@@ -70,7 +70,7 @@ def rpps_extraction() -> None:
         try:
             rpps.apply(store, actor, result, rpps.source_date(name))
         except PortalError as error:
-            st.error(error.message)
+            ui.refuse(error)
         else:
             st.session_state.pop("rpps_plan")
             st.success(f"Import terminé : {len(result.new)} personne(s) ajoutée(s), "

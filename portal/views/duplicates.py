@@ -45,6 +45,6 @@ if st.button("Fusionner", type="primary", icon=":material/merge:"):
         try:
             directory.merge_people(store, actor, keep, drop)
         except PortalError as error:
-            st.error(error.message)
+            ui.refuse(error)
         else:
             st.rerun()

@@ -35,6 +35,6 @@ if st.button("Charger la CPTS de démonstration", icon=":material/science:"):
     try:
         demo.load(store, config.bcrypt_rounds)
     except PortalError as error:
-        st.error(error.message)
+        ui.refuse(error)
     else:
         st.rerun()

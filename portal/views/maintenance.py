@@ -29,7 +29,7 @@ if right.button("Contrôler l'intégrité de la base", icon=":material/verified:
     try:
         store.check()
     except PortalError as error:
-        right.error(error.message)
+        ui.refuse(error, right)
     else:
         right.success("Intégrité correcte.")
 

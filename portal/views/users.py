@@ -126,7 +126,7 @@ with right:
                 try:
                     auth.set_active(store, actor, user_id, not active)
                 except PortalError as error:
-                    st.error(error.message)
+                    ui.refuse(error)
                 else:
                     st.rerun()
 
