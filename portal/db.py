@@ -22,6 +22,7 @@ import pandas as pd
 from sqlite_utils import Database
 
 from .errors import DatabaseUnusable, PortalError
+from .formats import blanks_as_none
 from .roles import Actor
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "db" / "migrations"
@@ -191,8 +192,9 @@ class Store:
             return row[0] if row else None
 
     def frame(self, sql: str, params: Any = ()) -> pd.DataFrame:
+        """The rows as a DataFrame whose blanks are None, never NaN."""
         with self.reading() as conn:
-            return pd.read_sql_query(sql, conn, params=params)
+            return blanks_as_none(pd.read_sql_query(sql, conn, params=params))
 
     @contextmanager
     def write(self, actor: Actor, require_audit: bool = True) -> Iterator[Transaction]:

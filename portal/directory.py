@@ -19,7 +19,7 @@ import pandas as pd
 from . import audit, roles, validation
 from .db import Store, Transaction, iso, now
 from .errors import PortalError
-from .formats import date_fr, fold, records
+from .formats import date_fr, fold, qualified, records
 from .roles import ADMIN, BUREAU, COORDINATOR, Actor
 
 EDITORS = (ADMIN, COORDINATOR)
@@ -283,14 +283,21 @@ def organization_choices(store: Store) -> dict[int, str]:
                 " LEFT JOIN communes c ON c.code = o.commune_code ORDER BY o.name COLLATE NOCASE")}
 
 
+def person_label(row: dict) -> str:
+    """'LAST First (profession, commune)' for pickers: namesakes told apart by what
+    tells them apart for a coordinator, a blank left out."""
+    name = " ".join(p for p in (row["last_name"], row.get("first_name")) if p)
+    return qualified(name, row.get("profession"), row.get("commune"))
+
+
 def person_choices(store: Store) -> dict[int, str]:
-    """id -> 'LAST First (profession)' of every current record, for pickers, by name."""
-    return {r["id"]: f"{r['last_name']} {r['first_name'] or ''} ({r['profession'] or '—'})"
-            .replace("  ", " ") for r in store.query(
-                "SELECT p.id, p.last_name, p.first_name, pr.label AS profession FROM people p"
-                " LEFT JOIN professions pr ON pr.code = p.profession_code"
-                " WHERE p.merged_into IS NULL AND p.erased_at IS NULL"
-                " ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE")}
+    """id -> 'LAST First (profession, commune)' of every current record, by name."""
+    return {r["id"]: person_label(r) for r in store.query(
+        "SELECT p.id, p.last_name, p.first_name, pr.label AS profession, c.name AS commune"
+        " FROM people p LEFT JOIN professions pr ON pr.code = p.profession_code"
+        " LEFT JOIN communes c ON c.code = p.commune_code"
+        " WHERE p.merged_into IS NULL AND p.erased_at IS NULL"
+        " ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE")}
 
 
 def list_organizations(store: Store, text: str = "", kind: str | None = None,

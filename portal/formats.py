@@ -7,13 +7,21 @@ import unicodedata
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from pandas import NaT
+
 PARIS = ZoneInfo("Europe/Paris")
 
 
+def blank(value) -> bool:
+    """Nothing to show: None, "", or the NaN / NaT a frame built by a page puts in an
+    empty cell."""
+    return (value is None or value is NaT or value == ""
+            or (isinstance(value, float) and math.isnan(value)))
+
+
 def paris(moment: datetime | str | None) -> datetime | None:
-    """A stored UTC moment (datetime or ISO text) as Paris local time; None when missing
-    (None, "", or the NaN pandas puts in an empty cell)."""
-    if not isinstance(moment, (str, datetime)) or moment == "":
+    """A stored UTC moment (datetime or ISO text) as Paris local time; None when blank."""
+    if blank(moment):
         return None
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
@@ -26,7 +34,7 @@ def datetime_fr(moment: datetime | str | None) -> str:
 
 
 def date_fr(day: date | datetime | str | None) -> str:
-    if not isinstance(day, (str, date)) or day == "":
+    if blank(day):
         return ""
     if isinstance(day, str):
         day = date.fromisoformat(day[:10])
@@ -36,7 +44,7 @@ def date_fr(day: date | datetime | str | None) -> str:
 def number_fr(value: float | None, decimals: int = 0) -> str:
     """1234.5 -> '1 234,5' with a narrow no-break space, as French typography wants;
     a whole number shows no decimals."""
-    if value is None or math.isnan(value):  # nothing to show
+    if blank(value):
         return ""
     if float(value).is_integer():
         decimals = 0
@@ -44,10 +52,29 @@ def number_fr(value: float | None, decimals: int = 0) -> str:
     return text.replace(",", "\u202f").replace(".", ",")
 
 
+def blanks_as_none(frame):
+    """The frame with every blank cell None: the one rule for frames leaving a service.
+
+    pandas reads a NULL as NaN (NaT for dates), which is truthy: `row["x"] or ""` keeps
+    it, `len()` and `phonenumbers.parse()` raise on it, and it prints "nan". A column
+    that holds a blank becomes an object column with None there; a column without
+    blanks keeps its dtype, so whole numbers still add up as numbers."""
+    for column in frame.columns[frame.isna().any()]:
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
+
+
 def records(frame) -> list[dict]:
-    """A DataFrame's rows as dicts with None for blanks. A frame holds a blank as NaN,
-    which is truthy: `row["x"] or ""` would keep it and print "nan"."""
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+    """A DataFrame's rows as dicts with None for blanks (a frame a page built itself
+    holds NaN again)."""
+    return blanks_as_none(frame.copy()).to_dict("records")
+
+
+def qualified(name: str, *details) -> str:
+    """'Faure Camille (Infirmier, Gien)': a name told apart from its namesakes by the
+    details that are known, blanks left out; the bare name when none is."""
+    known = ", ".join(str(d) for d in details if not blank(d))
+    return f"{name} ({known})" if known else name
 
 
 def plural(count: int, singular: str, many: str | None = None) -> str:

@@ -20,7 +20,7 @@ from icalendar import Calendar, Event
 from . import board, roles, validation
 from .db import Store, Transaction, iso, now
 from .errors import PortalError
-from .formats import PARIS, records
+from .formats import PARIS, qualified, records
 from .roles import ADMIN, BUREAU, COORDINATOR, Actor
 
 EDITORS = (ADMIN, BUREAU, COORDINATOR)
@@ -248,9 +248,15 @@ def display_name(row: dict) -> str:
 
 
 def sheet_names(frame: pd.DataFrame) -> dict[int, str]:
-    """Each attendee's name, made unique (two Camille Faure get their line number) so a
-    proxy chosen by name on the sheet goes to the right person."""
-    names = {int(r["id"]): display_name(r) for r in records(frame)}
+    """Each attendee's name, made unique so a proxy chosen by name on the sheet goes to
+    the right person: two Camille Faure are told apart by profession and commune, then
+    by e-mail, and by their number only when all of those are the same."""
+    rows = {int(r["id"]): r for r in records(frame)}
+    names = {i: display_name(r) for i, r in rows.items()}
+    for details in (("profession", "commune"), ("profession", "commune", "email")):
+        seen = pd.Series(list(names.values())).value_counts()
+        names = {i: qualified(display_name(rows[i]), *(rows[i][d] for d in details))
+                 if seen[n] > 1 else n for i, n in names.items()}
     seen = pd.Series(list(names.values())).value_counts()
     return {i: f"{n} (n° {i})" if seen[n] > 1 else n for i, n in names.items()}
 
@@ -258,9 +264,10 @@ def sheet_names(frame: pd.DataFrame) -> dict[int, str]:
 def attendees(store: Store, meeting_id: int) -> pd.DataFrame:
     return store.frame(
         "SELECT a.id, a.person_id, a.guest_name, a.guest_email, a.status, a.proxy_id,"
-        " p.first_name, p.last_name, p.email, pr.label AS profession FROM attendees a"
-        " LEFT JOIN people p ON p.id = a.person_id"
+        " p.first_name, p.last_name, p.email, pr.label AS profession, c.name AS commune"
+        " FROM attendees a LEFT JOIN people p ON p.id = a.person_id"
         " LEFT JOIN professions pr ON pr.code = p.profession_code"
+        " LEFT JOIN communes c ON c.code = p.commune_code"
         " WHERE a.meeting_id = ?"
         " ORDER BY COALESCE(p.last_name, a.guest_name) COLLATE NOCASE, p.first_name", (meeting_id,))
 

@@ -107,6 +107,19 @@ def new_password_inputs(errors: FieldErrors, label: str = "Mot de passe") -> tup
     return password, confirm
 
 
+def table(data, **kwargs):
+    """A read-only table as the portal shows them: no index, the page's width, and a
+    blank cell left empty (Streamlit writes "None" in it by default)."""
+    return st.dataframe(data, **{"hide_index": True, "width": "stretch", "placeholder": "",
+                                 **kwargs})
+
+
+def editor_table(data, **kwargs):
+    """An editable sheet, shown as `table` shows tables."""
+    return st.data_editor(data, **{"hide_index": True, "width": "stretch", "placeholder": "",
+                                   **kwargs})
+
+
 def page_offset(total: int, size: int, key: str | None = None) -> int:
     """A page picker when there is more than one page; returns the SQL offset."""
     pages = (total + size - 1) // size
@@ -118,8 +131,7 @@ def page_offset(total: int, size: int, key: str | None = None) -> int:
 
 def clickable_table(display, ids, page: str, key: str, **kwargs) -> None:
     """A table whose rows open a record's page (`page?id=...`) when clicked."""
-    event = st.dataframe(display, hide_index=True, width="stretch", on_select="rerun",
-                         selection_mode="single-row", key=key, **kwargs)
+    event = table(display, on_select="rerun", selection_mode="single-row", key=key, **kwargs)
     if event.selection.rows:
         st.switch_page(page, query_params={"id": str(int(list(ids)[event.selection.rows[0]]))})
 
@@ -265,8 +277,7 @@ def decisions_sheet(store: Store, actor: Actor, frame: pd.DataFrame, key: str,
     shown = ["Échéance", "En retard", "Statut", "Type", "Décision ou tâche", "Responsable",
              *(["Réunion", "Ouvrir"] if with_meeting else [])]
     if not actor.has(*minutes.EDITORS):
-        st.dataframe(sheet, hide_index=True, width="stretch", column_order=shown,
-                     column_config=config)
+        table(sheet, column_order=shown, column_config=config)
         return
     config.update({
         "Type": st.column_config.SelectboxColumn(
@@ -274,9 +285,8 @@ def decisions_sheet(store: Store, actor: Actor, frame: pd.DataFrame, key: str,
         "Responsable": st.column_config.SelectboxColumn(options=[NOBODY, *people.values()]),
         "Statut": st.column_config.SelectboxColumn(
             options=list(minutes.DECISION_STATUSES.values()), required=True, width=110)})
-    edited = st.data_editor(sheet, hide_index=True, width="stretch", key=key,
-                            column_order=shown, column_config=config,
-                            disabled=["id", "Réunion", "Ouvrir", "En retard"])
+    edited = editor_table(sheet, key=key, column_order=shown, column_config=config,
+                          disabled=["id", "Réunion", "Ouvrir", "En retard"])
     errors = FieldErrors()
     errors.slot("decision_text")
     if st.button("Enregistrer les décisions", key=f"{key}_save", icon=":material/save:"):
@@ -311,14 +321,14 @@ def table_import(key: str, targets: dict[str, str], guess, run) -> None:
                    "des formulaires en ligne sont reconnus.")
         return
     try:
-        table = tabular.read(upload.getvalue(), upload.name)
+        sheet = tabular.read(upload.getvalue(), upload.name)
     except PortalError as error:
         refuse(error)
         return
-    st.caption(f"{len(table.frame)} ligne(s) · encodage {table.encoding}"
-               + (f" · séparateur « {table.separator} »" if table.separator else ""))
-    st.dataframe(table.frame.head(5), hide_index=True, width="stretch")
-    columns = list(table.frame.columns)
+    st.caption(f"{len(sheet.frame)} ligne(s) · encodage {sheet.encoding}"
+               + (f" · séparateur « {sheet.separator} »" if sheet.separator else ""))
+    table(sheet.frame.head(5))
+    columns = list(sheet.frame.columns)
     guessed = guess(columns)
     st.write("**Correspondance des colonnes**")
     mapping = {}
@@ -342,14 +352,14 @@ def table_import(key: str, targets: dict[str, str], guess, run) -> None:
     elif not dry_run:
         return
     try:
-        report = run(table, mapping, dry_run)
+        report = run(sheet, mapping, dry_run)
     except PortalError as error:
         errors.show(error)
         return
     if report.errors:
         st.error(f"{len(report.errors)} ligne(s) en erreur : rien n'a été importé.",
                  icon=":material/error:")
-        st.dataframe({"Erreur": report.errors}, hide_index=True, width="stretch")
+        table({"Erreur": report.errors})
     elif dry_run:
         st.success(f"Toutes les lignes sont valides : {report.created} à importer.")
     else:

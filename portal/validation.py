@@ -13,6 +13,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from .errors import PortalError
+from .formats import blank
 
 # Overseas départements have their own phone regions; everything else is FR.
 PHONE_REGIONS = {"971": "GP", "972": "MQ", "973": "GF", "974": "RE", "976": "YT"}
@@ -44,7 +45,7 @@ def phone(value, department: str | None = None, field: str = "phone") -> str | N
 
 def phone_display(e164: str | None) -> str:
     """'+33238670000' -> '02 38 67 00 00' (national format for French numbers)."""
-    if not e164:
+    if blank(e164):
         return ""
     number = phonenumbers.parse(e164, None)
     national = phonenumbers.region_code_for_number(number) in {"FR", *PHONE_REGIONS.values()}

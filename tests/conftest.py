@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 import streamlit as st
 
+import blank_fields
 from portal import demo, reference, settings
 from portal.db import Store
 
@@ -70,4 +71,11 @@ def clear_streamlit_caches():
 def demo_store(store, env, clear_streamlit_caches):
     """The demo CPTS: accounts of every role, territory, organisations, professionals."""
     demo.load(store, env.bcrypt_rounds)
+    return store
+
+
+@pytest.fixture
+def sparse_store(store, env, clear_streamlit_caches):
+    """The demo plus records whose optional fields are all blank (tests/blank_fields.py)."""
+    store.sparse_ids = blank_fields.load(store, env.files_dir, env.bcrypt_rounds)
     return store

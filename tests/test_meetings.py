@@ -197,16 +197,24 @@ def test_a_guest_from_outside_sits_on_the_sheet_beside_directory_people(demo_sto
     assert len(sheet) == 3
 
 
-def test_namesakes_get_distinct_names_on_the_sheet(store):
+def test_namesakes_are_told_apart_by_profession_and_commune_on_the_sheet(store):
+    def faure(commune, profession="60"):
+        return directory.save_person(store, COORD, {
+            "last_name": "Faure", "first_name": "Camille", "profession_code": profession,
+            "commune_code": commune})[0]
+
     meeting_id = meeting(store)
-    meetings.invite(store, COORD, meeting_id, [person(store, "Faure"), person(store, "Faure"),
-                                               person(store, "Roux")])
+    gien, briare, twin, nurse = faure("45155"), faure("45053"), faure("45053"), faure("45155", "10")
+    meetings.invite(store, COORD, meeting_id, [gien, briare, twin, nurse, person(store, "Roux")])
     frame = meetings.attendees(store, meeting_id)
     names = meetings.sheet_names(frame)
-    assert len(set(names.values())) == 3
+    line = {int(r.person_id): int(r.id) for r in frame.itertuples()}
     assert "A Roux" in names.values()
-    namesakes = [int(i) for i in frame[frame["last_name"] == "Faure"]["id"]]
-    assert [names[i] for i in namesakes] == [f"A Faure (n° {i})" for i in namesakes]
+    assert names[line[gien]] == "Camille Faure (Infirmier, Gien)"
+    assert names[line[nurse]] == "Camille Faure (Médecin, Gien)"
+    # Same profession, same commune, no e-mail: only their number is left to tell them.
+    assert names[line[briare]] == f"Camille Faure (Infirmier, Briare) (n° {line[briare]})"
+    assert names[line[twin]] == f"Camille Faure (Infirmier, Briare) (n° {line[twin]})"
 
 
 def test_the_next_meeting_takes_the_invitees_not_the_attendance(store):

@@ -104,5 +104,4 @@ if editor:
     with st.expander("Modifier la fiche", icon=":material/edit:"):
         action_form(action)
     with st.expander("Historique des modifications", icon=":material/history:"):
-        st.dataframe(audit.readable(audit.history(store, "action", action["id"])),
-                     hide_index=True, width="stretch")
+        ui.table(audit.readable(audit.history(store, "action", action["id"])))

@@ -52,7 +52,7 @@ if total == 0:
 offset = ui.page_offset(total, PAGE_SIZE)
 st.caption(f"{total} {WHAT[table]}.")
 frame = audit.page(store, filters, PAGE_SIZE, offset, table)
-st.dataframe(audit.readable(frame), hide_index=True, width="stretch")
+ui.table(audit.readable(frame))
 
 st.download_button(
     "Exporter en CSV",

@@ -23,10 +23,9 @@ for body, label in board.MANDATE_BODIES.items():
                 "pas être calculé." + (" Ajoutez les membres ci-dessous." if editor else ""),
                 icon=":material/group_off:")
         continue
-    st.dataframe({"Nom": rows["name"],
-                  "Fonction": rows["role"].map(board.MANDATE_ROLES),
-                  "Depuis le": rows["starts_on"].map(date_fr)},
-                 hide_index=True, width="stretch")
+    ui.table({"Nom": rows["name"],
+              "Fonction": rows["role"].map(board.MANDATE_ROLES),
+              "Depuis le": rows["starts_on"].map(date_fr)})
 st.caption(f"Assemblée générale : les adhérents de l'annuaire "
            f"({len(board.electorate(store, 'ag', date.today()))} aujourd'hui).")
 
@@ -81,12 +80,11 @@ with st.expander("Historique des mandats", icon=":material/history:"):
     if every.empty:
         st.write("Aucun mandat enregistré.")
     else:
-        st.dataframe({"Nom": every["name"],
-                      "Instance": every["body"].map(board.MANDATE_BODIES),
-                      "Fonction": every["role"].map(board.MANDATE_ROLES),
-                      "Début": every["starts_on"].map(date_fr),
-                      "Fin": every["ends_on"].map(lambda d: date_fr(d) or "en cours")},
-                     hide_index=True, width="stretch")
+        ui.table({"Nom": every["name"],
+                  "Instance": every["body"].map(board.MANDATE_BODIES),
+                  "Fonction": every["role"].map(board.MANDATE_ROLES),
+                  "Début": every["starts_on"].map(date_fr),
+                  "Fin": every["ends_on"].map(lambda d: date_fr(d) or "en cours")})
 
 st.subheader("Règles de quorum")
 rules = board.rules(store)

@@ -89,7 +89,7 @@ def volunteers_tab() -> None:
         phone=people["phone"].map(validation.phone_display)).rename(columns={
         "last_name": "Nom", "first_name": "Prénom", "profession": "Profession",
         "commune": "Commune", "phone": "Téléphone", "email": "E-mail"})
-    st.dataframe(shown, hide_index=True, width="stretch")
+    ui.table(shown)
     st.download_button("Liste des volontaires (CSV)", csv_bytes(shown),
                        file_name=f"volontaires-campagne-{campaign['id']}.csv", mime="text/csv",
                        icon=":material/download:")
@@ -123,8 +123,8 @@ def sheets_tab() -> None:
              "Reçue le": frame["received_on"].map(date_fr),
              "Canal": frame["channel"].map(responses.CHANNELS),
              "Complète": frame["complete"].map({1: "Oui", 0: "Non"})}
-    event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun",
-                         selection_mode="single-row", key="sheets_table")
+    event = ui.table(shown, on_select="rerun",
+                     selection_mode="single-row", key="sheets_table")
     if event.selection.rows:
         st.query_params["response"] = str(int(frame["id"].iloc[event.selection.rows[0]]))
         st.rerun()
@@ -199,14 +199,13 @@ def compare_tab() -> None:
     if before is None:
         return
     frame = survey.compare(store, before, campaign["id"])
-    st.dataframe({"Question": frame["label"],
-                  "Oui avant": frame["share_before"].map(percent),
-                  "Réponses avant": frame["answered_before"].fillna(0).astype(int),
-                  "Oui maintenant": frame["share_after"].map(percent),
-                  "Réponses maintenant": frame["answered_after"].fillna(0).astype(int),
-                  "Évolution (points)": frame["change"].map(
-                      lambda v: "" if pd.isna(v) else f"{100 * v:+.0f}")},
-                 hide_index=True, width="stretch")
+    ui.table({"Question": frame["label"],
+              "Oui avant": frame["share_before"].map(percent),
+              "Réponses avant": frame["answered_before"].fillna(0).astype(int),
+              "Oui maintenant": frame["share_after"].map(percent),
+              "Réponses maintenant": frame["answered_after"].fillna(0).astype(int),
+              "Évolution (points)": frame["change"].map(
+                  lambda v: "" if pd.isna(v) else f"{100 * v:+.0f}")})
 
 
 st.page_link("views/campaigns.py", label="Retour aux questionnaires",
@@ -254,9 +253,9 @@ with tabs[2]:
         st.caption(f"{written} commentaire(s).")
         notes = survey.comments(store, campaign["id"], PAGE_SIZE,
                                 ui.page_offset(written, PAGE_SIZE, key="comments_page"))
-        st.dataframe({"Nom": notes["last_name"], "Prénom": notes["first_name"],
-                      "Profession": notes["profession"].fillna(""),
-                      "Commentaire": notes["text"]}, hide_index=True, width="stretch")
+        ui.table({"Nom": notes["last_name"], "Prénom": notes["first_name"],
+                  "Profession": notes["profession"].fillna(""),
+                  "Commentaire": notes["text"]})
 with tabs[3]:
     sheets_tab()
 with tabs[4]:

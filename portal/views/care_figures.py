@@ -31,10 +31,9 @@ for column, (label, value) in zip(columns, (
 st.caption("Patients fragiles : en ALD, de 70 ans ou plus, ou en précarité (CSS, AME). "
            "Délai : de la demande à l'acceptation par un médecin.")
 criteria = doctor_search.by_criterion(store, start, end)
-st.dataframe({"Critère de priorité": criteria["label"],
-              "Patient fragile (ACI)": criteria["fragile"].map({1: "Oui", 0: ""}),
-              f"Demandes reçues en {year}": criteria["requests"]},
-             hide_index=True, width="stretch")
+ui.table({"Critère de priorité": criteria["label"],
+          "Patient fragile (ACI)": criteria["fragile"].map({1: "Oui", 0: ""}),
+          f"Demandes reçues en {year}": criteria["requests"]})
 months = [start + relativedelta(months=i) for i in range(12)]
 monthly = pd.DataFrame({
     "Mois": [m.strftime("%m/%Y") for m in months],
@@ -71,21 +70,21 @@ if total:
     period = st.segmented_control("Par", list(snp.PERIODS), default="month",
                                   format_func=lambda p: snp.PERIODS[p][0], key="snp_period")
     table = snp.statistics(store, start, end, period or "month")
-    st.dataframe({snp.PERIODS[period or "month"][0]: table["label"],
-                  "Demandes": table["received"], "Vues sous 24 h": table["within_24h"],
-                  "Part sous 24 h": table["share_24h"].map(
-                      lambda v: f"{number_fr(100 * v, 0)} %"),
-                  "Sans issue": table["pending"], "SAS": table["sas"],
-                  "SAS honorés": table["sas_honoured"]}, hide_index=True, width="stretch")
+    ui.table({snp.PERIODS[period or "month"][0]: table["label"],
+              "Demandes": table["received"], "Vues sous 24 h": table["within_24h"],
+              "Part sous 24 h": table["share_24h"].map(
+                  lambda v: f"{number_fr(100 * v, 0)} %"),
+              "Sans issue": table["pending"], "SAS": table["sas"],
+              "SAS honorés": table["sas_honoured"]})
     left, right = st.columns(2)
     # Motives' labels are long: their table takes the whole width, below.
     for column, by, label in ((left, "channel", "Canal"), (right, "profession", "Profession"),
                               (st.container(), "motive", "Motif")):
         rows = snp.breakdown(store, start, end, by)
-        column.dataframe({label: rows["grp"].map(lambda g: snp.CHANNELS.get(g, g)),
-                          "Demandes": rows["received"],
-                          "Part sous 24 h": rows["share_24h"].map(
-                              lambda v: f"{number_fr(100 * v, 0)} %")},
-                         hide_index=True, width="stretch")
+        with column:
+            ui.table({label: rows["grp"].map(lambda g: snp.CHANNELS.get(g, g)),
+                      "Demandes": rows["received"],
+                      "Part sous 24 h": rows["share_24h"].map(
+                          lambda v: f"{number_fr(100 * v, 0)} %")})
     st.caption("Vue sous 24 h : rendez-vous moins de 24 heures (heure réelle) après la "
                "demande ; la part est calculée sur toutes les demandes reçues.")

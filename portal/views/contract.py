@@ -53,9 +53,9 @@ if contract.signed_on is None:
             icon=":material/event:")
 else:
     dates = {d.mission: d for d in missions.deadlines(contract.signed_on, all_missions)}
-    st.dataframe([{
+    ui.table([{
         "Mission": m["title"],
         "Démarrage au plus tard": date_fr(dates[m["code"]].start_by) or "selon le contrat",
         "Déploiement complet au plus tard":
             date_fr(dates[m["code"]].full_by) or "selon le contrat",
-    } for m in all_missions if contract.signed(m)], hide_index=True, width="stretch")
+    } for m in all_missions if contract.signed(m)])

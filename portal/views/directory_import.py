@@ -51,17 +51,17 @@ def rpps_extraction() -> None:
     if result.errors:
         st.error(f"{len(result.errors)} ligne(s) en erreur : rien ne sera importé. Corrigez "
                  "ou téléchargez de nouveau le fichier.", icon=":material/error:")
-        st.dataframe({"Erreur": result.errors}, hide_index=True, width="stretch")
+        ui.table({"Erreur": result.errors})
         return
     columns = st.columns(3)
     for column, (label, count) in zip(columns * 2, result.summary().items()):
         column.metric(label.capitalize(), number_fr(count))
     if result.conflicts:
         with st.expander(f"Modifications faites à la main, conservées ({len(result.conflicts)})"):
-            st.dataframe({"Différence": result.conflicts}, hide_index=True, width="stretch")
+            ui.table({"Différence": result.conflicts})
     if result.warnings:
         with st.expander(f"Coordonnées ignorées car invalides ({len(result.warnings)})"):
-            st.dataframe({"Avertissement": result.warnings}, hide_index=True, width="stretch")
+            ui.table({"Avertissement": result.warnings})
     confirmed = st.checkbox("Je confirme l'import de ces changements dans l'annuaire")
     if st.button("Importer", type="primary", icon=":material/upload:", key="rpps_import"):
         if not confirmed:

@@ -61,13 +61,13 @@ def capacity() -> None:
         st.info("Aucun médecin n'a encore déclaré de places pour de nouveaux patients.",
                 icon=":material/stethoscope:")
     else:
-        st.dataframe({
+        ui.table({
             "Médecin": frame["last_name"] + " " + frame["first_name"].fillna(""),
             "Commune": frame["commune"].fillna(""), "Places": frame["remaining"],
             "À partir du": frame["from_date"].map(lambda d: date_fr(d) or "maintenant"),
             "Communes desservies": frame["communes"].map(
                 lambda c: ", ".join(names.get(x, x) for x in json.loads(c)) or "toutes"),
-            "Notes": frame["notes"]}, hide_index=True, width="stretch")
+            "Notes": frame["notes"]})
     doctors = doctor_search.general_practitioners(store)
     errors = ui.FieldErrors()
     with st.form("capacity"):

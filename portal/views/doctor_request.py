@@ -154,16 +154,16 @@ if options.empty:
     st.info("Aucun médecin n'a de place déclarée pour cette commune. Mettez à jour les "
             "capacités dans « Médecin traitant ».", icon=":material/stethoscope:")
 else:
-    st.dataframe({"Médecin": options["last_name"] + " " + options["first_name"].fillna(""),
-                  "Commune": options["commune"].fillna(""), "Proximité": options["proximity"],
-                  "Places": options["remaining"]}, hide_index=True, width="stretch")
+    ui.table({"Médecin": options["last_name"] + " " + options["first_name"].fillna(""),
+              "Commune": options["commune"].fillna(""), "Proximité": options["proximity"],
+              "Places": options["remaining"]})
 
 st.subheader("Étapes")
 steps = request["steps"]
-st.dataframe({"Date": steps["on_day"].map(date_fr),
-              "Étape": steps["status"].map(doctor_search.STATUSES),
-              "Médecin": steps["doctor"], "Motif": steps["reason"],
-              "Par": steps["username"]}, hide_index=True, width="stretch")
+ui.table({"Date": steps["on_day"].map(date_fr),
+          "Étape": steps["status"].map(doctor_search.STATUSES),
+          "Médecin": steps["doctor"], "Motif": steps["reason"],
+          "Par": steps["username"]})
 next_steps(request, proposal_choices(options))
 if not request["anonymised_at"]:
     with st.expander("Corriger la demande", icon=":material/edit:"):

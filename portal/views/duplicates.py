@@ -17,9 +17,9 @@ if pairs.empty:
     st.success("Aucun doublon possible.", icon=":material/check_circle:")
     st.stop()
 
-st.dataframe(pairs.rename(columns={
+ui.table(pairs.rename(columns={
     "first_id": "Fiche n°", "second_id": "Fiche n° ", "first_name": "Nom",
-    "second_name": "Nom ", "reason": "Motif"}), hide_index=True, width="stretch")
+    "second_name": "Nom ", "reason": "Motif"}))
 
 st.subheader("Fusionner deux fiches")
 labels = {i: f"n° {r.first_id} {r.first_name} / n° {r.second_id} {r.second_name} ({r.reason})"

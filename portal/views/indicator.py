@@ -102,9 +102,8 @@ labels = charts.series_labels(indicator)
 table = frame[["period", "value", "to_date", "expected", "comment"]].rename(columns={
     "period": "Période", "value": "Valeur", "to_date": labels["to_date"],
     "expected": labels["expected"], "comment": "Commentaire"})
-st.dataframe(table.assign(**{column: table[column].map(lambda v: number_fr(v, 1))
-                             for column in table.columns[1:4]}),
-             hide_index=True, width="stretch")
+ui.table(table.assign(**{column: table[column].map(lambda v: number_fr(v, 1))
+                         for column in table.columns[1:4]}))
 left, right = st.columns(2)
 left.download_button("Données (XLSX)", lambda: xlsx_bytes(table, "Indicateur"),
                      file_name=f"indicateur-{indicator['id']}-{year}.xlsx",

@@ -16,7 +16,6 @@ store = ui.store()
 if demo.is_loaded(store):
     with st.expander("Comptes de démonstration", expanded=True, icon=":material/science:"):
         st.write(f"Mot de passe commun : `{demo.PASSWORD}`")
-        st.dataframe(
+        ui.table(
             [{"Identifiant": a["username"], "Nom": a["name"], "Rôles": roles.labels(a["roles"])}
-             for a in demo.accounts()],
-            hide_index=True)
+             for a in demo.accounts()])

@@ -38,10 +38,10 @@ kept = backups.list_backups(config.backup_dir)
 if not kept:
     st.write("Aucune sauvegarde pour l'instant.")
 else:
-    st.dataframe([{
+    ui.table([{
         "Fichier": path.name,
         "Date": datetime.fromtimestamp(path.stat().st_mtime, PARIS).strftime("%d/%m/%Y %H:%M"),
         "Taille (Ko)": number_fr(path.stat().st_size / 1024),
-    } for path in kept], hide_index=True, width="stretch")
+    } for path in kept])
 st.caption("Pour restaurer une copie : arrêtez le portail, puis lancez "
            "`python -m portal restore FICHIER` ; la base actuelle est mise de côté.")

@@ -119,10 +119,10 @@ def attendance(meeting: dict, invited: pd.DataFrame) -> None:
         "Pouvoir donné à": invited["proxy_id"].map(lambda p: names.get(p) if pd.notna(p)
                                                     else ui.NOBODY)})
     if not editor:
-        st.dataframe(sheet.drop(columns=["id"]), hide_index=True, width="stretch")
+        ui.table(sheet.drop(columns=["id"]))
         return
-    edited = st.data_editor(
-        sheet, hide_index=True, width="stretch", key=f"attendance_{meeting['id']}",
+    edited = ui.editor_table(
+        sheet, key=f"attendance_{meeting['id']}",
         disabled=["id", "Nom", "Profession"], column_order=list(sheet.columns[1:]),
         column_config={
             "Présence": st.column_config.SelectboxColumn(options=list(labels.values()),
@@ -189,14 +189,13 @@ def minutes_editor(meeting: dict) -> None:
 def motions_section(meeting: dict) -> None:
     votes = minutes.motions(store, meeting["id"])
     if votes:
-        st.dataframe(pd.DataFrame({
+        ui.table(pd.DataFrame({
             "Objet": [m["title"] for m in votes],
             "Majorité requise": [minutes.MAJORITIES[m["majority"]] for m in votes],
             "Pour": [m["votes_for"] for m in votes],
             "Contre": [m["votes_against"] for m in votes],
             "Abstentions": [m["abstentions"] for m in votes],
-            "Résultat": [minutes.RESULTS[m["result"]] for m in votes]}),
-            hide_index=True, width="stretch")
+            "Résultat": [minutes.RESULTS[m["result"]] for m in votes]}))
     else:
         st.write("Aucune délibération enregistrée.")
     if not editor:

@@ -42,12 +42,11 @@ def meeting_time(mission: str) -> None:
             f"{number_fr(rows['hours'].sum(), 1)} h de réunion et "
             f"{number_fr(rows['person_hours'].sum(), 1)} heures-participant.")
     with st.expander("Temps de réunion par trimestre", icon=":material/schedule:"):
-        st.dataframe({"Trimestre": rows["quarter"].map(lambda q: f"T{q}"),
-                      "Réunions": rows["meetings"],
-                      "Heures de réunion": rows["hours"].map(lambda v: number_fr(v, 1)),
-                      "Heures-participant": rows["person_hours"].map(lambda v: number_fr(v, 1)),
-                      "Sans feuille de présence": rows["without_sheet"]},
-                     hide_index=True, width="stretch")
+        ui.table({"Trimestre": rows["quarter"].map(lambda q: f"T{q}"),
+                  "Réunions": rows["meetings"],
+                  "Heures de réunion": rows["hours"].map(lambda v: number_fr(v, 1)),
+                  "Heures-participant": rows["person_hours"].map(lambda v: number_fr(v, 1)),
+                  "Sans feuille de présence": rows["without_sheet"]})
         st.caption("Heures-participant : personnes présentes × durée. Une réunion sur "
                    "plusieurs missions partage son temps entre elles.")
 for mission in all_missions:

@@ -202,5 +202,4 @@ with st.expander(f"Réunions ({attended})", icon=":material/groups:"):
                      label="Toutes ses réunions", icon=":material/list:")
 
 with st.expander("Historique des modifications", icon=":material/history:"):
-    st.dataframe(audit.readable(audit.history(store, "person", person["id"])),
-                 hide_index=True, width="stretch")
+    ui.table(audit.readable(audit.history(store, "person", person["id"])))

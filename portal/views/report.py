@@ -48,6 +48,6 @@ if documents.empty:
     st.write("Aucune pièce justificative pour cette année : déposez-les sur la page de "
              "chaque indicateur.")
 else:
-    st.dataframe(documents[["mission", "indicator", "filename", "period_start"]].rename(
+    ui.table(documents[["mission", "indicator", "filename", "period_start"]].rename(
         columns={"mission": "Mission", "indicator": "Indicateur", "filename": "Document",
-                 "period_start": "Période (début)"}), hide_index=True, width="stretch")
+                 "period_start": "Période (début)"}))

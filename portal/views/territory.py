@@ -33,13 +33,12 @@ if len(communes):
     st.caption(f"Taille suggérée de la CPTS au sens de l'ACI : {territory.suggested_size(total)} "
                "(moins de 40 000 habitants : 1 ; 40 000 à 80 000 : 2 ; 80 000 à 175 000 : 3 ; "
                "au-delà : 4).")
-    st.dataframe(communes.assign(population=communes["population"].map(number_fr),
-                                 postal_codes=communes["postal_codes"].str.replace("|", ", "))
-                 [["name", "department_name", "postal_codes", "population", "code"]]
-                 .rename(columns={"name": "Commune", "department_name": "Département",
-                                  "postal_codes": "Codes postaux", "population": "Population",
-                                  "code": "Code INSEE"}),
-                 hide_index=True, width="stretch")
+    ui.table(communes.assign(population=communes["population"].map(number_fr),
+                             postal_codes=communes["postal_codes"].str.replace("|", ", "))
+             [["name", "department_name", "postal_codes", "population", "code"]]
+             .rename(columns={"name": "Commune", "department_name": "Département",
+                              "postal_codes": "Codes postaux", "population": "Population",
+                              "code": "Code INSEE"}))
 else:
     st.info("Le territoire ne compte encore aucune commune : ajoutez-les ci-dessous, "
             "département par département.", icon=":material/map:")

@@ -9,7 +9,7 @@ import streamlit as st
 from portal import directory, reference, territory, ui
 from portal import unscheduled_care as snp
 from portal.errors import PortalError
-from portal.formats import PARIS, date_fr
+from portal.formats import PARIS, date_fr, plural, records
 
 actor = ui.require_access("unscheduled_care")
 store = ui.store()
@@ -22,7 +22,7 @@ def requests_table(frame: pd.DataFrame, key: str) -> None:
     """Requests as a table; a click chooses the request to complete and reruns the page
     to open it. Only a click does: when the minute's refresh brings a new call, rows
     shift under the one ticked, and the request being completed must not change."""
-    event = st.dataframe({
+    event = ui.table({
         "Reçue le": frame["received_at"].map(lambda v: f"{date_fr(v[:10])} {v[11:]}"),
         "Canal": frame["channel"].map(snp.CHANNELS), "Âge": frame["age_band"],
         "Motif": frame["motive"], "Profession": frame["profession"],
@@ -33,8 +33,7 @@ def requests_table(frame: pd.DataFrame, key: str) -> None:
             lambda v: f"{date_fr(v[:10])} {v[11:]}" if isinstance(v, str) else ""),
         "Sous 24 h": frame["delay_minutes"].map(
             lambda m: "" if pd.isna(m) else ("oui" if m <= snp.DAY_MINUTES else "non"))},
-        hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-        key=key)
+        on_select="rerun", selection_mode="single-row", key=key)
     rows = list(event.selection.rows)
     if rows != st.session_state.get(f"{key}_seen", []):
         st.session_state[f"{key}_seen"] = rows
@@ -63,12 +62,11 @@ def live_board() -> None:
         st.info("Aucun créneau ouvert aujourd'hui. Ajoutez-en dans l'onglet « Créneaux ».",
                 icon=":material/event_busy:")
     else:
-        st.dataframe({"Horaire": slots["starts"] + " – " + slots["ends"],
-                      "Professionnel": slots["last_name"] + " " + slots["first_name"].fillna(""),
-                      "Profession": slots["profession"], "Commune": slots["commune"],
-                      "Places": slots["capacity"], "Prises": slots["taken"],
-                      "Libres": (slots["capacity"] - slots["taken"]).clip(lower=0)},
-                     hide_index=True, width="stretch")
+        ui.table({"Horaire": slots["starts"] + " – " + slots["ends"],
+                  "Professionnel": slots["last_name"] + " " + slots["first_name"].fillna(""),
+                  "Profession": slots["profession"], "Commune": slots["commune"],
+                  "Places": slots["capacity"], "Prises": slots["taken"],
+                  "Libres": (slots["capacity"] - slots["taken"]).clip(lower=0)})
     st.subheader("Demandes du jour")
     # Tables named after the completions: a completed call leaves no row ticked.
     round_ = st.session_state.get("snp_completions", 0)
@@ -122,9 +120,9 @@ def request_form(request: dict | None) -> None:
     # The slots of the day the patient is seen (today for a new call), and always the one
     # already chosen: completing an older request must not drop its slot.
     day = (appointment or received).date() if request else today
-    slots = {int(r.id): f"{r.starts}–{r.ends} {r.last_name} ({r.profession}, {r.commune}) : "
-             f"{max(r.capacity - r.taken, 0)} place(s)"
-             for r in snp.slots_on(store, day).itertuples()}
+    slots = {int(r["id"]): f"{r['starts']}–{r['ends']} {directory.person_label(r)} : "
+             f"{plural(max(r['capacity'] - r['taken'], 0), 'place')}"
+             for r in records(snp.slots_on(store, day))}
     if request.get("slot_id") and request["slot_id"] not in slots:
         slots[request["slot_id"]] = f"Créneau n° {request['slot_id']}"
     with st.form(key):
@@ -209,14 +207,13 @@ def running_slots() -> None:
     labels = {r["id"]: f"{r['last_name']} {r['first_name'] or ''} · {snp.slot_when(r)}"
               for r in rows}
     st.write(f"**Créneaux ouverts** ({len(rows)})")
-    st.dataframe({"Professionnel": [f"{r['last_name']} {r['first_name'] or ''}" for r in rows],
-                  "Profession": [r["profession"] or "" for r in rows],
-                  "Commune": [r["commune"] or "" for r in rows],
-                  "Quand": [snp.slot_when(r) for r in rows],
-                  "Patients": [r["capacity"] for r in rows],
-                  "Depuis": [date_fr(r["valid_from"]) for r in rows],
-                  "Jusqu'au": [date_fr(r["valid_until"]) for r in rows]},
-                 hide_index=True, width="stretch")
+    ui.table({"Professionnel": [f"{r['last_name']} {r['first_name'] or ''}" for r in rows],
+              "Profession": [r["profession"] or "" for r in rows],
+              "Commune": [r["commune"] or "" for r in rows],
+              "Quand": [snp.slot_when(r) for r in rows],
+              "Patients": [r["capacity"] for r in rows],
+              "Depuis": [date_fr(r["valid_from"]) for r in rows],
+              "Jusqu'au": [date_fr(r["valid_until"]) for r in rows]})
     errors = ui.FieldErrors()
     with st.form("end_slot"):
         left, right = st.columns([2, 1])
@@ -242,8 +239,8 @@ def slots_tab() -> None:
         st.info("Aucun créneau sur ces sept jours.", icon=":material/event_busy:")
     else:
         st.caption("Places offertes par profession et par jour.")
-        st.dataframe(offer.rename_axis(index="Profession").rename(
-            columns=lambda d: f"{snp.WEEKDAYS[d.weekday()][:3]}. {d:%d/%m}"), width="stretch")
+        ui.table(offer.rename_axis(index="Profession").rename(
+            columns=lambda d: f"{snp.WEEKDAYS[d.weekday()][:3]}. {d:%d/%m}"), hide_index=False)
     running_slots()
     people = directory.person_choices(store)
     errors = ui.FieldErrors()
@@ -283,11 +280,11 @@ def motives_tab() -> None:
                           "Appels": [r["used"] for r in rows]})
     st.caption("Un motif décoché n'est plus proposé pour les nouveaux appels ; les appels "
                "passés le gardent et les chiffres le comptent toujours.")
-    edited = st.data_editor(sheet, hide_index=True, width="stretch", key="motives_sheet",
-                            column_order=["Motif", "Proposé", "Appels"],
-                            disabled=["code", "Appels"],
-                            column_config={"Motif": st.column_config.TextColumn(
-                                required=True, max_chars=100)})
+    edited = ui.editor_table(sheet, key="motives_sheet",
+                             column_order=["Motif", "Proposé", "Appels"],
+                             disabled=["code", "Appels"],
+                             column_config={"Motif": st.column_config.TextColumn(
+                                 required=True, max_chars=100)})
     errors = ui.FieldErrors()
     errors.slot("motives")
     if st.button("Enregistrer les motifs", icon=":material/save:"):

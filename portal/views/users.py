@@ -30,12 +30,12 @@ table = users.assign(
     last_login_at=users["last_login_at"].map(datetime_fr),
 )[["username", "name", "email", "roles", "active", "locked_until", "last_login_at",
    "must_change_password"]]
-st.dataframe(table.rename(columns={
+ui.table(table.rename(columns={
     "username": "Identifiant", "name": "Nom", "email": "E-mail", "roles": "Rôles",
     "active": "Actif", "locked_until": "Verrouillé jusqu'au",
     "last_login_at": "Dernière connexion",
     "must_change_password": "Mot de passe temporaire",
-}), hide_index=True, width="stretch")
+}))
 
 with st.expander("Créer un compte", icon=":material/person_add:"):
     errors = ui.FieldErrors()
@@ -135,8 +135,7 @@ with st.expander("Dernières tentatives de connexion", icon=":material/login:"):
     outcomes = {"success": "Réussie", "failure": "Mot de passe erroné", "unknown":
                 "Identifiant inconnu", "locked": "Compte verrouillé", "inactive":
                 "Compte désactivé", "unlock": "Déverrouillage par un administrateur"}
-    st.dataframe(attempts.assign(at=attempts["at"].map(datetime_fr),
-                                 outcome=attempts["outcome"].map(outcomes))
-                 .rename(columns={"at": "Date", "username": "Identifiant saisi",
-                                  "outcome": "Résultat"}),
-                 hide_index=True, width="stretch")
+    ui.table(attempts.assign(at=attempts["at"].map(datetime_fr),
+                             outcome=attempts["outcome"].map(outcomes))
+             .rename(columns={"at": "Date", "username": "Identifiant saisi",
+                              "outcome": "Résultat"}))

@@ -1,0 +1,121 @@
+"""A portal where every optional field is blank somewhere: the demo CPTS, plus records
+typed with only what each form requires (a person after an RPPS import with no phone,
+e-mail, commune or structure; a meeting with an outside guest and a decision without
+owner; a request anonymised after the retention period...).
+
+`load` goes through the services, as a coordinator's forms do; `null_gaps` names each
+optional column of the listed tables that is never blank, so the fixture cannot lose
+its point silently when a migration adds a column.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from portal import (
+    actions,
+    demo,
+    directory,
+    doctor_search,
+    evidence,
+    indicators,
+    meetings,
+    minutes,
+    questionnaires,
+    responses,
+    unscheduled_care,
+)
+from portal.formats import PARIS
+from portal.roles import ADMIN, COORDINATOR, Actor
+
+COORD = Actor("demo.coordination", frozenset({COORDINATOR}))
+ADMIN_ACTOR = Actor("demo.admin", frozenset({ADMIN}))
+
+# The tables the trust issue names; each of their optional columns is NULL on a row.
+TABLES = ("people", "organizations", "actions", "meetings", "attendees", "decisions",
+          "indicators", "indicator_values", "evidence", "campaigns", "responses", "answers",
+          "mt_requests", "snp_requests", "snp_slots", "doctor_capacity", "mandates")
+
+
+def load(store, files_dir, rounds: int = 4) -> dict[str, int]:
+    """The demo, then the sparse records; returns the ids of the sparse ones by kind."""
+    demo.load(store, rounds)
+    ids = {}
+    # Sorted first, so the directory's first page lists it.
+    ids["person"], _ = directory.save_person(store, COORD, {"last_name": "Abadie"})
+    ids["organization"], _ = directory.save_organization(
+        store, COORD, {"name": "Structure sans coordonnées", "kind": "autre", "sector": "social"})
+    ids["action"], _ = actions.save_action(store, COORD, {"number": 99, "title": "Action vide"},
+                                         missions=["socle_1"])
+    ids["meeting"] = _meeting(store, ids["person"])
+    ids["indicator"] = _indicator(store, files_dir)
+    ids["campaign"] = _campaign(store, ids["person"])
+    ids["doctor_request"], ids["anonymised_request"] = _doctor_requests(store)
+    ids["snp_request"] = _snp_requests(store)
+    # A dated slot: its weekday is blank (the demo's are weekly).
+    unscheduled_care.save_slot(store, COORD, ids["person"], time(8, 0), time(9, 0), 1,
+                               on_day=date.today())
+    return ids
+
+
+def _meeting(store, person_id: int) -> int:
+    meeting_id, _ = meetings.save_meeting(store, COORD, {
+        "kind": "ca", "title": "", "day": date.today() + timedelta(days=3),
+        "start": time(18, 0), "end": time(19, 0)})
+    meetings.invite(store, COORD, meeting_id, [person_id])
+    meetings.invite_guest(store, COORD, meeting_id, "Invité extérieur", "")
+    minutes.add_decision(store, COORD, meeting_id, {"kind": "tache", "text": "Sans responsable",
+                                                    "status": "a_faire"})
+    return meeting_id
+
+
+def _indicator(store, files_dir) -> int:
+    indicator_id, _ = indicators.save_indicator(store, COORD, {
+        "name": "Indicateur sans objectif", "mission_code": "socle_1", "kind": "resultat",
+        "period": "quarter", "direction": "higher"})
+    indicators.record_value(store, COORD, indicator_id, date.today(), "3")
+    evidence.add(store, COORD, files_dir, indicator_id, "preuve.pdf",
+                 b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    return indicator_id
+
+
+def _campaign(store, person_id: int) -> int:
+    campaign_id, _ = questionnaires.save_campaign(store, COORD, {"title": "Campagne vide"})
+    responses.save_response(store, COORD, campaign_id, {}, person_id=person_id)
+    return campaign_id
+
+
+def _doctor_requests(store) -> tuple[int, int]:
+    """One request with only what is required; one closed long ago, then anonymised."""
+    bare = doctor_search.save_request(store, COORD, {
+        "last_name": "Patient", "first_name": "Sans", "birth_date": date(1950, 5, 1),
+        "channel": "telephone"})
+    old = doctor_search.save_request(store, COORD, {
+        "last_name": "Ancien", "first_name": "Patient", "birth_date": date(1940, 1, 1),
+        "channel": "telephone", "received_on": date.today() - timedelta(days=400)})
+    doctor_search.move(store, COORD, old, "abandonnee", date.today() - timedelta(days=390),
+                       reason="Parti du territoire")
+    doctor_search.purge(store, ADMIN_ACTOR)
+    return bare, old
+
+
+def _snp_requests(store) -> int:
+    motive = next(iter(unscheduled_care.motives(store)))
+    received = datetime.now(PARIS).replace(tzinfo=None, second=0, microsecond=0)
+    return unscheduled_care.save_request(store, COORD, {
+        "received_day": received.date(), "received_time": received.time(),
+        "channel": "telephone", "age_band": "18-39", "motive_code": motive,
+        "profession_code": "10"})
+
+
+def null_gaps(store) -> list[str]:
+    """'table.column' for each optional column that no row leaves blank."""
+    gaps = []
+    for table in TABLES:
+        for column in store.query(f"PRAGMA table_info({table})"):
+            name = f"{table}.{column['name']}"
+            if column["notnull"] or column["pk"]:
+                continue
+            if not store.scalar(f"SELECT COUNT(*) FROM {table} WHERE {column['name']} IS NULL"):
+                gaps.append(name)
+    return gaps

@@ -1,0 +1,35 @@
+"""French formats, and the rule that a blank is None wherever it leaves a service."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from portal import formats, validation
+from portal.db import Store
+
+FORMATTERS = (formats.date_fr, formats.datetime_fr, formats.number_fr,
+              validation.phone_display)
+
+
+@pytest.mark.parametrize("formatter", FORMATTERS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("blank", [None, "", math.nan, pd.NaT], ids=repr)
+def test_every_formatter_shows_a_blank_as_nothing(formatter, blank):
+    assert formatter(blank) == ""
+
+
+def test_frames_from_the_store_hold_none_for_blanks_and_numbers_as_numbers(bare_store: Store):
+    frame = bare_store.frame(
+        "SELECT 'a' AS text, 1.5 AS real, 2 AS whole UNION ALL SELECT NULL, NULL, 3")
+    assert frame["text"].tolist() == ["a", None]
+    assert frame["real"].tolist() == [1.5, None]
+    assert frame["whole"].sum() == 5 and frame["whole"].dtype == "int64"
+    assert formats.records(pd.DataFrame({"x": [math.nan]})) == [{"x": None}]
+
+
+def test_a_name_is_qualified_by_the_details_known():
+    assert formats.qualified("Faure Camille", "Infirmier", None, "") == \
+        "Faure Camille (Infirmier)"
+    assert formats.qualified("Faure Camille", None, math.nan) == "Faure Camille"
