@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 
 from .db import Store, iso
-from .formats import PARIS, datetime_fr
+from .formats import PARIS
 from .roles import ADMIN, ALL
 
 ENTITIES = {
@@ -193,18 +193,3 @@ def recent_changes(store: Store, roles, limit: int = 10) -> pd.DataFrame:
     return store.frame(
         f"SELECT at, username, entity, entity_id, action FROM audit_log"
         f" WHERE entity IN ({marks}) ORDER BY id DESC LIMIT ?", (*visible, limit))
-
-
-def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """French labels and Paris times for display and export."""
-    out = frame.copy()
-    if "at" in out:
-        out["at"] = out["at"].map(datetime_fr)
-    if "entity" in out:
-        out["entity"] = out["entity"].map(lambda e: ENTITIES.get(e, e))
-    if "action" in out:
-        out["action"] = out["action"].map(lambda a: ACTIONS.get(a, a))
-    return out.fillna("").rename(columns={
-        "id": "N°", "at": "Date", "username": "Utilisateur", "entity": "Élément",
-        "entity_id": "N° de l'élément", "action": "Action", "before": "Avant", "after": "Après",
-    })

@@ -499,7 +499,9 @@ def export_person(store: Store, actor: Actor, person_id: int) -> dict:
         "fiche": {k: v for k, v in person.items() if k not in ("organizations", "tags")},
         "structures": person["organizations"],
         "activites": person["tags"],
-        "historique": audit.history(store, "person", person_id).to_dict("records"),
+        "historique": [{**row, "before": json.loads(row["before"] or "null"),
+                        "after": json.loads(row["after"] or "null")}
+                       for row in records(audit.history(store, "person", person_id))],
     }
 
 

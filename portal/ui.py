@@ -9,6 +9,7 @@ import streamlit as st
 
 from . import (
     directory,
+    journal,
     minutes,
     navigation,
     progress,
@@ -112,6 +113,18 @@ def table(data, **kwargs):
     blank cell left empty (Streamlit writes "None" in it by default)."""
     return st.dataframe(data, **{"hide_index": True, "width": "stretch", "placeholder": "",
                                  **kwargs})
+
+
+def journal_table(store: Store, frame: pd.DataFrame) -> None:
+    """Rows of the audit log as people read them; an element's page opens from its row."""
+    table(journal.readable(store, frame), column_config={
+        "Date": st.column_config.TextColumn(width=125),
+        "Par": st.column_config.TextColumn(width=120),
+        "Élément": st.column_config.TextColumn(width=260),
+        "Ouvrir": st.column_config.LinkColumn(display_text="Ouvrir", width=60),
+        "Action": st.column_config.TextColumn(width=110),
+        "Changements": st.column_config.TextColumn(
+            width="large", help="Cliquez sur une cellule pour lire tout le texte.")})
 
 
 def editor_table(data, **kwargs):

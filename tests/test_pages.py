@@ -164,7 +164,7 @@ def test_the_journal_filters_by_entity_and_exports_csv(demo_store):
     widget(at.selectbox, "Élément").select("app_setting")
     at.run()
     shown = at.dataframe[0].value
-    assert set(shown["Élément"]) == {"Paramètre du portail"}
+    assert {e.split(" : ")[0] for e in shown["Élément"]} == {"Paramètre du portail"}
     assert len(shown) == demo_store.scalar(
         "SELECT COUNT(*) FROM audit_log WHERE entity = 'app_setting'")
     assert widget(at.get("download_button"), "Exporter en CSV")
@@ -232,10 +232,11 @@ def test_the_admin_reads_who_viewed_a_patient_request(demo_store):
     assert not at.exception
     widget(at.text_input, "N° de l'élément").input(str(opened)).run()
     shown = at.dataframe[0].value
-    assert sorted(shown["Élément"]) == ["Demande de médecin traitant",
-                                        "File d'attente médecin traitant (liste)"]
-    assert set(shown["Utilisateur"]) == {"demo.coordination"}
-    assert all(str(opened) in r.split(",") for r in shown["N° de l'élément"])
+    request, listing = sorted(shown["Élément"])
+    assert request == f"Demande de médecin traitant : n° {opened}"
+    assert listing.startswith("File d'attente médecin traitant (liste) : demandes n° ")
+    assert str(opened) in listing.split(": demandes n° ")[1].split(", ")
+    assert set(shown["Par"]) == {"demo.coordination"}
     widget(at.text_input, "N° de l'élément").input("9999").run()
     assert "Rien dans ce journal pour ces filtres." in texts(at)
 

@@ -104,4 +104,4 @@ if editor:
     with st.expander("Modifier la fiche", icon=":material/edit:"):
         action_form(action)
     with st.expander("Historique des modifications", icon=":material/history:"):
-        ui.table(audit.readable(audit.history(store, "action", action["id"])))
+        ui.journal_table(store, audit.history(store, "action", action["id"]))

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from portal import audit, ui
+from portal import audit, journal, ui
 from portal.exports import csv_bytes
 
 PAGE_SIZE = 50
@@ -52,12 +52,12 @@ if total == 0:
 offset = ui.page_offset(total, PAGE_SIZE)
 st.caption(f"{total} {WHAT[table]}.")
 frame = audit.page(store, filters, PAGE_SIZE, offset, table)
-ui.table(audit.readable(frame))
+ui.journal_table(store, frame)
 
 st.download_button(
     "Exporter en CSV",
-    data=lambda: csv_bytes(audit.readable(audit.page(store, filters, EXPORT_LIMIT,
-                                                     table=table))),
+    data=lambda: csv_bytes(journal.readable(
+        store, audit.page(store, filters, EXPORT_LIMIT, table=table), links=False)),
     file_name=f"{'journal' if table == 'audit_log' else 'consultations'}-"
               f"{date.today():%Y%m%d}.csv", mime="text/csv",
     icon=":material/download:",

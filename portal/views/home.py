@@ -37,4 +37,4 @@ changes = audit.recent_changes(store, actor.roles)
 if changes.empty:
     st.write("Aucune modification récente à afficher pour votre rôle.")
 else:
-    ui.table(audit.readable(changes))
+    ui.journal_table(store, changes)

@@ -202,4 +202,4 @@ with st.expander(f"Réunions ({attended})", icon=":material/groups:"):
                      label="Toutes ses réunions", icon=":material/list:")
 
 with st.expander("Historique des modifications", icon=":material/history:"):
-    ui.table(audit.readable(audit.history(store, "person", person["id"])))
+    ui.journal_table(store, audit.history(store, "person", person["id"]))
