@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st
 
-from portal import auth, backups, demo, navigation, reference, session, settings
+from portal import auth, backups, demo, navigation, reference, session, settings, ui
 from portal.db import Store
 from portal.errors import DatabaseUnusable
 from portal.formats import md_escape
@@ -99,4 +99,5 @@ else:
     pages = {section: [st_page(e) for e in entries]
              for section, entries in navigation.menu(actor.roles).items()}
 sidebar(store, actor)
+ui.show_saved()
 st.navigation(pages, expanded=True).run()

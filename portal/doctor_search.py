@@ -36,12 +36,25 @@ STATUSES = {"nouvelle": "Nouvelle", "en_recherche": "En recherche", "proposee": 
             "acceptee": "Acceptée", "refusee": "Refusée", "close": "Close",
             "abandonnee": "Abandonnée"}
 OPEN = ("nouvelle", "en_recherche", "proposee", "refusee")
-# Where a request may go from each status.
-TRANSITIONS = {"nouvelle": ("en_recherche", "abandonnee"),
+# Where a request may go from each status: a doctor can be proposed at once, without
+# a search step, when the coordinator already knows one with a place.
+TRANSITIONS = {"nouvelle": ("proposee", "en_recherche", "abandonnee"),
                "en_recherche": ("proposee", "abandonnee"),
                "proposee": ("acceptee", "refusee", "abandonnee"),
                "refusee": ("en_recherche", "proposee", "close", "abandonnee"),
                "acceptee": ("close",), "close": (), "abandonnee": ()}
+# What is left to do at each status, said plainly on the request's page.
+TO_DO = {
+    "nouvelle": "Proposez un médecin (ceux qui ont des places sont listés ci-dessus), ou "
+                "notez que la recherche est en cours.",
+    "en_recherche": "Proposez un médecin dès qu'une place se libère.",
+    "proposee": "En attente de la réponse du médecin : notez son acceptation ou son refus.",
+    "refusee": "Proposez un autre médecin, reprenez la recherche ou clôturez la demande.",
+    "acceptee": "Le médecin a accepté le patient. Il reste à clore la demande quand le "
+                "patient l'a vu et l'a déclaré comme médecin traitant.",
+}
+# The field each step needs, beside its date.
+STEP_FIELDS = {"proposee": "doctor", "refusee": "reason", "abandonnee": "reason"}
 GP_SPECIALTIES = ("SM26", "SM53", "SM54")   # médecine générale, in the RPPS vocabulary
 WEEK_POINTS, RETENTION_MONTHS = "mt_points_per_week", "mt_retention_months"
 # A request `r` from a fragile patient: 70 or more, or a criterion marked fragile.

@@ -183,12 +183,33 @@ def invite_guest(store: Store, actor: Actor, meeting_id: int, name: str, email: 
 
 
 def uninvite(store: Store, actor: Actor, attendee_id: int) -> None:
+    """Take someone off the invitations (invited by mistake); not while they hold a
+    proxy, which would leave the person they represent with none."""
     roles.require(actor, *EDITORS)
     with store.write(actor) as tx:
-        if tx.one("SELECT 1 AS x FROM attendees WHERE proxy_id = ?", (attendee_id,)):
-            raise PortalError("Cette personne détient un pouvoir : changez d'abord la "
-                              "présence de la personne qu'elle représente.")
+        given = tx.all(ATTENDEE_NAMES + " WHERE a.proxy_id = ?", (attendee_id,))
+        if given:
+            raise PortalError(f"Cette personne détient le pouvoir de {display_name(given[0])} "
+                              ": changez d'abord la présence de la personne représentée.",
+                              field="uninvite")
         tx.delete("attendees", attendee_id, "attendee", "Cette personne n'est plus invitée.")
+
+
+def delete_meeting(store: Store, actor: Actor, meeting_id: int) -> None:
+    """Delete a meeting created by mistake, with its invitations. Once something
+    happened there (attendance, minutes, votes, decisions) it stays: cancel it instead."""
+    roles.require(actor, *EDITORS)
+    with store.write(actor) as tx:
+        held = tx.one(
+            "SELECT EXISTS (SELECT 1 FROM attendees WHERE meeting_id = :m AND status != 'invite')"
+            " AS attendance, EXISTS (SELECT 1 FROM motions WHERE meeting_id = :m) AS motions,"
+            " EXISTS (SELECT 1 FROM decisions WHERE meeting_id = :m) AS decisions,"
+            " (SELECT minutes != '' FROM meetings WHERE id = :m) AS minutes", {"m": meeting_id})
+        if any(held.values()):
+            raise PortalError("Cette réunion a déjà une feuille de présence, un compte rendu, "
+                              "des délibérations ou des décisions : annulez-la plutôt, elle "
+                              "restera dans l'historique.", field="delete")
+        tx.delete("meetings", meeting_id, "meeting", "Cette réunion a déjà été supprimée.")
 
 
 def record_attendance(store: Store, actor: Actor, meeting_id: int,
@@ -247,6 +268,12 @@ def display_name(row: dict) -> str:
         or f"Personne n° {int(row['person_id'])}"
 
 
+def quality(row: dict) -> str:
+    """What a sheet says an attendee is: their profession, or 'Invité extérieur' for a
+    guest from outside the directory (a directory person without one: nothing)."""
+    return row.get("profession") or ("" if row.get("person_id") else "Invité extérieur")
+
+
 def sheet_names(frame: pd.DataFrame) -> dict[int, str]:
     """Each attendee's name, made unique so a proxy chosen by name on the sheet goes to
     the right person: two Camille Faure are told apart by profession and commune, then
@@ -259,6 +286,10 @@ def sheet_names(frame: pd.DataFrame) -> dict[int, str]:
                  if seen[n] > 1 else n for i, n in names.items()}
     seen = pd.Series(list(names.values())).value_counts()
     return {i: f"{n} (n° {i})" if seen[n] > 1 else n for i, n in names.items()}
+
+
+ATTENDEE_NAMES = ("SELECT a.id, a.person_id, a.guest_name, p.first_name, p.last_name"
+                  " FROM attendees a LEFT JOIN people p ON p.id = a.person_id")
 
 
 def attendees(store: Store, meeting_id: int) -> pd.DataFrame:

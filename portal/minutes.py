@@ -26,7 +26,8 @@ RESTRICTABLE = ("bureau", "ca")
 MAJORITIES = {"simple": "Majorité des suffrages exprimés (plus de pour que de contre)",
               "votants": "Majorité des votants (plus de la moitié, abstentions comprises)",
               "deux_tiers": "Deux tiers des suffrages exprimés"}
-RESULTS = {"adoptee": "Adoptée", "rejetee": "Rejetée", "sans_vote": "Pas de vote"}
+RESULTS = {"adoptee": "Adoptée", "rejetee": "Rejetée", "sans_vote": "Pas de vote",
+           "non_valable": "Non valable (quorum non atteint)"}
 DECISION_KINDS = {"decision": "Décision", "tache": "Tâche"}
 DECISION_STATUSES = {"a_faire": "À faire", "en_cours": "En cours", "faite": "Faite",
                      "abandonnee": "Abandonnée"}
@@ -66,8 +67,15 @@ def _count(value, label: str) -> int:
 def add_motion(store: Store, actor: Actor, meeting_id: int, title: str, majority: str,
                votes_for, votes_against, abstentions) -> int:
     """Record a motion and its vote. The votes cannot outnumber the voters: the people
-    present or represented on the attendance sheet, once it is filled in."""
+    present or represented on the attendance sheet, once it is filled in. A bureau, CA or
+    AG votes only once its sheet says whether the quorum is reached: a vote without
+    quorum is recorded, as the minutes must say it happened, and reads "non valable"."""
     roles.require(actor, *EDITORS)
+    meeting = meetings.get_meeting(store, meeting_id)
+    count = board.quorum(store, meeting) if meeting else None
+    if count is not None and not count.recorded:
+        raise PortalError("Remplissez d'abord la feuille de présence : elle dit si le quorum "
+                          "est atteint, et donc si le vote est valable.", field="votes")
     title = (title or "").strip()
     if not title:
         raise PortalError("Indiquez l'objet de la délibération.", field="motion_title")
@@ -93,8 +101,11 @@ def remove_motion(store: Store, actor: Actor, motion_id: int) -> None:
         tx.delete("motions", motion_id, "motion", "Cette délibération a déjà été supprimée.")
 
 
-def result(motion: dict) -> str:
-    """Adopted or rejected under the motion's majority: a tie rejects."""
+def result(motion: dict, quorum_reached: bool = True) -> str:
+    """Adopted or rejected under the motion's majority: a tie rejects; without the
+    quorum of its body, no vote is valid."""
+    if not quorum_reached:
+        return "non_valable"
     cast = motion["votes_for"] + motion["votes_against"]
     if cast + motion["abstentions"] == 0:
         return "sans_vote"
@@ -108,8 +119,19 @@ def result(motion: dict) -> str:
 
 
 def motions(store: Store, meeting_id: int) -> list[dict]:
+    """The meeting's motions with their result, read against today's attendance sheet
+    (a corrected sheet corrects the results)."""
     rows = store.query("SELECT * FROM motions WHERE meeting_id = ? ORDER BY id", (meeting_id,))
-    return [{**r, "result": result(r)} for r in rows]
+    if not rows:
+        return []
+    reached = votes_valid(board.quorum(store, meetings.get_meeting(store, meeting_id)))
+    return [{**r, "result": result(r, reached)} for r in rows]
+
+
+def votes_valid(count: board.Quorum | None) -> bool:
+    """Whether a meeting's votes stand: its body's quorum is reached, or it has none (a
+    working group), or none can be computed yet (no member of the body recorded)."""
+    return count is None or count.members == 0 or count.reached
 
 
 def _clean_decision(values: dict) -> dict:
@@ -305,9 +327,8 @@ def sign_in_sheet(store: Store, meeting_id: int, cpts_name: str = "") -> bytes:
         header.append("Pouvoir donné à (nom)")
     invited = meetings.attendees(store, meeting_id)
     names = meetings.sheet_names(invited)
-    rows = [[names[int(r.id)], r.profession if isinstance(r.profession, str)
-             else "Invité extérieur", "", *([""] if votes else [])]
-            for r in invited.itertuples()]
+    rows = [[names[int(r["id"])], meetings.quality(r), "", *([""] if votes else [])]
+            for r in records(invited)]
     docx_table(document, header, rows + [[""] * len(header)] * BLANK_LINES)
     for row in document.tables[0].rows[1:]:
         row.height = Cm(1.2)  # room to sign

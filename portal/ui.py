@@ -194,19 +194,60 @@ def text_field(errors: FieldErrors, label: str, value, field: str, key: str,
     return text
 
 
+NOTICE = "saved_notice"
+
+
+def saved(message: str, warnings=(), reset: str | None = None, page: str | None = None,
+          **query) -> None:
+    """End a successful save by running the page again, so that everything on it reads
+    what was saved; the confirmation (and any warning) shows on that run. `reset` names a
+    form (see form_key) to start blank; `page` opens another page instead."""
+    st.session_state[NOTICE] = (message, list(warnings))
+    if reset:
+        st.session_state[f"{reset}_version"] = st.session_state.get(f"{reset}_version", 0) + 1
+    if page:
+        st.switch_page(page, query_params={k: str(v) for k, v in query.items()})
+    st.rerun()
+
+
+def show_saved() -> None:
+    """The confirmation of the save that led to this run; the entry point calls it before
+    the page. Plain text: a message may quote what the user typed."""
+    notice = st.session_state.pop(NOTICE, None)
+    if notice:
+        message, warnings = notice
+        st.toast(md_escape(message), icon=":material/check_circle:", duration="long")
+        for warning in warnings:
+            st.warning(md_escape(warning), icon=":material/warning:")
+
+
+def removal(label: str, what: str, options: dict, remove, message: str, key: str) -> None:
+    """A popover to remove one of `options` (id -> label) made by mistake: ticked to
+    confirm, refused with the service's reason, then the page shows what is left."""
+    with st.popover(label, icon=":material/delete:"):
+        chosen = st.selectbox(what, list(options), format_func=options.get, key=f"{key}_pick")
+        confirmed = st.checkbox("Je confirme la suppression", key=f"{key}_confirm")
+        errors = FieldErrors()
+        errors.slot(None)
+        if st.button("Supprimer", key=f"{key}_delete", disabled=not confirmed) and \
+                errors.attempt(remove, chosen):
+            saved(message)
+
+
+def form_key(name: str) -> str:
+    """The key of a form that `saved(reset=name)` empties: a new key is a new, blank form."""
+    return f"{name}_{st.session_state.get(f'{name}_version', 0)}"
+
+
 def save_record(errors: FieldErrors, save, page: str, created: bool, message: str) -> None:
-    """Run a service's save (returning id and warnings): a refusal shows under its field,
-    warnings show as such; a new record then opens on its page, an edit is confirmed."""
+    """Run a service's save (returning id and warnings): a refusal shows under its field;
+    a new record then opens on its page, an edit shows its saved state; both confirm."""
     try:
         record_id, warnings = save()
     except PortalError as error:
         errors.show(error)
         return
-    for warning in warnings:
-        st.warning(warning)
-    if created:
-        st.switch_page(page, query_params={"id": str(record_id)})
-    st.success(message, icon=":material/check_circle:")
+    saved(message, warnings, page=page if created else None, id=record_id)
 
 
 def record_page(load, form, editor: bool, new_title: str, empty_title: str,

@@ -45,7 +45,8 @@ def unescaped(value) -> str:
 
 def texts(at) -> str:
     parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "text",
-                                  "error", "warning", "success", "info") for e in getattr(at, kind)]
+                                  "error", "warning", "success", "info", "toast")
+             for e in getattr(at, kind)]
     return "\n".join(unescaped(p) for p in parts)
 
 
@@ -72,3 +73,8 @@ def open_page(at: AppTest, key: str, **params) -> AppTest:
     at.query_params.clear()
     at.query_params.update({k: str(v) for k, v in params.items()})
     return at.run()
+
+
+def toasts(at) -> list[str]:
+    """The confirmations shown after a save, as a reader sees them."""
+    return [unescaped(t.value) for t in at.toast]

@@ -395,11 +395,13 @@ def test_create_a_meeting_invite_the_bureau_mark_attendance_decide_and_download_
 
     choose(page, "Ou tout un groupe", "Le bureau")
     settle(page)
+    page.get_by_text(f"Je confirme l'invitation de {bureau} personne(s)").click()
+    settle(page)
     page.get_by_role("button", name="Inviter le groupe").click()
     expect(page.get_by_text(f"{bureau} personne(s) invitée(s).")).to_be_visible(timeout=10_000)
     settle(page)
     page.get_by_role("button", name="Marquer présents les invités sans statut").click()
-    expect(page.get_by_text("Quorum atteint")).to_be_visible(timeout=10_000)
+    expect(page.get_by_text("Quorum atteint").first).to_be_visible(timeout=10_000)
     settle(page)
     assert meetings.attendees(store, meeting_id)["status"].tolist() == ["present"] * bureau
     t = timed("bureau invited, attendance marked, quorum shown", t)
@@ -502,13 +504,13 @@ def test_a_patient_finds_a_doctor_and_the_indicator_moves(server, browser):
     assert store.scalar("SELECT aged_70 FROM mt_requests WHERE id = ?", (request_id,)) == 1
     t = timed("request entered and opened", t)
 
-    for status in ("En recherche", "Proposée", "Acceptée"):
+    for status in ("Proposée", "Acceptée"):  # a doctor proposed straight away
         page.get_by_text(status, exact=True).last.click()
+        settle(page)
         if status == "Proposée":
-            field(page, "Médecin proposé (pour « Proposée »)").fill(
-                f"{doctor['last_name']} {doctor['first_name']}")
+            field(page, "Médecin proposé").fill(f"{doctor['last_name']} {doctor['first_name']}")
             page.keyboard.press("Enter")
-        page.get_by_role("button", name="Enregistrer l'étape").click()
+        page.get_by_role("button", name=f"Enregistrer : {status}").click()
         expect(page.get_by_text(f" · {status} · ")).to_be_visible(timeout=10_000)
         settle(page)
     saved = store.query_one("SELECT status, doctor_id FROM mt_requests WHERE id = ?",

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from helpers import COORD, logged_in, open_page, texts
+from helpers import COORD, logged_in, open_page, texts, widget
 from portal import audit, directory, doctor_search, indicators
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import ADMIN, BUREAU, Actor
@@ -125,6 +125,42 @@ def test_the_workflow_refuses_impossible_steps_and_capacity_never_goes_below_zer
     assert saved["accepted_on"] == "2026-11-06" and saved["doctor"] == "Dr Martin"
 
 
+def test_a_doctor_can_be_proposed_straight_from_a_new_request(store):
+    doctor = gp(store, "Martin")
+    request_id = request(store, "Direct", date(2026, 11, 2))
+    doctor_search.move(store, COORD, request_id, "proposee", date(2026, 11, 3), doctor)
+    saved = doctor_search.get_request(store, COORD, request_id)
+    assert saved["steps"]["status"].tolist() == ["nouvelle", "proposee"]
+
+
+def test_each_step_shows_only_its_field_and_says_what_is_left_to_do(demo_store):
+    request_id = request(demo_store, "Etapes", date.today() - timedelta(days=2))
+    at = open_page(logged_in("demo.coordination"), "doctor_request", id=request_id)
+    def step():
+        return widget(at.radio, "Étape suivante")
+
+    assert step().options == ["Proposée", "En recherche", "Abandonnée"]
+    assert "Proposez un médecin" in texts(at)
+
+    def labels():
+        return {w.label for w in [*at.selectbox, *at.text_input]}
+
+    assert "Médecin proposé" in labels() and "Motif de l'abandon" not in labels()
+    step().set_value("abandonnee").run()
+    assert "Motif de l'abandon" in labels() and "Médecin proposé" not in labels()
+    step().set_value("en_recherche").run()
+    assert not {"Médecin proposé", "Motif de l'abandon"} & labels()
+    widget(at.button, "Enregistrer : En recherche").click().run()
+    assert "Étape enregistrée : En recherche." in texts(at)
+    assert step().options == ["Proposée", "Abandonnée"]
+    doctor = next(iter(doctor_search.general_practitioners(demo_store)))
+    doctor_search.move(demo_store, COORD, request_id, "proposee", date.today(), doctor)
+    doctor_search.move(demo_store, COORD, request_id, "acceptee", date.today())
+    at = open_page(at, "doctor_request", id=request_id)
+    assert "Il reste à clore la demande" in texts(at)
+    assert step().options == ["Close"]
+
+
 def test_anonymisation_after_the_retention_keeps_the_counts(store):
     doctor = gp(store, "Martin")
     doctor_search.set_capacity(store, COORD, doctor, 5)
@@ -201,8 +237,7 @@ def test_the_doctors_who_could_take_the_patient_are_proposed_first(demo_store):
     assert len(near) >= 2 and near["remaining"].gt(0).all()
     at = open_page(logged_in("demo.coordination"), "doctor_request", id=request_id)
     assert not at.exception
-    options = next(s for s in at.selectbox
-                   if s.label == "Médecin proposé (pour « Proposée »)").options
+    options = next(s for s in at.selectbox if s.label == "Médecin proposé").options
     first = near.iloc[0]
     assert options[0].startswith(f"{first['last_name']} {first['first_name']}")
     assert options[0].endswith(f"{first['remaining']} place(s)")

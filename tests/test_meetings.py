@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from icalendar import Calendar
 
 from helpers import COORD, logged_in, meeting, open_page, person, shown_errors, texts, widget
-from portal import actions, directory, meetings
+from portal import actions, directory, meetings, minutes
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import BUREAU, MEMBER, Actor
 
@@ -76,7 +76,7 @@ def test_attendance_with_proxies_is_all_or_nothing(store):
         alpha: ("present", None), bravo: ("represente", alpha), charlie: ("excuse", None)}) == 3
     statuses = meetings.attendees(store, meeting_id).set_index("id")
     assert statuses.loc[bravo, "proxy_id"] == alpha
-    with pytest.raises(PortalError, match="détient un pouvoir"):
+    with pytest.raises(PortalError, match="détient le pouvoir de A Bravo"):
         meetings.uninvite(store, COORD, alpha)
 
 
@@ -146,9 +146,13 @@ def test_meeting_pages_create_then_invite_a_group(demo_store):
     assert at.title[0].value == "Groupe de travail"
     widget(at.selectbox, "Ou tout un groupe").set_value("members")
     at.run()
+    members = meetings.group_people(demo_store, "members")
+    assert f"{len(members)} personnes dans ce groupe." in texts(at)
+    assert widget(at.button, "Inviter le groupe").disabled  # not before it is confirmed
+    widget(at.checkbox, f"Je confirme l'invitation de {len(members)} personne(s)").check()
+    at.run()
     widget(at.button, "Inviter le groupe").click()
     at.run()
-    members = meetings.group_people(demo_store, "members")
     assert f"{len(members)} personne(s) invitée(s)." in [s.value for s in at.success]
     assert len(meetings.attendees(demo_store, meeting_id)) == len(members)
     assert [b.label for b in at.get("download_button")][:3] == [
@@ -242,3 +246,54 @@ def test_the_next_meeting_takes_the_invitees_not_the_attendance(store):
     assert error.value.field == "next_day"
     with pytest.raises(PermissionDenied):
         meetings.schedule_next(store, Actor("m", frozenset({MEMBER})), first, date(2026, 5, 3))
+
+
+def test_an_invitee_holding_a_proxy_cannot_be_taken_off(store):
+    meeting_id = meeting(store)
+    meetings.invite(store, COORD, meeting_id, [person(store, "Porteur"), person(store, "Absent")])
+    sheet = meetings.attendees(store, meeting_id).set_index("last_name")["id"]
+    holder, absent = int(sheet["Porteur"]), int(sheet["Absent"])
+    meetings.record_attendance(store, COORD, meeting_id, {holder: ("present", None),
+                                                          absent: ("represente", holder)})
+    with pytest.raises(PortalError, match="détient le pouvoir de A Absent") as error:
+        meetings.uninvite(store, COORD, holder)
+    assert error.value.field == "uninvite"
+    meetings.uninvite(store, COORD, absent)
+    meetings.uninvite(store, COORD, holder)
+    assert meetings.attendees(store, meeting_id).empty
+    assert store.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'attendee'"
+                        " AND action = 'delete'") == 2
+
+
+def test_a_meeting_made_by_mistake_is_deleted_until_something_happened_there(store):
+    mistake = meeting(store)
+    meetings.invite(store, COORD, mistake, [person(store, "Invite")])
+    meetings.delete_meeting(store, COORD, mistake)
+    assert meetings.get_meeting(store, mistake) is None
+    assert store.scalar("SELECT COUNT(*) FROM attendees WHERE meeting_id = ?", (mistake,)) == 0
+    assert store.scalar("SELECT action FROM audit_log WHERE entity = 'meeting'"
+                        " ORDER BY id DESC LIMIT 1") == "delete"
+    held = meeting(store)
+    meetings.invite(store, COORD, held, [person(store, "Present")])
+    attendee = int(meetings.attendees(store, held)["id"].iloc[0])
+    meetings.record_attendance(store, COORD, held, {attendee: ("present", None)})
+    with pytest.raises(PortalError, match="annulez-la plutôt"):
+        meetings.delete_meeting(store, COORD, held)
+    with pytest.raises(PermissionDenied):
+        meetings.delete_meeting(store, Actor("m", frozenset({MEMBER})), held)
+
+
+def test_the_meeting_page_removes_a_decision_once_confirmed(demo_store):
+    meeting_id = meeting(demo_store, kind="groupe_travail", title="Groupe")
+    minutes.add_decision(demo_store, COORD, meeting_id, {"kind": "tache", "text": "Par erreur"})
+    at = open_page(logged_in("demo.coordination"), "meeting", id=meeting_id)
+    def remove():
+        return next(b for b in at.button if b.key == "decision_remove_delete")
+
+    assert remove().disabled
+    next(c for c in at.checkbox if c.key == "decision_remove_confirm").check()
+    at.run()
+    remove().click()
+    at.run()
+    assert "Décision supprimée." in texts(at)
+    assert minutes.decisions(demo_store, meeting_id).empty

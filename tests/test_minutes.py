@@ -267,3 +267,49 @@ def test_the_sign_in_sheet_lists_every_invitee_with_room_for_others(store):
     header = Document(io.BytesIO(minutes.sign_in_sheet(store, group))).tables[0].rows[0]
     assert [c.text for c in header.cells] == ["Nom et prénom", "Profession ou qualité",
                                               "Signature"]
+
+
+def ca_of_four_with_one_present(store) -> int:
+    members = [person(store, f"Administrateur{i}") for i in range(4)]
+    for member in members:
+        board.add_mandate(store, COORD, member, "ca", "membre", date(2026, 1, 1))
+    meeting_id = meeting(store)  # a CA on 29/03/2026
+    meetings.invite(store, COORD, meeting_id, members)
+    sheet = meetings.attendees(store, meeting_id)
+    meetings.record_attendance(store, COORD, meeting_id, {
+        int(r.id): ("present" if i == 0 else "excuse", None)
+        for i, r in enumerate(sheet.itertuples())})
+    return meeting_id
+
+
+def test_a_vote_without_quorum_is_recorded_as_not_valid_in_the_page_and_the_minutes(store):
+    meeting_id = ca_of_four_with_one_present(store)
+    minutes.add_motion(store, COORD, meeting_id, "Budget", "simple", 1, 0, 0)
+    assert [m["result"] for m in minutes.motions(store, meeting_id)] == ["non_valable"]
+    document = Document(io.BytesIO(minutes.docx(store, meeting_id)))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert "Non valable (quorum non atteint)" in cells and "Adoptée" not in cells
+    # Two more members found present on a corrected sheet: the quorum, and the vote, stand.
+    sheet = meetings.attendees(store, meeting_id)
+    meetings.record_attendance(store, COORD, meeting_id, {
+        int(r.id): ("present", None) for r in sheet.itertuples()})
+    assert [m["result"] for m in minutes.motions(store, meeting_id)] == ["adoptee"]
+
+
+def test_a_body_votes_only_once_its_attendance_sheet_is_filled_in(store):
+    meeting_id = meeting(store)
+    meetings.invite(store, COORD, meeting_id, [person(store, "Seul")])
+    with pytest.raises(PortalError, match="Remplissez d'abord la feuille de présence"):
+        minutes.add_motion(store, COORD, meeting_id, "Budget", "simple", 1, 0, 0)
+    group = meeting(store, kind="groupe_travail", title="Groupe")
+    minutes.add_motion(store, COORD, group, "Calendrier", "simple", 3, 0, 0)  # no quorum
+
+
+def test_the_meeting_page_warns_that_a_vote_without_quorum_is_not_valid(demo_store):
+    meeting_id = ca_of_four_with_one_present(demo_store)
+    at = open_page(logged_in("demo.coordination"), "meeting", id=meeting_id)
+    widget(at.text_input, "Objet").input("Budget")
+    widget(at.number_input, "Pour").set_value(1)
+    widget(at.button, "Enregistrer le vote").click().run()
+    assert "Quorum non atteint : le vote est enregistré comme non valable." in texts(at)
+    assert at.dataframe[1].value["Résultat"].tolist() == ["Non valable (quorum non atteint)"]

@@ -15,7 +15,7 @@ from google.protobuf.message import Message
 from streamlit.testing.v1 import app_test
 
 import blank_fields
-from helpers import logged_in, open_page
+from helpers import logged_in, open_page, widget
 from portal import auth, navigation
 from portal.roles import ADMIN, BUREAU, COORDINATOR, MEMBER
 
@@ -31,6 +31,10 @@ NOT_READ = {"id", "form_id", "key", "url", "icon", "page_script_hash", "url_path
 RECORDS = {"person": "person", "organization": "organization", "action": "action",
            "meeting": "meeting", "campaign": "campaign", "indicator": "indicator",
            "doctor_request": "doctor_request"}
+
+
+# Buttons a page needs clicked before it offers its files.
+PREPARE = {"report": "Préparer le rapport"}
 
 
 def read_texts(message: Message, path: str = "") -> list[tuple[str, str]]:
@@ -147,6 +151,8 @@ def test_every_page_and_download_reads_well_for_every_role_on_blank_fields(
             visits.append({"id": ids["anonymised_request"]})
         for params in visits:
             open_page(at, entry.key, **params)
+            if entry.key in PREPARE and not at.exception:
+                widget(at.button, PREPARE[entry.key]).click().run()
             name = f"{entry.key}{params or ''}"
             if at.exception:
                 failures[name] = [e.value for e in at.exception]
@@ -174,3 +180,11 @@ def test_a_person_without_phone_lists_in_the_directory_for_a_member(sparse_store
     row = shown[shown["Nom"] == "Abadie"].iloc[0]
     assert row["Téléphone"] == "" and row["Commune"] == ""
     assert at.dataframe[0].proto.placeholder == ""  # a blank cell reads empty, not "None"
+
+
+def test_a_directory_person_without_profession_is_not_called_a_guest(sparse_store):
+    at = open_page(logged_in("demo.coordination"), "meeting",
+                   id=sparse_store.sparse_ids["meeting"])
+    sheet = at.dataframe[0].value.set_index("Nom")
+    assert sheet.loc["Abadie", "Profession"] == ""
+    assert sheet.loc["Invité extérieur", "Profession"] == "Invité extérieur"

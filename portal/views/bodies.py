@@ -52,7 +52,7 @@ if editor:
             sent = st.form_submit_button("Ajouter le mandat", type="primary")
         if sent and errors.attempt(board.add_mandate, store, actor, person, body, role, starts,
                                    ends):
-            st.rerun()
+            ui.saved("Mandat ajouté.")
     running = {int(r.id): f"{r.name} – "
                f"{board.MANDATE_BODIES[r.body]}, {board.MANDATE_ROLES[r.role].lower()}"
                for r in current.itertuples()}
@@ -73,7 +73,7 @@ if editor:
                 except PortalError as error:
                     errors.show(error)
                 else:
-                    st.rerun()
+                    ui.saved("Mandat terminé.")
 
 with st.expander("Historique des mandats", icon=":material/history:"):
     every = board.mandates(store)
@@ -113,4 +113,4 @@ if actor.has("admin"):
         if sent and errors.attempt(board.set_rule, store, actor, body, int(numerator),
                                    int(denominator), comparison == "plus de", proxies,
                                    None if limit is None else int(limit)):
-            st.rerun()
+            ui.saved("Règle de quorum enregistrée.")

@@ -50,7 +50,7 @@ def sheet(response_id: int) -> None:
             if st.button("Supprimer cette réponse", icon=":material/delete:") and confirmed:
                 responses.delete_response(store, actor, response_id)
                 st.query_params.pop("response")
-                st.rerun()
+                ui.saved("Réponse supprimée.")
 
 
 def results() -> None:
@@ -164,11 +164,11 @@ def questions_tab() -> None:
                                   format_func=labels.get)
             if st.button("Rétablir"):
                 questionnaires.restore_question(store, actor, chosen)
-                st.rerun()
+                ui.saved("Question rétablie.")
     if not editor:
         return
     errors = ui.FieldErrors()
-    with st.form("question", clear_on_submit=False):
+    with st.form(ui.form_key("question")):
         st.write("**Ajouter une question**")
         kind = st.selectbox("Type", list(questionnaires.KINDS),
                             format_func=questionnaires.KINDS.get)
@@ -185,7 +185,7 @@ def questions_tab() -> None:
         sent = st.form_submit_button("Ajouter la question")
     if sent and errors.attempt(questionnaires.add_question, store, actor, campaign["id"], kind,
                                label, options.splitlines(), mission):
-        st.rerun()
+        ui.saved("Question ajoutée.", reset="question")
 
 
 def compare_tab() -> None:
@@ -279,4 +279,4 @@ if editor:
     if st.button("Rouvrir la campagne" if campaign["closed"] else "Clore la campagne",
                  icon=":material/lock:"):
         questionnaires.set_closed(store, actor, campaign["id"], not campaign["closed"])
-        st.rerun()
+        ui.saved("Campagne rouverte." if campaign["closed"] else "Campagne close.")

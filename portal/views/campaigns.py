@@ -47,4 +47,4 @@ if editor:
             sent = st.form_submit_button("Créer la campagne", type="primary")
         if sent:
             ui.save_record(errors, lambda: questionnaires.save_campaign(store, actor, values),
-                           "views/campaign.py", True, "")
+                           "views/campaign.py", True, "Campagne créée.")

@@ -85,7 +85,7 @@ def capacity() -> None:
         sent = st.form_submit_button("Enregistrer", type="primary")
     if sent and errors.attempt(doctor_search.set_capacity, store, actor, doctor, remaining,
                                start, served, notes):
-        st.rerun()
+        ui.saved("Capacité d'accueil enregistrée.")
 
 
 def settings() -> None:
@@ -107,14 +107,14 @@ def settings() -> None:
         errors.slot("months")
         sent = st.form_submit_button("Enregistrer les règles")
     if sent and errors.attempt(doctor_search.set_rules, store, actor, points, active, week, months):
-        st.rerun()
+        ui.saved("Règles de priorité enregistrées.")
     with st.form("criterion", clear_on_submit=True):
         label = st.text_input("Nouveau critère local (ex. : aidant familial)", max_chars=100)
         errors.slot("criterion")
         worth = st.number_input("Points", 0, 1000, 10)
         added = st.form_submit_button("Ajouter le critère")
     if added and errors.attempt(doctor_search.add_criterion, store, actor, label, worth):
-        st.rerun()
+        ui.saved("Critère ajouté.")
     st.write("**Anonymiser les demandes closes**")
     st.caption(f"Les demandes closes depuis plus de {doctor_search.retention_months(store)} "
                "mois perdent nom, prénom, date de naissance et coordonnées ; dates, commune "

@@ -90,30 +90,37 @@ def proposal_choices(options) -> dict[int, str]:
 
 
 def next_steps(request: dict, doctors: dict[int, str]) -> None:
-    """The moves the workflow allows from here, each with what it needs."""
+    """The moves the workflow allows from here; each shows only the field it needs."""
     allowed = doctor_search.TRANSITIONS[request["status"]]
     if not allowed:
         st.caption("Demande terminée.")
         return
+    st.info(doctor_search.TO_DO[request["status"]], icon=":material/arrow_forward:")
+    status = st.radio("Étape suivante", allowed, horizontal=True,
+                      format_func=doctor_search.STATUSES.get, key="next_status")
+    needs = doctor_search.STEP_FIELDS.get(status)
     errors = ui.FieldErrors()
     with st.form("step"):
-        status = st.radio("Étape suivante", allowed, horizontal=True,
-                          format_func=doctor_search.STATUSES.get)
         left, right = st.columns(2)
         day = left.date_input("Date", date.today(), format="DD/MM/YYYY")
-        errors.slot("day")
-        doctor = right.selectbox("Médecin proposé (pour « Proposée »)", list(doctors),
-                                 format_func=doctors.get, index=None,
-                                 placeholder="Choisir…")
-        with right:
-            errors.slot("doctor")
-        reason = st.text_input("Motif (pour un refus ou un abandon)", max_chars=500)
-        errors.slot("reason")
+        with left:
+            errors.slot("day")
+        doctor = reason = None
+        if needs == "doctor":
+            doctor = right.selectbox("Médecin proposé", list(doctors), format_func=doctors.get,
+                                     index=None, placeholder="Choisir…")
+            with right:
+                errors.slot("doctor")
+        elif needs == "reason":
+            reason = st.text_input("Motif du refus" if status == "refusee"
+                                   else "Motif de l'abandon", max_chars=500)
+            errors.slot("reason")
         errors.slot("status")
-        sent = st.form_submit_button("Enregistrer l'étape", type="primary")
+        sent = st.form_submit_button(f"Enregistrer : {doctor_search.STATUSES[status]}",
+                                     type="primary")
     if sent and errors.attempt(doctor_search.move, store, actor, request["id"], status, day,
                                doctor, reason):
-        st.rerun()
+        ui.saved(f"Étape enregistrée : {doctor_search.STATUSES[status]}.")
 
 
 st.page_link("views/doctor_queue.py", label="Retour à la file d'attente",

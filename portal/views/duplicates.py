@@ -47,4 +47,4 @@ if st.button("Fusionner", type="primary", icon=":material/merge:"):
         except PortalError as error:
             ui.refuse(error)
         else:
-            st.rerun()
+            ui.saved(f"Fiche n° {drop} fusionnée dans la fiche n° {keep}.")

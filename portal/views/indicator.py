@@ -116,7 +116,7 @@ if chart is not None:
 if editor and indicator["source"] == "manual":
     st.subheader("Saisir une valeur")
     errors = ui.FieldErrors()
-    with st.form("value"):
+    with st.form(ui.form_key("value")):
         day = st.date_input("Période (un jour de la période)", date.today(), format="DD/MM/YYYY")
         value = st.text_input("Valeur", max_chars=20)
         errors.slot("value")
@@ -125,7 +125,9 @@ if editor and indicator["source"] == "manual":
     errors.slot(None)
     if submitted and errors.attempt(indicators.record_value, store, actor, indicator["id"],
                                     day, value, comment):
-        st.rerun()
+        period = indicators.period_start(day, indicator["period"])
+        ui.saved(f"Valeur enregistrée pour {indicators.period_label(period, indicator['period'])}.",
+                 reset="value")
 
 st.subheader("Pièces justificatives")
 documents = evidence.listing(store, indicator["id"])
@@ -140,7 +142,7 @@ for row in records(documents):
                        icon=":material/attach_file:")
 if editor:
     errors = ui.FieldErrors()
-    with st.form("evidence", clear_on_submit=True):
+    with st.form(ui.form_key("evidence")):
         upload = st.file_uploader("Ajouter un document (PDF, image, document bureautique)",
                                   type=list(evidence.ACCEPTED))
         errors.slot("file")
@@ -157,7 +159,7 @@ if editor:
         except PortalError as error:
             errors.show(error)
         else:
-            st.rerun()
+            ui.saved(f"Document « {upload.name} » déposé.", reset="evidence")
     if not documents.empty:
         with st.expander("Retirer un document", icon=":material/delete:"):
             chosen = st.selectbox("Document", documents["id"], index=None,
@@ -170,7 +172,7 @@ if editor:
                     st.error("Cochez la case pour confirmer.")
                 else:
                     evidence.remove(store, actor, config.files_dir, int(chosen))
-                    st.rerun()
+                    ui.saved("Document retiré.")
 
 if editor:
     with st.expander("Modifier l'indicateur", icon=":material/edit:"):

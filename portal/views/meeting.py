@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from portal import actions, board, directory, meetings, minutes, missions, reference, territory, ui
 from portal.errors import PortalError
 from portal.exports import DOCX_MIME, csv_bytes
-from portal.formats import md_escape
+from portal.formats import md_escape, plural, records
 
 actor = ui.require_access("meeting")
 store = ui.store()
@@ -89,14 +89,20 @@ def invitation_tools(meeting: dict) -> None:
         value = ui.choice("Action", {int(r.id): f"n°{r.number} {r.title}"
                                      for r in actions.list_actions(store).itertuples()},
                           key="invite_action", empty="Choisir…")
-    if st.button("Inviter le groupe", disabled=group is None or value is None
-                 and group in ("profession", "referents")):
-        added = meetings.invite(store, actor, meeting["id"],
-                                meetings.group_people(store, group, value))
-        st.session_state["invited"] = f"{added} personne(s) invitée(s)."
-        st.rerun()
+    if group is not None and (value is not None or group not in ("profession", "referents")):
+        members = meetings.group_people(store, group, value)
+        already = len(set(members) & set(meetings.attendees(store, meeting["id"])["person_id"]))
+        st.caption(f"{plural(len(members), 'personne')} dans ce groupe"
+                   + (f", dont {plural(already, 'déjà invitée', 'déjà invitées')}."
+                      if already else "."))
+        confirmed = st.checkbox(f"Je confirme l'invitation de {len(members) - already} "
+                                "personne(s)", key="invite_group_confirm")
+        if st.button("Inviter le groupe", disabled=not confirmed or len(members) == already):
+            added = meetings.invite(store, actor, meeting["id"], members)
+            st.session_state["invited"] = f"{added} personne(s) invitée(s)."
+            st.rerun()
     errors = ui.FieldErrors()
-    with st.form("guest", clear_on_submit=True):
+    with st.form(ui.form_key("guest")):
         st.write("Invité extérieur à l'annuaire")
         name = st.text_input("Nom de l'invité", max_chars=120)
         errors.slot("guest_name")
@@ -104,7 +110,7 @@ def invitation_tools(meeting: dict) -> None:
         errors.slot("guest_email")
         sent = st.form_submit_button("Ajouter l'invité")
     if sent and errors.attempt(meetings.invite_guest, store, actor, meeting["id"], name, email):
-        st.rerun()
+        ui.saved("Invité ajouté.", reset="guest")
 
 
 def attendance(meeting: dict, invited: pd.DataFrame) -> None:
@@ -113,7 +119,7 @@ def attendance(meeting: dict, invited: pd.DataFrame) -> None:
     labels = meetings.STATUSES
     sheet = pd.DataFrame({
         "id": invited["id"], "Nom": list(names.values()),
-        "Profession": invited["profession"].fillna("Invité extérieur"),
+        "Profession": [meetings.quality(r) for r in records(invited)],
         "Présence": invited["status"].map(labels),
         # A dash, not the grid's "None" (it shows an empty text so too), for no proxy.
         "Pouvoir donné à": invited["proxy_id"].map(lambda p: names.get(p) if pd.notna(p)
@@ -138,7 +144,7 @@ def attendance(meeting: dict, invited: pd.DataFrame) -> None:
                        icon=":material/done_all:"):
         meetings.record_attendance(store, actor, meeting["id"],
                                    {int(i): ("present", None) for i in waiting})
-        st.rerun()
+        ui.saved(f"{len(waiting)} invité(s) marqué(s) présent(s).")
     if save.button("Enregistrer les présences", type="primary"):
         by_label = {v: k for k, v in labels.items()}
         by_name = {v: k for k, v in names.items()}
@@ -187,6 +193,7 @@ def minutes_editor(meeting: dict) -> None:
 
 
 def motions_section(meeting: dict) -> None:
+    quorum_box(meeting)  # whether a vote is valid
     votes = minutes.motions(store, meeting["id"])
     if votes:
         ui.table(pd.DataFrame({
@@ -201,7 +208,7 @@ def motions_section(meeting: dict) -> None:
     if not editor:
         return
     errors = ui.FieldErrors()
-    with st.form("motion", clear_on_submit=True):
+    with st.form(ui.form_key("motion")):
         st.write("**Nouvelle délibération**")
         title = st.text_input("Objet", max_chars=500,
                               placeholder="Ex. : approbation des comptes 2025")
@@ -216,15 +223,14 @@ def motions_section(meeting: dict) -> None:
         sent = st.form_submit_button("Enregistrer le vote", icon=":material/how_to_vote:")
     if sent and errors.attempt(minutes.add_motion, store, actor, meeting["id"], title, majority,
                                *counts):
-        st.rerun()
+        ui.saved("Délibération enregistrée.", reset="motion",
+                 warnings=[] if minutes.votes_valid(board.quorum(store, meeting)) else [
+                     "Quorum non atteint : le vote est enregistré comme non valable."])
     if votes:
-        with st.popover("Supprimer une délibération", icon=":material/delete:"):
-            chosen = st.selectbox("Délibération", [m["id"] for m in votes],
-                                  format_func={m["id"]: m["title"] for m in votes}.get)
-            if st.checkbox("Je confirme la suppression", key="motion_confirm") and \
-                    st.button("Supprimer", key="motion_delete"):
-                minutes.remove_motion(store, actor, chosen)
-                st.rerun()
+        ui.removal("Supprimer une délibération", "Délibération",
+                   {m["id"]: m["title"] for m in votes},
+                   lambda chosen: minutes.remove_motion(store, actor, chosen),
+                   "Délibération supprimée.", "motion")
 
 
 def decisions_section(meeting: dict) -> None:
@@ -235,8 +241,13 @@ def decisions_section(meeting: dict) -> None:
         ui.decisions_sheet(store, actor, frame, f"decisions_{meeting['id']}")
     if not editor:
         return
+    if not frame.empty:
+        ui.removal("Supprimer une décision ou une tâche", "Décision ou tâche",
+                   {int(r["id"]): r["text"] for r in records(frame)},
+                   lambda chosen: minutes.remove_decision(store, actor, chosen),
+                   "Décision supprimée.", "decision_remove")
     errors = ui.FieldErrors()
-    with st.form("decision", clear_on_submit=True):
+    with st.form(ui.form_key("decision")):
         st.write("**Nouvelle décision ou tâche**")
         kind, owner, due = st.columns(3)
         values = {"kind": kind.selectbox("Type", list(minutes.DECISION_KINDS),
@@ -249,7 +260,7 @@ def decisions_section(meeting: dict) -> None:
         values["due_on"] = due.date_input("Échéance", value=None, format="DD/MM/YYYY")
         sent = st.form_submit_button("Ajouter", icon=":material/add_task:")
     if sent and errors.attempt(minutes.add_decision, store, actor, meeting["id"], values):
-        st.rerun()
+        ui.saved("Décision ajoutée.", reset="decision")
 
 
 st.page_link("views/meetings.py", label="Retour aux réunions", icon=":material/arrow_back:")
@@ -327,6 +338,9 @@ with sheet:
                  "l'annuaire ou un groupe.")
     else:
         attendance(meeting, invited)
+        ui.removal("Retirer un invité", "Invité", meetings.sheet_names(invited),
+                   lambda chosen: meetings.uninvite(store, actor, chosen),
+                   "Invité retiré de la réunion.", "uninvite")
     with st.expander("Inviter", icon=":material/group_add:", expanded=invited.empty):
         invitation_tools(meeting)
 with record:
@@ -351,6 +365,17 @@ with settings:
             store, actor, meeting["id"], next_day), []), "views/meeting.py", True,
             "Réunion programmée.")
     st.divider()
+    st.write("**Supprimer la réunion**")
+    st.caption("Pour une réunion créée par erreur, tant qu'elle n'a ni présences, ni compte "
+               "rendu, ni délibérations, ni décisions. Sinon, annulez-la.")
+    delete_errors = ui.FieldErrors()
+    delete_errors.slot("delete")
+    erase = st.checkbox("Je confirme la suppression de cette réunion et de ses invitations",
+                        key="delete_confirm")
+    if st.button("Supprimer la réunion", icon=":material/delete:", disabled=not erase) and \
+            delete_errors.attempt(meetings.delete_meeting, store, actor, meeting["id"]):
+        ui.saved(f"Réunion « {meeting['title']} » supprimée.", page="views/meetings.py")
+    st.divider()
     st.write("**Rétablir la réunion**" if meeting["cancelled"] else "**Annuler la réunion**")
     confirmed = st.checkbox("Je confirme", key="cancel_confirm")
     if st.button("Rétablir" if meeting["cancelled"] else "Annuler la réunion",
@@ -359,4 +384,4 @@ with settings:
             st.error("Cochez la case pour confirmer.")
         else:
             meetings.set_cancelled(store, actor, meeting["id"], not meeting["cancelled"])
-            st.rerun()
+            ui.saved("Réunion rétablie." if meeting["cancelled"] else "Réunion annulée.")

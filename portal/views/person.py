@@ -184,7 +184,7 @@ with st.expander("Données personnelles : export et effacement", icon=":material
         if st.button("Effacer la fiche", icon=":material/delete_forever:"):
             if confirmed:
                 directory.erase_person(store, actor, person["id"])
-                st.rerun()
+                ui.saved("Fiche effacée : identité et coordonnées retirées.")
             st.error("Cochez la case pour confirmer.")
 
 attended = meetings.count_meetings(store, meetings.Filters(person=person["id"]))

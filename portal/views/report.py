@@ -6,6 +6,7 @@ import streamlit as st
 
 from portal import evidence, progress, report, ui
 from portal.exports import DOCX_MIME, XLSX_MIME
+from portal.formats import date_fr
 
 actor = ui.require_access("report")
 store = ui.store()
@@ -48,6 +49,6 @@ if documents.empty:
     st.write("Aucune pièce justificative pour cette année : déposez-les sur la page de "
              "chaque indicateur.")
 else:
-    ui.table(documents[["mission", "indicator", "filename", "period_start"]].rename(
-        columns={"mission": "Mission", "indicator": "Indicateur", "filename": "Document",
-                 "period_start": "Période (début)"}))
+    ui.table({"Mission": documents["mission"], "Indicateur": documents["indicator"],
+              "Document": documents["filename"],
+              "Période (début)": documents["period_start"].map(date_fr)})

@@ -54,7 +54,7 @@ chosen = st.multiselect("Communes", list(available), format_func=available.get,
                         placeholder="Tapez le début du nom")
 if st.button("Ajouter au territoire", type="primary", disabled=not chosen):
     added = territory.add_communes(store, actor, chosen)
-    st.rerun()
+    ui.saved(f"{added} commune(s) ajoutée(s) au territoire.")
 
 if len(communes):
     st.subheader("Retirer des communes")
@@ -65,5 +65,5 @@ if len(communes):
     if st.button("Retirer", disabled=not removed):
         if confirmed:
             territory.remove_communes(store, actor, removed)
-            st.rerun()
+            ui.saved(f"{len(removed)} commune(s) retirée(s) du territoire.")
         st.error("Cochez la case pour confirmer.")

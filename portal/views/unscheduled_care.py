@@ -228,7 +228,7 @@ def running_slots() -> None:
                    "jour avant son premier jour l'annule.")
         sent = st.form_submit_button("Arrêter le créneau")
     if sent and errors.attempt(snp.end_slot, store, actor, slot, last_day):
-        st.rerun()
+        ui.saved("Créneau arrêté.")
 
 
 def slots_tab() -> None:
@@ -268,7 +268,7 @@ def slots_tab() -> None:
         sent = st.form_submit_button("Ouvrir le créneau", type="primary")
     if sent and errors.attempt(snp.save_slot, store, actor, person, starts, ends, capacity,
                                weekday, on_day, None, valid_until):
-        st.rerun()
+        ui.saved("Créneau ouvert.")
 
 
 def motives_tab() -> None:
@@ -300,7 +300,7 @@ def motives_tab() -> None:
         errors.slot("motive")
         added = st.form_submit_button("Ajouter le motif", icon=":material/add:")
     if added and errors.attempt(snp.add_motive, store, actor, label):
-        st.rerun()
+        ui.saved("Motif ajouté.")
 
 
 tabs = st.tabs(["Aujourd'hui", "Nouvelle demande", "Créneaux", "Motifs"])

@@ -12,6 +12,7 @@ store = ui.store()
 config = ui.config()
 
 st.title("Utilisateurs")
+TEMPORARY = "temporary_password"
 
 
 def show_temporary(username: str, password: str) -> None:
@@ -20,6 +21,10 @@ def show_temporary(username: str, password: str) -> None:
                "première connexion.", icon=":material/key:")
     st.code(password, language=None)
 
+
+# A new account's temporary password, shown once on the run after its creation.
+if shown := st.session_state.pop(TEMPORARY, None):
+    show_temporary(*shown)
 
 users = auth.list_users(store)
 table = users.assign(
@@ -39,7 +44,7 @@ ui.table(table.rename(columns={
 
 with st.expander("Créer un compte", icon=":material/person_add:"):
     errors = ui.FieldErrors()
-    with st.form("create_user", clear_on_submit=False):
+    with st.form(ui.form_key("create_user")):
         identity = ui.identity_inputs(errors)
         chosen = st.multiselect("Rôles", list(roles.ROLES), format_func=roles.ROLES.get,
                                 placeholder="Choisir…")
@@ -53,7 +58,9 @@ with st.expander("Créer un compte", icon=":material/person_add:"):
         except PortalError as error:
             errors.show(error)
         else:
-            show_temporary(auth.normalize_username(identity["username"]), password)
+            username = auth.normalize_username(identity["username"])
+            st.session_state[TEMPORARY] = (username, password)
+            ui.saved(f"Compte {username} créé.", reset="create_user")
 
 if users.empty:
     st.stop()
@@ -91,7 +98,7 @@ with left:
         except PortalError as error:
             errors.show(error)
         else:
-            st.success("Compte enregistré.")
+            ui.saved("Compte enregistré.")
 
 with right:
     if isinstance(user.locked_until, str):
@@ -99,7 +106,7 @@ with right:
                    "après des essais manqués.", icon=":material/lock:")
         if st.button("Déverrouiller maintenant", icon=":material/lock_open:"):
             auth.unlock(store, actor, user_id)
-            st.rerun()
+            ui.saved("Compte déverrouillé.")
 
     with st.form(f"reset_{user_id}"):
         st.write("**Réinitialiser le mot de passe**")
@@ -128,7 +135,8 @@ with right:
                 except PortalError as error:
                     ui.refuse(error)
                 else:
-                    st.rerun()
+                    ui.saved("Compte désactivé : ses sessions sont fermées." if active
+                             else "Compte réactivé.")
 
 with st.expander("Dernières tentatives de connexion", icon=":material/login:"):
     attempts = auth.recent_login_attempts(store)
