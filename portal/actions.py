@@ -13,9 +13,9 @@ from .db import Store, Transaction, iso, now
 from .errors import PortalError
 from .exports import docx_bytes
 from .formats import date_fr, datetime_fr
-from .roles import ADMIN, COORDINATOR, Actor
+from .roles import Actor
 
-EDITORS = (ADMIN, COORDINATOR)
+EDITORS = roles.EDIT["missions"]
 STATUSES = {"projet": "En projet", "en_cours": "En cours", "realisee": "Réalisée",
             "suspendue": "Suspendue"}
 PARTNERS = ("Assurance Maladie", "ARS", "SAS", "GRADeS")

@@ -17,9 +17,9 @@ from . import roles
 from .db import Store, Transaction
 from .errors import PortalError
 from .formats import date_fr
-from .roles import ADMIN, COORDINATOR, Actor
+from .roles import ADMIN, Actor
 
-EDITORS = (ADMIN, COORDINATOR)
+EDITORS = roles.EDIT["bodies"]
 BODIES = {"bureau": "Bureau", "ca": "Conseil d'administration", "ag": "Assemblée générale"}
 MANDATE_BODIES = {"bureau": "Bureau", "ca": "Conseil d'administration"}
 MANDATE_ROLES = {"president": "Président(e)", "vice_president": "Vice-président(e)",

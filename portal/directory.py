@@ -22,7 +22,7 @@ from .errors import PortalError
 from .formats import date_fr, fold, qualified, records
 from .roles import ADMIN, BUREAU, COORDINATOR, Actor
 
-EDITORS = (ADMIN, COORDINATOR)
+EDITORS = roles.EDIT["directory"]
 
 ORGANIZATION_KINDS = {
     "msp": "Maison de santé pluriprofessionnelle (MSP)",

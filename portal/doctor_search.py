@@ -26,9 +26,9 @@ from . import roles, validation
 from .db import Store, Transaction, iso, now, set_setting
 from .errors import PermissionDenied, PortalError
 from .formats import fold
-from .roles import ADMIN, COORDINATOR, Actor
+from .roles import ADMIN, Actor
 
-EDITORS = (ADMIN, COORDINATOR)     # the only roles that see patients' identities
+EDITORS = roles.EDIT["care"]     # the only roles that see patients' identities
 CHANNELS = {"telephone": "Téléphone", "formulaire": "Formulaire", "pharmacie": "Pharmacie",
             "professionnel": "Professionnel de santé", "cpam": "CPAM", "sas": "SAS",
             "autre": "Autre"}

@@ -14,9 +14,9 @@ from dateutil.relativedelta import relativedelta
 from . import doctor_search, meetings, roles, survey, unscheduled_care
 from .db import Store, Transaction, iso, now
 from .errors import PortalError
-from .roles import ADMIN, COORDINATOR, Actor
+from .roles import Actor
 
-EDITORS = (ADMIN, COORDINATOR)
+EDITORS = roles.EDIT["missions"]
 KINDS = {"moyens": "Moyens", "resultat": "Résultat", "diagnostic": "Diagnostic"}
 PERIODS = {"month": "Mois", "quarter": "Trimestre", "year": "Année"}
 MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}

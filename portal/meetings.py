@@ -21,9 +21,9 @@ from . import board, roles, validation
 from .db import Store, Transaction, iso, now
 from .errors import PortalError
 from .formats import PARIS, qualified, records
-from .roles import ADMIN, BUREAU, COORDINATOR, Actor
+from .roles import Actor
 
-EDITORS = (ADMIN, BUREAU, COORDINATOR)
+EDITORS = roles.EDIT["meetings"]
 KINDS = {"bureau": "Bureau", "ca": "Conseil d'administration", "ag": "Assemblée générale",
          "groupe_travail": "Groupe de travail", "sensibilisation": "Réunion de sensibilisation",
          "concertation": "Concertation pluriprofessionnelle (cas complexes)",

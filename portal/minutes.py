@@ -18,10 +18,9 @@ from .db import Store, iso, now
 from .errors import PortalError
 from .exports import docx_bytes, docx_table
 from .formats import date_fr, plural, records
-from .roles import ADMIN, BUREAU, COORDINATOR, Actor
+from .roles import Actor
 
 EDITORS = meetings.EDITORS
-BOARD = (ADMIN, BUREAU, COORDINATOR)
 RESTRICTABLE = ("bureau", "ca")
 MAJORITIES = {"simple": "Majorité des suffrages exprimés (plus de pour que de contre)",
               "votants": "Majorité des votants (plus de la moitié, abstentions comprises)",
@@ -36,7 +35,7 @@ OPEN = ("a_faire", "en_cours")
 
 def readable(actor: Actor, meeting: dict) -> bool:
     """Whether this actor may read the meeting's minutes, motions and decisions."""
-    return not meeting["minutes_restricted"] or actor.has(*BOARD)
+    return not meeting["minutes_restricted"] or actor.has(*roles.BOARD)
 
 
 def save_minutes(store: Store, actor: Actor, meeting_id: int, text: str,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .roles import ADMIN, ALL, BUREAU, COORDINATOR
+from .roles import ADMINS, ALL, BOARD, EDIT
 
 SECTIONS = (
     "Accueil",
@@ -33,16 +33,15 @@ class PageEntry:
     hidden: bool = False  # reached from another page (a person's record), not the menu
 
 
-EDITORS = frozenset({ADMIN, COORDINATOR})
-BOARD = frozenset({ADMIN, BUREAU, COORDINATOR})  # the dashboard and the yearly report
-
 PAGES = (
     PageEntry("home", "Accueil", ":material/home:", "Accueil", ALL),
     PageEntry("account", "Mon compte", ":material/person:", "Accueil", ALL),
     PageEntry("directory", "Annuaire", ":material/contacts:", "Annuaire", ALL),
     PageEntry("organizations", "Structures", ":material/domain:", "Annuaire", ALL),
-    PageEntry("duplicates", "Doublons possibles", ":material/merge:", "Annuaire", EDITORS),
-    PageEntry("directory_import", "Importer", ":material/upload_file:", "Annuaire", EDITORS),
+    PageEntry("duplicates", "Doublons possibles", ":material/merge:", "Annuaire",
+              EDIT["directory"]),
+    PageEntry("directory_import", "Importer", ":material/upload_file:", "Annuaire",
+              EDIT["directory"]),
     PageEntry("person", "Fiche personne", ":material/badge:", "Annuaire", ALL, hidden=True),
     PageEntry("organization", "Fiche structure", ":material/apartment:", "Annuaire", ALL,
               hidden=True),
@@ -56,28 +55,28 @@ PAGES = (
     PageEntry("bodies", "Instances et quorum", ":material/account_balance:", "Réunions", BOARD),
     PageEntry("campaigns", "Questionnaires", ":material/quiz:", "Questionnaires", BOARD),
     PageEntry("survey_entry", "Saisie des réponses", ":material/keyboard:", "Questionnaires",
-              EDITORS),
+              EDIT["questionnaires"]),
     PageEntry("campaign", "Campagne", ":material/fact_check:", "Questionnaires", BOARD,
               hidden=True),
     PageEntry("doctor_queue", "Médecin traitant", ":material/stethoscope:", "Accès aux soins",
-              EDITORS),
+              EDIT["care"]),
     PageEntry("doctor_request", "Demande de médecin traitant", ":material/person_search:",
-              "Accès aux soins", EDITORS, hidden=True),
+              "Accès aux soins", EDIT["care"], hidden=True),
     PageEntry("unscheduled_care", "Soins non programmés", ":material/emergency:",
-              "Accès aux soins", EDITORS),
+              "Accès aux soins", EDIT["care"]),
     PageEntry("care_figures", "Accès aux soins : chiffres", ":material/bar_chart:",
               "Accès aux soins", ALL),
-    PageEntry("contract", "Contrat", ":material/contract:", "Administration", frozenset({ADMIN})),
+    PageEntry("contract", "Contrat", ":material/contract:", "Administration", ADMINS),
     PageEntry("dashboard", "Tableau de bord", ":material/dashboard:", "Indicateurs", BOARD),
     PageEntry("report", "Rapport annuel", ":material/summarize:", "Indicateurs", BOARD),
     PageEntry("indicators", "Indicateurs", ":material/monitoring:", "Indicateurs", ALL),
     PageEntry("indicator", "Indicateur", ":material/insights:", "Indicateurs", ALL, hidden=True),
-    PageEntry("territory", "Territoire", ":material/map:", "Administration", frozenset({ADMIN})),
-    PageEntry("users", "Utilisateurs", ":material/group:", "Administration", frozenset({ADMIN})),
+    PageEntry("territory", "Territoire", ":material/map:", "Administration", ADMINS),
+    PageEntry("users", "Utilisateurs", ":material/group:", "Administration", ADMINS),
     PageEntry("audit_log", "Journal des modifications", ":material/history:", "Administration",
-              frozenset({ADMIN})),
+              ADMINS),
     PageEntry("maintenance", "Sauvegardes", ":material/backup:", "Administration",
-              frozenset({ADMIN})),
+              ADMINS),
 )
 BY_KEY = {p.key: p for p in PAGES}
 DEFAULT = "home"

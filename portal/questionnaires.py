@@ -17,9 +17,9 @@ from .db import Store, Transaction, iso, now
 from .errors import PortalError
 from .exports import docx_bytes
 from .formats import date_fr
-from .roles import ADMIN, COORDINATOR, Actor
+from .roles import Actor
 
-EDITORS = (ADMIN, COORDINATOR)
+EDITORS = roles.EDIT["questionnaires"]
 KINDS = {"yes_no": "Oui / Non", "yes_no_nc": "Oui / Non / NC", "single": "Choix unique",
          "multiple": "Choix multiple", "text": "Texte libre", "number": "Nombre"}
 CHOICES = {"yes_no": ("oui", "non"), "yes_no_nc": ("oui", "non", "nc")}

@@ -19,6 +19,21 @@ ROLES = {
     MEMBER: "Membre",
 }
 ALL = frozenset(ROLES)
+ADMINS = frozenset({ADMIN})
+# Who reads the board's pages: the dashboard, the yearly report, the follow-up of
+# decisions, the bodies, the questionnaires' results (members read the rest).
+BOARD = frozenset({ADMIN, BUREAU, COORDINATOR})
+# Who changes what: the one table the menu, the pages and the services read. The bureau
+# reads everything but patients' identities, and runs its meetings (invitations,
+# attendance, minutes, votes, decisions); the coordination keeps all the rest up to date.
+EDIT = {
+    "directory": frozenset({ADMIN, COORDINATOR}),
+    "missions": frozenset({ADMIN, COORDINATOR}),        # actions, indicators, documents
+    "meetings": frozenset({ADMIN, BUREAU, COORDINATOR}),
+    "bodies": frozenset({ADMIN, COORDINATOR}),          # mandates, quorum rules
+    "questionnaires": frozenset({ADMIN, COORDINATOR}),
+    "care": frozenset({ADMIN, COORDINATOR}),            # and patients' identities
+}
 
 
 @dataclass(frozen=True)

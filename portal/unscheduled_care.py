@@ -18,9 +18,9 @@ from . import roles
 from .db import Store, iso, now
 from .errors import PortalError
 from .formats import PARIS, fold
-from .roles import ADMIN, COORDINATOR, Actor
+from .roles import Actor
 
-EDITORS = (ADMIN, COORDINATOR)
+EDITORS = roles.EDIT["care"]
 CHANNELS = {"sas": "SAS", "telephone": "Téléphone CPTS", "pharmacie": "Pharmacie",
             "msp": "MSP", "autre": "Autre"}
 AGE_BANDS = ("0-5", "6-17", "18-39", "40-64", "65-74", "75+")

@@ -1,10 +1,11 @@
-"""Accueil: who I am, the key figures I may see, the latest changes I may see."""
+"""Accueil: who I am, the key figures I may see; for the board, the latest changes; for a
+member, their meetings and tasks."""
 
 import streamlit as st
 
-from portal import audit, auth, doctor_search, overview, ui
-from portal.formats import md_escape, number_fr
-from portal.roles import ADMIN, labels
+from portal import audit, auth, doctor_search, meetings, minutes, overview, ui
+from portal.formats import date_fr, md_escape, number_fr
+from portal.roles import ADMIN, BOARD, labels
 
 actor = ui.require_access("home")
 store = ui.store()
@@ -13,7 +14,7 @@ user = auth.get_user(store, actor.username)
 st.title(f"Bonjour {md_escape(user['name'])}")
 st.caption(f"Rôles : {labels(actor.roles)}")
 
-figures = overview.key_figures(store, actor.roles)
+figures = overview.key_figures(store, actor)
 if figures:
     for row in range(0, len(figures), 4):  # four to a row, every figure shown
         for column, (label, value) in zip(st.columns(4), figures[row:row + 4]):
@@ -32,9 +33,33 @@ if actor.has(ADMIN) and (due := doctor_search.past_retention(store)):
     st.page_link("views/doctor_queue.py", label="Aller à la page Médecin traitant",
                  icon=":material/stethoscope:")
 
-st.subheader("Dernières modifications")
-changes = audit.recent_changes(store, actor.roles)
-if changes.empty:
-    st.write("Aucune modification récente à afficher pour votre rôle.")
+if actor.has(*BOARD):
+    st.subheader("Dernières modifications")
+    changes = audit.recent_changes(store, actor.roles)
+    if changes.empty:
+        st.write("Aucune modification récente à afficher pour votre rôle.")
+    else:
+        ui.journal_table(store, changes)
+    st.stop()
+
+# A member: what concerns them, not the audit log.
+person = meetings.account_person(store, actor)
+if person is None:
+    st.info("Votre compte n'est pas encore relié à votre fiche de l'annuaire : demandez-le à "
+            "un administrateur pour voir ici vos réunions et vos tâches.",
+            icon=":material/link_off:")
+    st.stop()
+st.subheader("Vos prochaines réunions")
+coming = meetings.list_meetings(store, meetings.Filters(upcoming=True, person=person), limit=5)
+if coming.empty:
+    st.write("Aucune réunion à venir où vous êtes invité(e).")
 else:
-    ui.journal_table(store, changes)
+    ui.clickable_table(meetings.listing(coming), coming["id"], "views/meeting.py", "my_meetings")
+st.subheader("Vos décisions et tâches en cours")
+tasks = minutes.follow_up(store, owner=person, limit=20)
+if tasks.empty:
+    st.write("Aucune décision ni tâche en cours à votre nom.")
+else:
+    ui.table({"Échéance": tasks["due_on"].map(date_fr),
+              "En retard": tasks["overdue"].map({1: "Oui", 0: ""}),
+              "Décision ou tâche": tasks["text"], "Réunion": tasks["meeting"]})

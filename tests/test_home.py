@@ -1,0 +1,42 @@
+"""Home page: the figures count what the reader's own pages list; a member reads what
+concerns them, not the audit log."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+from helpers import COORD, logged_in, open_page, texts
+from portal import directory, meetings, minutes
+from portal.roles import MEMBER, Actor
+
+
+def figure(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_a_member_counts_the_people_their_directory_lists(demo_store):
+    directory.save_person(demo_store, COORD, {"last_name": "Discret", "visible": False})
+    member = open_page(logged_in("demo.membre"), "home")
+    listed = directory.count_people(demo_store, directory.Filters())
+    assert figure(member, "Professionnels dans l'annuaire") == str(listed)
+    coordinator = open_page(logged_in("demo.coordination"), "home")
+    everyone = directory.count_people(demo_store, directory.Filters(include_hidden=True))
+    assert figure(coordinator, "Professionnels dans l'annuaire") == str(everyone)
+    assert everyone > listed
+
+
+def test_a_member_reads_their_meetings_and_tasks_not_the_journal(demo_store):
+    me = meetings.account_person(demo_store, Actor("demo.membre", frozenset({MEMBER})))
+    meeting_id, _ = meetings.save_meeting(demo_store, COORD, {
+        "kind": "groupe_travail", "title": "Groupe plaies", "day": date.today()
+        + timedelta(days=5), "start": time(18, 0), "end": time(19, 0)})
+    meetings.invite(demo_store, COORD, meeting_id, [me])
+    minutes.add_decision(demo_store, COORD, meeting_id, {
+        "kind": "tache", "text": "Relire le protocole", "owner_id": me})
+    at = open_page(logged_in("demo.membre"), "home")
+    page = texts(at)
+    assert "Dernières modifications" not in page
+    assert "Vos prochaines réunions" in page and "Vos décisions et tâches en cours" in page
+    assert "Groupe plaies" in at.dataframe[0].value["Intitulé"].tolist()
+    assert at.dataframe[1].value["Décision ou tâche"].tolist() == ["Relire le protocole"]
+    assert "Dernières modifications" in texts(open_page(logged_in("demo.bureau"), "home"))
