@@ -550,5 +550,6 @@ def _unscheduled_care(tx: Transaction) -> None:
         " entered_by, demo, created_at, updated_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'demo', 1, ?, ?)", rows)
     tx.execute("UPDATE snp_requests SET person_id = (SELECT person_id FROM snp_slots"
-               " WHERE id = slot_id) WHERE slot_id IS NOT NULL")
+               " WHERE id = slot_id), slot_day = substr(appointment_at, 1, 10)"
+               " WHERE slot_id IS NOT NULL")
     tx.audit("demo", None, "snp_requests", after={"requests": len(rows)})

@@ -14,14 +14,14 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
 
-from . import roles
+from . import directory, roles
 from .db import Store, iso, now
 from .errors import PortalError
-from .formats import PARIS, fold
+from .formats import PARIS, fold, plural, records
 from .roles import Actor
 
 EDITORS = roles.EDIT["care"]
-CHANNELS = {"sas": "SAS", "telephone": "Téléphone CPTS", "pharmacie": "Pharmacie",
+CHANNELS = {"telephone": "Téléphone CPTS", "sas": "SAS", "pharmacie": "Pharmacie",
             "msp": "MSP", "autre": "Autre"}
 AGE_BANDS = ("0-5", "6-17", "18-39", "40-64", "65-74", "75+")
 OUTCOMES = {"rdv": "RDV obtenu", "conseil": "Conseil", "urgences": "Réorienté urgences",
@@ -187,21 +187,45 @@ def slot_when(row: dict) -> str:
     return f"Chaque {WEEKDAYS[int(row['weekday'])].lower()}, {hours}"
 
 
-def slots_on(store: Store, day: date) -> pd.DataFrame:
-    """The slots open on `day`, with the professional, profession, commune and how many
-    of their places are taken by requests with an appointment that day."""
+# A call sent to a slot holds one of its places on its day, unless its outcome says the
+# patient will not be seen there (advice, emergency department, no follow-up) or the SAS
+# appointment was cancelled: then the place is free again.
+HOLDS_PLACE = ("COALESCE(r.outcome, 'rdv') = 'rdv' AND COALESCE(r.sas_status, '') != 'annule'")
+RUNS_ON = ("s.valid_from <= :day AND (s.valid_until IS NULL OR s.valid_until >= :day)"
+           " AND (s.on_day = :day OR (s.on_day IS NULL AND s.weekday = :weekday))")
+
+
+def slots_on(store: Store, day: date, after: time | None = None) -> pd.DataFrame:
+    """The slots open on `day` (those not ended by `after`, for today's calls), with the
+    professional, profession, commune and how many of their places are taken."""
     return store.frame(
         "SELECT s.id, s.person_id, p.last_name, p.first_name, pr.label AS profession,"
         " p.profession_code, c.name AS commune, s.starts, s.ends, s.capacity,"
         " (SELECT COUNT(*) FROM snp_requests r WHERE r.slot_id = s.id"
-        "  AND substr(r.appointment_at, 1, 10) = :day) AS taken"
+        f"  AND r.slot_day = :day AND {HOLDS_PLACE}) AS taken"
         " FROM snp_slots s JOIN people p ON p.id = s.person_id"
         " LEFT JOIN professions pr ON pr.code = p.profession_code"
         " LEFT JOIN communes c ON c.code = p.commune_code"
-        " WHERE s.valid_from <= :day AND (s.valid_until IS NULL OR s.valid_until >= :day)"
-        " AND (s.on_day = :day OR (s.on_day IS NULL AND s.weekday = :weekday))"
+        f" WHERE {RUNS_ON} AND (:after IS NULL OR s.ends > :after)"
         " ORDER BY s.starts, pr.label, p.last_name",
-        {"day": day.isoformat(), "weekday": day.weekday()})
+        {"day": day.isoformat(), "weekday": day.weekday(),
+         "after": after.strftime("%H:%M") if after else None})
+
+
+def slot_choices(store: Store, moment: datetime) -> dict[str, str]:
+    """The places a call taken at `moment` can be sent to: that day's slots not ended yet,
+    then the next day's (within 24 hours), as 'slot id@day' -> a label with the places
+    left."""
+    choices = {}
+    for offset in (0, 1):
+        day = moment.date() + timedelta(days=offset)
+        for row in records(slots_on(store, day, moment.time() if offset == 0 else None)):
+            free = max(row["capacity"] - row["taken"], 0)
+            choices[f"{row['id']}@{day.isoformat()}"] = (
+                f"{WEEKDAYS[day.weekday()][:3]}. {day:%d/%m} {row['starts']}–{row['ends']} · "
+                f"{directory.person_label(row)} · "
+                + (plural(free, "place libre", "places libres") if free else "complet"))
+    return choices
 
 
 def week_offer(store: Store, first: date) -> pd.DataFrame:
@@ -216,7 +240,7 @@ def week_offer(store: Store, first: date) -> pd.DataFrame:
     return table.reindex(columns=days, fill_value=0)
 
 
-def _clean_request(tx, values: dict) -> dict:
+def _clean_request(tx, values: dict, request_id: int | None = None) -> dict:
     received = _moment(values.get("received_day"), values.get("received_time"),
                        "received", "la date et l'heure de la demande")
     if received > datetime.now(PARIS).replace(tzinfo=None) + timedelta(minutes=5):
@@ -227,7 +251,7 @@ def _clean_request(tx, values: dict) -> dict:
              "profession_code": values.get("profession_code"),
              "commune_code": values.get("commune_code") or None,
              "person_id": values.get("person_id") or None,
-             "slot_id": values.get("slot_id") or None,
+             "slot_id": int(values["slot_id"]) if values.get("slot_id") else None,
              "outcome": values.get("outcome") or None,
              "sas_status": values.get("sas_status") or None}
     for key, options, message in (("channel", CHANNELS, "Choisissez le canal."),
@@ -244,10 +268,7 @@ def _clean_request(tx, values: dict) -> dict:
     if clean["sas_status"] and clean["channel"] != "sas":
         raise PortalError("Le statut du rendez-vous ne concerne que les demandes du SAS.",
                           field="sas_status")
-    if clean["slot_id"]:
-        slot = tx.one("SELECT person_id FROM snp_slots WHERE id = ?", (clean["slot_id"],))
-        clean["person_id"] = slot["person_id"]
-    clean["appointment_at"], clean["delay_minutes"] = None, None
+    clean["appointment_at"], clean["delay_minutes"], appointment = None, None, None
     if clean["outcome"] == "rdv":
         appointment = _moment(values.get("appointment_day"), values.get("appointment_time"),
                               "appointment", "la date et l'heure du rendez-vous")
@@ -255,7 +276,41 @@ def _clean_request(tx, values: dict) -> dict:
             raise PortalError("Le rendez-vous suit la demande.", field="appointment")
         clean["appointment_at"] = appointment.strftime("%Y-%m-%dT%H:%M")
         clean["delay_minutes"] = minutes_between(received, appointment)
+    clean["slot_day"] = None
+    if clean["slot_id"]:
+        day = values.get("slot_day") or (appointment or received).date()
+        day = date.fromisoformat(day) if isinstance(day, str) else day
+        clean["person_id"] = _check_slot(tx, clean, day, appointment, request_id)
+        clean["slot_day"] = day.isoformat()
     return clean
+
+
+def _check_slot(tx, clean: dict, day: date, appointment: datetime | None,
+                request_id: int | None) -> int:
+    """A slot takes the call only on a day it runs, for an appointment within its hours,
+    while it has a place left; returns its professional."""
+    slot = tx.one("SELECT * FROM snp_slots WHERE id = ?", (clean["slot_id"],))
+    if slot is None:
+        raise PortalError("Ce créneau n'existe plus.", field="slot_id")
+    when = slot_when(slot)
+    params = {"id": slot["id"], "day": day.isoformat(), "weekday": day.weekday()}
+    if not tx.one(f"SELECT 1 AS x FROM snp_slots s WHERE s.id = :id AND {RUNS_ON}", params):
+        raise PortalError(f"Ce créneau n'a pas lieu le {day:%d/%m/%Y} ({when}).",
+                          field="slot_id")
+    if appointment is not None and (appointment.date() != day or not (
+            slot["starts"] <= appointment.strftime("%H:%M") < slot["ends"])):
+        raise PortalError(f"Le rendez-vous du {appointment:%d/%m/%Y à %H:%M} est hors du "
+                          f"créneau choisi ({when.lower()}, le {day:%d/%m/%Y}) : corrigez "
+                          "l'heure ou choisissez un autre créneau.", field="appointment")
+    holds = clean["outcome"] in (None, "rdv") and clean["sas_status"] != "annule"
+    taken = tx.one("SELECT COUNT(*) AS n FROM snp_requests r WHERE r.slot_id = :id"
+                   f" AND r.slot_day = :day AND {HOLDS_PLACE} AND r.id IS NOT :request",
+                   {**params, "request": request_id})["n"]
+    if holds and taken >= slot["capacity"]:
+        raise PortalError(f"Ce créneau est complet le {day:%d/%m/%Y} "
+                          f"({plural(slot['capacity'], 'place')}, toutes prises) : "
+                          "choisissez-en un autre.", field="slot_id")
+    return slot["person_id"]
 
 
 def save_request(store: Store, actor: Actor, values: dict,
@@ -264,7 +319,7 @@ def save_request(store: Store, actor: Actor, values: dict,
     roles.require(actor, *EDITORS)
     stamp = iso(now())
     with store.write(actor) as tx:
-        clean = _clean_request(tx, values)
+        clean = _clean_request(tx, values, request_id)
         if request_id is None:
             return tx.insert("snp_requests", {**clean, "entered_by": actor.username,
                                               "created_at": stamp, "updated_at": stamp},
@@ -346,10 +401,20 @@ def slots_use(store: Store, start: date, end: date) -> dict:
             first_match = first + timedelta(days=(slot["weekday"] - first.weekday()) % 7)
             days = (last - first_match).days // 7 + 1 if first_match <= last else 0
         offered += days * slot["capacity"]
-    used = store.scalar("SELECT COUNT(*) FROM snp_requests WHERE slot_id IS NOT NULL"
-                        " AND received_at >= ? AND received_at < ?",
+    used = store.scalar("SELECT COUNT(*) FROM snp_requests r WHERE r.slot_id IS NOT NULL"
+                        f" AND r.slot_day >= ? AND r.slot_day < ? AND {HOLDS_PLACE}",
                         (start.isoformat(), end.isoformat()))
     return {"offered": offered, "used": used}
+
+
+def usual_channel(store: Store, today: date | None = None) -> str:
+    """The channel a new call most likely came by: the most frequent of the last 30
+    days, else the first one offered (never a guess that the call came from the SAS)."""
+    since = (today or date.today()) - timedelta(days=30)
+    frequent = store.scalar("SELECT channel FROM snp_requests WHERE received_at >= ?"
+                            " GROUP BY channel ORDER BY COUNT(*) DESC, channel LIMIT 1",
+                            (since.isoformat(),))
+    return frequent or next(iter(CHANNELS))
 
 
 def requests_received(store: Store, indicator: dict | None, start: date, end: date) -> float:

@@ -214,7 +214,8 @@ def test_completing_an_older_call_keeps_its_slot(demo_store):
     call(demo_store, datetime.combine(yesterday, time(23, 0)))  # listed first
     at.run()
     boxes = {s.label: s for s in at.selectbox if s.form_id == form}
-    assert boxes["Orientée vers un créneau du jour"].value == dated  # yesterday's slot kept
+    # Yesterday's slot kept, with its day.
+    assert boxes["Orientée vers un créneau"].value == f"{dated}@{yesterday.isoformat()}"
     boxes["Issue"].set_value("conseil")
     next(b for b in at.button if b.form_id == form).click()
     at.run()
@@ -262,3 +263,65 @@ def test_the_motives_tab_renames_one(demo_store):
     assert not at.exception
     assert "Motifs enregistrés (1 modifié(s))." in texts(at)
     assert snp.motives(demo_store)["infection"] == "Fièvre, infection"
+
+
+def tuesday_slot(store, capacity: int = 2) -> int:
+    """A doctor's slot every Tuesday, 17:00 to 19:00, from 03/11/2026."""
+    doctor = person(store, "Martin", profession="10")
+    return snp.save_slot(store, COORD, doctor, time(17, 0), time(19, 0), capacity, weekday=1,
+                         valid_from=date(2026, 11, 3))
+
+
+def test_a_call_sent_to_a_slot_takes_a_place_at_once_and_frees_it_if_not_seen(store):
+    slot = tuesday_slot(store, capacity=2)
+    tuesday = date(2026, 11, 10)
+    first = call(store, datetime(2026, 11, 10, 9, 0), slot_id=slot)   # no appointment yet
+    assert snp.slots_on(store, tuesday)["taken"].tolist() == [1]
+    call(store, datetime(2026, 11, 10, 9, 30), slot_id=slot)
+    with pytest.raises(PortalError, match="Ce créneau est complet le 10/11/2026") as error:
+        call(store, datetime(2026, 11, 10, 10, 0), slot_id=slot)
+    assert error.value.field == "slot_id"
+    # The first patient was given advice instead: their place is free again.
+    snp.save_request(store, COORD, {**snp.get_request(store, first), "outcome": "conseil",
+                                    "received_day": tuesday, "received_time": time(9, 0)},
+                     first)
+    assert snp.slots_on(store, tuesday)["taken"].tolist() == [1]
+    call(store, datetime(2026, 11, 10, 10, 0), slot_id=slot)
+    assert snp.slots_use(store, date(2026, 11, 1), date(2026, 12, 1))["used"] == 2
+
+
+def test_an_appointment_outside_the_slot_is_refused_with_the_reason(store):
+    slot = tuesday_slot(store)
+    wrong_day = ("Le rendez-vous du 11/11/2026 à 17:30 est hors du créneau choisi "
+                 "(chaque mardi, 17:00 – 19:00")
+    for appointment, message in (
+            (datetime(2026, 11, 11, 17, 30), wrong_day),
+            (datetime(2026, 11, 10, 20, 0), "Le rendez-vous du 10/11/2026 à 20:00 est hors")):
+        with pytest.raises(PortalError, match=message.replace("(", r"\(")) as error:
+            call(store, datetime(2026, 11, 10, 9, 0), appointment, slot_id=slot,
+                 slot_day=date(2026, 11, 10))
+        assert error.value.field == "appointment"
+    with pytest.raises(PortalError, match="Ce créneau n'a pas lieu le 11/11/2026"):
+        call(store, datetime(2026, 11, 10, 9, 0), slot_id=slot, slot_day=date(2026, 11, 11))
+    call(store, datetime(2026, 11, 10, 9, 0), datetime(2026, 11, 10, 17, 30), slot_id=slot)
+
+
+def test_a_slot_that_has_ended_is_not_offered_and_tomorrows_are(store):
+    slot = tuesday_slot(store)
+    evening = snp.slot_choices(store, datetime(2026, 11, 10, 22, 48))
+    assert list(evening) == []  # Tuesday's slot is over, and Wednesday has none
+    monday = snp.slot_choices(store, datetime(2026, 11, 9, 22, 48))
+    assert list(monday) == [f"{slot}@2026-11-10"]
+    assert monday[f"{slot}@2026-11-10"].startswith("Mar. 10/11 17:00–19:00 · Martin A")
+    assert monday[f"{slot}@2026-11-10"].endswith("2 places libres")
+    assert list(snp.slot_choices(store, datetime(2026, 11, 10, 18, 30))) == [
+        f"{slot}@2026-11-10"]  # still running
+
+
+def test_the_channel_defaults_to_the_usual_one_never_to_the_sas(store):
+    assert snp.usual_channel(store) == "telephone"  # the first offered
+    yesterday = date.today() - timedelta(days=1)
+    for minute in (0, 5):
+        call(store, datetime.combine(yesterday, time(12, minute)), channel="pharmacie")
+    call(store, datetime.combine(yesterday, time(13, 0)), channel="sas")
+    assert snp.usual_channel(store) == "pharmacie"

@@ -9,7 +9,7 @@ import streamlit as st
 from portal import directory, reference, territory, ui
 from portal import unscheduled_care as snp
 from portal.errors import PortalError
-from portal.formats import PARIS, date_fr, plural, records
+from portal.formats import PARIS, date_fr
 
 actor = ui.require_access("unscheduled_care")
 store = ui.store()
@@ -117,14 +117,12 @@ def request_form(request: dict | None) -> None:
         datetime.now(PARIS).replace(tzinfo=None, second=0, microsecond=0)
     appointment = datetime.fromisoformat(request["appointment_at"]) \
         if request.get("appointment_at") else None
-    # The slots of the day the patient is seen (today for a new call), and always the one
-    # already chosen: completing an older request must not drop its slot.
-    day = (appointment or received).date() if request else today
-    slots = {int(r["id"]): f"{r['starts']}–{r['ends']} {directory.person_label(r)} : "
-             f"{plural(max(r['capacity'] - r['taken'], 0), 'place')}"
-             for r in records(snp.slots_on(store, day))}
-    if request.get("slot_id") and request["slot_id"] not in slots:
-        slots[request["slot_id"]] = f"Créneau n° {request['slot_id']}"
+    # The slots not ended when the call came, and the next day's; always the one already
+    # chosen: completing an older request must not drop its slot.
+    slots = snp.slot_choices(store, received)
+    chosen = f"{request['slot_id']}@{request['slot_day']}" if request.get("slot_id") else None
+    if chosen and chosen not in slots:
+        slots[chosen] = f"Créneau du {date_fr(request['slot_day'])} (n° {request['slot_id']})"
     with st.form(key):
         left, middle, right = st.columns(3)
         values = {"received_day": left.date_input("Reçue le", received.date(),
@@ -133,10 +131,9 @@ def request_form(request: dict | None) -> None:
                                                      step=300)}
         with left:
             errors.slot("received")
-        values["channel"] = right.selectbox("Canal", list(snp.CHANNELS),
-                                            format_func=snp.CHANNELS.get,
-                                            index=index(snp.CHANNELS,
-                                                        request.get("channel")) or 0)
+        values["channel"] = right.selectbox(
+            "Canal", list(snp.CHANNELS), format_func=snp.CHANNELS.get,
+            index=index(snp.CHANNELS, request.get("channel") or snp.usual_channel(store)))
         values["commune_code"] = left.selectbox(
             "Commune du patient", list(communes), format_func=communes.get,
             index=index(communes, request.get("commune_code")), placeholder="Choisir…")
@@ -156,9 +153,14 @@ def request_form(request: dict | None) -> None:
             index=index(professions, request.get("profession_code", "10")) or 0)
         with left:
             errors.slot("profession_code")
-        values["slot_id"] = middle.selectbox(
-            "Orientée vers un créneau du jour", list(slots), format_func=slots.get,
-            index=index(slots, request.get("slot_id")), placeholder="Aucun créneau")
+        slot = middle.selectbox(
+            "Orientée vers un créneau", list(slots), format_func=slots.get,
+            index=index(slots, chosen), placeholder="Aucun créneau",
+            help="Les créneaux pas encore finis à l'heure de la demande, et ceux du "
+                 "lendemain. La place est prise dès l'enregistrement.")
+        with middle:
+            errors.slot("slot_id")
+        values["slot_id"], _, values["slot_day"] = (slot or "").partition("@")
         values["person_id"] = right.selectbox(
             "Ou vers un professionnel", list(people), format_func=people.get,
             index=None if request.get("slot_id") else index(people, request.get("person_id")),
