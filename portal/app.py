@@ -99,5 +99,6 @@ else:
     pages = {section: [st_page(e) for e in entries]
              for section, entries in navigation.menu(actor.roles).items()}
 sidebar(store, actor)
+ui.keyboard_order()
 ui.show_saved()
 st.navigation(pages, expanded=True).run()

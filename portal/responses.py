@@ -77,24 +77,45 @@ def _respondent(tx: Transaction, person_id: int | None, new_person: dict | None,
     return directory.write_person(tx, {**new_person, "member": False})[0]
 
 
+def sheet_gaps(person_id: int | None, new_person: dict | None, answers: dict) -> list[str]:
+    """What a sheet obviously lacks: for someone new, the first name or the profession; in
+    any case, every answer. Enter in any field saves a form, so a half-typed sheet would
+    otherwise be saved as it is."""
+    named = str((new_person or {}).get("last_name") or "").strip()
+    if not person_id and not named:
+        return []  # nobody yet: choosing the person comes first
+    gaps = []
+    if not person_id:
+        gaps += [label for key, label in (("first_name", "le prénom"),
+                                          ("profession_code", "la profession"))
+                 if not str(new_person.get(key) or "").strip()]
+    if not any(value not in (None, "", []) and str(value).strip() for value in
+               answers.values()):
+        gaps.append("toute réponse")
+    return gaps
+
+
 def save_response(store: Store, actor, campaign_id: int, answers: dict, *,
                   person_id: int | None = None, new_person: dict | None = None,
                   received_on: date | None = None, channel: str = "papier",
-                  replace: bool = False, create_anyway: bool = False) -> tuple[int, bool]:
-    """Record one person's sheet; returns (response id, complete)."""
+                  replace: bool = False, create_anyway: bool = False,
+                  incomplete_ok: bool = True) -> tuple[int, bool]:
+    """Record one person's sheet; returns (response id, complete). With
+    `incomplete_ok=False` (keyboard entry), a sheet with gaps is refused until confirmed."""
     roles.require(actor, *EDITORS)
     if channel not in CHANNELS:
         raise PortalError("Canal inconnu.", field="channel")
     with store.write(actor) as tx:
         return write_response(tx, campaign_id, answers, person_id=person_id,
                               new_person=new_person, received_on=received_on,
-                              channel=channel, replace=replace, create_anyway=create_anyway)
+                              channel=channel, replace=replace, create_anyway=create_anyway,
+                              incomplete_ok=incomplete_ok)
 
 
 def write_response(tx: Transaction, campaign_id: int, answers: dict, *,
                    person_id: int | None, new_person: dict | None, received_on: date | None,
                    channel: str, replace: bool, create_anyway: bool = False,
-                   demo: bool = False) -> tuple[int, bool]:
+                   incomplete_ok: bool = True, demo: bool = False) -> tuple[int, bool]:
     campaign = tx.one("SELECT * FROM campaigns WHERE id = ?", (campaign_id,))
     if campaign is None or campaign["closed"]:
         raise PortalError("Cette campagne est close : elle ne reçoit plus de réponses.")
@@ -108,6 +129,10 @@ def write_response(tx: Transaction, campaign_id: int, answers: dict, *,
     if existing and not replace:
         raise AlreadyAnswered("Cette personne a déjà répondu à cette campagne.",
                               existing["id"])
+    if not incomplete_ok and (gaps := sheet_gaps(person_id, new_person, answers)):
+        raise PortalError(f"Cette feuille semble incomplète : il manque {', '.join(gaps)}. "
+                          "Complétez-la, ou cochez « Enregistrer quand même une feuille "
+                          "incomplète ».", field="incomplete")
     if existing:
         response_id = existing["id"]
         before = tx.all("SELECT question_id, value FROM answers WHERE response_id = ?",

@@ -108,6 +108,36 @@ def new_password_inputs(errors: FieldErrors, label: str = "Mot de passe") -> tup
     return password, confirm
 
 
+# Tab goes from field to field, as a coordinator types a paper sheet: the button that
+# clears a filled list takes no Tab stop (a click still clears it), and it is named in
+# French for screen readers. Streamlit has no option for either. A fixed script of ours,
+# no user text in it.
+FIELD_TO_FIELD = """<script>
+(() => {
+  if (window.portalFieldToField) return;
+  window.portalFieldToField = true;
+  const clearers = '[data-testid="stSelectbox"] button[aria-label="Clear value"],'
+    + ' [data-testid="stSelectbox"] button[aria-label="Effacer"]';
+  const fix = () => document.querySelectorAll(clearers).forEach((button) => {
+    if (button.tabIndex !== -1) button.tabIndex = -1;
+    if (button.getAttribute("aria-label") !== "Effacer") {
+      button.setAttribute("aria-label", "Effacer");
+    }
+  });
+  new MutationObserver(fix).observe(document.body, {
+    subtree: true, childList: true, attributes: true,
+    attributeFilter: ["tabindex", "aria-label"]});
+  fix();
+})();
+</script>"""
+
+
+def keyboard_order() -> None:
+    """Install FIELD_TO_FIELD once per page (the entry point calls it, in the sidebar so
+    that it takes no room on the page)."""
+    st.sidebar.html(FIELD_TO_FIELD, unsafe_allow_javascript=True)
+
+
 def table(data, **kwargs):
     """A read-only table as the portal shows them: no index, the page's width, and a
     blank cell left empty (Streamlit writes "None" in it by default)."""

@@ -286,3 +286,22 @@ def test_import_is_all_or_nothing_with_line_numbers(store):
     with pytest.raises(PortalError) as error:
         responses.import_answers(store, COORD, campaign_id, table, {"last_name": "Nom"})
     assert error.value.field == "mapping"
+
+
+def test_a_sheet_with_an_obviously_incomplete_identity_is_saved_only_once_confirmed(demo_store):
+    campaign_id = demo_store.scalar("SELECT id FROM campaigns WHERE closed = 0")
+    half_typed = {"last_name": "Lemoine", "first_name": "", "profession_code": None}
+    with pytest.raises(PortalError) as error:
+        responses.save_response(demo_store, COORD, campaign_id, {}, new_person=half_typed,
+                                incomplete_ok=False)
+    assert error.value.field == "incomplete"
+    assert "il manque le prénom, la profession, toute réponse" in error.value.message
+    assert not demo_store.scalar("SELECT COUNT(*) FROM people WHERE last_name = 'Lemoine'")
+    question = questionnaires.questions(demo_store, campaign_id)[0]
+    with pytest.raises(PortalError, match="il manque la profession\\."):
+        responses.save_response(demo_store, COORD, campaign_id, {question["id"]: "oui"},
+                                new_person={**half_typed, "first_name": "Claire"},
+                                incomplete_ok=False)
+    responses.save_response(demo_store, COORD, campaign_id, {}, new_person=half_typed,
+                            incomplete_ok=True)  # confirmed
+    assert demo_store.scalar("SELECT COUNT(*) FROM people WHERE last_name = 'Lemoine'") == 1

@@ -41,13 +41,16 @@ with st.form(f"entry_{campaign_id}_{round_}"):
                           index=None, placeholder="Tapez un nom, un RPPS ou un e-mail…")
     errors.slot("person")
     st.caption("Pas dans l'annuaire ? Laissez la liste vide et remplissez son identité :")
+    # Row by row, as the paper sheet reads: Tab goes name, first name, profession, then
+    # commune, phone, e-mail (columns would take it down each column instead).
     left, middle, right = st.columns(3)
-    new_person = {"last_name": left.text_input("Nom"),
-                  "first_name": middle.text_input("Prénom")}
     professions = reference.professions(store, active_only=True)
-    new_person["profession_code"] = right.selectbox(
-        "Profession", list(professions), format_func=professions.get, index=None,
-        placeholder="Choisir…")
+    new_person = {"last_name": left.text_input("Nom"),
+                  "first_name": middle.text_input("Prénom"),
+                  "profession_code": right.selectbox(
+                      "Profession", list(professions), format_func=professions.get,
+                      index=None, placeholder="Choisir…")}
+    left, middle, right = st.columns(3)
     communes = {r.code: r.name for r in territory.communes(store).itertuples()}
     new_person["commune_code"] = left.selectbox("Commune", list(communes),
                                                 format_func=communes.get, index=None,
@@ -82,6 +85,11 @@ with st.form(f"entry_{campaign_id}_{round_}"):
     replace = right.checkbox("Remplacer sa réponse précédente",
                              help="Si cette personne a déjà répondu : sa réponse est remplacée "
                                   "par celle-ci.")
+    incomplete_ok = st.checkbox("Enregistrer quand même une feuille incomplète",
+                                help="Une feuille sans prénom ou sans profession pour une "
+                                     "nouvelle fiche, ou sans aucune réponse, n'est "
+                                     "enregistrée qu'une fois cette case cochée.")
+    errors.slot("incomplete")
     errors.slot(None)
     sent = st.form_submit_button("Enregistrer et passer à la suivante", type="primary",
                                  icon=":material/save:")
@@ -91,7 +99,7 @@ if sent:
         response_id, complete = responses.save_response(
             store, actor, campaign_id, answers, person_id=person, new_person=new_person,
             received_on=received, channel=channel, replace=replace,
-            create_anyway=create_anyway)
+            create_anyway=create_anyway, incomplete_ok=incomplete_ok)
     except responses.AlreadyAnswered as error:
         errors.show(error)
         st.page_link("views/campaign.py", label="Voir sa première réponse",
