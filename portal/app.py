@@ -101,4 +101,4 @@ else:
 sidebar(store, actor)
 ui.keyboard_order()
 ui.show_saved()
-st.navigation(pages, expanded=True).run()
+ui.run_page(st.navigation(pages, expanded=True))

@@ -43,6 +43,11 @@ def indicator_chart(frame: pd.DataFrame, indicator: dict) -> alt.Chart | None:
                  alt.Tooltip("amount:Q", title="Valeur", format=",.4~f")])
 
 
+def count_axis() -> alt.Axis:
+    """An axis of counts: whole numbers only (a count of 1 drew 0.0, 0.2 ... 1.0)."""
+    return alt.Axis(format="d", tickMinStep=1)
+
+
 def status_chart(standings: pd.DataFrame) -> alt.Chart:
     """How many indicators of each mission are on track, at risk, off track."""
     data = (standings.groupby(["mission", "status"], sort=False).size()
@@ -52,7 +57,7 @@ def status_chart(standings: pd.DataFrame) -> alt.Chart:
     return alt.Chart(data).mark_bar().encode(
         y=alt.Y("mission:N", title=None, sort=list(dict.fromkeys(standings["mission"])),
                 axis=alt.Axis(labelLimit=320)),
-        x=alt.X("count:Q", title="Indicateurs", axis=alt.Axis(tickMinStep=1)),
+        x=alt.X("count:Q", title="Indicateurs", axis=count_axis()),
         color=alt.Color("label:N", title=None, sort=order, legend=alt.Legend(orient="bottom"),
                         scale=alt.Scale(domain=order, range=list(COLORS.values()))),
         order=alt.Order("status_rank:Q"),

@@ -18,6 +18,7 @@ from . import indicators, roles
 from .db import Store, iso, now
 from .errors import PortalError
 from .exports import DOCX_MIME, XLSX_MIME
+from .formats import size_fr
 from .roles import Actor
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -82,8 +83,8 @@ def add(store: Store, actor: Actor, files_dir: Path, indicator_id: int, filename
     if not data:
         raise PortalError("Le fichier envoyé est vide (0 octet).", field="file")
     if len(data) > max_bytes:
-        raise PortalError(f"Fichier trop lourd ({len(data) / 1e6:.1f} Mo) : "
-                          f"{max_bytes / 1e6:.0f} Mo au plus.", field="file")
+        raise PortalError(f"Fichier trop lourd ({size_fr(len(data))}) : "
+                          f"{size_fr(max_bytes)} au plus.", field="file")
     mime = detect(data, filename)
     indicator = indicators.get_indicator(store, indicator_id)
     if indicator is None:

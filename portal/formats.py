@@ -70,6 +70,18 @@ def records(frame) -> list[dict]:
     return blanks_as_none(frame.copy()).to_dict("records")
 
 
+def size_fr(size: int | None) -> str:
+    """A file's size as French people write it: '850 octets', '3,4 Ko', '11,5 Mo'."""
+    if blank(size):
+        return ""
+    if size < 1024:
+        return plural(size, "octet")
+    for unit, power in (("Ko", 1), ("Mo", 2), ("Go", 3)):
+        if size < 1024 ** (power + 1) or unit == "Go":
+            return f"{number_fr(round(size / 1024 ** power, 1), 1)} {unit}"
+    return ""  # unreachable: the loop ends on Go
+
+
 def qualified(name: str, *details) -> str:
     """'Faure Camille (Infirmier, Gien)': a name told apart from its namesakes by the
     details that are known, blanks left out; the bare name when none is."""

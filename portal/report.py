@@ -132,6 +132,7 @@ def xlsx(report: Report) -> bytes:
         "mission": "Mission", "indicator": "Indicateur", "filename": "Document",
         "period_start": "Période (début)", "size": "Taille (octets)",
         "uploaded_by": "Déposé par", "uploaded_at": "Déposé le"}).assign(**{
+            "Période (début)": report.documents["period_start"].map(date_fr),
             "Déposé le": report.documents["uploaded_at"].map(datetime_fr)})
     images = [charts.png_bytes(charts.status_chart(report.standings))] \
         if not report.standings.empty else []

@@ -4,6 +4,9 @@ errors shown next to their field. UI only: rules live in the services.
 
 from __future__ import annotations
 
+import logging
+import secrets
+
 import pandas as pd
 import streamlit as st
 
@@ -22,6 +25,26 @@ from .db import Store
 from .errors import PortalError
 from .formats import date_fr, md_escape, number_fr
 from .roles import Actor
+
+LOG = logging.getLogger("portal")
+
+
+def run_page(page) -> None:
+    """Run the page; a bug in it shows a French message with a short reference instead
+    of Streamlit's English box, and its traceback goes to the server log under that
+    reference. With client.showErrorDetails = "full" (developers, tests), Streamlit's box
+    with the traceback follows."""
+    try:
+        page.run()
+    except Exception:
+        reference = secrets.token_hex(3).upper()
+        LOG.exception("Erreur %s sur la page %s", reference, getattr(page, "url_path", "?"))
+        st.error(f"Une erreur inattendue a interrompu cette page. Rien de ce qui était "
+                 f"enregistré n'est perdu. Réessayez ; si l'erreur revient, donnez à "
+                 f"l'administrateur la référence {reference} (elle est dans le journal du "
+                 "serveur).", icon=":material/report:")
+        if st.get_option("client.showErrorDetails") == "full":
+            raise
 
 
 def config() -> settings.Settings:

@@ -33,3 +33,16 @@ def test_a_name_is_qualified_by_the_details_known():
     assert formats.qualified("Faure Camille", "Infirmier", None, "") == \
         "Faure Camille (Infirmier)"
     assert formats.qualified("Faure Camille", None, math.nan) == "Faure Camille"
+
+
+@pytest.mark.parametrize("size, shown", [(0, "0 octet"), (850, "850 octets"),
+                                         (3_500, "3,4 Ko"), (12_058_624, "11,5 Mo"),
+                                         (None, "")])
+def test_sizes_read_in_french(size, shown):
+    assert formats.size_fr(size) == shown
+
+
+def test_count_axes_show_whole_numbers():
+    from portal import charts
+
+    assert charts.count_axis().to_dict() == {"format": "d", "tickMinStep": 1}

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from dateutil.relativedelta import relativedelta
 
-from portal import doctor_search, ui
+from portal import charts, doctor_search, ui
 from portal import unscheduled_care as snp
 from portal.formats import number_fr
 
@@ -45,7 +45,7 @@ if monthly[["Demandes reçues", "Médecin trouvé"]].to_numpy().sum():
     data = monthly.melt(id_vars="Mois", var_name="Série", value_name="Nombre")
     st.altair_chart(alt.Chart(data).mark_bar().encode(
         x=alt.X("Mois:N", sort=None, title=None),
-        y=alt.Y("Nombre:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
+        y=alt.Y("Nombre:Q", title=None, axis=charts.count_axis()),
         xOffset="Série:N", color=alt.Color("Série:N", title=None,
                                            legend=alt.Legend(orient="bottom"))),
         width="stretch")

@@ -6,7 +6,7 @@ from datetime import date
 import altair as alt
 import streamlit as st
 
-from portal import directory, reference, territory, ui
+from portal import charts, directory, reference, territory, ui
 from portal.exports import XLSX_MIME, csv_bytes, vcards_bytes, xlsx_bytes
 
 PAGE_SIZE = 50
@@ -60,7 +60,7 @@ ui.clickable_table(directory.readable(frame), frame["id"], "views/person.py", "r
 st.subheader("Par profession")
 counts = directory.counts_by_profession(store, filters)
 st.altair_chart(alt.Chart(counts).mark_bar().encode(
-    x=alt.X("people:Q", title="Personnes"),
+    x=alt.X("people:Q", title="Personnes", axis=charts.count_axis()),
     y=alt.Y("profession:N", sort="-x", title=None),
     tooltip=[alt.Tooltip("profession:N", title="Profession"),
              alt.Tooltip("people:Q", title="Personnes")]), width="stretch")

@@ -8,7 +8,7 @@ import streamlit as st
 from portal import charts, evidence, indicators, missions, progress, ui
 from portal.errors import PortalError
 from portal.exports import XLSX_MIME, xlsx_bytes
-from portal.formats import date_fr, datetime_fr, md_escape, number_fr, records
+from portal.formats import date_fr, datetime_fr, md_escape, number_fr, records, size_fr
 
 actor = ui.require_access("indicator")
 store = ui.store()
@@ -134,7 +134,7 @@ documents = evidence.listing(store, indicator["id"])
 if documents.empty:
     st.write("Aucune pièce justificative." + (" Déposez-en une ci-dessous." if editor else ""))
 for row in records(documents):
-    label = (f"{md_escape(row['filename'])} ({number_fr(row['size'] / 1024)} Ko"
+    label = (f"{md_escape(row['filename'])} ({size_fr(row['size'])}"
              + (f", période du {date_fr(row['period_start'])}" if row["period_start"] else "")
              + f", déposé par {row['uploaded_by']} le {datetime_fr(row['uploaded_at'])})")
     st.download_button(label, lambda sha=row["sha256"]: evidence.content(config.files_dir, sha),
@@ -143,8 +143,10 @@ for row in records(documents):
 if editor:
     errors = ui.FieldErrors()
     with st.form(ui.form_key("evidence")):
-        upload = st.file_uploader("Ajouter un document (PDF, image, document bureautique)",
-                                  type=list(evidence.ACCEPTED))
+        upload = st.file_uploader(
+            f"Ajouter un document (PDF, image, document bureautique ; "
+            f"{size_fr(evidence.MAX_BYTES)} au plus)", type=list(evidence.ACCEPTED),
+            max_upload_size=evidence.MAX_BYTES // 1024 ** 2)
         errors.slot("file")
         period = st.date_input("Période concernée (un jour de la période, facultatif)", None,
                                format="DD/MM/YYYY")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from portal import backups, ui
 from portal.errors import PortalError
-from portal.formats import PARIS, number_fr
+from portal.formats import PARIS, size_fr
 
 actor = ui.require_access("maintenance")
 store = ui.store()
@@ -41,7 +41,7 @@ else:
     ui.table([{
         "Fichier": path.name,
         "Date": datetime.fromtimestamp(path.stat().st_mtime, PARIS).strftime("%d/%m/%Y %H:%M"),
-        "Taille (Ko)": number_fr(path.stat().st_size / 1024),
+        "Taille": size_fr(path.stat().st_size),
     } for path in kept])
 st.caption("Pour restaurer une copie : arrêtez le portail, puis lancez "
            "`python -m portal restore FICHIER` ; la base actuelle est mise de côté.")
