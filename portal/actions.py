@@ -11,7 +11,7 @@ from docx.enum.text import WD_BREAK
 from . import roles
 from .db import Store, Transaction, iso, now
 from .errors import PortalError
-from .exports import docx_bytes
+from .exports import docx_bytes, docx_table
 from .formats import date_fr, datetime_fr
 from .roles import Actor
 
@@ -28,6 +28,7 @@ SECTIONS = {
     "description": "Description de l'action",
     "beneficiaries": "Public bénéficiaire",
     "territory_covered": "Territoire couvert",
+    "results": "Réalisations et résultats de l'année",
 }
 FIELDS = ("number", "title", "status", "progress", *SECTIONS, "referents_text",
           "other_partners", "start_on", "end_on")
@@ -179,12 +180,8 @@ def fiches_docx(store: Store, action_ids: list[int], cpts_name: str = "") -> byt
         if cpts_name:
             document.add_paragraph(cpts_name)
         document.add_heading(f"Action n°{action['number']} : {action['title']}", level=1)
-        table = document.add_table(rows=0, cols=2)
-        table.style = "Table Grid"
-        for heading, text in fiche_rows(action):
-            cells = table.add_row().cells
-            cells[0].text = heading
-            cells[1].text = text or "—"
+        docx_table(document, None, [[heading, text or "—"]
+                                    for heading, text in fiche_rows(action)])
     return docx_bytes(document, "Fiches action")
 
 

@@ -7,7 +7,11 @@ from datetime import UTC, datetime
 
 import pandas as pd
 import vobject
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm
 from openpyxl.drawing.image import Image
+from openpyxl.styles import Alignment
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -30,10 +34,26 @@ def workbook_bytes(sheets: dict[str, pd.DataFrame],
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name[:31], index=False)
-            writer.sheets[name[:31]].freeze_panes = "A2"
+            sheet = writer.sheets[name[:31]]
+            sheet.freeze_panes = "A2"
+            _fit_columns(sheet)
         if images:
             _image_sheet(writer.book.create_sheet(images[0][:31]), images[1])
     return buffer.getvalue()
+
+
+SHEET_WIDEST = 60  # characters: a longer text wraps in its cell rather than widen it
+
+
+def _fit_columns(sheet) -> None:
+    """Each column as wide as its longest value (header included), up to SHEET_WIDEST;
+    longer texts wrap."""
+    for column in sheet.iter_cols():
+        longest = max((len(str(c.value)) for c in column if c.value is not None), default=8)
+        sheet.column_dimensions[column[0].column_letter].width = min(longest, SHEET_WIDEST) + 2
+        if longest > SHEET_WIDEST:
+            for cell in column[1:]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _image_sheet(sheet, pngs: list[bytes]) -> None:
@@ -55,16 +75,71 @@ def docx_bytes(document, title: str) -> bytes:
     return buffer.getvalue()
 
 
-def docx_table(document, header: list[str], rows: list[list[str]]) -> None:
-    """A gridded table with a bold header row, at the end of a python-docx document."""
-    table = document.add_table(rows=1, cols=len(header))
+# The width of a wide character of the default 11 pt body font (bold headers, or the
+# serif font LibreOffice puts in its place), and a cell's padding.
+CHAR_CM, PADDING_CM = 0.25, 0.45
+BOLD = 1.2       # a bold word's width against the same word in regular weight
+LONG_TEXT = 60   # characters past which a text takes no more room, only more lines
+
+
+def docx_table(document, header: list[str] | None, rows: list[list[str]],
+               room: tuple[int, ...] = ()) -> None:
+    """A gridded table at the end of a python-docx document, laid out as a reader needs it
+    on paper (LibreOffice and Word alike): each column at least as wide as its longest
+    word, the room left going to the columns of long texts; the bold header row repeated
+    at the top of each page; no row split across two pages. `header=None`: no header;
+    `room`: the columns that share the room left instead (a column to sign in)."""
+    lines = ([header] if header else []) + rows
+    columns = len(lines[0])
+    table = document.add_table(rows=0, cols=columns)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
-    for values in rows:
-        for cell, text in zip(table.add_row().cells, values):
+    table.autofit = False
+    for number, values in enumerate(lines):
+        row = table.add_row()
+        _row_property(row, "w:cantSplit")
+        for cell, text in zip(row.cells, values):
             cell.text = text
+        if header and number == 0:
+            _row_property(row, "w:tblHeader")
+            for cell in row.cells:
+                for run in cell.paragraphs[0].runs:
+                    run.bold = True
+    section = document.sections[-1]
+    usable = (section.page_width - section.left_margin - section.right_margin) / Cm(1)
+    widths = column_widths(lines, usable, bool(header), room)
+    for column, width in zip(table.columns, widths):
+        column.width = Cm(width)  # the grid, which LibreOffice reads
+        for cell in column.cells:
+            cell.width = Cm(width)  # each cell, which Word reads
+
+
+def column_widths(lines: list[list[str]], usable_cm: float, header: bool = False,
+                  room: tuple[int, ...] = ()) -> list[float]:
+    """Widths in cm: each column gets its longest word (a bold header's a fifth wider);
+    what is left of the page goes to the columns whose texts are longer than that, in
+    proportion to how much longer."""
+    columns = list(zip(*lines))
+    words = [max((len(w) * (BOLD if header and row == 0 else 1)
+                  for row, t in enumerate(column) for w in str(t).split()), default=1)
+             for column in columns]
+    texts = [min(max((len(str(t)) for t in column), default=1), LONG_TEXT)
+             for column in columns]
+    needed = [n * CHAR_CM + PADDING_CM for n in words]
+    if sum(needed) >= usable_cm:  # too many columns: all shrink alike
+        return [usable_cm * n / sum(needed) for n in needed]
+    extra = [int(i in room) for i in range(len(columns))] if room else \
+        [max(t - n, 0) for t, n in zip(texts, words)]
+    spare = usable_cm - sum(needed)
+    return [n + (spare * e / sum(extra) if sum(extra) else spare / len(needed))
+            for n, e in zip(needed, extra)]
+
+
+def _row_property(row, tag: str) -> None:
+    """Set an on/off property of a table row (w:tblHeader, w:cantSplit)."""
+    properties = row._tr.get_or_add_trPr()
+    element = OxmlElement(tag)
+    element.set(qn("w:val"), "true")
+    properties.append(element)
 
 
 def vcards_bytes(contacts: list[dict]) -> bytes:

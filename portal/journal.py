@@ -43,13 +43,11 @@ LABELS = {
     "adeli": "ADELI", "age_band": "Tranche d'âge", "aged_70": "70 ans ou plus",
     "agenda": "Ordre du jour", "aggregation": "Calcul annuel", "anonymised_at": "Anonymisée le",
     "answers": "Réponses", "appointment_at": "Rendez-vous", "archived": "Archivée",
-    "beneficiaries": "Public", "birth_date": "Date de naissance", "body": "Instance",
-    "can_travel": "Peut se déplacer", "cancelled": "Annulée", "capacity": "Places",
-    "channel": "Canal", "civility": "Civilité", "closed": "Close",
-    "closed_before": "Closes avant le", "closed_on": "Close le", "code": "Code",
+    "birth_date": "Date de naissance", "body": "Instance", "can_travel": "Peut se déplacer",
+    "cancelled": "Annulée", "capacity": "Places", "channel": "Canal", "civility": "Civilité",
+    "closed": "Close", "closed_before": "Closes avant le", "closed_on": "Close le", "code": "Code",
     "comment": "Commentaire", "commune_code": "Commune", "communes": "Communes",
-    "complete": "Complète", "context": "Contexte", "denominator": "Dénominateur",
-    "description": "Description", "diagnosis": "Diagnostic", "direction": "Sens",
+    "complete": "Complète", "denominator": "Dénominateur", "direction": "Sens",
     "doctor_id": "Médecin", "done_on": "Faite le", "due_on": "Échéance", "email": "E-mail",
     "end_on": "Fin", "ends": "Fin", "ends_at": "Fin", "ends_on": "Fin du mandat",
     "filename": "Fichier", "finess": "FINESS", "first_name": "Prénom", "from_date": "À partir du",
@@ -62,15 +60,15 @@ LABELS = {
     "minutes": "Compte rendu", "minutes_restricted": "Compte rendu réservé",
     "mission_code": "Missions", "motive_code": "Motif", "mssante": "MSSanté",
     "must_change_password": "Mot de passe à changer", "name": "Nom", "notes": "Notes",
-    "number": "Numéro", "numerator": "Numérateur", "objectives": "Objectifs", "on_day": "Le",
-    "options": "Choix", "organiser_id": "Organisateur", "organizations": "Structures",
+    "number": "Numéro", "numerator": "Numérateur", "on_day": "Le", "options": "Choix",
+    "organiser_id": "Organisateur", "organizations": "Structures",
     "other_partners": "Autres partenaires", "outcome": "Issue", "owner_id": "Responsable",
     "partner": "Partenaires", "people": "Personnes", "period": "Période", "period_start": "Période",
     "person_id": "Personne", "phone": "Téléphone", "place": "Lieu", "points": "Points",
     "position": "Rang", "practice_mode": "Mode d'exercice", "profession_code": "Profession",
     "progress": "Avancement (%)", "proposed_on": "Proposée le", "proxies_count": "Pouvoirs comptés",
-    "proxy_id": "Pouvoir donné à", "prs_objectives": "Objectifs du PRS", "reason": "Motif",
-    "received_at": "Reçue le", "received_on": "Reçue le", "referents_text": "Référents (texte)",
+    "proxy_id": "Pouvoir donné à", "reason": "Motif", "received_at": "Reçue le",
+    "received_on": "Reçue le", "referents_text": "Référents (texte)",
     "remaining": "Places restantes", "requests": "Demandes",
     "retention_months": "Conservation (mois)", "return_address": "Adresse de retour",
     "return_by": "Retour attendu le", "role": "Fonction", "roles": "Rôles", "rows": "Lignes",
@@ -79,13 +77,15 @@ LABELS = {
     "snp": "Soins non programmés", "source": "Source", "specialty_code": "Spécialité",
     "start_on": "Début", "starts": "Début", "starts_at": "Début", "starts_on": "Début du mandat",
     "status": "Statut", "strict": "Strictement plus de", "tag": "Activité", "tags": "Activités",
-    "target": "Objectif", "territory": "Territoire", "territory_covered": "Territoire couvert",
-    "text": "Texte", "title": "Intitulé", "unit": "Unité", "username": "Identifiant",
-    "valid_from": "Valable à partir du", "valid_until": "Valable jusqu'au", "value": "Valeur",
-    "values": "Valeurs", "video_link": "Lien de visioconférence", "visible": "Visible des membres",
+    "target": "Objectif", "territory": "Territoire", "text": "Texte", "title": "Intitulé",
+    "unit": "Unité", "username": "Identifiant", "valid_from": "Valable à partir du",
+    "valid_until": "Valable jusqu'au", "value": "Valeur", "values": "Valeurs",
+    "video_link": "Lien de visioconférence", "visible": "Visible des membres",
     "votes_against": "Contre", "votes_for": "Pour", "website": "Site internet",
     "week": "Points par semaine d'attente", "weekday": "Jour",
 }
+# Labels a domain gives its own fields, read before LABELS.
+FIELD_LABELS = {"action": actions.SECTIONS}
 FLAGS = {"active", "aged_70", "archived", "can_travel", "cancelled", "closed", "complete",
          "member", "minutes_restricted", "must_change_password", "snp", "strict", "visible"}
 # Codes read as their labels, per entity (None: any entity).
@@ -225,6 +225,10 @@ def value_text(entity: str, key: str, value, names: Names) -> str:
     return text if len(text) <= LONG else text[:LONG] + "…"
 
 
+def field_label(entity: str, key: str) -> str:
+    return FIELD_LABELS.get(entity, {}).get(key) or LABELS.get(key, key)
+
+
 def changes_text(entity: str, before: dict | None, after: dict | None, names: Names) -> str:
     """'Téléphone : 02 38 … → 02 38 … · Nom : …' for a change; 'Nom : …' for what a
     creation set (blanks left out) or a deletion removed."""
@@ -235,12 +239,12 @@ def changes_text(entity: str, before: dict | None, after: dict | None, names: Na
                 continue
             old, new = (value_text(entity, key, v, names) for v in (before.get(key),
                                                                     after[key]))
-            parts.append(f"{LABELS.get(key, key)} : {old} → {new}")
+            parts.append(f"{field_label(entity, key)} : {old} → {new}")
     else:
         for key, value in (after or before or {}).items():
             if key in HIDDEN or blank(value) or value in ([], 0) and key not in FLAGS:
                 continue
-            parts.append(f"{LABELS.get(key, key)} : {value_text(entity, key, value, names)}")
+            parts.append(f"{field_label(entity, key)} : {value_text(entity, key, value, names)}")
     return " · ".join(parts)
 
 

@@ -389,6 +389,18 @@ def coordination_time(store: Store, start: date, end: date,
          "until": until or datetime.now(PARIS).strftime("%Y-%m-%dT%H:%M")})
 
 
+def people_mobilised(store: Store, start: date, end: date) -> dict[str, int]:
+    """Per mission, how many different directory people were present at its meetings
+    held in [start, end): the professionals the mission mobilised."""
+    return {r["mission_code"]: r["people"] for r in store.query(
+        "SELECT mm.mission_code, COUNT(DISTINCT a.person_id) AS people"
+        " FROM meetings m JOIN meeting_missions mm ON mm.meeting_id = m.id"
+        " JOIN attendees a ON a.meeting_id = m.id AND a.status = 'present'"
+        " AND a.person_id IS NOT NULL"
+        " WHERE m.cancelled = 0 AND m.starts_at >= ? AND m.starts_at < ?"
+        " GROUP BY mm.mission_code", (start.isoformat(), end.isoformat()))}
+
+
 def coordination_by_quarter(store: Store, year: int) -> pd.DataFrame:
     """coordination_time for each quarter of `year`, with a `quarter` column (1 to 4)."""
     starts = [date(year, month, 1) for month in (1, 4, 7, 10)]

@@ -328,7 +328,8 @@ def sign_in_sheet(store: Store, meeting_id: int, cpts_name: str = "") -> bytes:
     names = meetings.sheet_names(invited)
     rows = [[names[int(r["id"])], meetings.quality(r), "", *([""] if votes else [])]
             for r in records(invited)]
-    docx_table(document, header, rows + [[""] * len(header)] * BLANK_LINES)
+    docx_table(document, header, rows + [[""] * len(header)] * BLANK_LINES,
+               room=(0, 2) + ((3,) if votes else ()))  # names, signatures, proxies
     for row in document.tables[0].rows[1:]:
         row.height = Cm(1.2)  # room to sign
     document.add_paragraph(f"{len(rows)} invité(s). Ajoutez sur les lignes vides les "

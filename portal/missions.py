@@ -84,10 +84,10 @@ def deadlines(signed_on: date | None, missions: list[dict]) -> list[Deadline]:
             for m in missions]
 
 
-def upcoming(contract: Contract, missions: list[dict], today: date,
-             months: int = 12) -> list[tuple[date, str, str]]:
-    """The signed missions' deadlines falling in the next `months`, soonest first, as
-    (day, mission title, what is due)."""
+def due(contract: Contract, missions: list[dict], today: date,
+        months: int = 12) -> list[tuple[date, str, str, bool]]:
+    """The signed missions' deadlines up to `months` ahead, those already passed
+    included, in date order, as (day, mission title, what is due, passed)."""
     horizon = today + relativedelta(months=months)
     found = []
     for mission, deadline in zip(missions, deadlines(contract.signed_on, missions)):
@@ -95,6 +95,6 @@ def upcoming(contract: Contract, missions: list[dict], today: date,
             continue
         for day, what in ((deadline.start_by, "démarrage"),
                           (deadline.full_by, "déploiement complet")):
-            if day and today <= day <= horizon:
-                found.append((day, mission["title"], what))
+            if day and day <= horizon:
+                found.append((day, mission["title"], what, day < today))
     return sorted(found)

@@ -12,10 +12,10 @@ import pandas as pd
 from docx import Document
 from docx.shared import Cm
 
-from . import actions, charts, evidence, indicators, missions, progress, territory
+from . import actions, charts, evidence, indicators, meetings, missions, progress, territory
 from .db import Store
 from .exports import docx_bytes, docx_table, workbook_bytes
-from .formats import date_fr, datetime_fr, number_fr
+from .formats import date_fr, datetime_fr, number_fr, plural, records
 
 
 @dataclass
@@ -24,11 +24,15 @@ class Report:
     as_of: date                 # the day the indicators are judged at
     cpts: str
     missions: list[dict]        # the missions shown: signed, or with actions or indicators
-    actions: pd.DataFrame       # one row per (mission, action)
+    signed: set[str]            # the codes of the missions retained in the contract
+    actions: pd.DataFrame       # one row per action, its missions in `mission_codes`
     standings: pd.DataFrame     # one row per indicator
     values: pd.DataFrame        # one row per indicator and period of the year
     documents: pd.DataFrame     # supporting documents of the year
     charts: dict[int, bytes]    # indicator id -> PNG, for those with values
+    meetings: pd.DataFrame      # per mission: meetings held, hours, participant-hours
+    mobilised: dict[str, int]   # per mission: different people present at its meetings
+    members: int                # members of the association in the directory
 
 
 def gather(store: Store, year: int, today: date | None = None) -> Report:
@@ -43,16 +47,30 @@ def gather(store: Store, year: int, today: date | None = None) -> Report:
         chart = charts.indicator_chart(frame, indicator)
         if chart is not None:
             images[row.id] = charts.png_bytes(chart)
-    by_action = store.frame(
-        "SELECT am.mission_code, a.number, a.title, a.status, a.progress FROM actions a"
-        " JOIN action_missions am ON am.action_id = a.id ORDER BY a.number")
+    every_action = store.frame(
+        "SELECT a.id, a.number, a.title, a.status, a.progress, a.objectives, a.description,"
+        " a.results, a.start_on, a.end_on, (SELECT group_concat(am.mission_code, ',') FROM"
+        " action_missions am WHERE am.action_id = a.id) AS mission_codes"
+        " FROM actions a ORDER BY a.number")
+    coded = set(",".join(c for c in every_action["mission_codes"] if c).split(","))
     contract = missions.contract(store)
     shown = [m for m in missions.all_missions(store)
-             if contract.signed(m) or m["code"] in set(by_action["mission_code"])
+             if contract.signed(m) or m["code"] in coded
              or m["code"] in set(standings["mission_code"])]
-    return Report(year, as_of, territory.name(store), shown, by_action, standings,
-                  pd.concat(values) if values else pd.DataFrame(), evidence.for_year(store, year),
-                  images)
+    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    return Report(
+        year, as_of, territory.name(store), shown,
+        {m["code"] for m in shown if contract.signed(m)}, every_action, standings,
+        pd.concat(values) if values else pd.DataFrame(), evidence.for_year(store, year),
+        images, meetings.coordination_time(store, start, end),
+        meetings.people_mobilised(store, start, end),
+        store.scalar("SELECT COUNT(*) FROM people WHERE member = 1 AND merged_into IS NULL"
+                     " AND erased_at IS NULL"))
+
+
+def actions_of(report: Report, code: str) -> pd.DataFrame:
+    """The actions serving one mission."""
+    return report.actions[[code in (c or "").split(",") for c in report.actions["mission_codes"]]]
 
 
 def _verdicts(report: Report) -> str:
@@ -70,6 +88,8 @@ def docx(report: Report) -> bytes:
         f"Établi le {date_fr(date.today())} avec le Portail CPTS. Indicateurs au "
         f"{date_fr(report.as_of)} ; statut des actions à la date d'établissement.")
     document.add_heading("Synthèse", level=1)
+    document.add_paragraph(f"{plural(report.members, 'adhérent')} dans l'annuaire ; "
+                           f"{plural(len(report.actions), 'fiche action', 'fiches action')}.")
     if report.standings.empty:
         document.add_paragraph("Aucun indicateur n'est configuré.")
     else:
@@ -90,17 +110,49 @@ def docx(report: Report) -> bytes:
 
 def _mission_section(document, report: Report, mission: dict) -> None:
     document.add_heading(mission["title"], level=1)
+    if mission["code"] not in report.signed:
+        document.add_paragraph("Mission non retenue dans le contrat : présentée pour mémoire, "
+                               "elle n'entre pas dans l'évaluation de l'ACI.").runs[0].italic = True
     document.add_paragraph(mission["summary"])
+    _actions_section(document, actions_of(report, mission["code"]))
+    _meetings_section(document, report, mission["code"])
+    _indicators_section(document, report, mission["code"])
+
+
+def _actions_section(document, mine: pd.DataFrame) -> None:
     document.add_heading("Actions", level=2)
-    mine = report.actions[report.actions["mission_code"] == mission["code"]]
     if mine.empty:
         document.add_paragraph("Aucune fiche action.")
-    else:
-        docx_table(document, ["N°", "Action", "Statut", "Avancement"], [
-            [str(a.number), a.title, actions.STATUSES[a.status], f"{a.progress} %"]
-            for a in mine.itertuples()])
+        return
+    docx_table(document, ["N°", "Action", "Statut", "Avancement"], [
+        [str(a.number), a.title, actions.STATUSES[a.status], f"{a.progress} %"]
+        for a in mine.itertuples()])
+    for action in records(mine):
+        document.add_heading(f"Action n°{action['number']} : {action['title']}", level=3)
+        for key in ("objectives", "description", "results"):
+            document.add_paragraph().add_run(actions.SECTIONS[key]).bold = True
+            document.add_paragraph(action[key] or "Non renseigné.")
+
+
+def _meetings_section(document, report: Report, code: str) -> None:
+    document.add_heading("Réunions et professionnels mobilisés", level=2)
+    held = report.meetings[report.meetings["mission_code"] == code]
+    if held.empty:
+        document.add_paragraph(f"Aucune réunion rattachée à cette mission en {report.year}.")
+        return
+    row = records(held)[0]
+    present = plural(report.mobilised.get(code, 0), "professionnel présent",
+                     "professionnels présents")
+    document.add_paragraph(
+        f"{plural(row['meetings'], 'réunion')} ({number_fr(row['hours'], 1)} h), {present}, "
+        f"{number_fr(row['person_hours'], 1)} heures de présence (personnes × durée)"
+        + (f" ; {plural(row['without_sheet'], 'réunion')} sans feuille de présence."
+           if row["without_sheet"] else "."))
+
+
+def _indicators_section(document, report: Report, code: str) -> None:
     document.add_heading("Indicateurs", level=2)
-    standings = report.standings[report.standings["mission_code"] == mission["code"]]
+    standings = report.standings[report.standings["mission_code"] == code]
     if standings.empty:
         document.add_paragraph("Aucun indicateur.")
         return
@@ -108,19 +160,36 @@ def _mission_section(document, report: Report, mission: dict) -> None:
         [f"{s.name} ({s.unit})" if s.unit else s.name, number_fr(s.target, 1),
          number_fr(s.actual, 1), number_fr(s.expected, 1), number_fr(s.gap, 1),
          progress.STATUSES[s.status]] for s in standings.itertuples()])
+    comments = _comments(report, set(standings["name"]))
+    if comments:
+        document.add_paragraph().add_run("Commentaires des valeurs saisies").bold = True
+        docx_table(document, ["Indicateur", "Période", "Commentaire"], comments)
     for s in standings.itertuples():
         if s.id in report.charts:
             document.add_picture(io.BytesIO(report.charts[s.id]), width=Cm(15))
 
 
+def _comments(report: Report, names: set[str]) -> list[list[str]]:
+    """The comment typed with each value of these indicators, by period."""
+    if report.values.empty:
+        return []
+    rows = report.values[report.values["indicator"].isin(names)]
+    return [[r["indicator"], r["period"], r["comment"]] for r in records(rows)
+            if r.get("comment")]
+
+
 def xlsx(report: Report) -> bytes:
-    actions_sheet = report.actions.assign(
-        mission=report.actions["mission_code"].map({m["code"]: m["title"]
-                                                    for m in report.missions}),
-        status=report.actions["status"].map(actions.STATUSES))[
-        ["mission", "number", "title", "status", "progress"]].rename(columns={
-            "mission": "Mission", "number": "N°", "title": "Action", "status": "Statut",
-            "progress": "Avancement (%)"})
+    titles = {m["code"]: m["title"] for m in report.missions}
+    actions_sheet = pd.DataFrame({
+        "N°": report.actions["number"], "Action": report.actions["title"],
+        "Missions": [", ".join(titles.get(c, c) for c in (codes or "").split(",") if c)
+                     for codes in report.actions["mission_codes"]],
+        "Statut": report.actions["status"].map(actions.STATUSES),
+        "Avancement (%)": report.actions["progress"],
+        "Début": report.actions["start_on"].map(date_fr),
+        "Fin": report.actions["end_on"].map(date_fr),
+        **{actions.SECTIONS[k]: report.actions[k]
+           for k in ("objectives", "description", "results")}})
     values = report.values
     if not values.empty:
         values = values[["mission", "indicator", "period", "value", "to_date", "expected",
@@ -128,6 +197,12 @@ def xlsx(report: Report) -> bytes:
             "mission": "Mission", "indicator": "Indicateur", "period": "Période",
             "value": "Valeur", "to_date": "Valeur de l'année à cette date",
             "expected": "Attendu à cette date", "comment": "Commentaire"})
+    meetings_sheet = pd.DataFrame({
+        "Mission": report.meetings["mission_code"].map(titles),
+        "Réunions": report.meetings["meetings"], "Heures": report.meetings["hours"],
+        "Professionnels présents": report.meetings["mission_code"].map(
+            lambda c: report.mobilised.get(c, 0)),
+        "Heures de présence": report.meetings["person_hours"]})
     documents = report.documents.drop(columns=["sha256"]).rename(columns={
         "mission": "Mission", "indicator": "Indicateur", "filename": "Document",
         "period_start": "Période (début)", "size": "Taille (octets)",
@@ -139,5 +214,5 @@ def xlsx(report: Report) -> bytes:
     return workbook_bytes({
         "Indicateurs": progress.readable(report.standings),
         "Actions": actions_sheet, "Valeurs par période": values,
-        "Pièces justificatives": documents,
+        "Réunions par mission": meetings_sheet, "Pièces justificatives": documents,
     }, ("Graphiques", images + list(report.charts.values())))

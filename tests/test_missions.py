@@ -76,19 +76,21 @@ def test_contract_page_saves_and_shows_deadlines(demo_store):
     assert "Démarrage au plus tard : 28/02/2026 (dépassée)" in texts(page)
 
 
-def test_upcoming_deadlines_are_the_signed_missions_next_twelve_months(store):
+def test_deadlines_are_the_signed_missions_passed_and_next_twelve_months(store):
     all_missions = missions.all_missions(store)
     contract = missions.Contract(date(2025, 8, 31), frozenset(), None)
-    coming = missions.upcoming(contract, all_missions, date(2026, 3, 1))
-    # Access and crises started by 28/02/2026 (passed); parcours and prevention are
-    # fully due on 31/08/2027, beyond the twelve months.
-    assert [(day.isoformat(), title, what) for day, title, what in coming] == [
-        ("2026-08-31", "Parcours pluriprofessionnels", "démarrage"),
-        ("2026-08-31", "Prévention", "démarrage"),
-        ("2027-02-28", "Accès aux soins", "déploiement complet"),
-        ("2027-02-28", "Crises sanitaires graves", "déploiement complet")]
-    assert missions.upcoming(missions.Contract(None, frozenset(), None), all_missions,
-                             date(2026, 3, 1)) == []
+    coming = missions.due(contract, all_missions, date(2026, 3, 1))
+    # Access and crises were to start by 28/02/2026 (passed); parcours and prevention
+    # are fully due on 31/08/2027, beyond the twelve months.
+    assert [(day.isoformat(), title, what, passed) for day, title, what, passed in coming] == [
+        ("2026-02-28", "Accès aux soins", "démarrage", True),
+        ("2026-02-28", "Crises sanitaires graves", "démarrage", True),
+        ("2026-08-31", "Parcours pluriprofessionnels", "démarrage", False),
+        ("2026-08-31", "Prévention", "démarrage", False),
+        ("2027-02-28", "Accès aux soins", "déploiement complet", False),
+        ("2027-02-28", "Crises sanitaires graves", "déploiement complet", False)]
+    assert missions.due(missions.Contract(None, frozenset(), None), all_missions,
+                        date(2026, 3, 1)) == []
 
 
 def test_missions_page_links_each_missions_indicators_with_their_state(demo_store):

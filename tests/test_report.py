@@ -11,9 +11,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Cm
 
-from helpers import logged_in, open_page, texts, widget
-from portal import actions, demo, evidence, indicators, report
+from helpers import logged_in, meeting, open_page, person, texts, widget
+from portal import actions, demo, evidence, exports, indicators, meetings, report
 from portal.roles import COORDINATOR, Actor
 
 COORD = Actor("coord", frozenset({COORDINATOR}))
@@ -78,7 +80,8 @@ def test_excel_report_holds_the_same_figures(year_2025):
     workbook = openpyxl.load_workbook(io.BytesIO(report.xlsx(report.gather(year_2025, 2025,
                                                                            TODAY))))
     assert workbook.sheetnames == ["Indicateurs", "Actions", "Valeurs par période",
-                                   "Pièces justificatives", "Graphiques"]
+                                   "Réunions par mission", "Pièces justificatives",
+                                   "Graphiques"]
     sheet = list(workbook["Indicateurs"].iter_rows(values_only=True))
     header = sheet[0]
     helped = dict(zip(header, next(r for r in sheet if r[1] == "Patients aidés")))
@@ -91,7 +94,53 @@ def test_excel_report_holds_the_same_figures(year_2025):
     assert ("Accès aux soins", "Patients aidés", "T3 2025", 45, 135, 150, None) in values
     documents = list(workbook["Pièces justificatives"].iter_rows(values_only=True))
     assert [d[2] for d in documents[1:]] == ["accuse-ars.pdf"]
+    assert documents[1][3] == "01/01/2025"  # dates as French people write them
     assert len(workbook["Graphiques"]._images) == 4
+    # One row per action, its missions in a column; columns as wide as their content.
+    sheet = workbook["Actions"]
+    listed = list(sheet.iter_rows(values_only=True))
+    assert [r[:3] for r in listed[1:]] == [(1, "Accès au médecin traitant", "Accès aux soins"),
+                                            (2, "Plan de crise", "Crises sanitaires graves")]
+    assert sheet.column_dimensions["B"].width == len("Accès au médecin traitant") + 2
+
+
+def test_word_report_tells_the_years_story_per_mission(year_2025):
+    action = actions.list_actions(year_2025)["id"].iloc[0]
+    actions.save_action(year_2025, COORD, {
+        "number": 1, "title": "Accès au médecin traitant", "status": "en_cours",
+        "progress": 60, "objectives": "Trouver un médecin aux patients fragiles",
+        "description": "Une file d'attente partagée", "results": "42 patients orientés"},
+        int(action), missions=["socle_1", "complementaire_1"])
+    helped = int(indicators.list_indicators(year_2025, "socle_1")["id"].iloc[0])
+    indicators.record_value(year_2025, COORD, helped, date(2025, 4, 1), 50,
+                            "Deux généralistes de plus")
+    meeting_id = meeting(year_2025, missions=["socle_1"], day=date(2025, 5, 12))
+    meetings.invite(year_2025, COORD, meeting_id, [person(year_2025, "Martin"),
+                                                   person(year_2025, "Roux", member=False)])
+    meetings.record_attendance(year_2025, COORD, meeting_id, {
+        int(i): ("present", None) for i in meetings.attendees(year_2025, meeting_id)["id"]})
+    document = Document(io.BytesIO(report.docx(report.gather(year_2025, 2025, TODAY))))
+    text = "\n".join(p.text for p in document.paragraphs)
+    for said in ("Trouver un médecin aux patients fragiles", "Une file d'attente partagée",
+                 "42 patients orientés", "1 adhérent dans l'annuaire",
+                 "1 réunion (2 h), 2 professionnels présents, 4 heures de présence",
+                 "Mission non retenue dans le contrat"):
+        assert said in text, said
+    comments = [rows(t) for t in document.tables if rows(t)[0] == ["Indicateur", "Période",
+                                                                   "Commentaire"]]
+    assert comments == [[["Indicateur", "Période", "Commentaire"],
+                         ["Patients aidés", "T2 2025", "Deux généralistes de plus"]]]
+
+
+def test_word_tables_keep_their_header_and_their_words_whole(year_2025):
+    document = Document(io.BytesIO(report.docx(report.gather(year_2025, 2025, TODAY))))
+    for table in document.tables:
+        header = table.rows[0]._tr.trPr
+        assert header.find(qn("w:tblHeader")) is not None  # repeated on each page
+        assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in table.rows)
+        for column in table.columns:
+            longest = max(len(w) for c in column.cells for w in c.text.split() or [""])
+            assert column.width >= Cm(longest * exports.CHAR_CM)  # no word broken
 
 
 def test_report_command_writes_both_files(year_2025, env, tmp_path):

@@ -35,9 +35,10 @@ all_missions = missions.all_missions(store)
 if contract.signed_on is None:
     st.write("La date de signature du contrat n'est pas renseignée (Administration > Contrat).")
 else:
-    coming = missions.upcoming(contract, all_missions, today)
-    st.write("\n".join(f"- {date_fr(day)} : {title}, {what}" for day, title, what in coming)
-             if coming else "Aucune échéance dans les douze prochains mois.")
+    coming = missions.due(contract, all_missions, today)
+    st.text("\n".join(f"{date_fr(day)} : {title}, {what}" + (" (dépassée)" if passed else "")
+                       for day, title, what, passed in coming)
+            if coming else "Aucune échéance dans les douze prochains mois.")
 
 action_counts = actions.status_counts(store)
 for mission in all_missions:
