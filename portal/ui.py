@@ -265,13 +265,15 @@ def saved(message: str, warnings=(), reset: str | None = None, page: str | None 
 
 def show_saved() -> None:
     """The confirmation of the save that led to this run; the entry point calls it before
-    the page. Plain text: a message may quote what the user typed."""
+    the page. Toasts, not boxes: a box above the page would shift it, and Streamlit would
+    draw its tabs afresh on their first tab. A warning stays until closed. Plain text:
+    a message may quote what the user typed."""
     notice = st.session_state.pop(NOTICE, None)
     if notice:
         message, warnings = notice
         st.toast(md_escape(message), icon=":material/check_circle:", duration="long")
         for warning in warnings:
-            st.warning(md_escape(warning), icon=":material/warning:")
+            st.toast(md_escape(warning), icon=":material/warning:", duration="infinite")
 
 
 def removal(label: str, what: str, options: dict, remove, message: str, key: str) -> None:

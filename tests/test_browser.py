@@ -9,9 +9,11 @@ import sys
 import time
 import urllib.request
 from datetime import date
+from datetime import time as dt_time
 from pathlib import Path
 
 import pytest
+from docx import Document
 from icalendar import Calendar
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
@@ -27,8 +29,10 @@ from portal import (
     progress,
     responses,
     settings,
+    unscheduled_care,
 )
 from portal.db import Store
+from portal.roles import COORDINATOR, Actor
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -575,3 +579,97 @@ def test_a_patient_finds_a_doctor_and_the_indicator_moves(server, browser):
     expect(page.get_by_text(f"valeur de l'année : {before['actual'] + 1:.0f}")).to_be_visible(
         timeout=15_000)
     timed("indicator moved", t)
+
+
+def test_a_person_without_phone_lists_opens_and_exports(server, browser):
+    """An RPPS import leaves people with no phone, e-mail, commune or structure."""
+    store = Store(settings.load().db_path)
+    demo.load(store, 4)
+    coordination = Actor("demo.coordination", frozenset({COORDINATOR}))
+    directory.save_person(store, coordination, {"last_name": "Abadie"})
+    page = as_demo_coordinator(browser.new_context(accept_downloads=True), server)
+    page.get_by_role("link", name="Annuaire", exact=True).click()
+    expect(field(page, "Rechercher")).to_be_visible()
+    settle(page)
+    field(page, "Rechercher").fill("Abadie")
+    field(page, "Rechercher").press("Enter")
+    expect(page.get_by_text("1 personne(s). Cliquez")).to_be_visible(timeout=10_000)
+    settle(page)
+    shot(page, "12_directory_person_without_phone")
+    content = download(page, "CSV (Excel)").read_bytes().decode("utf-8-sig")
+    line = next(row for row in content.splitlines() if "Abadie" in row)
+    assert "nan" not in line.lower() and "None" not in line
+    grid = page.get_by_test_id("stDataFrame").first.bounding_box()
+    page.mouse.click(grid["x"] + 18, grid["y"] + 35 + 17)
+    expect(page.get_by_role("heading", name="Abadie")).to_be_visible(timeout=10_000)
+    expect(page.get_by_text("Non renseignées")).to_be_visible()
+    settle(page)
+    shot(page, "13_person_without_phone")
+
+
+def test_a_vote_without_quorum_reads_not_valid(server, browser):
+    store = Store(settings.load().db_path)
+    demo.load(store, 4)
+    coordination = Actor("demo.coordination", frozenset({COORDINATOR}))
+    meeting_id, _ = meetings.save_meeting(store, coordination, {
+        "kind": "ca", "title": "CA sans quorum", "day": date.today(), "start": dt_time(8, 0),
+        "end": dt_time(9, 0)})
+    members = meetings.group_people(store, "ca", date.today())
+    meetings.invite(store, coordination, meeting_id, members)
+    sheet = meetings.attendees(store, meeting_id)
+    meetings.record_attendance(store, coordination, meeting_id, {
+        int(r.id): ("present" if i == 0 else "excuse", None)
+        for i, r in enumerate(sheet.itertuples())})
+    page = as_demo_coordinator(browser.new_context(accept_downloads=True), server)
+    page.goto(f"{server}/meeting?id={meeting_id}")
+    expect(page.get_by_role("tab", name="Délibérations")).to_be_visible(timeout=15_000)
+    settle(page)
+    page.get_by_role("tab", name="Délibérations").click()
+    field(page, "Objet").fill("Budget 2027")
+    field(page, "Pour").fill("1")
+    page.get_by_role("button", name="Enregistrer le vote").click()
+    expect(page.get_by_text("Quorum non atteint : le vote est enregistré comme non valable.")
+           ).to_be_visible(timeout=10_000)
+    settle(page)
+    assert [m["result"] for m in minutes.motions(store, meeting_id)] == ["non_valable"]
+    # The page stays on its tab, where the vote now reads as not valid.
+    expect(page.get_by_role("tab", name="Délibérations")).to_have_attribute(
+        "aria-selected", "true")
+    expect(page.get_by_text("Non valable (quorum non atteint)").first).to_be_attached()
+    shot(page, "31_vote_without_quorum")
+    word = Document(download(page, "Compte rendu (Word)"))
+    cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
+    assert "Non valable (quorum non atteint)" in cells and "Adoptée" not in cells
+
+
+def test_a_call_taken_on_a_slot_takes_its_place(server, browser):
+    store = Store(settings.load().db_path)
+    demo.load(store, 4)
+    coordination = Actor("demo.coordination", frozenset({COORDINATOR}))
+    doctor = directory.save_person(store, coordination, {
+        "last_name": "Garde", "first_name": "Paul", "profession_code": "10"})[0]
+    slot = unscheduled_care.save_slot(store, coordination, doctor, dt_time(0, 0),
+                                      dt_time(23, 59), 1, on_day=date.today())
+    page = as_demo_coordinator(browser.new_context(), server)
+    page.get_by_role("link", name="Soins non programmés", exact=True).click()
+    expect(page.get_by_role("tab", name="Nouvelle demande")).to_be_visible(timeout=15_000)
+    settle(page)
+    page.get_by_role("tab", name="Nouvelle demande").click()
+    expect(field(page, "Tranche d'âge")).to_be_visible(timeout=10_000)
+    for label, option in (("Tranche d'âge", "40-64"), ("Motif", "Fièvre, infection")):
+        choose(page, label, option, exact=False)
+        settle(page)
+    choose(page, "Orientée vers un créneau", "Garde Paul", exact=False)
+    settle(page)
+    page.get_by_role("button", name="Enregistrer et passer à l'appel suivant").click()
+    expect(page.get_by_text("Demande enregistrée.")).to_be_visible(timeout=10_000)
+    settle(page)
+    taken = store.query_one("SELECT slot_id, slot_day, person_id FROM snp_requests"
+                            " WHERE slot_id = ?", (slot,))
+    assert taken == {"slot_id": slot, "slot_day": date.today().isoformat(), "person_id": doctor}
+    # The one place is taken: the slot now reads full, and a second call is refused.
+    field(page, "Orientée vers un créneau").click()
+    expect(page.get_by_role("option", name="complet", exact=False)).to_be_visible()
+    page.keyboard.press("Escape")
+    settle(page)
+    shot(page, "60_call_on_a_slot")

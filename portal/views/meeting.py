@@ -196,13 +196,14 @@ def motions_section(meeting: dict) -> None:
     quorum_box(meeting)  # whether a vote is valid
     votes = minutes.motions(store, meeting["id"])
     if votes:
+        # The result first: the majority's long wording would push it off the screen.
         ui.table(pd.DataFrame({
             "Objet": [m["title"] for m in votes],
-            "Majorité requise": [minutes.MAJORITIES[m["majority"]] for m in votes],
+            "Résultat": [minutes.RESULTS[m["result"]] for m in votes],
             "Pour": [m["votes_for"] for m in votes],
             "Contre": [m["votes_against"] for m in votes],
             "Abstentions": [m["abstentions"] for m in votes],
-            "Résultat": [minutes.RESULTS[m["result"]] for m in votes]}))
+            "Majorité requise": [minutes.MAJORITIES[m["majority"]] for m in votes]}))
     else:
         st.write("Aucune délibération enregistrée.")
     if not editor:
