@@ -212,6 +212,16 @@ def slots_on(store: Store, day: date, after: time | None = None) -> pd.DataFrame
          "after": after.strftime("%H:%M") if after else None})
 
 
+def free_places(store: Store, moment: datetime) -> int:
+    """The places still free at `moment` in that day's slots that have not ended."""
+    return int(store.scalar(
+        f"SELECT SUM(MAX(s.capacity - (SELECT COUNT(*) FROM snp_requests r"
+        f" WHERE r.slot_id = s.id AND r.slot_day = :day AND {HOLDS_PLACE}), 0))"
+        f" FROM snp_slots s WHERE {RUNS_ON} AND s.ends > :after",
+        {"day": moment.date().isoformat(), "weekday": moment.weekday(),
+         "after": moment.strftime("%H:%M")}) or 0)
+
+
 def slot_choices(store: Store, moment: datetime) -> dict[str, str]:
     """The places a call taken at `moment` can be sent to: that day's slots not ended yet,
     then the next day's (within 24 hours), as 'slot id@day' -> a label with the places

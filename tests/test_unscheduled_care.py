@@ -325,3 +325,11 @@ def test_the_channel_defaults_to_the_usual_one_never_to_the_sas(store):
         call(store, datetime.combine(yesterday, time(12, minute)), channel="pharmacie")
     call(store, datetime.combine(yesterday, time(13, 0)), channel="sas")
     assert snp.usual_channel(store) == "pharmacie"
+
+
+def test_free_places_count_the_slots_not_ended(store):
+    slot = tuesday_slot(store, capacity=2)
+    call(store, datetime(2026, 11, 10, 9, 0), slot_id=slot)
+    assert snp.free_places(store, datetime(2026, 11, 10, 9, 30)) == 1
+    assert snp.free_places(store, datetime(2026, 11, 10, 22, 48)) == 0  # the slot is over
+    assert snp.free_places(store, datetime(2026, 11, 17, 9, 30)) == 2   # next Tuesday

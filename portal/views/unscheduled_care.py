@@ -52,9 +52,8 @@ def live_board() -> None:
     waiting = snp.requests_between(store, day - timedelta(days=7), day, pending_only=True)
     left, middle, right = st.columns(3)
     left.metric("Demandes aujourd'hui", len(requests))
-    middle.metric("Places libres aujourd'hui",
-                  int((slots["capacity"] - slots["taken"]).clip(lower=0).sum())
-                  if not slots.empty else 0)
+    middle.metric("Places libres (créneaux en cours ou à venir)",
+                  snp.free_places(store, datetime.now(PARIS).replace(tzinfo=None)))
     right.metric("Sans issue (7 derniers jours)",
                  int(requests["outcome"].isna().sum()) + len(waiting))
     st.subheader("Créneaux du jour")
