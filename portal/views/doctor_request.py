@@ -155,15 +155,16 @@ if request["doctor"]:
 if request["reason"]:
     st.text(f"Motif : {request['reason']}")
 
-st.subheader("Médecins qui pourraient l'accueillir")
 options = doctor_search.candidates(store, actor, request["id"])
-if options.empty:
-    st.info("Aucun médecin n'a de place déclarée pour cette commune. Mettez à jour les "
-            "capacités dans « Médecin traitant ».", icon=":material/stethoscope:")
-else:
-    ui.table({"Médecin": options["last_name"] + " " + options["first_name"].fillna(""),
-              "Commune": options["commune"].fillna(""), "Proximité": options["proximity"],
-              "Places": options["remaining"]})
+if doctor_search.TRANSITIONS[request["status"]]:  # a request that is over needs no doctor
+    st.subheader("Médecins qui pourraient l'accueillir")
+    if options.empty:
+        st.info("Aucun médecin n'a de place déclarée pour cette commune. Mettez à jour les "
+                "capacités dans « Médecin traitant ».", icon=":material/stethoscope:")
+    else:
+        ui.table({"Médecin": options["last_name"] + " " + options["first_name"].fillna(""),
+                  "Commune": options["commune"].fillna(""),
+                  "Proximité": options["proximity"], "Places": options["remaining"]})
 
 st.subheader("Étapes")
 steps = request["steps"]
