@@ -13,6 +13,7 @@ import streamlit as st
 from . import (
     directory,
     journal,
+    meetings,
     minutes,
     navigation,
     progress,
@@ -58,6 +59,17 @@ def store() -> Store:
 def actor() -> Actor | None:
     """The logged-in user, set by the entry point on every run from the database."""
     return st.session_state.get("actor")
+
+
+def linked_person(store: Store, actor: Actor, to_see: str) -> int:
+    """The directory person of a member's account; without one linked, the page says how
+    to get it done and stops."""
+    person = meetings.account_person(store, actor)
+    if person is None:
+        st.info("Votre compte n'est pas encore relié à votre fiche de l'annuaire : demandez-le "
+                f"à un administrateur pour voir {to_see}.", icon=":material/link_off:")
+        st.stop()
+    return person
 
 
 def require_access(key: str) -> Actor:

@@ -43,12 +43,7 @@ if actor.has(*BOARD):
     st.stop()
 
 # A member: what concerns them, not the audit log.
-person = meetings.account_person(store, actor)
-if person is None:
-    st.info("Votre compte n'est pas encore relié à votre fiche de l'annuaire : demandez-le à "
-            "un administrateur pour voir ici vos réunions et vos tâches.",
-            icon=":material/link_off:")
-    st.stop()
+person = ui.linked_person(store, actor, "ici vos réunions et vos tâches")
 st.subheader("Vos prochaines réunions")
 coming = meetings.list_meetings(store, meetings.Filters(upcoming=True, person=person), limit=5)
 if coming.empty:

@@ -54,14 +54,8 @@ def month_calendar(filters: meetings.Filters) -> None:
 
 
 st.title("Réunions")
-person = None
-if not editor:
-    person = meetings.account_person(store, actor)
-    if person is None:
-        st.info("Votre compte n'est pas relié à votre fiche de l'annuaire : demandez à un "
-                "administrateur de le faire pour voir les réunions auxquelles vous êtes invité.",
-                icon=":material/link_off:")
-        st.stop()
+person = None if editor else ui.linked_person(
+    store, actor, "les réunions auxquelles vous êtes invité")
 
 left, right = st.columns(2)
 if editor and left.button("Nouvelle réunion", icon=":material/add:"):
