@@ -425,9 +425,8 @@ def decisions_sheet(store: Store, actor: Actor, frame: pd.DataFrame, key: str,
             count = minutes.update_decisions(store, actor, changes)
         except PortalError as error:
             errors.show(error)
-        else:
-            st.success(f"Décisions enregistrées ({count} modifiée(s)).",
-                       icon=":material/check_circle:")
+        else:  # the overdue flags and counts are read again
+            saved(f"Décisions enregistrées ({count} modifiée(s)).")
 
 
 def table_import(key: str, targets: dict[str, str], guess, run) -> None:

@@ -313,3 +313,22 @@ def test_the_meeting_page_warns_that_a_vote_without_quorum_is_not_valid(demo_sto
     widget(at.button, "Enregistrer le vote").click().run()
     assert "Quorum non atteint : le vote est enregistré comme non valable." in texts(at)
     assert at.dataframe[1].value["Résultat"].tolist() == ["Non valable (quorum non atteint)"]
+
+
+def test_saving_the_attendance_counts_the_quorum_again_above_the_sheet(demo_store):
+    meeting_id = meeting(demo_store)  # a CA on 29/03/2026
+    meetings.invite(demo_store, COORD, meeting_id,
+                    meetings.group_people(demo_store, "ca", date(2026, 3, 29)))
+    sheet = meetings.attendees(demo_store, meeting_id)
+    rows = len(sheet)
+    meetings.record_attendance(demo_store, COORD, meeting_id, {
+        int(r.id): ("present" if i == 0 else "excuse", None)
+        for i, r in enumerate(sheet.itertuples())})
+    at = open_page(logged_in("demo.coordination"), "meeting", id=meeting_id)
+    assert any(w.value.startswith("Quorum non atteint") for w in at.warning)
+    at.session_state[f"attendance_{meeting_id}"] = {
+        "edited_rows": {i: {"Présence": "Présent"} for i in range(rows)},
+        "added_rows": [], "deleted_rows": []}
+    widget(at.button, "Enregistrer les présences").click().run()
+    assert f"Présences enregistrées ({rows - 1} changement(s))." in texts(at)
+    assert any(s.value.startswith("Quorum atteint") for s in at.success)

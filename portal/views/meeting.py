@@ -154,9 +154,8 @@ def attendance(meeting: dict, invited: pd.DataFrame) -> None:
             changed = meetings.record_attendance(store, actor, meeting["id"], changes)
         except PortalError as error:
             errors.show(error)
-        else:
-            st.success(f"Présences enregistrées ({changed} changement(s)).",
-                       icon=":material/check_circle:")
+        else:  # the quorum above is counted again from the saved sheet
+            ui.saved(f"Présences enregistrées ({changed} changement(s)).")
 
 
 def quorum_box(meeting: dict) -> None:

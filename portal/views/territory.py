@@ -20,8 +20,8 @@ with st.form("cpts_name"):
             territory.set_name(store, actor, name)
         except PortalError as error:
             errors.show(error)
-        else:
-            st.success("Nom enregistré.")
+        else:  # the name heads other pages too
+            ui.saved("Nom enregistré.")
 
 communes = territory.communes(store)
 total = territory.population(store)
