@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from . import passwords, roles, validation
-from .db import Store, iso, now
+from .db import Store, Transaction, iso, now
 from .errors import PortalError
 from .roles import ADMIN, Actor
 
@@ -262,9 +262,7 @@ def _other_active_admins(tx, user_id: int) -> int:
 def update_profile(store: Store, actor: Actor, user_id: int, name: str, email: str) -> None:
     roles.require(actor, ADMIN)
     with store.write(actor) as tx:
-        user = _load(tx, user_id)
-        _, name, email = _check_identity(user["username"], name, email)
-        tx.update("users", user_id, {"name": name, "email": email}, entity="user")
+        _write_profile(tx, user_id, name, email)
 
 
 def link_person(store: Store, actor: Actor, user_id: int, person_id: int | None) -> None:
@@ -272,31 +270,58 @@ def link_person(store: Store, actor: Actor, user_id: int, person_id: int | None)
     the meetings they are invited to."""
     roles.require(actor, ADMIN)
     with store.write(actor) as tx:
-        _load(tx, user_id)
-        if person_id is not None:
-            other = tx.one("SELECT username FROM users WHERE person_id = ? AND id != ?",
-                           (person_id, user_id))
-            if other:
-                raise PortalError(f"Cette fiche est déjà reliée au compte {other['username']}.",
-                                  field="person_id")
-        tx.update("users", user_id, {"person_id": person_id}, entity="user", action="person")
+        _write_person(tx, user_id, person_id)
 
 
 def set_roles(store: Store, actor: Actor, user_id: int, codes) -> None:
     """Replace a user's roles; the last active administrator keeps the admin role."""
     roles.require(actor, ADMIN)
-    codes = _check_roles(codes)
     with store.write(actor) as tx:
-        user = _load(tx, user_id)
-        before = [r["role"] for r in tx.all(
-            "SELECT role FROM user_roles WHERE user_id = ? ORDER BY role", (user_id,))]
-        if ADMIN in before and ADMIN not in codes and user["active"] \
-                and not _other_active_admins(tx, user_id):
-            raise PortalError("Il doit rester au moins un administrateur actif.", field="roles")
-        tx.execute("DELETE FROM user_roles WHERE user_id = ?", (user_id,))
-        for code in codes:
-            tx.execute("INSERT INTO user_roles (user_id, role) VALUES (?, ?)", (user_id, code))
-        tx.audit("user", user_id, "roles", before={"roles": before}, after={"roles": codes})
+        _write_roles(tx, user_id, codes)
+
+
+def save_account(store: Store, actor: Actor, user_id: int, name: str, email: str, codes,
+                 person_id: int | None) -> None:
+    """The account form: name, e-mail, roles and directory record, all saved or none
+    (a refused role no longer leaves the new name saved)."""
+    roles.require(actor, ADMIN)
+    with store.write(actor) as tx:
+        _write_profile(tx, user_id, name, email)
+        _write_roles(tx, user_id, codes)
+        _write_person(tx, user_id, person_id)
+
+
+def _write_profile(tx: Transaction, user_id: int, name: str, email: str) -> None:
+    user = _load(tx, user_id)
+    _, name, email = _check_identity(user["username"], name, email)
+    tx.update("users", user_id, {"name": name, "email": email}, entity="user")
+
+
+def _write_person(tx: Transaction, user_id: int, person_id: int | None) -> None:
+    _load(tx, user_id)
+    if person_id is not None:
+        other = tx.one("SELECT username FROM users WHERE person_id = ? AND id != ?",
+                       (person_id, user_id))
+        if other:
+            raise PortalError(f"Cette fiche est déjà reliée au compte {other['username']}.",
+                              field="person_id")
+    tx.update("users", user_id, {"person_id": person_id}, entity="user", action="person")
+
+
+def _write_roles(tx: Transaction, user_id: int, codes) -> None:
+    codes = _check_roles(codes)
+    user = _load(tx, user_id)
+    before = [r["role"] for r in tx.all(
+        "SELECT role FROM user_roles WHERE user_id = ? ORDER BY role", (user_id,))]
+    if ADMIN in before and ADMIN not in codes and user["active"] \
+            and not _other_active_admins(tx, user_id):
+        raise PortalError("Il doit rester au moins un administrateur actif.", field="roles")
+    if before == codes:
+        return
+    tx.execute("DELETE FROM user_roles WHERE user_id = ?", (user_id,))
+    for code in codes:
+        tx.execute("INSERT INTO user_roles (user_id, role) VALUES (?, ?)", (user_id, code))
+    tx.audit("user", user_id, "roles", before={"roles": before}, after={"roles": codes})
 
 
 def set_active(store: Store, actor: Actor, user_id: int, active: bool) -> None:

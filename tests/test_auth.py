@@ -274,3 +274,15 @@ def test_an_account_is_linked_to_one_directory_record_and_follows_a_merge(store,
     auth.link_person(store, ADMIN_ACTOR, paul, None)
     assert store.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'user'"
                         " AND action = 'person'") == 3
+
+
+def test_the_account_form_saves_all_or_nothing(store):
+    admin = auth.create_first_admin(store, "seule.admin", "Seule Admin", "a@example.org",
+                                    "riviere-pont-canal-2026", "riviere-pont-canal-2026", 4)
+    with pytest.raises(PortalError, match="au moins un administrateur actif"):
+        auth.save_account(store, ADMIN_ACTOR, admin, "Nouveau Nom", "a@example.org",
+                          [MEMBER], None)
+    assert auth.get_user(store, "seule.admin")["name"] == "Seule Admin"  # not half-saved
+    auth.save_account(store, ADMIN_ACTOR, admin, "Nouveau Nom", "a@example.org",
+                      [ADMIN, BUREAU], None)
+    assert auth.get_user(store, "seule.admin")["name"] == "Nouveau Nom"

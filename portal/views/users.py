@@ -92,9 +92,8 @@ with left:
     errors.slot(None)
     if saved:
         try:
-            auth.update_profile(store, actor, user_id, identity["name"], identity["email"])
-            auth.set_roles(store, actor, user_id, chosen)
-            auth.link_person(store, actor, user_id, person)
+            auth.save_account(store, actor, user_id, identity["name"], identity["email"],
+                              chosen, person)
         except PortalError as error:
             errors.show(error)
         else:
