@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
-from . import directory, roles, territory, validation
+from . import archives, directory, roles, territory, validation
 from .db import Store, iso, now
 from .errors import PortalError
 from .roles import Actor
@@ -57,6 +57,11 @@ OPTIONAL = {"skill_type", "skill", "street_number", "street_repeat", "street_typ
 CIVILITIES = {"DR": "Dr", "PR": "Pr", "M": "M.", "MME": "Mme", "MLLE": "Mme"}
 MODES = {"L": "liberal", "S": "salarie"}
 MAX_ERRORS = 50
+# The national extraction is about 800 MB (2.2 million lines of under 1 KB), zipped in
+# one or two files: caps well above it, met only by a broken or hostile file.
+MAX_EXPANDED = 2 * 1024 ** 3
+MAX_LINE = 64 * 1024
+MAX_MEMBERS = 10
 
 
 def normalise(header: str) -> str:
@@ -93,13 +98,18 @@ class Scan:
     errors: list[str] = field(default_factory=list)
 
 
-def open_extraction(source: Path | BinaryIO) -> BinaryIO:
+def open_extraction(source: Path | BinaryIO, max_expanded: int = MAX_EXPANDED) -> BinaryIO:
     """A binary stream of the extraction, from a .txt or the .zip it is published in."""
     stream = source.open("rb") if isinstance(source, Path) else source
     head = stream.read(4)
     stream.seek(0)
     if head == b"PK\x03\x04":
-        archive = zipfile.ZipFile(stream)
+        try:
+            archive = zipfile.ZipFile(stream)
+        except zipfile.BadZipFile:
+            raise PortalError("Cette archive .zip est illisible (fichier tronqué ?).",
+                              field="file") from None
+        archives.check_zip(archive, max_expanded, MAX_MEMBERS)
         members = [n for n in archive.namelist() if n.lower().endswith(".txt")]
         if not members:
             raise PortalError("L'archive ne contient aucun fichier .txt.", field="file")
@@ -119,11 +129,12 @@ def _text(raw: bytes, line_number: int, errors: list[str]) -> str | None:
 
 
 def scan(source: Path | BinaryIO, communes: set[str],
-         progress: Callable[[int], None] | None = None) -> Scan:
+         progress: Callable[[int], None] | None = None,
+         max_expanded: int = MAX_EXPANDED) -> Scan:
     """Read the extraction once, keeping the territory's rows grouped by professional."""
     result = Scan()
-    stream = open_extraction(source)
-    header = stream.readline()
+    rows = archives.lines(open_extraction(source, max_expanded), MAX_LINE)
+    header = next(rows, b"")
     if not header.strip():
         raise PortalError("Le fichier est vide.", field="file")
     header_text = _text(header, 1, result.errors)
@@ -134,7 +145,7 @@ def scan(source: Path | BinaryIO, communes: set[str],
     # Only the commune column is needed to decide; split bytes, decode kept lines only.
     wanted = {c.encode() for c in communes}
     separator = b"|"
-    for number, raw in enumerate(stream, start=2):
+    for number, raw in enumerate(rows, start=2):
         if progress and number % 50_000 == 0:
             progress(50_000)
         result.rows_read += 1

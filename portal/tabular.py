@@ -16,10 +16,14 @@ from datetime import date, datetime
 import pandas as pd
 from openpyxl import load_workbook
 
+from . import archives
 from .errors import PortalError
 
 SEPARATORS = (";", ",", "\t")
 MAX_ERRORS = 50
+# An XLSX is a zip: a sheet of 20 000 people expands to about 10 MB, in a dozen parts.
+XLSX_EXPANDED = 200 * 1024 ** 2
+XLSX_PARTS = 200
 
 
 @dataclass
@@ -122,6 +126,7 @@ def read(data: bytes, filename: str) -> Table:
 
 def _read_xlsx(data: bytes) -> Table:
     try:
+        archives.check_zip(zipfile.ZipFile(io.BytesIO(data)), XLSX_EXPANDED, XLSX_PARTS)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise PortalError("Ce fichier n'est pas un classeur XLSX lisible (fichier tronqué ?).",
