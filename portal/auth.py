@@ -155,30 +155,32 @@ def verify_login(store: Store, username: str, password: str, rounds: int,
                  at: datetime | None = None) -> LoginResult:
     """Check a login attempt, log it, and lock the account after repeated failures.
 
-    Always performs exactly one bcrypt check, whatever the outcome.
-    """
+    Always performs exactly one bcrypt check, whatever the outcome. The outcome is then
+    decided and counted in one write transaction: parallel attempts queue there, so the
+    lock set by one is seen by the next, and a right password arriving after the lock
+    is refused like any other."""
     at = at or now()
     username = normalize_username(username)[:64]
-    user = store.query_one("SELECT * FROM users WHERE username = ?", (username,))
-    hashed = user["password_hash"] if user else passwords.dummy_hash(rounds)
-    password_ok = passwords.check_password(password or "", hashed)
-    if user is None:
-        outcome = "unknown"
-    elif not user["active"]:
-        outcome = "inactive"
-    elif user["locked_until"] and user["locked_until"] > iso(at):
-        outcome = "locked"
-    else:
-        outcome = "success" if password_ok else "failure"
-
+    stored = store.scalar("SELECT password_hash FROM users WHERE username = ?", (username,))
+    password_ok = passwords.check_password(password or "",
+                                           stored or passwords.dummy_hash(rounds))
     actor = Actor(username or "?", frozenset())
     # A refused attempt changes nothing but the attempts log, unless it locks the account.
-    with store.write(actor, require_audit=outcome == "success") as tx:
+    with store.write(actor, require_audit=False) as tx:
+        user = tx.one("SELECT * FROM users WHERE username = ?", (username,))
+        if user is None:
+            outcome = "unknown"
+        elif not user["active"]:
+            outcome = "inactive"
+        elif user["locked_until"] and user["locked_until"] > iso(at):
+            outcome = "locked"
+        else:  # a password changed meanwhile was checked against the old hash: refused
+            outcome = "success" if password_ok and user["password_hash"] == stored \
+                else "failure"
         if outcome == "failure":
             failures = _failures_since(tx, username, _window_start(tx, user, at)) + 1
             if failures >= LOCK_AFTER_FAILURES:
-                locked_until = iso(at + LOCK_DURATION)
-                tx.update("users", user["id"], {"locked_until": locked_until},
+                tx.update("users", user["id"], {"locked_until": iso(at + LOCK_DURATION)},
                           entity="user", action="lock")
         if outcome == "success":
             tx.execute("UPDATE users SET last_login_at = ? WHERE id = ?", (iso(at), user["id"]))

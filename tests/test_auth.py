@@ -286,3 +286,21 @@ def test_the_account_form_saves_all_or_nothing(store):
     auth.save_account(store, ADMIN_ACTOR, admin, "Nouveau Nom", "a@example.org",
                       [ADMIN, BUREAU], None)
     assert auth.get_user(store, "seule.admin")["name"] == "Nouveau Nom"
+
+
+def test_parallel_wrong_passwords_lock_once_and_no_right_password_gets_in_after(store, admin):
+    """30 browsers guessing at once: each attempt is decided and counted in turn, after its
+    password check, so at most five count as failures before the lock, and a right
+    password sent in the same burst after the lock is refused (issue 14, point 2)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def attempt(password):
+        return auth.verify_login(store, "marie.martin", password, 10).outcome
+
+    with ThreadPoolExecutor(30) as pool:
+        wrong = list(pool.map(attempt, ["mauvais-mot-de-passe"] * 30))
+        right = list(pool.map(attempt, [GOOD] * 8))
+    assert wrong.count("failure") == auth.LOCK_AFTER_FAILURES
+    assert wrong.count("locked") == 30 - auth.LOCK_AFTER_FAILURES
+    assert right == ["locked"] * 8
+    assert store.scalar("SELECT COUNT(*) FROM login_attempts WHERE outcome = 'failure'") == 5
