@@ -12,15 +12,17 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
-from .db import LATEST_VERSION, SQLITE_HEADER, Store, now
+from . import roles
+from .db import LATEST_VERSION, SQLITE_HEADER, Store, now, private_file, private_folder
 from .errors import DatabaseUnusable, PortalError
-from .roles import Actor
+from .roles import ADMIN, Actor
 
 PREFIX = "portal-"
 STAMP = "%Y%m%d-%H%M%S"
 
 
 def _copy(source: Path, target: Path) -> None:
+    private_file(target)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=5)
     dst = sqlite3.connect(target)
     try:
@@ -47,8 +49,8 @@ def mirror_files(files_dir: Path | None, directory: Path) -> int:
     for source in files_dir.rglob("*"):
         target = directory / "files" / source.relative_to(files_dir)
         if source.is_file() and not source.name.endswith(".partial") and not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
+            private_folder(target.parent)
+            shutil.copy2(source, target)  # keeps the source's private mode
             copied += 1
     return copied
 
@@ -58,9 +60,12 @@ def backup(store: Store, directory: Path, keep: int = 14, actor: Actor | None = 
     """Write a timestamped copy into `directory`, then keep only the `keep` newest; mirror
     the supporting documents beside them.
 
-    With an `actor` (a person pressing the button), the backup is written to the journal.
+    With an `actor` (a person pressing the button), only an administrator may, and the
+    backup is written to the journal. Folder and copies are private to the portal's user.
     """
-    directory.mkdir(parents=True, exist_ok=True)
+    if actor is not None:
+        roles.require(actor, ADMIN)
+    private_folder(directory)
     stamp = now().strftime(STAMP)
     target = directory / f"{PREFIX}{stamp}.db"
     suffix = 1

@@ -284,8 +284,10 @@ class Store:
         Each runs in its own transaction with its schema_version row, so a second
         process starting at the same moment fails on that row and changes nothing.
         """
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(self.path.parent)
         self.check()
+        if not self.path.exists():
+            private_file(self.path)
         with self.reading() as conn:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute(
@@ -320,6 +322,19 @@ class Store:
     def get_setting(self, key: str, default: str | None = None) -> str | None:
         value = self.scalar("SELECT value FROM app_settings WHERE key = ?", (key,))
         return default if value is None else value
+
+
+def private_folder(path: Path) -> None:
+    """Create a folder only its owner may enter: the database, its backups and the
+    documents hold health data, and a shared machine has other local users."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def private_file(path: Path) -> None:
+    """An empty file only its owner may read, for SQLite to fill (it gives its journal
+    files the same mode)."""
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
 
 
 def set_setting(tx: Transaction, key: str, value: str) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import indicators, roles
-from .db import Store, iso, now
+from .db import Store, iso, now, private_file, private_folder
 from .errors import PortalError
 from .exports import DOCX_MIME, XLSX_MIME
 from .formats import size_fr
@@ -92,8 +92,9 @@ def add(store: Store, actor: Actor, files_dir: Path, indicator_id: int, filename
     sha256 = hashlib.sha256(data).hexdigest()
     target = path_for(files_dir, sha256)
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(target.parent)
         partial = target.with_suffix(".partial")
+        private_file(partial)
         partial.write_bytes(data)
         partial.rename(target)
     start = indicators.period_start(period, indicator["period"]).isoformat() if period else None

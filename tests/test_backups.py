@@ -10,8 +10,8 @@ import pytest
 
 from portal import backups
 from portal.db import Store
-from portal.errors import DatabaseUnusable
-from portal.roles import CLI, Actor
+from portal.errors import DatabaseUnusable, PermissionDenied
+from portal.roles import CLI, MEMBER, Actor
 
 
 @pytest.fixture
@@ -108,3 +108,21 @@ def test_supporting_documents_are_mirrored_with_the_backups(store, tmp_path):
     assert (tmp_path / "b" / "files" / "ab" / "abcdef").read_bytes() == b"%PDF-1.4"
     assert not (tmp_path / "b" / "files" / "ab" / "abc.partial").exists()
     assert backups.mirror_files(files, tmp_path / "b") == 0  # already there
+
+
+def test_only_an_administrator_backs_up_from_the_page(store, tmp_path):
+    """Issue 14, point 12: the service checks the role, not only the page."""
+    with pytest.raises(PermissionDenied):
+        backups.backup(store, tmp_path / "b", actor=Actor("m", frozenset({MEMBER})))
+    assert not (tmp_path / "b").exists()  # refused before anything is written
+    assert store.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'backup'") == 0
+
+
+def test_the_database_backups_and_documents_are_private_to_their_owner(env, tmp_path):
+    """Issue 14, point 13: health data on a shared machine, readable by its owner only."""
+    store = Store(tmp_path / "data" / "portal.db")
+    store.migrate()
+    copy = backups.backup(store, tmp_path / "backups")
+    for path, private in ((store.path, 0o600), (store.path.parent, 0o700), (copy, 0o600),
+                          (copy.parent, 0o700)):
+        assert path.stat().st_mode & 0o777 == private, path
