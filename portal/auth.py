@@ -186,8 +186,15 @@ def verify_login(store: Store, username: str, password: str, rounds: int,
             tx.execute("UPDATE users SET last_login_at = ? WHERE id = ?", (iso(at), user["id"]))
             tx.audit("user", user["id"], "login")
         tx.execute("INSERT INTO login_attempts (at, username, outcome) VALUES (?, ?, ?)",
-                   (iso(at), username, outcome))
+                   (iso(at), username if user else masked(username), outcome))
     return LoginResult(ok=outcome == "success", outcome=outcome)
+
+
+def masked(typed: str) -> str:
+    """What the attempts log keeps of an identifier that is nobody's: its first two
+    characters and its length. It is often a password typed in the wrong field, and the
+    administrators read this log."""
+    return f"{typed[:2]}… ({len(typed)} caractères)"
 
 
 def is_locked(store: Store, username: str, at: datetime | None = None) -> bool:

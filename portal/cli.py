@@ -121,6 +121,18 @@ def restore(file, yes):
 
 
 @main.command()
+@click.argument("username")
+def unlock(username):
+    """Déverrouille un compte tout de suite (même le dernier administrateur)."""
+    store = _store()
+    user = auth.get_user(store, username)
+    if user is None:
+        _fail(PortalError(f"Aucun compte « {username} »."))
+    auth.unlock(store, roles.CLI, user["id"])
+    click.echo(f"Compte {user['username']} déverrouillé : il peut se connecter de nouveau.")
+
+
+@main.command()
 def check():
     """Contrôle l'intégrité de la base de données."""
     store = _store(prepare=False)

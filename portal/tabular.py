@@ -5,6 +5,7 @@ detected; every value stays text; line errors are reported, never skipped silent
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -43,6 +44,14 @@ def normalise(text: str) -> str:
 
 
 def _decode(data: bytes) -> tuple[str, str]:
+    """The text and its encoding's name: UTF-16 when it starts with its mark (Excel's
+    "texte Unicode"), else UTF-8, else the Windows-1252 of older French Excel."""
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            raise PortalError("Ce fichier en UTF-16 est illisible (tronqué ?) : enregistrez-le "
+                              "en CSV UTF-8.", field="file") from None
     try:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
@@ -109,9 +118,9 @@ def read(data: bytes, filename: str) -> Table:
     if filename.lower().endswith((".xlsx", ".xls")):
         raise PortalError("Ce fichier n'est pas un classeur XLSX lisible. Enregistrez-le au "
                           "format .xlsx ou .csv.", field="file")
-    if b"\x00" in data[:4096]:
-        raise PortalError("Ce fichier n'est pas un tableau (CSV ou XLSX).", field="file")
     text, encoding = _decode(data)
+    if "\x00" in text[:4096]:
+        raise PortalError("Ce fichier n'est pas un tableau (CSV ou XLSX).", field="file")
     separator = _separator(text)
     reader = csv.reader(io.StringIO(text), delimiter=separator)
     try:

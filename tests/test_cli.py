@@ -12,6 +12,8 @@ from portal import auth, demo, territory
 from portal.db import Store
 from portal.roles import CLI
 
+GOOD = "riviere-pont-canal-2026"
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -105,3 +107,20 @@ def test_import_rpps_dry_run_then_for_real(env, tmp_path):
     broken.write_text(header() + "8|1|trop court|\n", encoding="utf-8")
     failed = run("import-rpps", str(broken))
     assert failed.returncode == 1 and "Ligne 2" in failed.stderr
+
+
+def test_unlock_lets_a_locked_only_administrator_back_in(env):
+    """Issue 14, point 15: anyone can lock the only administrator with five wrong
+    passwords; the lock stays, and the machine's command line lifts it."""
+    run("init")
+    store = Store(env.db_path)
+    auth.create_first_admin(store, "seule.admin", "Seule Admin", "a@example.org", GOOD, GOOD,
+                            4)
+    for _ in range(auth.LOCK_AFTER_FAILURES):
+        auth.verify_login(store, "seule.admin", "mauvais", 4)
+    assert auth.verify_login(store, "seule.admin", GOOD, 4).outcome == "locked"
+    done = run("unlock", "seule.admin")
+    assert done.returncode == 0 and "déverrouillé" in done.stdout
+    assert auth.verify_login(store, "seule.admin", GOOD, 4).ok
+    unknown = run("unlock", "personne")
+    assert unknown.returncode == 1 and "Aucun compte « personne »" in unknown.stderr

@@ -112,3 +112,13 @@ def test_organisations_import_with_kind_and_sector_labels(store):
     assert report.errors == [] and report.created == 2
     frame, total = directory.list_organizations(store)
     assert total == 2 and set(frame["kind"]) == {"msp", "ccas"}
+
+
+def test_a_utf16_text_export_of_excel_is_read(tmp_path):
+    """Issue 14, point 17: Excel's « Texte Unicode » is UTF-16 with tabs."""
+    data = "Nom\tPrénom\nLefèvre\tHélène\n".encode("utf-16")
+    table = tabular.read(data, "export.txt")
+    assert table.encoding == "UTF-16" and table.separator == "\t"
+    assert table.frame.to_dict("records") == [{"Nom": "Lefèvre", "Prénom": "Hélène"}]
+    with pytest.raises(PortalError, match="n'est pas un tableau"):
+        tabular.read(b"\x00\x01binaire\x00" * 10, "image.csv")
