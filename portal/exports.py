@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -16,9 +17,25 @@ from openpyxl.styles import Alignment
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
+# A cell starting so is run by spreadsheets as a formula (OWASP "CSV injection"): a name
+# typed =HYPERLINK(...) would become a live link. Digits and punctuation alone hide no
+# function: a phone "+33 6 12 34 56 78" or an amount "-4,2" stays as it is.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER_LIKE = re.compile(r"[+-]?[\d .,()/-]*")
+
+
+def inert(value):
+    """A cell value no spreadsheet runs: a leading quote marks it as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) \
+            and not NUMBER_LIKE.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV with `;` and a UTF-8 BOM: French Excel opens it with accents and columns right."""
-    return frame.to_csv(sep=";", index=False).encode("utf-8-sig")
+    """CSV with `;` and a UTF-8 BOM: French Excel opens it with accents and columns right;
+    no cell is run as a formula."""
+    return frame.map(inert).to_csv(sep=";", index=False).encode("utf-8-sig")
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Export") -> bytes:
@@ -36,10 +53,21 @@ def workbook_bytes(sheets: dict[str, pd.DataFrame],
             frame.to_excel(writer, sheet_name=name[:31], index=False)
             sheet = writer.sheets[name[:31]]
             sheet.freeze_panes = "A2"
+            _as_text(sheet)
             _fit_columns(sheet)
         if images:
             _image_sheet(writer.book.create_sheet(images[0][:31]), images[1])
     return buffer.getvalue()
+
+
+def _as_text(sheet) -> None:
+    """Text that starts like a formula stays text (openpyxl writes any "=..." string as a
+    formula): shown as typed, never run."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+                cell.quotePrefix = True
 
 
 SHEET_WIDEST = 60  # characters: a longer text wraps in its cell rather than widen it
