@@ -122,4 +122,3 @@ def test_a_utf16_text_export_of_excel_is_read(tmp_path):
     assert table.frame.to_dict("records") == [{"Nom": "Lefèvre", "Prénom": "Hélène"}]
     with pytest.raises(PortalError, match="n'est pas un tableau"):
         tabular.read(b"\x00\x01binaire\x00" * 10, "image.csv")
-
