@@ -223,13 +223,18 @@ def _ensure_username_free(tx, username: str) -> None:
         raise PortalError("Cet identifiant est déjà pris.", field="username")
 
 
+def _own_words(store: Store, username: str, name: str, email: str) -> tuple[str, ...]:
+    """The words a password must not be made of: the user's, and the CPTS's name."""
+    return username, name, email, store.get_setting("cpts_name") or ""
+
+
 def create_first_admin(store: Store, username: str, name: str, email: str,
                        password: str, confirm: str, rounds: int) -> int:
     """Create the first administrator; refused once any administrator exists."""
     username, name, email = _check_identity(username, name, email)
     if password != confirm:
         raise PortalError("Les deux mots de passe ne sont pas identiques.", field="confirm")
-    passwords.validate(password, (username, name, email))
+    passwords.validate(password, _own_words(store, username, name, email))
     password_hash = passwords.hash_password(password, rounds)
     with store.write(Actor(username, frozenset({ADMIN}))) as tx:
         if tx.one("SELECT 1 AS x FROM user_roles WHERE role = 'admin'"):
@@ -248,7 +253,7 @@ def create_user(store: Store, actor: Actor, username: str, name: str, email: str
     username, name, email = _check_identity(username, name, email)
     codes = _check_roles(codes)
     password = password or temporary_password()
-    passwords.validate(password, (username, name, email))
+    passwords.validate(password, _own_words(store, username, name, email))
     password_hash = passwords.hash_password(password, rounds)
     with store.write(actor) as tx:
         _ensure_username_free(tx, username)
@@ -393,7 +398,7 @@ def change_password(store: Store, actor: Actor, current: str, new: str, confirm:
     if new == current:
         raise PortalError("Le nouveau mot de passe doit être différent de l'actuel.",
                           field="password")
-    passwords.validate(new, (user["username"], user["name"], user["email"]))
+    passwords.validate(new, _own_words(store, user["username"], user["name"], user["email"]))
     password_hash = passwords.hash_password(new, rounds)
     revoked_at = now().timestamp()
     with store.write(actor) as tx:

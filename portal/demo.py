@@ -28,7 +28,7 @@ from .formats import PARIS, fold
 from .roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
 
 CPTS_NAME = "CPTS du Giennois (démonstration)"
-PASSWORD = "demo-cpts-gien-2026"
+PASSWORD = passwords.PUBLISHED
 USERS = (
     ("demo.admin", "Claire Martin", (ADMIN,)),
     ("demo.bureau", "Dr Paul Bernard", (BUREAU, MEMBER)),

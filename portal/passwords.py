@@ -8,6 +8,7 @@ guessability score, plus a short list of French favourites zxcvbn does not know.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import bcrypt
@@ -21,6 +22,12 @@ MIN_LENGTH = 12
 MAX_LENGTH = 64
 MAX_BYTES = 72
 FRENCH_LIST = Path(__file__).resolve().parent.parent / "data" / "common_passwords_fr.txt"
+# The demo's password is printed in the README and on the demo's login page: never a
+# real account's.
+PUBLISHED = "demo-cpts-gien-2026"
+# Words anyone would try first against this portal, beside the user's own and the CPTS's.
+OBVIOUS = ("portail", "cpts", "motdepasse", "password", "demo", "admin", "sante")
+OWN_CHARACTERS = 8   # letters and digits a password keeps once those words are taken out
 
 
 @functools.cache
@@ -52,12 +59,29 @@ def validate(password: str, context: tuple[str, ...] = ()) -> None:
         refuse("Ce mot de passe fait partie des mots de passe les plus courants : "
                "choisissez-en un autre.")
     words = [w for w in context if w]
+    if folded == fold(PUBLISHED):
+        refuse("C'est le mot de passe public de la démonstration : choisissez-en un autre.")
     if any(len(w) >= 4 and fold(w) in folded for w in words):
         refuse("Le mot de passe ne doit pas reprendre votre identifiant, votre nom "
                "ou votre adresse e-mail.")
+    if len(_own_characters(folded, words)) < OWN_CHARACTERS:
+        refuse("Le mot de passe est fait surtout de votre nom, de votre identifiant ou des "
+               "noms du portail et de la CPTS : ajoutez des mots à vous.")
     if zxcvbn(password[:MAX_LENGTH], user_inputs=[*words, "cpts", "portail"])["score"] < 3:
         refuse("Ce mot de passe est trop facile à deviner : allongez-le, par exemple "
                "avec plusieurs mots sans rapport entre eux.")
+
+
+def _own_characters(folded: str, context: list[str]) -> str:
+    """The letters and digits of a password left once the words of the user, of the
+    CPTS and of the portal are taken out ("Martin2026Claire!" leaves only "2026" for
+    Claire Martin)."""
+    parts = {p for w in (*context, *OBVIOUS) for p in re.split(r"[^a-z]+", fold(w))
+             if len(p) >= 3}
+    left = re.sub(r"[^a-z0-9]+", "", folded)
+    for part in sorted(parts, key=len, reverse=True):
+        left = left.replace(part, "")
+    return left
 
 
 def hash_password(password: str, rounds: int) -> str:

@@ -10,7 +10,7 @@ import pytest
 
 from helpers import COORD, person
 from portal import auth, directory, passwords
-from portal.db import now
+from portal.db import now, set_setting
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
 
@@ -308,3 +308,18 @@ def test_parallel_wrong_passwords_lock_once_and_no_right_password_gets_in_after(
     assert wrong.count("locked") == 30 - auth.LOCK_AFTER_FAILURES
     assert right == ["locked"] * 8
     assert store.scalar("SELECT COUNT(*) FROM login_attempts WHERE outcome = 'failure'") == 5
+
+
+@pytest.mark.parametrize("password", ["demo-cpts-gien-2026", "Portail-CPTS-2026",
+                                      "MotDePasseCPTS1", "Martin2026Claire!",
+                                      "Giennois-Berry-2026"])
+def test_passwords_made_of_the_portal_the_cpts_or_the_user_are_refused(store, password):
+    """Issue 14, point 14, for Claire Martin of the CPTS Giennois-Berry."""
+    with store.write(ADMIN_ACTOR) as tx:
+        set_setting(tx, "cpts_name", "CPTS Giennois-Berry")
+    with pytest.raises(PortalError) as error:
+        auth.create_first_admin(store, "claire.martin", "Claire Martin", "c@example.org",
+                                password, password, ROUNDS)
+    assert error.value.field == "password"
+    auth.create_first_admin(store, "claire.martin", "Claire Martin", "c@example.org",
+                            "lanterne-verger-boussole-7", "lanterne-verger-boussole-7", ROUNDS)
