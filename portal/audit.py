@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
+from dateutil.relativedelta import relativedelta
 
+from . import roles
 from .db import Store, iso
 from .formats import PARIS
-from .roles import ADMIN, ALL
+from .roles import ADMIN, ALL, Actor
 
 ENTITIES = {
     "user": "Compte utilisateur",
@@ -44,6 +46,7 @@ ENTITIES = {
     "snp_slot": "Créneau de soins non programmés",
     "snp_request": "Demande de soins non programmés",
     "snp_motive": "Motif de soins non programmés",
+    "journal": "Journaux (consultations, connexions)",
     "mt_queue": "File d'attente médecin traitant (liste)",
 }
 # The journals the admin reads: table -> its columns, newest first.
@@ -62,6 +65,7 @@ ACTIONS = {
     "import_returned": "Retour sur le territoire (import RPPS)",
     "status": "Étape",
     "anonymise": "Anonymisation",
+    "purge": "Purge des traces anciennes",
     "criteria": "Critères",
     "replace": "Réponses remplacées",
     "archive": "Archivage",
@@ -105,6 +109,26 @@ VISIBLE_TO: dict[str, set[str]] = {
     "territory": set(ALL),
     "action": set(ALL),
 }
+
+
+def purge_logs(store: Store, actor: Actor, access_months: int, login_months: int,
+               today: date | None = None) -> dict[str, int]:
+    """Delete the views of patients' data older than `access_months` and the login
+    attempts older than `login_months` (the audit of changes stays); returns how many of
+    each. Running it twice changes nothing more."""
+    roles.require(actor, ADMIN)
+    today = today or date.today()
+    limits = {"access_log": today - relativedelta(months=access_months),
+              "login_attempts": today - relativedelta(months=login_months)}
+    with store.write(actor) as tx:
+        removed = {table: tx.execute(f"DELETE FROM {table} WHERE at < ?",
+                                     (iso(datetime.combine(limit, time(), PARIS)),)).rowcount
+                   for table, limit in limits.items()}
+        tx.audit("journal", None, "purge", after={
+            "access_log": removed["access_log"], "login_attempts": removed["login_attempts"],
+            "access_before": limits["access_log"].isoformat(),
+            "login_before": limits["login_attempts"].isoformat()})
+    return removed
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from . import auth, backups, demo, doctor_search, reference, report, roles, rpps, settings
+from . import audit, auth, backups, demo, doctor_search, reference, report, roles, rpps, settings
 from .db import Store
 from .errors import PortalError
 
@@ -191,8 +191,15 @@ def import_rpps(file, dry_run):
 @main.command()
 def purge():
     """Anonymise les demandes de médecin traitant closes depuis plus que la durée de
-    conservation (6 mois par défaut). Sans effet si c'est déjà fait."""
+    conservation (6 mois par défaut) et efface les traces anciennes (consultations de plus
+    de 12 mois, tentatives de connexion de plus de 6 mois). Sans effet si c'est déjà fait."""
     store = _store()
+    config = settings.load()
     count = doctor_search.purge(store, roles.CLI)
     click.echo(f"{count} demande(s) anonymisée(s) (closes depuis plus de "
                f"{doctor_search.retention_months(store)} mois).")
+    removed = audit.purge_logs(store, roles.CLI, config.access_log_months,
+                               config.login_log_months)
+    click.echo(f"{removed['access_log']} consultation(s) de données patients de plus de "
+               f"{config.access_log_months} mois et {removed['login_attempts']} tentative(s) "
+               f"de connexion de plus de {config.login_log_months} mois effacées.")

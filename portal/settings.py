@@ -29,6 +29,10 @@ class Settings:
     bcrypt_rounds: int
     backups_kept: int
     backup_max_age_hours: float
+    # How long the logs of views of patients' data and of login attempts are kept: the
+    # CNIL recommends 6 to 12 months for such traces.
+    access_log_months: int = 12
+    login_log_months: int = 6
 
     @property
     def cookie_key_ok(self) -> bool:
@@ -68,6 +72,8 @@ def load() -> Settings:
         bcrypt_rounds=int(get("bcrypt_rounds", 12)),
         backups_kept=int(get("backups_kept", 14)),
         backup_max_age_hours=float(get("backup_max_age_hours", 24)),
+        access_log_months=int(get("access_log_months", 12)),
+        login_log_months=int(get("login_log_months", 6)),
     )
 
 

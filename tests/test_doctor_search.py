@@ -347,3 +347,26 @@ def test_the_nearest_doctors_come_first_down_to_the_intercommunality(store):
         ("Gien", "Même commune"), ("Desservant", "Commune desservie"),
         ("Coullons", "Même intercommunalité"), ("Baule", "Même département"),
         ("Argent", "Plus loin")]
+
+
+def test_old_traces_are_purged_with_the_requests(store, env):
+    """Issue 14, point 18: views of patients' data kept 12 months, login attempts 6."""
+    from portal import audit
+
+    for at, table in (("2025-10-01T08:00:00+00:00", "access_log"),
+                      ("2026-11-20T08:00:00+00:00", "access_log"),
+                      ("2026-05-01T08:00:00+00:00", "login_attempts"),
+                      ("2026-11-20T08:00:00+00:00", "login_attempts")):
+        columns = ("at, username, entity, entity_id", "?, 'coord', 'mt_request', '1'") \
+            if table == "access_log" else ("at, username, outcome", "?, 'coord', 'failure'")
+        with store.reading() as conn:
+            conn.execute(f"INSERT INTO {table} ({columns[0]}) VALUES ({columns[1]})", (at,))
+    with pytest.raises(PermissionDenied):
+        audit.purge_logs(store, COORD, 12, 6)
+    removed = audit.purge_logs(store, ADMIN_ACTOR, env.access_log_months,
+                               env.login_log_months, today=date(2026, 12, 2))
+    assert removed == {"access_log": 1, "login_attempts": 1}
+    assert store.scalar("SELECT COUNT(*) FROM access_log") == 1
+    assert store.scalar("SELECT COUNT(*) FROM login_attempts") == 1
+    again = audit.purge_logs(store, ADMIN_ACTOR, 12, 6, today=date(2026, 12, 2))
+    assert again == {"access_log": 0, "login_attempts": 0}

@@ -5,7 +5,7 @@ import json
 
 import streamlit as st
 
-from portal import doctor_search, territory, ui
+from portal import audit, doctor_search, territory, ui
 from portal.formats import date_fr
 
 PAGE_SIZE = 50
@@ -116,16 +116,24 @@ def settings() -> None:
     if added and errors.attempt(doctor_search.add_criterion, store, actor, label, worth):
         ui.saved("Critère ajouté.")
     st.write("**Anonymiser les demandes closes**")
+    config = ui.config()
     st.caption(f"Les demandes closes depuis plus de {doctor_search.retention_months(store)} "
                "mois perdent nom, prénom, date de naissance et coordonnées ; dates, commune "
-               "et critères restent pour les indicateurs. C'est définitif.")
+               "et critères restent pour les indicateurs. Les consultations des données "
+               f"patients de plus de {config.access_log_months} mois et les tentatives de "
+               f"connexion de plus de {config.login_log_months} mois sont effacées. "
+               "C'est définitif.")
     confirmed = st.checkbox("Je confirme l'anonymisation")
     if st.button("Anonymiser maintenant", icon=":material/auto_delete:"):
         if not confirmed:
             st.error("Cochez la case pour confirmer.")
         else:
             count = doctor_search.purge(store, actor)
-            st.success(f"{count} demande(s) anonymisée(s).", icon=":material/check_circle:")
+            removed = audit.purge_logs(store, actor, config.access_log_months,
+                                       config.login_log_months)
+            ui.saved(f"{count} demande(s) anonymisée(s) ; {removed['access_log']} "
+                     f"consultation(s) et {removed['login_attempts']} tentative(s) de "
+                     "connexion anciennes effacées.")
 
 
 tabs = st.tabs(["File d'attente", "Capacité des médecins",
