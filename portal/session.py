@@ -24,7 +24,9 @@ ENDED = ("Votre session a été fermée (déconnexion, changement de mot de pass
          "désactivé). Reconnectez-vous.")
 FIELDS = {"Form name": "Connexion", "Username": "Identifiant", "Password": "Mot de passe",
           "Login": "Se connecter"}
-SESSION_KEYS = ("actor", "auth_at")
+EXPIRED = ("Votre session a expiré : {why}. Reconnectez-vous ; ce qui était enregistré "
+           "l'est toujours.")
+SESSION_KEYS = ("actor", "auth_at", "seen_at")
 
 
 def build(store: Store, config: Settings) -> stauth.Authenticate:
@@ -98,13 +100,32 @@ def current_actor(authenticator: stauth.Authenticate, store: Store,
         st.session_state["auth_at"] = token["issued_at"] if from_cookie else time.time()
     user = auth.get_user(store, username)
     if user is None or not auth.token_valid(store, username, st.session_state["auth_at"]):
-        authenticator.logout(location="unrendered")
-        _forget()
-        st.session_state["session_ended"] = True
-        return None
+        return _end(authenticator, ENDED)
+    if why := expired(st.session_state.get("seen_at"), st.session_state["auth_at"], config):
+        return _end(authenticator, EXPIRED.format(why=why))
+    st.session_state["seen_at"] = time.time()
     actor = Actor(user["username"], frozenset(user["roles"]))
     st.session_state["actor"] = actor
     return actor
+
+
+def expired(seen_at: float | None, auth_at: float, config: Settings,
+            now: float | None = None) -> str | None:
+    """Why a session may not go on, in French, or None: no click for the idle time
+    (an open tab on a shared desk), or a login older than the cookie's lifetime."""
+    now = now or time.time()
+    if seen_at is not None and now - seen_at > config.idle_minutes * 60:
+        return f"aucune action depuis plus de {config.idle_minutes:g} minutes"
+    if now - auth_at > config.cookie_expiry_days * 86400:
+        return f"la connexion date de plus de {config.cookie_expiry_days:g} jour(s)"
+    return None
+
+
+def _end(authenticator: stauth.Authenticate, message: str) -> None:
+    """Log this session out (its cookie with it) and tell the login page why."""
+    authenticator.logout(location="unrendered")
+    _forget()
+    st.session_state["session_ended"] = message
 
 
 def keep_after_password_change(revoked_at: float) -> None:

@@ -33,6 +33,8 @@ class Settings:
     # CNIL recommends 6 to 12 months for such traces.
     access_log_months: int = 12
     login_log_months: int = 6
+    # A session left without a click this long asks to log in again.
+    idle_minutes: float = 30
 
     @property
     def cookie_key_ok(self) -> bool:
@@ -74,6 +76,7 @@ def load() -> Settings:
         backup_max_age_hours=float(get("backup_max_age_hours", 24)),
         access_log_months=int(get("access_log_months", 12)),
         login_log_months=int(get("login_log_months", 6)),
+        idle_minutes=float(get("idle_minutes", 30)),
     )
 
 

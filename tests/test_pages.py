@@ -261,3 +261,27 @@ def test_the_journal_names_every_entity_and_action_of_the_demo_in_french(demo_st
     entities = set(audit.entities(demo_store)) | set(audit.entities(demo_store, "access_log"))
     assert actions - set(audit.ACTIONS) == set()
     assert entities - set(audit.ENTITIES) == set()
+
+
+def test_a_session_idle_for_half_an_hour_asks_to_log_in_again(demo_store):
+    """Issue 14, point 10: an open tab on a shared desk does not stay logged in."""
+    import time
+
+    at = logged_in("demo.coordination")
+    at.session_state["seen_at"] = time.time() - 29 * 60
+    at.run()
+    assert at.session_state["authentication_status"]  # 29 minutes: still in
+    at.session_state["seen_at"] = time.time() - 31 * 60
+    at.run()
+    assert not at.session_state["authentication_status"]
+    assert "Votre session a expiré : aucune action depuis plus de 30 minutes" in texts(at)
+
+
+def test_a_login_older_than_the_cookie_lifetime_ends(env):
+    from portal import session
+
+    config = env  # cookie_expiry_days: 1 by default
+    now = 1_000_000_000.0
+    assert session.expired(now - 60, now - 3600, config, now) is None
+    assert session.expired(None, now - 2 * 86400, config, now) == \
+        "la connexion date de plus de 1 jour(s)"

@@ -4,8 +4,8 @@ import streamlit as st
 
 from portal import demo, roles, session, ui
 
-if st.session_state.pop("session_ended", False):
-    st.warning(session.ENDED, icon=":material/logout:")
+if ended := st.session_state.pop("session_ended", None):
+    st.warning(ended, icon=":material/logout:")
 elif st.session_state.get("authentication_status") is False:
     st.error(session.FAILURE, icon=":material/error:")
 
