@@ -13,6 +13,8 @@ from portal.db import Store
 
 # The portal hides error details from users (.streamlit/config.toml); tests read them.
 st.config.set_option("client.showErrorDetails", "full")
+# As `make run` serves it; tests of a portal on the network set another address.
+st.config.set_option("server.address", "localhost")
 
 TEST_ROUNDS = "4"  # bcrypt cost 12 makes every login 0.25 s; 4 keeps the suite fast.
 
@@ -27,6 +29,14 @@ def env(tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_BCRYPT_ROUNDS", TEST_ROUNDS)
     settings.ensure_secrets()
     return settings.load()
+
+
+@pytest.fixture
+def on_the_network():
+    """The portal listens on every interface, as `streamlit run` does by default."""
+    st.config.set_option("server.address", "0.0.0.0")
+    yield
+    st.config.set_option("server.address", "localhost")
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from helpers import APP, VIEWS, log_in, logged_in, open_page, shown_errors, texts, widget
-from portal import audit, auth, backups, demo, doctor_search, navigation
+from portal import audit, auth, backups, demo, doctor_search, navigation, network
 from portal.db import Store
 from portal.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
 
@@ -71,6 +71,38 @@ def test_first_run_errors_show_next_to_their_field_and_save_nothing(app, env):
         "Adresse e-mail invalide : « pas-une-adresse » (ex. : nom@exemple.fr)."]
     assert widget(app.text_input, "Identifiant").value == "marie.martin"  # nothing typed is lost
     assert not auth.has_admin(Store(env.db_path))
+
+
+def test_from_the_network_the_first_admin_needs_the_console_code(on_the_network, app, env,
+                                                                 capfd):
+    network.setup_code.cache_clear()  # a new process
+    app.run()
+    code = network.setup_code()
+    assert f"code de premier lancement {code}" in capfd.readouterr().err
+    fill_first_admin(app, "marie.martin@example.org")  # no code typed
+    assert shown_errors(app) == [network.CODE_REFUSED]
+    assert not auth.has_admin(Store(env.db_path))
+    widget(app.text_input, "Code de premier lancement").input("ABCD-EFGH-JKMN")
+    fill_first_admin(app, "marie.martin@example.org")
+    assert shown_errors(app) == [network.CODE_REFUSED]
+    widget(app.text_input, "Code de premier lancement").input(code.lower().replace("-", " "))
+    fill_first_admin(app, "marie.martin@example.org")
+    assert auth.has_admin(Store(env.db_path))
+
+
+def test_from_the_network_the_demo_does_not_load(on_the_network, app, env):
+    assert not [b for b in app.button if b.label == "Charger la CPTS de démonstration"]
+    assert "python -m portal demo" in texts(app)
+    assert not demo.is_loaded(Store(env.db_path))
+
+
+def test_local_means_loopback_and_no_proxy_in_between():
+    assert network.is_local("localhost", {}) and network.is_local("127.0.0.1", {})
+    assert network.is_local("::1", {"Host": "x"})
+    for address in (None, "", "0.0.0.0", "192.168.1.20", "portail.local"):
+        assert not network.is_local(address, {})
+    # Behind Caddy on the same machine: the client is whoever the proxy names.
+    assert not network.is_local("127.0.0.1", {"X-Forwarded-For": "192.168.1.31"})
 
 
 def test_a_refusal_quoting_what_was_typed_shows_it_literally(app, env):
