@@ -40,34 +40,49 @@ def build(store: Store, config: Settings) -> stauth.Authenticate:
     model = authenticator.authentication_controller.authentication_model
     model.check_credentials = lambda username, password: auth.verify_login(
         store, username, password, config.bcrypt_rounds).ok
+    cookies = authenticator.cookie_controller.cookie_model
+    cookies._token_encode = lambda: encode_cookie(
+        st.session_state["username"], cookies.exp_date, config.cookie_key)
     st.session_state["_authenticator"] = authenticator
     return authenticator
 
 
-def cookie_token(config: Settings) -> dict | None:
-    """The request's login cookie, decoded and unexpired, with the instant it was issued.
+def encode_cookie(username: str, expires: float, key: str, issued: float | None = None) -> str:
+    """The login cookie's token: the library's {username, exp_date} and the instant it
+    was issued ("iat"). Without it the issue could only be guessed from the expiry and
+    today's lifetime, and lowering that lifetime made revoked cookies look new."""
+    payload = {"username": username, "exp_date": expires, "iat": issued or time.time()}
+    return jwt.encode(payload, key, algorithm="HS256")
 
-    The library's token holds only {username, exp_date}: issue = expiry - lifetime.
-    """
-    raw = st.context.cookies.get(config.cookie_name)
+
+def decode_cookie(raw: str | None, key: str) -> dict | None:
+    """A token of ours, signed, unexpired and dated, or None."""
     if not raw:
         return None
     try:
-        token = jwt.decode(raw, config.cookie_key, algorithms=["HS256"])
+        token = jwt.decode(raw, key, algorithms=["HS256"])
     except jwt.PyJWTError:
         return None
     if "username" not in token or token.get("exp_date", 0) <= time.time():
         return None
-    token["issued_at"] = token["exp_date"] - config.cookie_expiry_days * 86400
+    if not isinstance(token.get("iat"), int | float):
+        return None  # issued before tokens were dated: log in again
+    token["issued_at"] = token["iat"]
     return token
+
+
+def cookie_token(config: Settings) -> dict | None:
+    """The request's login cookie, decoded (see decode_cookie)."""
+    return decode_cookie(st.context.cookies.get(config.cookie_name), config.cookie_key)
 
 
 def refuse_revoked_cookie(store: Store, config: Settings) -> None:
     """Before the library reads the cookie: make it ignore one that was revoked."""
     if st.session_state.get("authentication_status"):
         return
-    token = cookie_token(config)
-    if token and not auth.token_valid(store, token["username"], token["issued_at"]):
+    raw = st.context.cookies.get(config.cookie_name)
+    token = decode_cookie(raw, config.cookie_key)
+    if raw and not (token and auth.token_valid(store, token["username"], token["issued_at"])):
         # The library's own flag for "do not log in from the cookie in this session".
         st.session_state["logout"] = True
 

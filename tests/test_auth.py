@@ -6,16 +6,18 @@ import json
 from datetime import timedelta
 
 import bcrypt
+import jwt
 import pytest
 
 from helpers import COORD, person
-from portal import auth, directory, passwords
+from portal import auth, directory, passwords, session
 from portal.db import now, set_setting
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
 
 ROUNDS = 4
 GOOD = "riviere-pont-canal-2026"
+KEY = "a-test-cookie-key-of-32-characters!"
 ADMIN_ACTOR = Actor("marie.martin", frozenset({ADMIN}))
 
 
@@ -226,6 +228,30 @@ def test_logout_revokes_every_cookie_issued_before(store, admin):
     auth.revoke_tokens(store, ADMIN_ACTOR)
     assert not auth.token_valid(store, "marie.martin", cookie)
     assert auth.token_valid(store, "marie.martin", issued(-1))  # a new login works
+
+
+def test_a_cookie_carries_its_issue_time_so_a_shorter_lifetime_revives_nothing(store, admin):
+    """Logged in with 30-day cookies, logged out, restarted with 1-day cookies: the
+    replayed cookie was issued before the logout, whatever the lifetime is now."""
+    logged_in = issued(3600)
+    raw = session.encode_cookie("marie.martin", logged_in + 30 * 86400, KEY, logged_in)
+    auth.revoke_tokens(store, ADMIN_ACTOR)
+    token = session.decode_cookie(raw, KEY)
+    assert token["issued_at"] == pytest.approx(logged_in)
+    assert not auth.token_valid(store, "marie.martin", token["issued_at"])
+    fresh = session.decode_cookie(session.encode_cookie("marie.martin", issued(-60), KEY), KEY)
+    assert auth.token_valid(store, "marie.martin", fresh["issued_at"])
+
+
+def test_a_cookie_without_issue_time_or_forged_is_refused():
+    undated = jwt.encode({"username": "marie.martin", "exp_date": issued(-86400)}, KEY,
+                         algorithm="HS256")
+    assert session.decode_cookie(undated, KEY) is None
+    forged = session.encode_cookie("marie.martin", issued(-86400), KEY.upper())
+    assert session.decode_cookie(forged, KEY) is None
+    expired = session.encode_cookie("marie.martin", issued(1), KEY, issued(86400))
+    assert session.decode_cookie(expired, KEY) is None
+    assert session.decode_cookie(None, KEY) is None
 
 
 def test_password_change_revokes_cookies_and_needs_the_current_password(store, admin):

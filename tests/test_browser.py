@@ -28,6 +28,7 @@ from portal import (
     minutes,
     progress,
     responses,
+    session,
     settings,
     unscheduled_care,
 )
@@ -236,6 +237,8 @@ def test_first_run_login_reload_logout_and_replayed_cookie(server, browser):
     expect(page.get_by_role("heading", name="Utilisateurs")).to_be_visible(timeout=10_000)
     settle(page)
     cookie = login_cookie(context)
+    token = session.decode_cookie(cookie[0]["value"], settings.load().cookie_key)
+    assert time.time() - token["issued_at"] < 120  # dated by us, not guessed from its expiry
     t = time.monotonic()
     page.reload()
     expect(page.get_by_role("heading", name="Utilisateurs")).to_be_visible(timeout=15_000)
