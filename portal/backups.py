@@ -12,24 +12,24 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
-from . import roles
-from .db import LATEST_VERSION, SQLITE_HEADER, Store, now, private_file, private_folder
+from . import reference, roles
+from .db import (
+    LATEST_VERSION,
+    SQLITE_HEADER,
+    Store,
+    copy_database,
+    now,
+    portal_tables,
+    private_folder,
+)
 from .errors import DatabaseUnusable, PortalError
 from .roles import ADMIN, Actor
 
 PREFIX = "portal-"
 STAMP = "%Y%m%d-%H%M%S"
-
-
-def _copy(source: Path, target: Path) -> None:
-    private_file(target)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=5)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
+# What a restore keeps of the accounts as they are now, over the backup's: a password
+# changed since (perhaps because it leaked), an account closed since, roles taken away.
+ACCOUNT_STATE = ("password_hash", "must_change_password", "active")
 
 
 def list_backups(directory: Path) -> list[Path]:
@@ -73,7 +73,7 @@ def backup(store: Store, directory: Path, keep: int = 14, actor: Actor | None = 
         target = directory / f"{PREFIX}{stamp}-{suffix}.db"
         suffix += 1
     partial = target.with_suffix(".partial")
-    _copy(store.path, partial)
+    copy_database(store.path, partial)
     partial.rename(target)
     for old in list_backups(directory)[keep:]:
         old.unlink()
@@ -118,28 +118,99 @@ def check_candidate(path: Path) -> int:
 
 
 def restore(store: Store, source: Path, actor: Actor) -> Path | None:
-    """Replace the database by `source` after checking it; the current file is kept aside.
+    """Replace the database by `source`; returns where the current one was kept aside
+    (None if there was none).
 
-    Returns where the previous database was kept (None if there was none). Migrations
-    then bring an older backup up to the current schema.
+    The backup is copied, migrated and checked beside the database first: a file that is
+    not the portal's never touches the live one. Other writes are paused from the copy
+    aside until the replacement, so none is lost between the two. Every login issued
+    before the restore ends, and accounts keep their current passwords, state and roles.
     """
+    roles.require(actor, ADMIN)
     check_candidate(source)
+    staged = store.path.with_name(store.path.name + ".restoring")
+    try:
+        _stage(source, staged)
+        if not store.path.exists():
+            return _swap_file(store, staged, source, actor)
+        try:
+            store.pause_writes(actor)
+        except sqlite3.DatabaseError:
+            # Damaged beyond what SQLite reads (often why one restores): no one can use it.
+            return _swap_file(store, staged, source, actor)
+        try:
+            kept = _kept_name(store)
+            store.copy_to(kept)
+            store.replace_with(staged)
+        except BaseException:
+            store.resume_writes(actor)
+            raise
+        _after_restore(store, Store(kept), source, actor)
+        return kept
+    finally:
+        for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
+            leftover.unlink(missing_ok=True)
+
+
+def _stage(source: Path, staged: Path) -> None:
+    """Copy `source` to `staged`, migrate it and check it holds every table of ours."""
+    staged.unlink(missing_ok=True)
+    copy_database(source, staged)
+    candidate = Store(staged)
+    try:
+        candidate.migrate()
+    except (sqlite3.Error, PortalError) as error:
+        raise DatabaseUnusable(
+            f"{source} ne se met pas à jour vers le schéma actuel ({error}) : ce n'est pas "
+            "une base complète du Portail CPTS. La base actuelle n'a pas été touchée."
+        ) from error
+    missing = sorted(portal_tables() - candidate.table_names())
+    if missing:
+        raise DatabaseUnusable(
+            f"{source} n'est pas une base du Portail CPTS : il lui manque "
+            f"{len(missing)} table(s) ({', '.join(missing[:4])}…). "
+            "La base actuelle n'a pas été touchée.")
+    candidate.resume_writes(roles.CLI)  # a backup taken during a restore holds the pause
+    reference.sync(candidate)
+
+
+def _kept_name(store: Store) -> Path:
+    return store.path.with_name(f"{store.path.name}.before-restore-{now().strftime(STAMP)}")
+
+
+def _swap_file(store: Store, staged: Path, source: Path, actor: Actor) -> Path | None:
+    """Restore where there is no database, or one SQLite cannot read: keep its bytes
+    aside, move the staged copy in."""
     kept = None
     if store.path.exists():
-        kept = store.path.with_name(f"{store.path.name}.before-restore-{now().strftime(STAMP)}")
-        try:
-            _copy(store.path, kept)
-        except sqlite3.DatabaseError:
-            # Damaged beyond what SQLite reads (often why one restores): keep its bytes.
-            kept.unlink(missing_ok=True)
-            shutil.copy2(store.path, kept)
-    staged = store.path.with_name(store.path.name + ".restoring")
-    _copy(source, staged)
+        kept = _kept_name(store)
+        shutil.copy2(store.path, kept)
     for extra in ("-wal", "-shm"):
         Path(f"{store.path}{extra}").unlink(missing_ok=True)
     shutil.move(staged, store.path)
-    store.migrate()
     with store.write(actor) as tx:
-        tx.audit("backup", source.name, "restore",
-                 after={"kept_aside": str(kept) if kept else None})
+        _end_logins(tx, source.name, kept)
     return kept
+
+
+def _after_restore(store: Store, before: Store, source: Path, actor: Actor) -> None:
+    """Accounts as they were before the restore, every login ended, one audit row."""
+    accounts = {r["username"]: r for r in before.query(
+        f"SELECT id, username, {', '.join(ACCOUNT_STATE)} FROM users")}
+    granted = {}
+    for row in before.query("SELECT user_id, role FROM user_roles"):
+        granted.setdefault(row["user_id"], []).append(row["role"])
+    with store.write(actor) as tx:
+        for user in tx.all("SELECT id, username FROM users"):
+            if (now_state := accounts.get(user["username"])) is None:
+                continue  # unknown to the replaced database: as the backup has it
+            tx.update("users", user["id"], {k: now_state[k] for k in ACCOUNT_STATE},
+                      entity="user")
+            tx.set_links("user_roles", "user_id", user["id"], "role",
+                         granted.get(now_state["id"], []), entity="user")
+        _end_logins(tx, source.name, before.path)
+
+
+def _end_logins(tx, source: str, kept: Path | None) -> None:
+    tx.execute("UPDATE users SET tokens_valid_after_epoch = ?", (now().timestamp(),))
+    tx.audit("backup", source, "restore", after={"kept_aside": str(kept) if kept else None})

@@ -117,7 +117,8 @@ def restore(file, yes):
         _fail(error)
     if kept:
         click.echo(f"Ancienne base conservée : {kept}")
-    click.echo(f"Base restaurée depuis {file}.")
+    click.echo(f"Base restaurée depuis {file}. Chacun doit se reconnecter ; les comptes "
+               "gardent leur mot de passe et leurs rôles actuels.")
 
 
 @main.command()

@@ -9,9 +9,11 @@ and appends its audit rows in the same transaction: no change without its trace.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -21,7 +23,7 @@ from typing import Any
 import pandas as pd
 from sqlite_utils import Database
 
-from .errors import DatabaseUnusable, PortalError
+from .errors import Busy, DatabaseUnusable, PortalError
 from .formats import blanks_as_none
 from .roles import Actor
 
@@ -32,6 +34,9 @@ IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 REDACTED = {"password_hash"}
 # Repeated views of one record by one person within this time are logged once.
 ACCESS_WINDOW = timedelta(minutes=10)
+# While a restore copies the database aside then replaces it, other writes wait: one in
+# between would be in neither. Until this instant (app setting), should the restore die.
+PAUSED_UNTIL = "writes_paused_until"
 
 
 def now() -> datetime:
@@ -197,17 +202,21 @@ class Store:
             return blanks_as_none(pd.read_sql_query(sql, conn, params=params))
 
     @contextmanager
-    def write(self, actor: Actor, require_audit: bool = True) -> Iterator[Transaction]:
+    def write(self, actor: Actor, require_audit: bool = True,
+              during_pause: bool = False) -> Iterator[Transaction]:
         """One BEGIN IMMEDIATE transaction; a change without an audit row is rolled back.
 
         `require_audit=False` is for appending to a log table (login attempts), which is
-        itself the trace.
+        itself the trace. A database busy past the timeout, or paused by a restore, is a
+        French refusal (Busy), which a page shows beside what was typed.
         """
         conn = self.connect()
         try:
             conn.execute("BEGIN IMMEDIATE")
             tx = Transaction(conn, actor)
             try:
+                if not during_pause:
+                    _refuse_while_paused(conn)
                 yield tx
                 if require_audit and conn.total_changes and not tx.audited:
                     raise RuntimeError("a write transaction must append to audit_log")
@@ -215,8 +224,23 @@ class Store:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise Busy() from error
+            raise
         finally:
             conn.close()
+
+    def pause_writes(self, actor: Actor, minutes: float = 10) -> None:
+        """Make every other write wait (refused with Busy) until resume_writes."""
+        with self.write(actor) as tx:
+            set_setting(tx, PAUSED_UNTIL, iso(now() + timedelta(minutes=minutes)))
+
+    def resume_writes(self, actor: Actor) -> None:
+        with self.write(actor, during_pause=True) as tx:
+            if tx.one("SELECT 1 AS x FROM app_settings WHERE key = ?", (PAUSED_UNTIL,)):
+                tx.execute("DELETE FROM app_settings WHERE key = ?", (PAUSED_UNTIL,))
+                tx.audit("app_settings", PAUSED_UNTIL, "delete")
 
     def log_access(self, actor: Actor, entity: str, entity_id) -> None:
         """Record that `actor` viewed one personal record (a read, not an audited change).
@@ -225,8 +249,8 @@ class Store:
         cookie is read: the same view by the same person within ACCESS_WINDOW is one row,
         dated when it began, not a row per rerun."""
         moment = now()
-        with self.reading() as conn:
-            conn.execute(
+        with self.write(actor, require_audit=False) as tx:
+            tx.execute(
                 "INSERT INTO access_log (at, username, entity, entity_id)"
                 " SELECT :at, :username, :entity, :entity_id WHERE NOT EXISTS (SELECT 1"
                 " FROM access_log WHERE entity = :entity AND entity_id = :entity_id"
@@ -267,6 +291,28 @@ class Store:
                 "Le portail s'arrête sans y toucher : restaurez la dernière sauvegarde "
                 "avec `python -m portal restore FICHIER`."
             )
+
+    def table_names(self) -> set[str]:
+        with self.reading() as conn:
+            return {r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+                " AND name NOT LIKE 'sqlite_%'")}
+
+    def copy_to(self, target: Path) -> None:
+        """A consistent copy through SQLite's backup API, even while others write."""
+        copy_database(self.path, target)
+
+    def replace_with(self, source: Path) -> None:
+        """Put `source`'s content in place of this database, through SQLite's backup API:
+        other connections see the old or the new content, never a file swapped under
+        their open WAL."""
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=5)
+        dst = self.connect()
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
 
     def schema_version(self) -> int:
         with self.reading() as conn:
@@ -322,6 +368,37 @@ class Store:
     def get_setting(self, key: str, default: str | None = None) -> str | None:
         value = self.scalar("SELECT value FROM app_settings WHERE key = ?", (key,))
         return default if value is None else value
+
+
+def _refuse_while_paused(conn: sqlite3.Connection) -> None:
+    try:
+        row = conn.execute("SELECT value FROM app_settings WHERE key = ?",
+                           (PAUSED_UNTIL,)).fetchone()
+    except sqlite3.OperationalError:  # not migrated yet: nothing can be paused
+        return
+    if row and row[0] > iso(now()):
+        raise Busy(Busy.RESTORING)
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy a database file consistently into a new private file."""
+    private_file(target)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=5)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+
+
+@functools.cache
+def portal_tables() -> frozenset[str]:
+    """The tables of a database migrated from nothing: what a file must hold to be ours."""
+    with tempfile.TemporaryDirectory() as folder:
+        fresh = Store(Path(folder) / "fresh.db")
+        fresh.migrate()
+        return frozenset(fresh.table_names())
 
 
 def private_folder(path: Path) -> None:

@@ -15,6 +15,7 @@ import streamlit_authenticator as stauth
 
 from . import auth
 from .db import Store
+from .errors import Busy
 from .roles import Actor
 from .settings import Settings
 
@@ -38,13 +39,23 @@ def build(store: Store, config: Settings) -> stauth.Authenticate:
         login_sleep_time=0,
     )
     model = authenticator.authentication_controller.authentication_model
-    model.check_credentials = lambda username, password: auth.verify_login(
-        store, username, password, config.bcrypt_rounds).ok
+    model.check_credentials = lambda username, password: check_password(
+        store, username, password, config)
     cookies = authenticator.cookie_controller.cookie_model
     cookies._token_encode = lambda: encode_cookie(
         st.session_state["username"], cookies.exp_date, config.cookie_key)
     st.session_state["_authenticator"] = authenticator
     return authenticator
+
+
+def check_password(store: Store, username: str, password: str, config: Settings) -> bool:
+    """Our check behind the library's form; a busy database is said as such, not as a
+    wrong password (the login page shows the notice)."""
+    try:
+        return auth.verify_login(store, username, password, config.bcrypt_rounds).ok
+    except Busy as error:
+        st.session_state["login_notice"] = error.message
+        return False
 
 
 def encode_cookie(username: str, expires: float, key: str, issued: float | None = None) -> str:

@@ -23,7 +23,7 @@ from . import (
     territory,
 )
 from .db import Store
-from .errors import PortalError
+from .errors import Busy, PortalError
 from .formats import date_fr, md_escape, number_fr
 from .roles import Actor
 
@@ -37,6 +37,8 @@ def run_page(page) -> None:
     with the traceback follows."""
     try:
         page.run()
+    except Busy as error:  # a view that logs its reading, during a restore
+        st.warning(error.message, icon=":material/hourglass_top:")
     except Exception:
         reference = secrets.token_hex(3).upper()
         LOG.exception("Erreur %s sur la page %s", reference, getattr(page, "url_path", "?"))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sqlite3
+import threading
 import time
 
 import pytest
 
-from portal import backups
-from portal.db import Store
-from portal.errors import DatabaseUnusable, PermissionDenied
+from portal import auth, backups
+from portal.db import PAUSED_UNTIL, Store
+from portal.errors import Busy, DatabaseUnusable, PermissionDenied
 from portal.roles import CLI, MEMBER, Actor
 
 
@@ -126,3 +128,72 @@ def test_the_database_backups_and_documents_are_private_to_their_owner(env, tmp_
     for path, private in ((store.path, 0o600), (store.path.parent, 0o700), (copy, 0o600),
                           (copy.parent, 0o700)):
         assert path.stat().st_mode & 0o777 == private, path
+
+
+def test_restore_refuses_a_file_with_a_schema_version_but_none_of_our_tables(store, tmp_path):
+    put(store, "precious")
+    foreign = tmp_path / "foreign.db"
+    conn = sqlite3.connect(foreign)
+    conn.executescript("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT,"
+                       " applied_at TEXT); INSERT INTO schema_version VALUES (3, 'x', 'y');")
+    conn.close()
+    version = store.schema_version()
+    with pytest.raises(DatabaseUnusable, match="La base actuelle n'a pas été touchée"):
+        backups.restore(store, foreign, CLI)
+    assert "precious" in keys(store) and store.schema_version() == version
+    assert store.table_names() >= {"users", "people", "audit_log"}
+    assert not list(store.path.parent.glob("*.restoring*"))
+    store.check()
+
+
+def test_no_acknowledged_write_is_lost_by_a_restore_under_three_writers(store, tmp_path):
+    """Each save that returned is in the database kept aside or in the restored one."""
+    copy = backups.backup(store, tmp_path / "b")
+    acknowledged, refused, stop = [], [], threading.Event()
+
+    def writer(name: str) -> None:
+        for i in itertools.count():
+            if stop.is_set():
+                return
+            try:
+                put(store, f"{name}-{i}")
+            except Busy as error:
+                refused.append(error.message)
+                continue
+            acknowledged.append(f"{name}-{i}")
+
+    threads = [threading.Thread(target=writer, args=(f"w{n}",)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)
+    kept = backups.restore(store, copy, CLI)
+    time.sleep(0.3)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    found = keys(Store(kept)) | keys(store)
+    lost = [key for key in acknowledged if key not in found]
+    assert len(acknowledged) > 30 and lost == []
+    assert set(refused) <= {Busy.RESTORING, Busy.BUSY}
+    assert not store.get_setting(PAUSED_UNTIL)  # writes go on after the restore
+    put(store, "after")
+
+
+def test_a_restore_ends_every_login_and_keeps_accounts_as_they_are_now(env, store, tmp_path):
+    admin = Actor("ana", frozenset({"admin"}))
+    auth.create_first_admin(store, "ana", "Ana Admin", "ana@example.org",
+                            "riviere-pont-canal-2026", "riviere-pont-canal-2026", 4)
+    member, _ = auth.create_user(store, admin, "paul", "Paul Membre", "paul@example.org",
+                              ["bureau"], 4, password="lanterne-verger-boussole-7")
+    copy = backups.backup(store, tmp_path / "b")
+    auth.change_password(store, admin, "riviere-pont-canal-2026", "sel-poivre-moutarde-42",
+                         "sel-poivre-moutarde-42", 4)
+    auth.set_roles(store, admin, member, ["member"])
+    auth.set_active(store, admin, member, False)
+    logged_in = time.time()  # a session open while the restore runs
+    backups.restore(store, copy, CLI)
+    assert not auth.token_valid(store, "ana", logged_in)
+    assert auth.verify_login(store, "ana", "sel-poivre-moutarde-42", 4).ok
+    assert not auth.verify_login(store, "ana", "riviere-pont-canal-2026", 4).ok
+    paul = auth.get_user(store, "paul")
+    assert not paul["active"] and paul["roles"] == ["member"]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from portal.db import ACCESS_WINDOW, LATEST_VERSION, Store, iso, now
-from portal.errors import DatabaseUnusable
+from portal.errors import Busy, DatabaseUnusable
 from portal.roles import Actor
 
 
@@ -145,6 +145,31 @@ def test_eight_threads_writing_at_once_lose_nothing(store):
     assert errors == []
     assert store.scalar("SELECT COUNT(*) FROM app_settings") == 1600
     assert store.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'app_settings'") == 1600
+
+
+def test_a_write_the_database_cannot_take_in_time_is_a_french_refusal(store):
+    holder = store.connect()
+    holder.execute("BEGIN IMMEDIATE")  # another process writing past the busy timeout
+    try:
+        with pytest.raises(Busy) as refused, store.write(ACTOR) as tx:
+            tx.insert("app_settings", {"key": "k", "value": "v"})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert refused.value.message == Busy.BUSY
+    assert store.scalar("SELECT COUNT(*) FROM app_settings") == 0
+
+
+def test_writes_paused_by_a_restore_are_refused_until_resumed_or_the_pause_lapses(store):
+    store.pause_writes(ACTOR, minutes=10)
+    with pytest.raises(Busy, match="restauration"), store.write(ACTOR) as tx:
+        tx.insert("app_settings", {"key": "k", "value": "v"})
+    store.resume_writes(ACTOR)
+    with store.write(ACTOR) as tx:
+        tx.insert("app_settings", {"key": "k", "value": "v"})
+    store.pause_writes(ACTOR, minutes=-1)  # the restoring process died: the pause lapses
+    with store.write(ACTOR) as tx:
+        tx.insert("app_settings", {"key": "k2", "value": "v"})
 
 
 def test_a_killed_writer_leaves_a_sound_database_with_every_committed_row(store, tmp_path):

@@ -7,6 +7,8 @@ from rpps_files import header, line, professional
 from helpers import logged_in, open_page, shown_errors, texts, widget
 from portal import directory, territory
 from portal.directory import Filters
+from portal.errors import Busy
+from portal.roles import CLI as RESTORER
 from portal.roles import COORDINATOR, Actor
 
 COORD = Actor("demo.coordination", frozenset({COORDINATOR}))
@@ -169,3 +171,25 @@ def test_spreadsheet_tab_maps_columns_checks_then_imports(demo_store):
     at.run()
     assert "1 ligne(s) importée(s)." in texts(at)
     assert directory.count_people(demo_store, Filters(include_hidden=True, text="tableur")) == 1
+
+
+def test_a_save_while_writes_are_paused_says_so_and_keeps_what_was_typed(demo_store):
+    at = open_page(logged_in("demo.coordination"), "person", new=1)
+    demo_store.pause_writes(RESTORER)  # as a restore does
+    widget(at.text_input, "Nom").input("Nouvelle")
+    widget(at.button, "Enregistrer").click()
+    at.run()
+    assert shown_errors(at) == [Busy.RESTORING]
+    assert widget(at.text_input, "Nom").value == "Nouvelle"
+    demo_store.resume_writes(RESTORER)
+    widget(at.button, "Enregistrer").click()
+    at.run()
+    assert directory.count_people(demo_store, Filters(include_hidden=True, text="nouvelle")) == 1
+
+
+def test_a_logged_view_of_patient_data_while_writes_are_paused_waits(demo_store):
+    request_id = demo_store.scalar("SELECT MIN(id) FROM mt_requests")
+    at = logged_in("demo.coordination")
+    demo_store.pause_writes(RESTORER)
+    at = open_page(at, "doctor_request", id=request_id)  # each view is logged, or not shown
+    assert Busy.RESTORING in [w.value for w in at.warning] and not at.exception

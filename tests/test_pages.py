@@ -8,7 +8,8 @@ from streamlit.testing.v1 import AppTest
 from helpers import APP, VIEWS, log_in, logged_in, open_page, shown_errors, texts, widget
 from portal import audit, auth, backups, demo, doctor_search, navigation, network
 from portal.db import Store
-from portal.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
+from portal.errors import Busy
+from portal.roles import ADMIN, BUREAU, CLI, COORDINATOR, MEMBER, Actor
 
 GOOD = "riviere-pont-canal-2026"
 ROLE_USERS = {ADMIN: "demo.admin", BUREAU: "demo.bureau", COORDINATOR: "demo.coordination",
@@ -119,6 +120,14 @@ def test_first_run_loads_the_demo_and_the_login_page_lists_its_accounts(app, env
     page = texts(app)
     assert demo.PASSWORD in page and demo.CPTS_NAME in page
     assert "demo.coordination" in app.dataframe[0].value["Identifiant"].tolist()
+
+
+def test_a_login_while_writes_are_paused_says_so_not_wrong_password(demo_store):
+    demo_store.pause_writes(CLI)  # as a restore does
+    at = logged_in("demo.admin", demo.PASSWORD)
+    assert [w.value for w in at.warning] == [Busy.RESTORING] and not at.error
+    demo_store.resume_writes(CLI)
+    assert "Bonjour" in texts(log_in(at, "demo.admin", demo.PASSWORD))
 
 
 def test_a_failed_login_says_the_same_for_unknown_user_and_wrong_password(demo_store):

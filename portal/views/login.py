@@ -6,6 +6,8 @@ from portal import demo, roles, session, ui
 
 if ended := st.session_state.pop("session_ended", None):
     st.warning(ended, icon=":material/logout:")
+elif notice := st.session_state.pop("login_notice", None):
+    st.warning(notice, icon=":material/hourglass_top:")
 elif st.session_state.get("authentication_status") is False:
     st.error(session.FAILURE, icon=":material/error:")
 
