@@ -74,7 +74,8 @@ LATEST_VERSION = max((v for v, _, _ in migration_files()), default=0)
 
 
 class Transaction:
-    """An open BEGIN IMMEDIATE transaction, acting for `actor`."""
+    """An open BEGIN IMMEDIATE transaction, acting for `actor`. Every statement goes
+    through execute or executemany (a rehearsal records the ones that write)."""
 
     def __init__(self, conn: sqlite3.Connection, actor: Actor):
         self.conn = conn
@@ -84,17 +85,21 @@ class Transaction:
     def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
 
+    def executemany(self, sql: str, rows) -> sqlite3.Cursor:
+        return self.conn.executemany(sql, rows)
+
     def one(self, sql: str, params: Any = ()) -> dict | None:
-        row = self.conn.execute(sql, params).fetchone()
+        row = self.execute(sql, params).fetchone()
         return dict(row) if row else None
 
     def all(self, sql: str, params: Any = ()) -> list[dict]:
-        return [dict(r) for r in self.conn.execute(sql, params)]
+        return [dict(r) for r in self.execute(sql, params)]
 
     # Store's name for it, so a reading helper works inside a transaction or outside.
     query = all
 
     def audit(self, entity: str, entity_id, action: str, before=None, after=None) -> None:
+        # Straight to the connection: a rehearsal records the call, not its statement.
         self.conn.execute(
             "INSERT INTO audit_log (at, username, entity, entity_id, action, before, after)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -108,7 +113,7 @@ class Transaction:
         """Insert one row and audit it as created; returns its id."""
         columns = ", ".join(_identifier(c) for c in values)
         marks = ", ".join("?" for _ in values)
-        cursor = self.conn.execute(
+        cursor = self.execute(
             f"INSERT INTO {_identifier(table)} ({columns}) VALUES ({marks})",
             list(values.values()),
         )
@@ -126,7 +131,7 @@ class Transaction:
         changed = {k: v for k, v in changes.items() if before.get(k) != v}
         if changed:
             assignments = ", ".join(f"{_identifier(c)} = ?" for c in changed)
-            self.conn.execute(
+            self.execute(
                 f"UPDATE {table} SET {assignments} WHERE id = ?",
                 [*changed.values(), row_id],
             )
@@ -141,7 +146,7 @@ class Transaction:
         row = self.one(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
         if row is None:
             raise PortalError(gone)
-        self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+        self.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
         self.audit(entity, row_id, "delete", before=row)
         return row
 
@@ -155,11 +160,47 @@ class Transaction:
         after = sorted(set(values))
         if before != after:
             self.execute(f"DELETE FROM {table} WHERE {owner} = ?", (owner_id,))
-            self.conn.executemany(f"INSERT INTO {table} ({owner}, {column}) VALUES (?, ?)",
+            self.executemany(f"INSERT INTO {table} ({owner}, {column}) VALUES (?, ?)",
                                   [(owner_id, v) for v in after])
             self.audit(entity, owner_id, table.removeprefix(f"{entity}_"),
                        before={column: before}, after={column: after})
         return after
+
+
+class Rehearsal(Transaction):
+    """A transaction on a private in-memory copy of the database, never committed: it
+    holds no lock on the real one, and records what it wrote, for Store.replay to apply
+    in one short transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, actor: Actor, last_audit: int):
+        super().__init__(conn, actor)
+        self.last_audit = last_audit  # the newest change the copy holds
+        self.entities: set[str] = set()  # the kinds of records it changed
+        # (kind, sql, params, id the row got): "one", "many" or "audit" (params = args).
+        self.writes: list[tuple[str, str | None, Any, int | None]] = []
+
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        cursor = self.conn.execute(sql, params)
+        verb = sql.lstrip().split(None, 1)[0].upper()
+        if verb not in ("SELECT", "WITH", "PRAGMA"):
+            row_id = cursor.lastrowid if verb in ("INSERT", "REPLACE") else None
+            self.writes.append(("one", sql, params, row_id))
+        return cursor
+
+    def executemany(self, sql: str, rows) -> sqlite3.Cursor:
+        rows = list(rows)
+        cursor = self.conn.executemany(sql, rows)
+        self.writes.append(("many", sql, rows, None))
+        return cursor
+
+    def audit(self, entity: str, entity_id, action: str, before=None, after=None) -> None:
+        super().audit(entity, entity_id, action, before, after)
+        self.entities.add(entity)
+        self.writes.append(("audit", None, (entity, entity_id, action, before, after), None))
+
+
+class _Moved(Exception):
+    """A replayed row did not get the id it had in the rehearsal."""
 
 
 class Store:
@@ -230,6 +271,48 @@ class Store:
             raise
         finally:
             conn.close()
+
+    @contextmanager
+    def rehearsal(self, actor: Actor) -> Iterator[Rehearsal]:
+        """Writes on a private in-memory copy: a long import tries every line there
+        without holding the write lock that saves and logins of others need."""
+        copy = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            with self.reading() as conn:
+                conn.backup(copy)
+            copy.row_factory = sqlite3.Row
+            copy.execute("PRAGMA foreign_keys = ON")
+            last = copy.execute("SELECT COALESCE(MAX(id), 0) FROM audit_log").fetchone()[0]
+            copy.execute("BEGIN")
+            yield Rehearsal(copy, actor, last)
+        finally:
+            copy.close()
+
+    def replay(self, rehearsal: Rehearsal) -> bool:
+        """Apply a rehearsal's writes in one transaction, unless someone else changed
+        records of the same kinds since its copy was taken (every change appends to
+        audit_log) or a new row would get another id than in the copy: the statements
+        then do here exactly what they did there. False, with nothing written, otherwise.
+        """
+        try:
+            with self.write(rehearsal.actor) as tx:
+                since = {r["entity"] for r in tx.all(
+                    "SELECT DISTINCT entity FROM audit_log WHERE id > ?",
+                    (rehearsal.last_audit,))}
+                if since & rehearsal.entities:
+                    return False
+                for kind, sql, params, row_id in rehearsal.writes:
+                    if kind == "audit":
+                        tx.audit(*params)
+                    elif kind == "many":
+                        tx.executemany(sql, params)
+                    else:
+                        cursor = tx.execute(sql, params)
+                        if row_id is not None and cursor.lastrowid != row_id:
+                            raise _Moved
+        except _Moved:
+            return False
+        return True
 
     def pause_writes(self, actor: Actor, minutes: float = 10) -> None:
         """Make every other write wait (refused with Busy) until resume_writes."""

@@ -139,7 +139,7 @@ def _rpps(rng: random.Random) -> str:
 
 def _directory(tx: Transaction) -> int:
     """The territory, fictional organisations and professionals; returns people added."""
-    tx.conn.executemany("INSERT OR IGNORE INTO territory_communes (code) VALUES (?)",
+    tx.executemany("INSERT OR IGNORE INTO territory_communes (code) VALUES (?)",
                         [(c,) for c in COMMUNES])
     tx.audit("territory", None, "add_communes", after={"communes": list(COMMUNES)})
     rng = random.Random(2026)
@@ -279,7 +279,7 @@ def _indicators(tx: Transaction) -> None:
              for month in range(1, indicators.period_start(today, "quarter").month, 3)]
     rows.append((ids[0], date(today.year, 1, 1).isoformat(), 4120,
                  "Données CPAM : 1 030 en ALD, 1 480 de 70 ans et plus, 610 C2S."))
-    tx.conn.executemany(
+    tx.executemany(
         "INSERT INTO indicator_values (indicator_id, period_start, value, comment, entered_by,"
         " entered_at) VALUES (?, ?, ?, ?, 'demo', ?)", [(*row, iso(now())) for row in rows])
     tx.audit("demo", None, "indicator_values", after={"values": len(rows)})
@@ -320,7 +320,7 @@ def _meetings(tx: Transaction) -> None:
     elected = date.today() - timedelta(days=400)
     mandates = [(p, body, role) for p, (body, role) in zip(members, MANDATES)]
     mandates += [(p, "ca", "membre") for p in members[:9]]
-    tx.conn.executemany(
+    tx.executemany(
         "INSERT INTO mandates (person_id, body, role, starts_on, demo) VALUES (?, ?, ?, ?, 1)",
         [(p, body, role, elected.isoformat()) for p, body, role in mandates])
     names = {u: n for u, n, _ in USERS}
@@ -342,7 +342,7 @@ def _meetings(tx: Transaction) -> None:
             missions=missions, actions=[numbers[n] for n in action_numbers], demo=True)
         invited = _invitees(tx, group, day)
         past = days < 0
-        tx.conn.executemany("INSERT INTO attendees (meeting_id, person_id, status)"
+        tx.executemany("INSERT INTO attendees (meeting_id, person_id, status)"
                             " VALUES (?, ?, ?)",
                             [(meeting_id, p, rng.choices(("present", "excuse", "absent"),
                                                          (7, 2, 1))[0] if past else "invite")
@@ -378,7 +378,7 @@ def _records(tx: Transaction, meeting_id: int, kind: str, day: date) -> None:
         if kind == "ag":
             motions.append(("Modification des statuts (collège des usagers)", "deux_tiers",
                             voters // 2, voters // 2 - 2, 2))
-        tx.conn.executemany(
+        tx.executemany(
             "INSERT INTO motions (meeting_id, title, majority, votes_for, votes_against,"
             " abstentions, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(meeting_id, *m, stamp) for m in motions])
@@ -470,7 +470,7 @@ def _doctor_search(tx: Transaction) -> None:
     gps = [r["id"] for r in tx.all("SELECT id FROM people WHERE specialty_code = 'SM54'"
                                    " ORDER BY id LIMIT 4")]
     stamp = iso(now())
-    tx.conn.executemany(
+    tx.executemany(
         "INSERT INTO doctor_capacity (person_id, remaining, communes, updated_at)"
         " VALUES (?, ?, '[]', ?)", [(p, places, stamp) for p, places in zip(gps, (6, 3, 2, 0))])
     communes = [r["code"] for r in tx.all("SELECT code FROM territory_communes ORDER BY code")]
@@ -485,7 +485,7 @@ def _doctor_search(tx: Transaction) -> None:
                   "name_key": doctor_search.name_key(last, first, birth), "demo": 1,
                   "created_at": stamp, "updated_at": stamp}
         request_id = tx.insert("mt_requests", values, entity="mt_request")
-        tx.conn.executemany("INSERT INTO mt_request_criteria (request_id, code) VALUES (?, ?)",
+        tx.executemany("INSERT INTO mt_request_criteria (request_id, code) VALUES (?, ?)",
                             [(request_id, c) for c in criteria if c in codes])
         day = received
         for status in ("nouvelle", *steps):
@@ -544,7 +544,7 @@ def _unscheduled_care(tx: Transaction) -> None:
                                                                           appointment),
                          rng.choice(("honore", "honore", "honore", "non_honore"))
                          if channel == "sas" and outcome == "rdv" else None, stamp, stamp))
-    tx.conn.executemany(
+    tx.executemany(
         "INSERT INTO snp_requests (received_at, channel, commune_code, age_band, motive_code,"
         " profession_code, slot_id, outcome, appointment_at, delay_minutes, sas_status,"
         " entered_by, demo, created_at, updated_at)"

@@ -176,10 +176,10 @@ def _set_links(tx: Transaction, person_id: int, organization_ids, tags) -> None:
     if (before_orgs, before_tags) == (after_orgs, after_tags):
         return
     tx.execute("DELETE FROM person_organizations WHERE person_id = ?", (person_id,))
-    tx.conn.executemany("INSERT INTO person_organizations VALUES (?, ?)",
+    tx.executemany("INSERT INTO person_organizations VALUES (?, ?)",
                         [(person_id, i) for i in after_orgs])
     tx.execute("DELETE FROM person_tags WHERE person_id = ?", (person_id,))
-    tx.conn.executemany("INSERT INTO person_tags VALUES (?, ?)",
+    tx.executemany("INSERT INTO person_tags VALUES (?, ?)",
                         [(person_id, t) for t in after_tags])
     tx.audit("person", person_id, "affiliations",
              before={"organizations": before_orgs, "tags": before_tags},

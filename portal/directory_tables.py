@@ -56,33 +56,61 @@ def guess_mapping(kind: str, headers: list[str]) -> dict[str, str]:
                                            for field, (label, names) in targets(kind).items()})
 
 
-def lookup(tx: Transaction, table: str, value: str, label_column: str) -> str | None:
-    """A reference code from a code or a label, case and accents ignored."""
-    if not value:
-        return None
-    rows = tx.all(f"SELECT code, {label_column} AS label FROM {table}")
-    wanted = fold(value).strip()
-    for row in rows:
-        if fold(row["code"]) == wanted or fold(row["label"]) == wanted:
-            return row["code"]
-    raise PortalError(f"« {value} » : valeur inconnue.")
+class Lookups:
+    """Reference codes and organisations by folded name, read once per import: a file of
+    20 000 lines would otherwise fold the 35 000 communes of France for each of them."""
 
+    def __init__(self, tx: Transaction):
+        self.tx = tx
+        self.maps: dict[str, dict] = {}
 
-def commune(tx: Transaction, value: str) -> str | None:
-    """An INSEE code, or a commune name unique in the territory (or in France)."""
-    if not value:
-        return None
-    if tx.one("SELECT 1 AS x FROM communes WHERE code = ?", (value.upper(),)):
-        return value.upper()
-    wanted = fold(value).strip()
-    for scope in ("JOIN territory_communes t ON t.code = c.code", ""):
-        matches = [r["code"] for r in tx.all(f"SELECT c.code, c.name FROM communes c {scope}")
-                   if fold(r["name"]) == wanted]
-        if len(matches) == 1:
-            return matches[0]
-        if len(matches) > 1:
-            raise PortalError(f"Commune « {value} » ambiguë : indiquez son code INSEE.")
-    raise PortalError(f"Commune « {value} » inconnue.")
+    def _names(self, key: str, sql: str) -> dict[str, list]:
+        """{folded name: [values]} of the rows (name, value) of `sql`, kept in order."""
+        if key not in self.maps:
+            names: dict[str, list] = {}
+            for name, value in self.tx.execute(sql):
+                if name:
+                    names.setdefault(fold(name).strip(), []).append(value)
+            self.maps[key] = names
+        return self.maps[key]
+
+    def code(self, table: str, value: str, label_column: str) -> str | None:
+        """A reference code from a code or a label, case and accents ignored."""
+        if not value:
+            return None
+        found = self._names(table, f"SELECT code, code FROM {table} UNION ALL"
+                                   f" SELECT {label_column}, code FROM {table}")
+        codes = found.get(fold(value).strip())
+        if not codes:
+            raise PortalError(f"« {value} » : valeur inconnue.")
+        return codes[0]
+
+    def commune(self, value: str) -> str | None:
+        """An INSEE code, or a commune name unique in the territory (or in France)."""
+        if not value:
+            return None
+        wanted = fold(value).strip()
+        if self._names("insee", "SELECT code, code FROM communes").get(wanted):
+            return value.upper().strip()
+        for scope in ("territory", "france"):
+            join = "JOIN territory_communes t ON t.code = c.code" if scope == "territory" else ""
+            matches = self._names(scope, f"SELECT c.name, c.code FROM communes c {join}"
+                                  ).get(wanted, [])
+            if len(matches) == 1:
+                return matches[0]
+            if len(matches) > 1:
+                raise PortalError(f"Commune « {value} » ambiguë : indiquez son code INSEE.")
+        raise PortalError(f"Commune « {value} » inconnue.")
+
+    def organization(self, name: str) -> list[int]:
+        if not name:
+            return []
+        found = self._names("organizations", "SELECT name, id FROM organizations"
+                            ).get(fold(name).strip())
+        if not found:
+            raise PortalError(f"Structure « {name} » absente de l'annuaire : importez "
+                              "d'abord les structures, ou créez-la.")
+        return found[:1]
 
 
 def _choice(value: str, options: dict[str, str], what: str) -> str | None:
@@ -95,38 +123,27 @@ def _choice(value: str, options: dict[str, str], what: str) -> str | None:
     raise PortalError(f"{what} « {value} » inconnu(e) : {', '.join(options.values())}.")
 
 
-def _organization(tx: Transaction, name: str) -> list[int]:
-    if not name:
-        return []
-    found = [r["id"] for r in tx.all("SELECT id, name FROM organizations")
-             if fold(r["name"]) == fold(name)]
-    if not found:
-        raise PortalError(f"Structure « {name} » absente de l'annuaire : importez d'abord "
-                          "les structures, ou créez-la.")
-    return found[:1]
-
-
-def _person(tx: Transaction, cell) -> list[str]:
+def _person(tx: Transaction, cell, lookups: Lookups) -> list[str]:
     values = {
         "last_name": cell("last_name"), "first_name": cell("first_name"),
         "civility": _choice(cell("civility"), {c: c for c in directory.CIVILITIES},
                             "Civilité"),
-        "profession_code": lookup(tx, "professions", cell("profession"), "label"),
-        "specialty_code": lookup(tx, "specialties", cell("specialty"), "short_label"),
+        "profession_code": lookups.code("professions", cell("profession"), "label"),
+        "specialty_code": lookups.code("specialties", cell("specialty"), "short_label"),
         "rpps": cell("rpps"), "adeli": cell("adeli"), "phone": cell("phone"),
         "email": cell("email"), "mssante": cell("mssante"),
-        "commune_code": commune(tx, cell("commune")), "address": cell("address"),
+        "commune_code": lookups.commune(cell("commune")), "address": cell("address"),
         "member": fold(cell("member")) in YES, "snp": fold(cell("snp")) in YES,
     }
-    return directory.write_person(tx, values, organization_ids=_organization(
-        tx, cell("organization")), tags=cell("tags").replace(";", ","), source="tableur")[1]
+    return directory.write_person(tx, values, organization_ids=lookups.organization(
+        cell("organization")), tags=cell("tags").replace(";", ","), source="tableur")[1]
 
 
-def _org(tx: Transaction, cell) -> list[str]:
+def _org(tx: Transaction, cell, lookups: Lookups) -> list[str]:
     values = {
         "name": cell("name"), "address": cell("address"), "phone": cell("phone"),
         "email": cell("email"), "website": cell("website"), "finess": cell("finess"),
-        "siret": cell("siret"), "commune_code": commune(tx, cell("commune")),
+        "siret": cell("siret"), "commune_code": lookups.commune(cell("commune")),
         "kind": _choice(cell("kind"), directory.ORGANIZATION_KINDS, "Type"),
         "sector": _choice(cell("sector"), directory.SECTORS, "Secteur"),
     }
@@ -135,9 +152,9 @@ def _org(tx: Transaction, cell) -> list[str]:
 
 def import_table(store: Store, actor: Actor, table: Table, mapping: dict[str, str],
                  kind: str = "people", dry_run: bool = False) -> imports.Report:
-    """Check every line, then write them all in one transaction, or none of them.
+    """Check every line, then write them all, or none of them (see imports).
 
-    `mapping` is target field -> column of the file. A dry run checks and rolls back.
+    `mapping` is target field -> column of the file. A dry run only checks.
     """
     roles.require(actor, *directory.EDITORS)
     required = "last_name" if kind == "people" else "name"
@@ -147,5 +164,16 @@ def import_table(store: Store, actor: Actor, table: Table, mapping: dict[str, st
     unknown = set(mapping) - set(targets(kind))
     if unknown:
         raise PortalError(f"Champs inconnus : {', '.join(sorted(unknown))}.", field="mapping")
-    return imports.import_rows(store, actor, table, mapping, writer, {"kind": kind},
-                               dry_run)
+    return imports.import_rows(store, actor, table, mapping, lambda: with_lookups(writer),
+                               {"kind": kind}, dry_run)
+
+
+def with_lookups(write_row):
+    """`write_row(tx, cell, lookups)` as an import's writer, its lookups read once."""
+    lookups = None
+
+    def write(tx: Transaction, cell) -> list[str]:
+        nonlocal lookups
+        lookups = lookups or Lookups(tx)
+        return write_row(tx, cell, lookups)
+    return write

@@ -160,7 +160,7 @@ def invite(store: Store, actor: Actor, meeting_id: int, person_ids) -> int:
     with store.write(actor) as tx:
         before = tx.one("SELECT COUNT(*) AS n FROM attendees WHERE meeting_id = ?",
                         (meeting_id,))["n"]
-        tx.conn.executemany(
+        tx.executemany(
             "INSERT OR IGNORE INTO attendees (meeting_id, person_id) VALUES (?, ?)",
             [(meeting_id, int(p)) for p in person_ids])
         added = tx.one("SELECT COUNT(*) AS n FROM attendees WHERE meeting_id = ?",

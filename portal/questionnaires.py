@@ -60,7 +60,7 @@ def write_campaign(tx: Transaction, values: dict, campaign_id: int | None = None
         return campaign_id
     campaign_id = tx.insert("campaigns", {**clean, "demo": int(demo), "created_at": stamp,
                                           "updated_at": stamp}, entity="campaign")
-    tx.conn.executemany(
+    tx.executemany(
         "INSERT INTO questions (campaign_id, position, kind, label, mission_code)"
         " VALUES (?, ?, ?, ?, ?)",
         [(campaign_id, position, *row) for position, row in enumerate(TEMPLATE, 1)])

@@ -76,7 +76,7 @@ def sync(store: Store) -> bool:
                             ("missions", missions), ("commune_epci", epci)):
             marks = ", ".join("?" for _ in rows[0])
             # Upsert, never delete: people and organisations refer to these codes.
-            tx.conn.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", rows)
+            tx.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", rows)
             tx.audit("reference", table, "load", after={"rows": len(rows)})
         set_setting(tx, "reference_version", fingerprint)
     return True

@@ -148,7 +148,7 @@ def write_response(tx: Transaction, campaign_id: int, answers: dict, *,
                                               **values, "demo": int(demo)},
                                 entity="response")
         tx.audit("response", response_id, "answers", after={"answers": rows})
-    tx.conn.executemany("INSERT INTO answers (response_id, question_id, value)"
+    tx.executemany("INSERT INTO answers (response_id, question_id, value)"
                         " VALUES (?, ?, ?)", [(response_id, q, v) for q, v in rows])
     return response_id, complete
 
@@ -330,14 +330,14 @@ def _find_person(tx: Transaction, cell) -> int | None:
     return rows[0]["id"] if rows else None
 
 
-def _new_person(tx: Transaction, cell, warnings: list[str]) -> dict:
+def _new_person(lookups: directory_tables.Lookups, cell, warnings: list[str]) -> dict:
     last, first = (cell("last_name"), cell("first_name")) if cell("last_name") \
         else _split_name(cell("full_name"))
     values = {"last_name": last, "first_name": first, "rpps": cell("rpps"),
               "email": cell("email"), "phone": cell("phone")}
-    for key, find in (("profession_code", lambda: directory_tables.lookup(
-            tx, "professions", cell("profession"), "label")),
-                      ("commune_code", lambda: directory_tables.commune(tx, cell("commune")))):
+    for key, find in (("profession_code", lambda: lookups.code(
+            "professions", cell("profession"), "label")),
+                      ("commune_code", lambda: lookups.commune(cell("commune")))):
         try:
             values[key] = find()
         except PortalError as error:
@@ -369,23 +369,27 @@ def import_answers(store: Store, actor, campaign_id: int, table: tabular.Table,
                           field="mapping")
     if not set(mapping) & set(questions):
         raise PortalError("Aucune colonne ne correspond à une question.", field="mapping")
-    seen: dict[int, str] = {}
 
-    def write_row(tx: Transaction, cell) -> list[str]:
-        warnings: list[str] = []
-        person = _find_person(tx, cell)
-        new = None if person else _new_person(tx, cell, warnings)
-        if person in seen:
-            raise PortalError(f"{seen[person]} répond déjà plus haut dans le fichier.")
-        answers = {q["id"]: _answer(q, cell(key)) for key, q in questions.items()}
-        response_id, _ = write_response(
-            tx, campaign_id, answers, person_id=person, new_person=new,
-            received_on=_received(cell("received_on")), channel="import", replace=replace,
-            create_anyway=True)
-        row = tx.one("SELECT r.person_id, p.first_name, p.last_name FROM responses r JOIN"
-                     " people p ON p.id = r.person_id WHERE r.id = ?", (response_id,))
-        seen[row["person_id"]] = f"{row['first_name']} {row['last_name']}".strip()
-        return warnings
+    def new_writer():
+        """A writer for one try of the file, with its own memory of who answered."""
+        seen: dict[int, str] = {}
 
-    return imports.import_rows(store, actor, table, mapping, write_row,
+        def write_row(tx: Transaction, cell, lookups: directory_tables.Lookups) -> list[str]:
+            warnings: list[str] = []
+            person = _find_person(tx, cell)
+            new = None if person else _new_person(lookups, cell, warnings)
+            if person in seen:
+                raise PortalError(f"{seen[person]} répond déjà plus haut dans le fichier.")
+            answers = {q["id"]: _answer(q, cell(key)) for key, q in questions.items()}
+            response_id, _ = write_response(
+                tx, campaign_id, answers, person_id=person, new_person=new,
+                received_on=_received(cell("received_on")), channel="import",
+                replace=replace, create_anyway=True)
+            row = tx.one("SELECT r.person_id, p.first_name, p.last_name FROM responses r"
+                         " JOIN people p ON p.id = r.person_id WHERE r.id = ?", (response_id,))
+            seen[row["person_id"]] = f"{row['first_name']} {row['last_name']}".strip()
+            return warnings
+        return directory_tables.with_lookups(write_row)
+
+    return imports.import_rows(store, actor, table, mapping, new_writer,
                                {"campaign": campaign_id}, dry_run)

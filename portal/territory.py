@@ -65,7 +65,7 @@ def add_communes(store: Store, actor: Actor, new_codes) -> int:
         unknown = sorted(set(new_codes) - known)
         if unknown:
             raise PortalError(f"Communes inconnues : {', '.join(unknown)}.", field="communes")
-        tx.conn.executemany("INSERT INTO territory_communes (code) VALUES (?)",
+        tx.executemany("INSERT INTO territory_communes (code) VALUES (?)",
                             [(c,) for c in new_codes])
         tx.audit("territory", None, "add_communes", after={"communes": new_codes})
     return len(new_codes)
@@ -77,7 +77,7 @@ def remove_communes(store: Store, actor: Actor, old_codes) -> int:
     if not old_codes:
         return 0
     with store.write(actor) as tx:
-        tx.conn.executemany("DELETE FROM territory_communes WHERE code = ?",
+        tx.executemany("DELETE FROM territory_communes WHERE code = ?",
                             [(c,) for c in old_codes])
         tx.audit("territory", None, "remove_communes", before={"communes": old_codes})
     return len(old_codes)

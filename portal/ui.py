@@ -474,7 +474,9 @@ def table_import(key: str, targets: dict[str, str], guess, run) -> None:
     elif not dry_run:
         return
     try:
-        report = run(sheet, mapping, dry_run)
+        with st.spinner(f"{'Vérification' if dry_run else 'Import'} de "
+                        f"{len(sheet.frame)} ligne(s)…"):
+            report = run(sheet, mapping, dry_run)
     except PortalError as error:
         errors.show(error)
         return

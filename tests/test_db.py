@@ -172,6 +172,32 @@ def test_writes_paused_by_a_restore_are_refused_until_resumed_or_the_pause_lapse
         tx.insert("app_settings", {"key": "k2", "value": "v"})
 
 
+def test_a_rehearsal_replays_unless_records_of_its_kind_changed_meanwhile(store):
+    def rehearse(key: str):
+        with store.rehearsal(ACTOR) as tx:
+            tx.insert("app_settings", {"key": key, "value": "rehearsed"})
+            assert store.get_setting(key) is None  # a private copy
+        return tx
+
+    unrelated = rehearse("a")
+    with store.write(Actor("other", frozenset())) as tx:  # another kind of record
+        tx.audit("meeting", 1, "update")
+    assert store.replay(unrelated)
+    assert store.get_setting("a") == "rehearsed"
+
+    same_kind = rehearse("b")
+    with store.write(Actor("other", frozenset())) as tx:
+        tx.insert("app_settings", {"key": "typed meanwhile", "value": "v"})
+    assert not store.replay(same_kind)
+    assert store.get_setting("b") is None and store.get_setting("typed meanwhile") == "v"
+
+    moved = rehearse("c")
+    with store.write(Actor("other", frozenset())) as tx:  # the same table, another entity
+        tx.insert("app_settings", {"key": "row", "value": "v"}, entity="elsewhere")
+    assert not store.replay(moved)  # its row would get another id than in the copy
+    assert store.get_setting("c") is None
+
+
 def test_a_killed_writer_leaves_a_sound_database_with_every_committed_row(store, tmp_path):
     progress = tmp_path / "committed.txt"
     script = textwrap.dedent(f"""

@@ -4,16 +4,20 @@ yes/no variants, extra fields; and the all-or-nothing import into the directory.
 from __future__ import annotations
 
 import io
+import itertools
+import threading
+import time
 
 import pytest
 from openpyxl import Workbook
 
-from portal import directory, directory_tables, tabular
+from portal import auth, directory, directory_tables, tabular
 from portal.directory import Filters
 from portal.errors import PortalError
 from portal.roles import COORDINATOR, Actor
 
 COORD = Actor("coord", frozenset({COORDINATOR}))
+GOOD = "riviere-pont-canal-2026"
 CSV = ("Nom;Prénom;Profession;Téléphone;Ville;Membre\n"
        "Lefèvre;Hélène;Infirmier;02 38 67 00 00;Gien;oui\n"
        "\n"
@@ -122,3 +126,66 @@ def test_a_utf16_text_export_of_excel_is_read(tmp_path):
     assert table.frame.to_dict("records") == [{"Nom": "Lefèvre", "Prénom": "Hélène"}]
     with pytest.raises(PortalError, match="n'est pas un tableau"):
         tabular.read(b"\x00\x01binaire\x00" * 10, "image.csv")
+
+
+def rows_csv(count: int) -> bytes:
+    lines = ["Nom;Prénom;Profession;Ville;Téléphone"]
+    lines += [f"Nom{i};Prénom{i};Infirmier;45155;02 38 {i % 100:02d} {i // 100 % 100:02d} 11"
+              for i in range(count)]
+    return "\n".join(lines).encode()
+
+
+def test_a_dry_run_takes_no_write_lock(store):
+    table = tabular.read(rows_csv(50), "x.csv")
+    holder = store.connect()
+    holder.execute("BEGIN IMMEDIATE")  # someone else is writing, for as long as it takes
+    try:
+        started = time.monotonic()
+        report = directory_tables.import_table(store, COORD, table, mapping(table), dry_run=True)
+        waited = time.monotonic() - started
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert report.errors == [] and report.created == 50 and waited < 4
+    assert directory.count_people(store, Filters(include_hidden=True)) == 0
+
+
+def test_eight_writers_and_logins_all_succeed_during_an_import_of_20000_rows(store):
+    """The lines are tried without the lock; only the final replay holds it, briefly."""
+    table = tabular.read(rows_csv(20_000), "x.csv")
+    auth.create_first_admin(store, "ana", "Ana Admin", "ana@example.org", GOOD, GOOD, 4)
+    done, failures, waits, saved = threading.Event(), [], [], []
+
+    def writer(n: int) -> None:
+        actor = Actor(f"writer{n}", frozenset({COORDINATOR}))
+        for i in itertools.count():
+            if done.is_set():
+                return
+            started = time.monotonic()
+            try:
+                if n == 0:
+                    assert auth.verify_login(store, "ana", GOOD, 4).ok
+                else:
+                    with store.write(actor) as tx:
+                        tx.insert("app_settings", {"key": f"{n}-{i}", "value": "v"})
+                        saved.append(f"{n}-{i}")
+            except Exception as error:  # noqa: BLE001 - any failure is the finding
+                failures.append(repr(error))
+            waits.append(time.monotonic() - started)
+            time.sleep(0.02)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    started = time.monotonic()
+    report = directory_tables.import_table(store, COORD, table, mapping(table))
+    took = time.monotonic() - started
+    done.set()
+    for thread in threads:
+        thread.join()
+    print(f"\n20 000 rows imported in {took:.1f} s beside 8 writers: {len(waits)} operations,"
+          f" longest wait {max(waits):.2f} s")
+    assert failures == [] and report.errors == [] and report.created == 20_000
+    assert directory.count_people(store, Filters(include_hidden=True)) == 20_000
+    assert store.scalar("SELECT COUNT(*) FROM app_settings WHERE value = 'v'") == len(saved)
+    assert len(saved) > 100
