@@ -1,6 +1,7 @@
 """Reading the spreadsheets people actually send: CSV from French Excel or an online form,
 or XLSX. Encoding (UTF-8, UTF-8 with BOM, Windows-1252) and separator (; , tab) are
-detected; every value stays text; line errors are reported, never skipped silently.
+detected; every value stays text, as the user sees it in the spreadsheet; line errors are
+reported, never skipped silently; a file too large for the portal is refused at once.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -16,12 +18,20 @@ from datetime import date, datetime
 
 import pandas as pd
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from . import archives
 from .errors import PortalError
+from .formats import number_fr, size_fr
 
 SEPARATORS = (";", ",", "\t")
 MAX_ERRORS = 50
+# The directory of a large CPTS is 2 000 people, a national export 20 000 for a region:
+# beyond these a file is not what this import is for (and would take minutes).
+MAX_BYTES = 20 * 1024 ** 2
+MAX_ROWS = 50_000
+TOO_BIG = ("Ce fichier est trop grand pour un import ({what}) : {limit} au plus. Découpez-le, "
+           "ou gardez seulement les lignes du territoire.")
 # An XLSX is a zip: a sheet of 20 000 people expands to about 10 MB, in a dozen parts.
 XLSX_EXPANDED = 200 * 1024 ** 2
 XLSX_PARTS = 200
@@ -87,6 +97,7 @@ def _from_rows(rows: list[tuple[int, list[str]]]) -> Table:
     one cell or merged across, is skipped); blank rows are dropped, long rows reported."""
     rows = [(n, [str(c or "").strip() for c in r]) for n, r in rows]
     rows = [(n, r) for n, r in rows if any(r)]
+    _check_count(len(rows))
     if not rows:
         raise PortalError("Le fichier ne contient aucune ligne.", field="file")
     start = next((i for i, (_, r) in enumerate(rows) if sum(map(bool, r)) >= 2), 0)
@@ -99,20 +110,36 @@ def _from_rows(rows: list[tuple[int, list[str]]]) -> Table:
         while len(row) > len(headers) and not row[-1]:
             row = row[:-1]
         if len(row) > len(headers):
-            if len(errors) < MAX_ERRORS:
-                errors.append(f"Ligne {number} : {len(row)} valeurs pour {len(headers)} "
-                              "colonnes (un séparateur en trop ?).")
+            errors.append(f"Ligne {number} : {len(row)} valeurs pour {len(headers)} "
+                          "colonnes (un séparateur en trop ?).")
             continue
         kept.append(row + [""] * (len(headers) - len(row)))
         numbers.append(number)
     frame = pd.DataFrame(kept, columns=headers, dtype=str)
-    return Table(frame, numbers, errors=errors)
+    return Table(frame, numbers, errors=capped(errors))
+
+
+def capped(errors: list[str]) -> list[str]:
+    """The first MAX_ERRORS errors, and how many more there are: none goes unsaid."""
+    if len(errors) <= MAX_ERRORS:
+        return errors
+    more = f"… et {number_fr(len(errors) - MAX_ERRORS)} autre(s) erreur(s)."
+    return [*errors[:MAX_ERRORS], more]
+
+
+def _check_count(rows: int) -> None:
+    if rows > MAX_ROWS + 1:  # the header
+        limit = f"{number_fr(MAX_ROWS)} lignes"
+        raise PortalError(TOO_BIG.format(what=f"plus de {limit}", limit=limit), field="file")
 
 
 def read(data: bytes, filename: str) -> Table:
     """A spreadsheet upload as text cells, with per-line errors."""
     if not data:
         raise PortalError("Le fichier envoyé est vide (0 octet).", field="file")
+    if len(data) > MAX_BYTES:
+        raise PortalError(TOO_BIG.format(what=size_fr(len(data)), limit=size_fr(MAX_BYTES)),
+                          field="file")
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data)
     if filename.lower().endswith((".xlsx", ".xls")):
@@ -124,7 +151,7 @@ def read(data: bytes, filename: str) -> Table:
     separator = _separator(text)
     reader = csv.reader(io.StringIO(text), delimiter=separator)
     try:
-        rows = [(reader.line_num, row) for row in reader]
+        rows = [(reader.line_num, row) for row in itertools.islice(reader, MAX_ROWS + 2)]
     except csv.Error as error:
         raise PortalError(f"Fichier CSV illisible (ligne {reader.line_num}) : {error}.",
                           field="file") from None
@@ -134,17 +161,34 @@ def read(data: bytes, filename: str) -> Table:
 
 
 def _read_xlsx(data: bytes) -> Table:
+    """The first sheet, every row (not only those its declared size claims), each cell as
+    Excel shows it: a formula gives the value Excel saved with it, and a formula saved
+    without one (written by a program, never opened in Excel) is an error, not a blank."""
     try:
         archives.check_zip(zipfile.ZipFile(io.BytesIO(data)), XLSX_EXPANDED, XLSX_PARTS)
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        shown = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        typed = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise PortalError("Ce fichier n'est pas un classeur XLSX lisible (fichier tronqué ?).",
                           field="file") from None
-    sheet = workbook.worksheets[0]
-    rows = [(number, ["" if v is None else _cell(v) for v in row])
-            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    workbook.close()
-    return _from_rows(rows)
+    sheets = shown.worksheets[0], typed.worksheets[0]
+    for sheet in sheets:
+        sheet.reset_dimensions()  # a wrong <dimension> would cut the sheet short
+    rows, unsaved = [], []
+    pairs = zip(*(sheet.iter_rows(values_only=True) for sheet in sheets))
+    for number, (values, formulas) in enumerate(itertools.islice(pairs, MAX_ROWS + 2), 1):
+        for column, (value, formula) in enumerate(zip(values, formulas), 1):
+            if value is None and isinstance(formula, str) and formula.startswith("="):
+                unsaved.append(f"Ligne {number}, colonne {get_column_letter(column)} : "
+                               "formule sans valeur enregistrée. Ouvrez le fichier dans "
+                               "Excel ou LibreOffice et enregistrez-le, ou collez les "
+                               "valeurs à la place des formules.")
+        rows.append((number, ["" if v is None else _cell(v) for v in values]))
+    shown.close()
+    typed.close()
+    table = _from_rows(rows)
+    table.errors = capped(unsaved + table.errors)
+    return table
 
 
 def _cell(value) -> str:

@@ -24,7 +24,7 @@ from . import (
 )
 from .db import Store
 from .errors import Busy, PortalError
-from .formats import date_fr, md_escape, number_fr
+from .formats import date_fr, md_escape, number_fr, size_fr
 from .roles import Actor
 
 LOG = logging.getLogger("portal")
@@ -440,7 +440,9 @@ def table_import(key: str, targets: dict[str, str], guess, run) -> None:
     if upload is None:
         st.caption("Première ligne : les noms de colonnes (un titre au-dessus est ignoré). "
                    "Les exports d'Excel en français (séparateur « ; », accents Windows) et "
-                   "des formulaires en ligne sont reconnus.")
+                   "des formulaires en ligne sont reconnus. "
+                   f"{size_fr(tabular.MAX_BYTES)} et {number_fr(tabular.MAX_ROWS)} lignes "
+                   "au plus.")
         return
     try:
         sheet = tabular.read(upload.getvalue(), upload.name)

@@ -7,6 +7,7 @@ import io
 import itertools
 import threading
 import time
+import zipfile
 
 import pytest
 from openpyxl import Workbook
@@ -126,6 +127,62 @@ def test_a_utf16_text_export_of_excel_is_read(tmp_path):
     assert table.frame.to_dict("records") == [{"Nom": "Lefèvre", "Prénom": "Hélène"}]
     with pytest.raises(PortalError, match="n'est pas un tableau"):
         tabular.read(b"\x00\x01binaire\x00" * 10, "image.csv")
+
+
+def xlsx(rows: list[list], patch=lambda sheet: sheet) -> bytes:
+    """A workbook of `rows`, its sheet's XML then changed by `patch` (as other programs
+    write it: cached formula values, a wrong declared size)."""
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    saved = io.BytesIO()
+    workbook.save(saved)
+    out = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = patch(content.decode()).encode()
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def test_a_spreadsheet_too_large_is_refused_at_once_in_french():
+    started = time.monotonic()
+    with pytest.raises(PortalError, match="trop grand pour un import .21 Mo.*20 Mo au plus"):
+        tabular.read(b"Nom;Ville\n" + b"Martin;Gien\n" * (21 * 1024 ** 2 // 12), "x.csv")
+    many = "Nom;Ville\n" + "Martin;Gien\n" * (tabular.MAX_ROWS + 1)
+    with pytest.raises(PortalError, match="plus de 50.000 lignes"):
+        tabular.read(many.encode(), "x.csv")
+    tabular.read(("Nom;Ville\n" + "Martin;Gien\n" * tabular.MAX_ROWS).encode(), "x.csv")
+    assert time.monotonic() - started < 5
+
+
+def test_formula_cells_read_as_excel_shows_them_or_are_an_error_never_a_blank():
+    def cached(sheet: str) -> str:  # as Excel saves a formula: with the value it showed
+        return sheet.replace("<v></v>", "<v>02 38 67 00 00</v>").replace(
+            '<c r="B2">', '<c r="B2" t="str">')
+    rows = [["Nom", "Téléphone", "E-mail"], ["Alpha", '="02 38 67 00 00"', "a@example.org"]]
+    assert tabular.read(xlsx(rows, cached), "x.xlsx").frame.to_dict("records") == [
+        {"Nom": "Alpha", "Téléphone": "02 38 67 00 00", "E-mail": "a@example.org"}]
+    rows[1][2] = '=LOWER("A@EXAMPLE.ORG")'
+    table = tabular.read(xlsx(rows), "x.xlsx")  # written by a program: no value saved
+    assert [e.split(" : ")[0] for e in table.errors] == ["Ligne 2, colonne B",
+                                                         "Ligne 2, colonne C"]
+    assert "formule sans valeur enregistrée" in table.errors[0]
+
+
+def test_an_xlsx_declaring_a_smaller_size_than_it_holds_is_read_whole():
+    rows = [["Nom", "Ville"]] + [[f"Nom{i}", "Gien"] for i in range(5)]
+    table = tabular.read(xlsx(rows, lambda s: s.replace('ref="A1:B6"', 'ref="A1:B2"')),
+                         "x.xlsx")
+    assert table.frame["Nom"].tolist() == [f"Nom{i}" for i in range(5)]
+
+
+def test_more_line_errors_than_shown_are_counted():
+    text = "Nom;Ville\n" + "a;b;c\n" * 60
+    errors = tabular.read(text.encode(), "x.csv").errors
+    assert len(errors) == 51 and errors[-1] == "… et 10 autre(s) erreur(s)."
 
 
 def rows_csv(count: int) -> bytes:
