@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -95,12 +96,21 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
     return f"{number_fr(count)} {word}"
 
 
-MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
+MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:&"
+# What Streamlit's markdown still turns into something else once every special character
+# is escaped: links from www. / http:// / e-mail addresses, dashes and arrows from -- and
+# ->, an ellipsis from ..., icons and emoji from :word:. A word joiner (U+2060: invisible,
+# never a line break) between the two characters breaks each pattern.
+WORD_JOINER = "\u2060"
+STILL_INTERPRETED = re.compile(r"(?<=[-<>=])(?=[-<>=])|(?<=\.)(?=\.)|(?<=www)(?=\.)|(?=@)"
+                               r"|(?<=:)(?=\S)", re.IGNORECASE)
 
 
 def md_escape(text) -> str:
-    """User text made inert for st.markdown: `**X**` and `[a](javascript:..)` show literally."""
-    return "".join("\\" + c if c in MARKDOWN_SPECIAL else c for c in str(text or ""))
+    """User text shown literally where Streamlit reads markdown (titles, captions, labels):
+    `**X**`, `[a](javascript:..)`, `www.x.fr`, `--`, `:material/home:` and `&amp;` alike."""
+    text = STILL_INTERPRETED.sub(WORD_JOINER, str(text or ""))
+    return "".join("\\" + c if c in MARKDOWN_SPECIAL else c for c in text)
 
 
 def fold(text) -> str:

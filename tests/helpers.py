@@ -10,6 +10,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from portal import demo, directory, meetings
+from portal.formats import WORD_JOINER
 from portal.roles import COORDINATOR, Actor
 
 APP = str(Path(__file__).resolve().parent.parent / "portal" / "app.py")
@@ -40,7 +41,7 @@ def widget(elements, label):
 
 def unescaped(value) -> str:
     """What a reader sees of markdown the portal escaped (md_escape): `Fin\\.` reads `Fin.`"""
-    return re.sub(r"\\(.)", r"\1", str(value))
+    return re.sub(r"\\(.)", r"\1", str(value)).replace(WORD_JOINER, "")
 
 
 def texts(at) -> str:

@@ -23,6 +23,7 @@ from portal import (
     auth,
     demo,
     directory,
+    evidence,
     indicators,
     meetings,
     minutes,
@@ -57,8 +58,10 @@ def server(tmp_path, monkeypatch):
            "PORTAL_DB": str(tmp_path / "portal.db"),
            "PORTAL_SECRETS": str(tmp_path / "secrets.toml"),
            "PORTAL_BACKUP_DIR": str(tmp_path / "backups"),
+           "PORTAL_FILES_DIR": str(tmp_path / "files"),
            "PORTAL_BCRYPT_ROUNDS": "4"}
-    for name in ("PORTAL_DB", "PORTAL_SECRETS", "PORTAL_BACKUP_DIR", "PORTAL_BCRYPT_ROUNDS"):
+    for name in ("PORTAL_DB", "PORTAL_SECRETS", "PORTAL_BACKUP_DIR", "PORTAL_FILES_DIR",
+                 "PORTAL_BCRYPT_ROUNDS"):
         monkeypatch.setenv(name, env[name])  # the test's own service calls share the database
     subprocess.run([sys.executable, "-m", "portal", "init"], env=env, cwd=ROOT, check=True,
                    capture_output=True)
@@ -679,3 +682,56 @@ def test_a_call_taken_on_a_slot_takes_its_place(server, browser):
     page.keyboard.press("Escape")
     settle(page)
     shot(page, "60_call_on_a_slot")
+
+
+TRICKY = "Point -- www.exemple.fr marie@exemple.fr :material/home: :streamlit: &amp; -> ..."
+
+
+def reads_literally(element, text: str = TRICKY) -> None:
+    """The element shows `text` as typed: no link, icon, dash or entity made of it."""
+    expect(element).to_be_visible(timeout=15_000)
+    assert text in element.inner_text().replace("\u2060", "")
+    made = "a[href*='exemple.fr'], a[href^='mailto:'], [aria-label='home icon']"
+    assert element.locator(made).count() == 0
+
+
+def test_user_text_in_titles_captions_links_and_labels_stays_literal(server, browser):
+    """Issue 14, point 9: where Streamlit reads markdown, typed text is shown as typed."""
+    config = settings.load()
+    store = Store(config.db_path)
+    demo.load(store, 4)
+    coordination = Actor("demo.coordination", frozenset({COORDINATOR}))
+    meeting_id, _ = meetings.save_meeting(store, coordination, {
+        "kind": "ca", "title": TRICKY, "day": date.today(), "start": dt_time(8, 0),
+        "end": dt_time(9, 0)})
+    action_id, _ = actions.save_action(store, coordination, {"number": 99, "title": TRICKY},
+                                       missions=["socle_1"])
+    person_id = store.scalar("SELECT person_id FROM person_organizations LIMIT 1")
+    organization_id = store.scalar("SELECT organization_id FROM person_organizations"
+                                   " WHERE person_id = ?", (person_id,))
+    directory.save_organization(store, coordination, {
+        **directory.get_organization(store, organization_id), "name": TRICKY}, organization_id)
+    indicator_id = store.scalar("SELECT MIN(id) FROM indicators")
+    filename = "CR -- www.exemple.fr marie@exemple.fr :streamlit: &amp;.pdf"
+    evidence.add(store, coordination, config.files_dir, indicator_id, filename, b"%PDF-1.4 x")
+    page = as_demo_coordinator(browser.new_context(), server)
+
+    page.goto(f"{server}/meetings")
+    expect(page.get_by_role("radio", name="Calendrier")).to_be_visible(timeout=15_000)
+    settle(page)
+    page.get_by_role("radio", name="Calendrier").click()
+    reads_literally(page.get_by_test_id("stCaptionContainer").filter(has_text="Point").first)
+    page.goto(f"{server}/meeting?id={meeting_id}")
+    reads_literally(page.locator("h1").filter(has_text="Point"))
+    page.goto(f"{server}/missions")
+    reads_literally(page.get_by_test_id("stPageLink").filter(has_text="Point"))
+    page.goto(f"{server}/action?id={action_id}")
+    reads_literally(page.locator("h1").filter(has_text="Point"))
+    page.goto(f"{server}/person?id={person_id}")
+    reads_literally(page.get_by_test_id("stPageLink").filter(has_text="Point"))
+    page.goto(f"{server}/organization?id={organization_id}")
+    reads_literally(page.locator("h1").filter(has_text="Point"))
+    page.goto(f"{server}/indicator?id={indicator_id}")
+    reads_literally(page.get_by_test_id("stDownloadButton").filter(has_text="CR"),
+                    filename)
+    shot(page, "41_user_text_literal")

@@ -7,8 +7,10 @@ import math
 import pandas as pd
 import pytest
 
+from helpers import unescaped
 from portal import formats, validation
 from portal.db import Store
+from portal.formats import md_escape
 
 FORMATTERS = (formats.date_fr, formats.datetime_fr, formats.number_fr,
               validation.phone_display)
@@ -46,3 +48,13 @@ def test_count_axes_show_whole_numbers():
     from portal import charts
 
     assert charts.count_axis().to_dict() == {"format": "d", "tickMinStep": 1}
+
+
+def test_md_escape_breaks_what_markdown_still_interprets_and_reads_the_same():
+    text = "A -- B -> www.x.fr a@b.fr :material/home: &amp; ..."
+    escaped = md_escape(text)
+    for made in ("--", "->", "www.", "a@", ":material", "..."):
+        assert made not in escaped
+    assert "\\&amp;" in escaped  # an escaped & starts no entity
+    assert unescaped(escaped) == text
+    assert md_escape(None) == "" and md_escape("Marie Martin") == "Marie Martin"
