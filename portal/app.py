@@ -55,6 +55,7 @@ def sidebar(store: Store, actor) -> None:
 
 st.set_page_config(page_title="Portail CPTS", page_icon=":material/health_and_safety:",
                    layout="wide")
+ui.refuse_framing()
 config = settings.load()
 if not config.cookie_key_ok:
     stop_with("Le portail refuse de démarrer sans clé secrète pour les cookies de connexion. "

@@ -169,6 +169,26 @@ FIELD_TO_FIELD = """<script>
 </script>"""
 
 
+# Streamlit cannot send X-Frame-Options; a proxy in front should (frame-ancestors 'none').
+# Meanwhile the page itself refuses to run inside another site's frame, where a visitor
+# could be tricked into clicking it (clickjacking). No markup in the script: Streamlit's
+# sanitiser drops a script that holds some.
+NOT_IN_A_FRAME = """<script>
+if (window.top !== window.self) {
+  const note = document.createElement("p");
+  note.textContent = "Le Portail CPTS ne s'affiche pas à l'intérieur d'une autre page : "
+    + "ouvrez-le directement dans votre navigateur.";
+  note.style.cssText = "font: 16px sans-serif; padding: 2em";
+  document.body.replaceChildren(note);
+}
+</script>"""
+
+
+def refuse_framing() -> None:
+    """Install NOT_IN_A_FRAME (the entry point calls it first, on every page)."""
+    st.html(NOT_IN_A_FRAME, unsafe_allow_javascript=True)
+
+
 def keyboard_order() -> None:
     """Install FIELD_TO_FIELD once per page (the entry point calls it, in the sidebar so
     that it takes no room on the page)."""

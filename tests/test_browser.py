@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from icalendar import Calendar
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 
@@ -735,3 +736,31 @@ def test_user_text_in_titles_captions_links_and_labels_stays_literal(server, bro
     reads_literally(page.get_by_test_id("stDownloadButton").filter(has_text="CR"),
                     filename)
     shot(page, "41_user_text_literal")
+
+
+def test_the_portal_refuses_to_run_inside_another_sites_frame(server, browser, tmp_path):
+    """Issue 14, point 16: no clickjacking through a frame on a page of another origin."""
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text(
+        f'<html><body><h1>Autre site</h1><iframe src="{server}" width="900" height="600">'
+        "</iframe></body></html>")
+    port = free_port()
+    other = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind",
+                              "127.0.0.1", "--directory", str(tmp_path / "site")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        page = browser.new_page()
+        for _ in range(50):
+            try:
+                page.goto(f"http://127.0.0.1:{port}/")
+                break
+            except PlaywrightError:
+                time.sleep(0.1)
+        frame = page.frame_locator("iframe")
+        expect(frame.get_by_text("ne s'affiche pas à l'intérieur d'une autre page")
+               ).to_be_visible(timeout=20_000)
+        expect(frame.get_by_role("button", name="Se connecter")).to_have_count(0)
+        shot(page, "42_framed_refused")
+    finally:
+        other.terminate()
+        other.wait(5)
