@@ -87,6 +87,13 @@ def user_roles(store: Store, user_id: int) -> list[str]:
     return [c for c in roles.ROLES if c in held]
 
 
+def account_counts(store: Store) -> dict[str, int]:
+    """Active accounts, and those locked right now (for the administrators' home page)."""
+    return store.query_one(
+        "SELECT COUNT(*) FILTER (WHERE active = 1) AS active,"
+        " COUNT(*) FILTER (WHERE locked_until > ?) AS locked FROM users", (iso(now()),))
+
+
 def has_admin(store: Store) -> bool:
     """True once any administrator account exists: the first-run screen is gone for good."""
     return bool(store.scalar("SELECT 1 FROM user_roles WHERE role = 'admin' LIMIT 1"))

@@ -109,6 +109,17 @@ class Transaction:
         )
         self.audited = True
 
+    def redact(self, entity: str, entity_ids) -> None:
+        """Empty the values the audit rows of these records hold, keeping who did what
+        and when: erasing a person or anonymising a request must not leave their data in
+        the journal. The caller audits the erasure itself."""
+        ids = [str(i) for i in entity_ids]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            self.execute("UPDATE audit_log SET before = NULL, after = NULL WHERE entity = ?"
+                         f" AND entity_id IN ({', '.join('?' for _ in chunk)})",
+                         (entity, *chunk))
+
     def insert(self, table: str, values: dict, entity: str | None = None) -> int:
         """Insert one row and audit it as created; returns its id."""
         columns = ", ".join(_identifier(c) for c in values)

@@ -275,6 +275,11 @@ def get_organization(store: Store, organization_id: int) -> dict | None:
         " LEFT JOIN communes c ON c.code = o.commune_code WHERE o.id = ?", (organization_id,))
 
 
+def known_tags(store: Store) -> list[str]:
+    """Every specific activity already given to someone, for the picker to propose."""
+    return [r["tag"] for r in store.query("SELECT DISTINCT tag FROM person_tags ORDER BY tag")]
+
+
 def organization_choices(store: Store) -> dict[int, str]:
     """id -> 'Name (commune)' for pickers, by name."""
     return {r["id"]: f"{r['name']} ({r['commune'] or 'commune non renseignée'})"
@@ -298,6 +303,10 @@ def person_choices(store: Store) -> dict[int, str]:
         " LEFT JOIN communes c ON c.code = p.commune_code"
         " WHERE p.merged_into IS NULL AND p.erased_at IS NULL"
         " ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE")}
+
+
+def organization_count(store: Store) -> int:
+    return store.scalar("SELECT COUNT(*) FROM organizations")
 
 
 def list_organizations(store: Store, text: str = "", kind: str | None = None,
@@ -440,6 +449,16 @@ def get_person(store: Store, person_id: int) -> dict | None:
     return person
 
 
+def person_for(store: Store, actor: Actor, person_id: int) -> dict | None:
+    """The record as `actor` may read it, or None: members never see a person who did not
+    agree to appear, and only editors open an erased record (to see it is erased)."""
+    person = get_person(store, person_id)
+    if person is None or (not person["visible"] and not sees_hidden(actor)) \
+            or (person["erased_at"] and not actor.has(*EDITORS)):
+        return None
+    return person
+
+
 def possible_duplicates(store: Store, person_id: int | None = None) -> pd.DataFrame:
     """Pairs of live records with the same RPPS, or the same names in the same commune."""
     only = " AND (a.id = :id OR b.id = :id)" if person_id else ""
@@ -521,8 +540,7 @@ def erase_person(store: Store, actor: Actor, person_id: int) -> None:
             " erased_at = ?, updated_at = ? WHERE id = ?",
             (f"efface|{person_id}", iso(now()), iso(now()), person_id))
         tx.execute("DELETE FROM person_tags WHERE person_id = ?", (person_id,))
-        tx.execute("UPDATE audit_log SET before = NULL, after = NULL"
-                   " WHERE entity = 'person' AND entity_id = ?", (str(person_id),))
+        tx.redact("person", [person_id])
         tx.audit("person", person_id, "erase")
         index_person(tx, person_id)
 

@@ -73,6 +73,17 @@ def aged_70(birth: date, on: date) -> bool:
     return on >= birth + relativedelta(years=70)
 
 
+def priority_facts(store: Store, request: dict, today: date) -> list[str]:
+    """The request's priority criteria in French, "70 ans ou plus" first when the birth
+    date says so today (it is computed, never ticked)."""
+    labels = {c["code"]: c["label"] for c in criteria(store, active_only=False)}
+    facts = [labels[c] for c in request["criteria"]]
+    born = request["birth_date"]
+    if born and aged_70(date.fromisoformat(born), today):
+        facts.insert(0, labels["age70"])
+    return facts
+
+
 def points_per_week(store: Store) -> int:
     return int(store.get_setting(WEEK_POINTS, "2"))
 
@@ -470,9 +481,7 @@ def purge(store: Store, actor: Actor, today: date | None = None) -> int:
             marks = ", ".join("?" for _ in ids)
             tx.execute(f"UPDATE mt_requests SET {', '.join(f'{c} = NULL' for c in IDENTITY)},"
                        f" anonymised_at = ? WHERE id IN ({marks})", (iso(now()), *ids))
-            # The audit rows of these requests held the identity too: keep who and when.
-            tx.execute("UPDATE audit_log SET before = NULL, after = NULL WHERE entity ="
-                       f" 'mt_request' AND entity_id IN ({marks})", [str(i) for i in ids])
+            tx.redact("mt_request", ids)  # their audit rows held the identity too
         tx.audit("mt_request", None, "anonymise", after={"requests": ids,
                                                          "closed_before": limit.isoformat()})
     return len(ids)

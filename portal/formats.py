@@ -53,6 +53,11 @@ def number_fr(value: float | None, decimals: int = 0) -> str:
     return text.replace(",", "\u202f").replace(".", ",")
 
 
+def percent_fr(value: float | None) -> str:
+    """A percentage as the services give it (one decimal): '12,5 %', '50 %', '—'."""
+    return "—" if blank(value) else f"{number_fr(value, 1)}\u00a0%"
+
+
 def blanks_as_none(frame):
     """The frame with every blank cell None: the one rule for frames leaving a service.
 

@@ -1,4 +1,5 @@
-"""Key figures for the home page: each module registers its own, with who may see them."""
+"""Key figures for the home page, with who may see them: each is asked of its domain's
+service, counting what the reader's own pages list."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from . import directory, doctor_search, meetings, minutes, unscheduled_care
-from .db import Store, iso, now
-from .formats import number_fr
+from . import auth, directory, doctor_search, meetings, minutes, territory, unscheduled_care
+from .db import Store
+from .formats import percent_fr
 from .roles import ADMINS, ALL, BOARD, Actor
 
 
@@ -31,15 +32,13 @@ def _snp_share(store: Store, actor: Actor) -> str:
     today = date.today()
     share = unscheduled_care.share_within_24h(store, None, today - timedelta(days=30),
                                               today + timedelta(days=1))
-    return "—" if share is None else f"{number_fr(share, 0)} %"
+    return percent_fr(share)
 
 
 FIGURES: list[Figure] = [
     Figure("Professionnels dans l'annuaire", ALL, _people),
-    Figure("Structures", ALL,
-           lambda store, _: store.scalar("SELECT COUNT(*) FROM organizations")),
-    Figure("Communes du territoire", ALL,
-           lambda store, _: store.scalar("SELECT COUNT(*) FROM territory_communes")),
+    Figure("Structures", ALL, lambda store, _: directory.organization_count(store)),
+    Figure("Communes du territoire", ALL, lambda store, _: territory.commune_count(store)),
     Figure("Réunions à venir", BOARD,
            lambda store, _: meetings.count_meetings(store, meetings.Filters(upcoming=True))),
     Figure("Décisions en retard", BOARD, lambda store, _: minutes.overdue_count(store)),
@@ -47,11 +46,9 @@ FIGURES: list[Figure] = [
     Figure("En attente d'un médecin traitant", ALL,
            lambda store, _: doctor_search.waiting(store)),
     Figure("SNP vus sous 24 h (30 derniers jours)", ALL, _snp_share),
-    Figure("Comptes actifs", ADMINS,
-           lambda store, _: store.scalar("SELECT COUNT(*) FROM users WHERE active = 1")),
+    Figure("Comptes actifs", ADMINS, lambda store, _: auth.account_counts(store)["active"]),
     Figure("Comptes verrouillés", ADMINS,
-           lambda store, _: store.scalar("SELECT COUNT(*) FROM users WHERE locked_until > ?",
-                                         (iso(now()),))),
+           lambda store, _: auth.account_counts(store)["locked"]),
 ]
 
 

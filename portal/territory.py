@@ -17,6 +17,10 @@ def name(store: Store) -> str:
     return store.get_setting("cpts_name") or ""
 
 
+def commune_count(store: Store) -> int:
+    return store.scalar("SELECT COUNT(*) FROM territory_communes")
+
+
 def communes(store: Store) -> pd.DataFrame:
     """The territory's communes with département and population, by département and name."""
     return store.frame(

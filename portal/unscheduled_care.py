@@ -197,17 +197,18 @@ RUNS_ON = ("s.valid_from <= :day AND (s.valid_until IS NULL OR s.valid_until >= 
 
 def slots_on(store: Store, day: date, after: time | None = None) -> pd.DataFrame:
     """The slots open on `day` (those not ended by `after`, for today's calls), with the
-    professional, profession, commune and how many of their places are taken."""
+    professional, profession, commune and how many of their places are taken and free."""
     return store.frame(
-        "SELECT s.id, s.person_id, p.last_name, p.first_name, pr.label AS profession,"
-        " p.profession_code, c.name AS commune, s.starts, s.ends, s.capacity,"
+        "SELECT *, MAX(capacity - taken, 0) AS free FROM (SELECT s.id, s.person_id,"
+        " p.last_name, p.first_name, pr.label AS profession, p.profession_code,"
+        " c.name AS commune, s.starts, s.ends, s.capacity,"
         " (SELECT COUNT(*) FROM snp_requests r WHERE r.slot_id = s.id"
         f"  AND r.slot_day = :day AND {HOLDS_PLACE}) AS taken"
         " FROM snp_slots s JOIN people p ON p.id = s.person_id"
         " LEFT JOIN professions pr ON pr.code = p.profession_code"
         " LEFT JOIN communes c ON c.code = p.commune_code"
-        f" WHERE {RUNS_ON} AND (:after IS NULL OR s.ends > :after)"
-        " ORDER BY s.starts, pr.label, p.last_name",
+        f" WHERE {RUNS_ON} AND (:after IS NULL OR s.ends > :after))"
+        " ORDER BY starts, profession, last_name",
         {"day": day.isoformat(), "weekday": day.weekday(),
          "after": after.strftime("%H:%M") if after else None})
 
@@ -362,6 +363,13 @@ def get_request(store: Store, request_id: int) -> dict | None:
     return store.query_one("SELECT * FROM snp_requests WHERE id = ?", (request_id,))
 
 
+def _share_24h(delay: str) -> str:
+    """SQL: the % of the group's requests seen within 24 hours, to one decimal (NULL for
+    none), the same figure for the indicator, the tables and the home page."""
+    return (f"ROUND(100.0 * COUNT(*) FILTER (WHERE {delay} <= {DAY_MINUTES})"
+            " / COUNT(*), 1)")
+
+
 def statistics(store: Store, start: date, end: date, period: str = "month") -> pd.DataFrame:
     """Per period (day, week, month or year) of receipt in [start, end): its first day
     and French name, requests, those with an appointment within 24 hours and their
@@ -369,12 +377,12 @@ def statistics(store: Store, start: date, end: date, period: str = "month") -> p
     frame = store.frame(
         f"SELECT {PERIODS[period][1]} AS period, COUNT(*) AS received,"
         f" COUNT(*) FILTER (WHERE delay_minutes <= {DAY_MINUTES}) AS within_24h,"
+        f" {_share_24h('delay_minutes')} AS share_24h,"
         " COUNT(*) FILTER (WHERE outcome IS NULL) AS pending,"
         " COUNT(*) FILTER (WHERE channel = 'sas') AS sas,"
         " COUNT(*) FILTER (WHERE sas_status = 'honore') AS sas_honoured FROM snp_requests"
         " WHERE received_at >= ? AND received_at < ? GROUP BY period ORDER BY period",
         (start.isoformat(), end.isoformat()))
-    frame["share_24h"] = (frame["within_24h"] / frame["received"]).round(4)
     frame.insert(1, "label", [date.fromisoformat(d).strftime(PERIODS[period][2])
                               for d in frame["period"]])
     return frame
@@ -383,16 +391,14 @@ def statistics(store: Store, start: date, end: date, period: str = "month") -> p
 def breakdown(store: Store, start: date, end: date, by: str) -> pd.DataFrame:
     """Requests and share within 24 hours per channel, profession sought or motive."""
     column = {"channel": "r.channel", "profession": "pr.label", "motive": "m.label"}[by]
-    frame = store.frame(
+    return store.frame(
         f"SELECT {column} AS grp, COUNT(*) AS received,"
-        f" COUNT(*) FILTER (WHERE r.delay_minutes <= {DAY_MINUTES}) AS within_24h"
-        " FROM snp_requests r"
+        f" COUNT(*) FILTER (WHERE r.delay_minutes <= {DAY_MINUTES}) AS within_24h,"
+        f" {_share_24h('r.delay_minutes')} AS share_24h FROM snp_requests r"
         " JOIN professions pr ON pr.code = r.profession_code"
         " JOIN snp_motives m ON m.code = r.motive_code"
         " WHERE r.received_at >= ? AND r.received_at < ? GROUP BY grp ORDER BY received DESC",
         (start.isoformat(), end.isoformat()))
-    frame["share_24h"] = (frame["within_24h"] / frame["received"]).round(4)
-    return frame
 
 
 def slots_use(store: Store, start: date, end: date) -> dict:
@@ -436,11 +442,9 @@ def requests_received(store: Store, indicator: dict | None, start: date, end: da
 def share_within_24h(store: Store, indicator: dict | None, start: date,
                      end: date) -> float | None:
     """Indicator source: % of the period's requests seen within 24 hours of receipt."""
-    row = store.query_one(
-        f"SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE delay_minutes <= {DAY_MINUTES}) AS quick"
-        " FROM snp_requests WHERE received_at >= ? AND received_at < ?",
-        (start.isoformat(), end.isoformat()))
-    return round(100 * row["quick"] / row["n"], 1) if row["n"] else None
+    return store.scalar(f"SELECT {_share_24h('delay_minutes')} FROM snp_requests"
+                        " WHERE received_at >= ? AND received_at < ?",
+                        (start.isoformat(), end.isoformat()))
 
 
 def sas_honoured(store: Store, indicator: dict | None, start: date, end: date) -> float:

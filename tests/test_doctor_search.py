@@ -277,7 +277,7 @@ def test_every_role_follows_access_to_care_on_the_home_page_as_counts(demo_store
     at = open_page(logged_in("demo.membre"), "home")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["En attente d'un médecin traitant"] == str(waiting)
-    assert metrics["SNP vus sous 24 h (30 derniers jours)"].endswith(" %")
+    assert metrics["SNP vus sous 24 h (30 derniers jours)"].endswith("\u00a0%")
     assert "Confidentiel" not in texts(at)
     assert demo_store.scalar("SELECT COUNT(*) FROM access_log") == 0  # no identity shown
 

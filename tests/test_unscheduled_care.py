@@ -65,15 +65,15 @@ def test_figures_per_period_channel_and_profession(store):
     months = snp.statistics(store, date(2026, 1, 1), date(2027, 1, 1), "month")
     assert months.to_dict("records")[1] == {
         "period": "2026-11-01", "label": "11/2026", "received": 4, "within_24h": 2,
-        "pending": 0, "sas": 2, "sas_honoured": 1, "share_24h": 0.5}
+        "pending": 0, "sas": 2, "sas_honoured": 1, "share_24h": 50.0}
     assert months["pending"].tolist() == [1, 0]
     weeks = snp.statistics(store, date(2026, 11, 1), date(2026, 12, 1), "week")
     # Monday 02/11 to Sunday 08/11 and Monday 09/11 to Sunday 15/11.
     assert dict(zip(weeks["label"], weeks["received"])) == {
         "semaine du 02/11/2026": 2, "semaine du 09/11/2026": 2}
     channels = snp.breakdown(store, date(2026, 11, 1), date(2026, 12, 1), "channel")
-    assert dict(zip(channels["grp"], channels["share_24h"])) == {"sas": 0.5,
-                                                                 "telephone": 0.5}
+    assert dict(zip(channels["grp"], channels["share_24h"])) == {"sas": 50.0,
+                                                                 "telephone": 50.0}
     motives = snp.breakdown(store, date(2026, 11, 1), date(2026, 12, 1), "motive")
     assert motives[["grp", "received", "within_24h"]].values.tolist() == [
         ["Fièvre, infection (angine, cystite…)", 4, 2]]

@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 
 from portal import charts, doctor_search, ui
 from portal import unscheduled_care as snp
-from portal.formats import number_fr
+from portal.formats import number_fr, percent_fr
 
 actor = ui.require_access("care_figures")
 store = ui.store()
@@ -59,8 +59,7 @@ columns = st.columns(5)
 total = int(requests["received"].sum())
 for column, (label, value) in zip(columns, (
         ("Demandes reçues", number_fr(total)),
-        ("Vues sous 24 h", f"{number_fr(100 * requests['within_24h'].sum() / total, 0)} %"
-         if total else "—"),
+        ("Vues sous 24 h", percent_fr(snp.share_within_24h(store, None, start, end))),
         ("Demandes du SAS", number_fr(int(requests["sas"].sum()))),
         ("SAS : RDV honorés", number_fr(int(requests["sas_honoured"].sum()))),
         ("Places utilisées / offertes", (f"{number_fr(use['used'])} / "
@@ -72,8 +71,7 @@ if total:
     table = snp.statistics(store, start, end, period or "month")
     ui.table({snp.PERIODS[period or "month"][0]: table["label"],
               "Demandes": table["received"], "Vues sous 24 h": table["within_24h"],
-              "Part sous 24 h": table["share_24h"].map(
-                  lambda v: f"{number_fr(100 * v, 0)} %"),
+              "Part sous 24 h": table["share_24h"].map(percent_fr),
               "Sans issue": table["pending"], "SAS": table["sas"],
               "SAS honorés": table["sas_honoured"]})
     left, right = st.columns(2)
@@ -84,7 +82,6 @@ if total:
         with column:
             ui.table({label: rows["grp"].map(lambda g: snp.CHANNELS.get(g, g)),
                       "Demandes": rows["received"],
-                      "Part sous 24 h": rows["share_24h"].map(
-                          lambda v: f"{number_fr(100 * v, 0)} %")})
+                      "Part sous 24 h": rows["share_24h"].map(percent_fr)})
     st.caption("Vue sous 24 h : rendez-vous moins de 24 heures (heure réelle) après la "
                "demande ; la part est calculée sur toutes les demandes reçues.")

@@ -140,10 +140,7 @@ st.caption(" · ".join(part for part in (
     doctor_search.CHANNELS[request["channel"]],
     doctor_search.STATUSES[request["status"]],
     f"naissance : {date_fr(born)}" if born else "") if part))
-labels = {c["code"]: c["label"] for c in doctor_search.criteria(store, active_only=False)}
-facts = [labels[c] for c in request["criteria"]]
-if born and doctor_search.aged_70(born, date.today()):
-    facts.insert(0, labels["age70"])
+facts = doctor_search.priority_facts(store, request, date.today())
 st.text("Critères : " + (", ".join(facts) or "aucun"))
 st.text(f"Commune : {request['commune'] or '—'} · Téléphone : "
         f"{validation.phone_display(request['phone']) or '—'} · E-mail : "

@@ -62,8 +62,7 @@ def person_form(person: dict | None) -> None:
     chosen_orgs = st.multiselect(
         "Structures", list(organizations), format_func=organizations.get, key=f"{key}_orgs",
         default=[o["id"] for o in person.get("organizations", [])], placeholder="Choisir…")
-    known_tags = [r["tag"] for r in store.query(
-        "SELECT DISTINCT tag FROM person_tags ORDER BY tag")]
+    known_tags = directory.known_tags(store)
     tags = st.multiselect("Activités spécifiques", sorted({*known_tags, *person.get("tags", [])}),
                           default=person.get("tags", []), accept_new_options=True,
                           key=f"{key}_tags", placeholder="ex. : plaies chroniques, ETP diabète")
@@ -92,19 +91,9 @@ def person_form(person: dict | None) -> None:
             not person, "Fiche enregistrée.")
 
 
-def readable_person(person_id: int) -> dict | None:
-    """The record, unless this user may not see it (hidden from members, or erased)."""
-    person = directory.get_person(store, person_id)
-    if person is None or (not person["visible"] and not directory.sees_hidden(actor)) \
-            or (person["erased_at"] and not editor):
-        return None
-    return person
-
-
-back_to_directory()
-person = ui.record_page(readable_person, person_form, editor, "Nouvelle personne",
-                        "Fiche personne", "Choisissez une personne dans l'annuaire.",
-                        ":material/contacts:")
+person = ui.record_page(lambda person_id: directory.person_for(store, actor, person_id),
+                        person_form, editor, "Nouvelle personne", "Fiche personne",
+                        "Choisissez une personne dans l'annuaire.", ":material/contacts:")
 if person["merged_into"]:
     st.warning("Cette fiche a été fusionnée dans une autre.", icon=":material/merge:")
     st.page_link("views/person.py", label="Ouvrir la fiche conservée",

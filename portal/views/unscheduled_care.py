@@ -65,7 +65,7 @@ def live_board() -> None:
                   "Professionnel": slots["last_name"] + " " + slots["first_name"].fillna(""),
                   "Profession": slots["profession"], "Commune": slots["commune"],
                   "Places": slots["capacity"], "Prises": slots["taken"],
-                  "Libres": (slots["capacity"] - slots["taken"]).clip(lower=0)})
+                  "Libres": slots["free"]})
     st.subheader("Demandes du jour")
     # Tables named after the completions: a completed call leaves no row ticked.
     round_ = st.session_state.get("snp_completions", 0)

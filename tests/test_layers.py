@@ -1,0 +1,78 @@
+"""The layer rules of DESIGN.md, kept by a test rather than by habit: pages hold the UI,
+services the rules and the SQL, the database module the connections and the audit log."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+PORTAL = Path(__file__).resolve().parent.parent / "portal"
+PAGES = PORTAL / "views"
+# The entry script and the UI helpers: with the pages, the only code that draws.
+UI_MODULES = {PORTAL / "app.py", PORTAL / "ui.py", PORTAL / "session.py"}
+DATABASE = PORTAL / "db.py"
+SQL = re.compile(r"\bSELECT\b[\s\S]+\bFROM\b|\bINSERT\s+INTO\b|\bUPDATE\s+\w+\s+SET\b"
+                 r"|\bDELETE\s+FROM\b")
+RAW_AUDIT = re.compile(r"\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+audit_log\b")
+
+
+def modules() -> list[Path]:
+    return sorted(PORTAL.rglob("*.py"))
+
+
+def is_page(path: Path) -> bool:
+    return PAGES in path.parents
+
+
+def imported(path: Path) -> set[str]:
+    """The top-level names of every module `path` imports."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def strings(path: Path) -> list[str]:
+    """The text of every string constant in `path` (f-strings' literal parts included)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+
+
+def relative(paths) -> list[str]:
+    return sorted(str(p.relative_to(PORTAL.parent)) for p in paths)
+
+
+def test_only_pages_and_ui_helpers_import_streamlit():
+    drawing = [p for p in modules() if any(n.startswith("streamlit") for n in imported(p))]
+    assert relative(p for p in drawing if not is_page(p) and p not in UI_MODULES) == []
+
+
+def test_no_page_holds_sql():
+    holding = [p for p in modules() if is_page(p) and any(SQL.search(s) for s in strings(p))]
+    assert relative(holding) == []
+
+
+@pytest.mark.parametrize("pattern", [r"\.conn\b", r"sqlite3\.connect", RAW_AUDIT.pattern])
+def test_connections_and_audit_rows_belong_to_the_database_module(pattern):
+    found = [p for p in modules() if p != DATABASE
+             and re.search(pattern, p.read_text(encoding="utf-8"))]
+    assert relative(found) == []
+
+
+def test_the_rules_catch_what_they_are_for(tmp_path):
+    """Each rule fails on a sample of what it forbids: a test that cannot fail is none."""
+    page = tmp_path / "page.py"
+    page.write_text('import streamlit as st\nrows = store.query("SELECT tag FROM person_tags")\n'
+                    'tx.conn.executemany("x", [])\n')
+    assert "streamlit" in imported(page)
+    assert any(SQL.search(s) for s in strings(page))
+    assert re.search(r"\.conn\b", page.read_text())
+    assert RAW_AUDIT.search("UPDATE audit_log SET before = NULL")
+    assert not any(SQL.search(s) for s in ["Sélectionnez une personne", "Mise à jour"])
