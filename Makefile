@@ -25,7 +25,7 @@ init: $(VENV)/.runtime
 	$(BIN)/python -m portal init
 
 run: init
-	$(BIN)/streamlit run portal/app.py --server.port $(PORT) --server.address $(ADDRESS)
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 # Browser tests drive Debian's chromium (never a downloaded browser).
 chromium:

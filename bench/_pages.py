@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
     lambda record: "missing ScriptRunContext" not in record.getMessage())
 
-from portal import auth, reference, settings
+from portal import auth, navigation, reference, settings
 from portal.db import Store
 from portal.roles import ADMIN, Actor
 
@@ -56,11 +56,11 @@ def use(store: Store) -> None:
 def page_seconds(key: str, **params) -> float:
     """Median AppTest run of one page for the logged-in coordinator."""
     def run():
-        at = AppTest.from_file(str(ROOT / "portal" / "app.py"), default_timeout=120)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.session_state["authentication_status"] = True
         at.session_state["username"] = "bench.coordination"
         at.run()
-        at.switch_page(f"views/{key}.py")
+        at.switch_page(navigation.path(key))
         at.query_params.update({k: str(v) for k, v in params.items()})
         started = time.perf_counter()
         at.run()

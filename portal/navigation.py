@@ -23,9 +23,14 @@ SECTIONS = (
 )
 
 
+def path(key: str) -> str:
+    """A page's file as Streamlit names it: relative to the entry script at the root."""
+    return f"portal/pages/{key}.py"
+
+
 @dataclass(frozen=True)
 class PageEntry:
-    key: str          # file name in portal/views/ without .py, and URL path
+    key: str          # file name in portal/pages/ without .py, and URL path
     title: str
     icon: str
     section: str

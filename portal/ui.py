@@ -25,6 +25,7 @@ from . import (
 from .db import Store
 from .errors import Busy, PortalError
 from .formats import date_fr, md_escape, number_fr, size_fr
+from .navigation import path as page
 from .roles import Actor
 
 LOG = logging.getLogger("portal")
@@ -377,7 +378,7 @@ def standings_table(frame, key: str) -> None:
         shown[column] = shown[column].map(lambda v: number_fr(v, 1))
     styled = shown.style.map(lambda label: f"color: {colors[label]}; font-weight: 600",
                              subset=["État"])
-    clickable_table(styled, frame["id"], "views/indicator.py", key)
+    clickable_table(styled, frame["id"], page("indicator"), key)
 
 
 # "No one" in a sheet's person column: the grid shows a blank or None cell as "None".

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from portal import demo, directory, meetings
+from portal import demo, directory, meetings, navigation
 from portal.formats import WORD_JOINER
 from portal.roles import COORDINATOR, Actor
 
-APP = str(Path(__file__).resolve().parent.parent / "portal" / "app.py")
-VIEWS = Path(APP).parent / "views"
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = Path(APP).parent / "portal" / "pages"
 COORD = Actor("coord", frozenset({COORDINATOR}))
 
 
@@ -70,7 +70,7 @@ def logged_in(username: str, password: str = demo.PASSWORD) -> AppTest:
 
 def open_page(at: AppTest, key: str, **params) -> AppTest:
     """Go to a page of the menu (or a hidden one) with query parameters, as a link would."""
-    at.switch_page(f"views/{key}.py")
+    at.switch_page(navigation.path(key))
     at.query_params.clear()
     at.query_params.update({k: str(v) for k, v in params.items()})
     return at.run()

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-PORTAL = Path(__file__).resolve().parent.parent / "portal"
-PAGES = PORTAL / "views"
+ROOT = Path(__file__).resolve().parent.parent
+PORTAL = ROOT / "portal"
+PAGES = PORTAL / "pages"
+ENTRY = ROOT / "app.py"
 # The entry script and the UI helpers: with the pages, the only code that draws.
-UI_MODULES = {PORTAL / "app.py", PORTAL / "ui.py", PORTAL / "session.py"}
+UI_MODULES = {ENTRY, PORTAL / "ui.py", PORTAL / "session.py"}
 DATABASE = PORTAL / "db.py"
 SQL = re.compile(r"\bSELECT\b[\s\S]+\bFROM\b|\bINSERT\s+INTO\b|\bUPDATE\s+\w+\s+SET\b"
                  r"|\bDELETE\s+FROM\b")
@@ -20,7 +22,7 @@ RAW_AUDIT = re.compile(r"\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+audit_log\b")
 
 
 def modules() -> list[Path]:
-    return sorted(PORTAL.rglob("*.py"))
+    return sorted([ENTRY, *PORTAL.rglob("*.py")])
 
 
 def is_page(path: Path) -> bool:
@@ -46,7 +48,7 @@ def strings(path: Path) -> list[str]:
 
 
 def relative(paths) -> list[str]:
-    return sorted(str(p.relative_to(PORTAL.parent)) for p in paths)
+    return sorted(str(p.relative_to(ROOT)) for p in paths)
 
 
 def test_only_pages_and_ui_helpers_import_streamlit():
@@ -64,6 +66,12 @@ def test_connections_and_audit_rows_belong_to_the_database_module(pattern):
     found = [p for p in modules() if p != DATABASE
              and re.search(pattern, p.read_text(encoding="utf-8"))]
     assert relative(found) == []
+
+
+def test_no_pages_folder_beside_the_entry_script():
+    """It would put Streamlit in its legacy multipage mode, running pages without app.py."""
+    assert ENTRY.is_file() and not (ENTRY.parent / "pages").exists()
+    assert sorted(p.stem for p in PAGES.glob("*.py")) and not (PORTAL / "views").exists()
 
 
 def test_the_rules_catch_what_they_are_for(tmp_path):

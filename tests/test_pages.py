@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import APP, VIEWS, log_in, logged_in, open_page, shown_errors, texts, widget
+from helpers import APP, PAGES, log_in, logged_in, open_page, shown_errors, texts, widget
 from portal import audit, auth, backups, demo, doctor_search, navigation, network
 from portal.db import Store
 from portal.errors import Busy
@@ -62,7 +62,7 @@ def test_first_run_creates_the_admin_then_vanishes_for_good(app, env):
     assert "Bienvenue sur le Portail CPTS" not in texts(app)
     assert widget(app.button, "Se connecter")
     with pytest.raises(ValueError):
-        app.switch_page("views/first_run.py").run()
+        app.switch_page(navigation.path("first_run")).run()
     assert "Bonjour Marie Martin" in texts(log_in(app, "marie.martin", GOOD))
 
 
@@ -145,17 +145,17 @@ def test_each_role_sees_exactly_its_pages(demo_store, role):
     roles = set(auth.get_user(demo_store, ROLE_USERS[role])["roles"])
     for entry in navigation.PAGES:
         if navigation.allowed(entry, roles):
-            at.switch_page(f"views/{entry.key}.py").run()
+            at.switch_page(navigation.path(entry.key)).run()
             assert not at.exception, (entry.key, at.exception)
             assert entry.title in texts(at) or entry.key == "home"
         else:
             with pytest.raises(ValueError):
-                at.switch_page(f"views/{entry.key}.py").run()
+                at.switch_page(navigation.path(entry.key)).run()
 
 
 @pytest.mark.parametrize("key", [p.key for p in navigation.PAGES if p.roles == {ADMIN}])
 def test_an_admin_page_refuses_a_member_by_itself(env, clear_streamlit_caches, key):
-    at = AppTest.from_file(str(VIEWS / f"{key}.py"), default_timeout=20)
+    at = AppTest.from_file(str(PAGES / f"{key}.py"), default_timeout=20)
     at.session_state["actor"] = Actor("someone", frozenset({MEMBER, BUREAU, COORDINATOR}))
     at.run()
     assert shown_errors(at) == [
@@ -170,7 +170,7 @@ def test_a_temporary_password_opens_only_my_account_until_changed(demo_store):
     at = logged_in("new.user", temporary)
     assert "Votre mot de passe est temporaire" in texts(at)
     with pytest.raises(ValueError):
-        at.switch_page("views/home.py").run()
+        at.switch_page(navigation.path("home")).run()
     widget(at.text_input, "Mot de passe actuel").input(temporary)
     widget(at.text_input, "Nouveau mot de passe").input(GOOD)
     widget(at.text_input, "Confirmez le nouveau mot de passe").input(GOOD)
@@ -179,13 +179,13 @@ def test_a_temporary_password_opens_only_my_account_until_changed(demo_store):
     assert "Mot de passe changé" in texts(at)
     widget(at.button, "Accéder au portail").click()
     at.run()
-    at.switch_page("views/home.py").run()
+    at.switch_page(navigation.path("home")).run()
     assert "Bonjour Nouvel Utilisateur" in texts(at)
 
 
 def test_admin_creates_an_account_and_sees_its_temporary_password_once(demo_store):
     at = logged_in("demo.admin")
-    at.switch_page("views/users.py").run()
+    at.switch_page(navigation.path("users")).run()
     widget(at.text_input, "Nom et prénom").input("Anne Petit")
     widget(at.text_input, "Adresse e-mail").input("anne.petit@example.org")
     widget(at.text_input, "Identifiant").input("anne.petit")
@@ -201,7 +201,7 @@ def test_admin_creates_an_account_and_sees_its_temporary_password_once(demo_stor
 
 def test_the_journal_filters_by_entity_and_exports_csv(demo_store):
     at = logged_in("demo.admin")
-    at.switch_page("views/audit_log.py").run()
+    at.switch_page(navigation.path("audit_log")).run()
     widget(at.selectbox, "Élément").select("app_setting")
     at.run()
     shown = at.dataframe[0].value
@@ -247,7 +247,7 @@ def test_a_session_revoked_elsewhere_is_closed_on_the_next_click(demo_store):
 
 def test_deactivation_needs_confirmation_then_closes_the_account(demo_store):
     at = logged_in("demo.admin")
-    at.switch_page("views/users.py").run()
+    at.switch_page(navigation.path("users")).run()
     target = auth.get_user(demo_store, "demo.membre3")
     widget(at.selectbox, "Compte").select(target["id"])
     at.run()
@@ -269,7 +269,7 @@ def test_the_admin_reads_who_viewed_a_patient_request(demo_store):
     opened = listed[1]
     doctor_search.get_request(demo_store, coordination, opened)
     at = logged_in("demo.admin")
-    at.switch_page("views/audit_log.py").run()
+    at.switch_page(navigation.path("audit_log")).run()
     at.segmented_control(key="journal").set_value("access_log").run()
     assert not at.exception
     widget(at.text_input, "N° de l'élément").input(str(opened)).run()
@@ -291,7 +291,7 @@ def test_every_page_opens_on_an_empty_portal(store, clear_streamlit_caches):
     at = logged_in("first.admin", "riviere-pont-canal-2026")
     shown = []
     for entry in navigation.PAGES:
-        at.switch_page(f"views/{entry.key}.py").run()
+        at.switch_page(navigation.path(entry.key)).run()
         assert not at.exception, (entry.key, at.exception)
         assert not at.error, (entry.key, shown_errors(at))
         shown.append(texts(at))

@@ -27,7 +27,7 @@ else:
         "Retour attendu le": campaigns["return_by"].map(date_fr),
         "Réponses": campaigns["responses"],
         "État": campaigns["closed"].map({0: "Ouverte", 1: "Close"})},
-        campaigns["id"], "views/campaign.py", "campaigns_table")
+        campaigns["id"], ui.page("campaign"), "campaigns_table")
 
 if editor:
     with st.expander("Nouvelle campagne", icon=":material/add:", expanded=campaigns.empty):
@@ -47,4 +47,4 @@ if editor:
             sent = st.form_submit_button("Créer la campagne", type="primary")
         if sent:
             ui.save_record(errors, lambda: questionnaires.save_campaign(store, actor, values),
-                           "views/campaign.py", True, "Campagne créée.")
+                           ui.page("campaign"), True, "Campagne créée.")

@@ -64,7 +64,7 @@ def meeting_form(meeting: dict | None) -> None:
     if st.button("Enregistrer", type="primary", key=f"{key}_save", icon=":material/save:"):
         ui.save_record(errors, lambda: meetings.save_meeting(
             store, actor, values, meeting.get("id"), chosen_missions, chosen_actions),
-            "views/meeting.py", not meeting, "Réunion enregistrée.")
+            ui.page("meeting"), not meeting, "Réunion enregistrée.")
 
 
 def invitation_tools(meeting: dict) -> None:
@@ -263,7 +263,7 @@ def decisions_section(meeting: dict) -> None:
         ui.saved("Décision ajoutée.", reset="decision")
 
 
-st.page_link("views/meetings.py", label="Retour aux réunions", icon=":material/arrow_back:")
+st.page_link(ui.page("meetings"), label="Retour aux réunions", icon=":material/arrow_back:")
 meeting = ui.record_page(
     lambda i: meetings.readable_meeting(store, actor, i), meeting_form, editor,
     "Nouvelle réunion", "Réunion", "Choisissez une réunion dans la liste.", ":material/event:")
@@ -284,7 +284,7 @@ if meeting["agenda"]:
 for mission in meeting["missions"]:
     st.caption(f"Mission : {mission['title']}")
 for action in meeting["actions"]:
-    st.page_link("views/action.py", query_params={"id": str(action["id"])},
+    st.page_link(ui.page("action"), query_params={"id": str(action["id"])},
                  label=f"Action n°{action['number']} : {md_escape(action['title'])}",
                  icon=":material/task:")
 
@@ -362,7 +362,7 @@ with settings:
     next_errors.slot("next_day")
     if st.button("Programmer la réunion suivante", icon=":material/event_repeat:"):
         ui.save_record(next_errors, lambda: (meetings.schedule_next(
-            store, actor, meeting["id"], next_day), []), "views/meeting.py", True,
+            store, actor, meeting["id"], next_day), []), ui.page("meeting"), True,
             "Réunion programmée.")
     st.divider()
     st.write("**Supprimer la réunion**")
@@ -374,7 +374,7 @@ with settings:
                         key="delete_confirm")
     if st.button("Supprimer la réunion", icon=":material/delete:", disabled=not erase) and \
             delete_errors.attempt(meetings.delete_meeting, store, actor, meeting["id"]):
-        ui.saved(f"Réunion « {meeting['title']} » supprimée.", page="views/meetings.py")
+        ui.saved(f"Réunion « {meeting['title']} » supprimée.", page=ui.page("meetings"))
     st.divider()
     st.write("**Rétablir la réunion**" if meeting["cancelled"] else "**Annuler la réunion**")
     confirmed = st.checkbox("Je confirme", key="cancel_confirm")

@@ -13,7 +13,7 @@ store = ui.store()
 st.title("Structures")
 if actor.has(*directory.EDITORS) and st.button("Nouvelle structure",
                                                icon=":material/domain_add:"):
-    st.switch_page("views/organization.py", query_params={"new": "1"})
+    st.switch_page(ui.page("organization"), query_params={"new": "1"})
 
 columns = st.columns(3)
 text = columns[0].text_input("Rechercher", placeholder="Nom ou commune", max_chars=100)
@@ -35,4 +35,4 @@ shown = frame.assign(kind=frame["kind"].map(directory.ORGANIZATION_KINDS),
                      phone=frame["phone"].map(phone_display))
 ui.clickable_table(shown.drop(columns=["id"]).fillna("").rename(columns={
     "name": "Nom", "kind": "Type", "sector": "Secteur", "commune": "Commune",
-    "phone": "Téléphone", "people": "Personnes"}), frame["id"], "views/organization.py", "orgs")
+    "phone": "Téléphone", "people": "Personnes"}), frame["id"], ui.page("organization"), "orgs")

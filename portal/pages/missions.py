@@ -63,13 +63,13 @@ for mission in all_missions:
             st.text("\n".join(line for line in lines if line))
         linked = actions.list_actions(store, mission["code"])
         for row in linked.itertuples():
-            st.page_link("views/action.py", query_params={"id": str(row.id)},
+            st.page_link(ui.page("action"), query_params={"id": str(row.id)},
                          icon=":material/task:",
                          label=f"Action n°{row.number} : {md_escape(row.title)} "
                                f"({actions.STATUSES[row.status].lower()}, {row.progress} %)")
         meeting_time(mission["code"])
         for row in standings[standings["mission_code"] == mission["code"]].itertuples():
-            st.page_link("views/indicator.py", query_params={"id": str(row.id)},
+            st.page_link(ui.page("indicator"), query_params={"id": str(row.id)},
                          icon=":material/monitoring:",
                          label=f"Indicateur : {md_escape(row.name)} "
                                f"({progress.STATUSES[row.status].lower()})")

@@ -11,7 +11,7 @@ store = ui.store()
 
 st.title("Indicateurs")
 if actor.has(*indicators.EDITORS) and st.button("Nouvel indicateur", icon=":material/add_chart:"):
-    st.switch_page("views/indicator.py", query_params={"new": "1"})
+    st.switch_page(ui.page("indicator"), query_params={"new": "1"})
 
 mission = ui.choice("Mission", {m["code"]: m["title"] for m in missions.all_missions(store)},
                     empty="Toutes")
@@ -29,4 +29,4 @@ shown = frame.assign(
 ui.clickable_table(shown.drop(columns=["id"]).fillna("").rename(columns={
     "name": "Indicateur", "mission": "Mission", "kind": "Type", "unit": "Unité",
     "period": "Périodicité", "target": "Objectif annuel", "source": "Source"}),
-    frame["id"], "views/indicator.py", "indicators")
+    frame["id"], ui.page("indicator"), "indicators")

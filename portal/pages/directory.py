@@ -19,9 +19,9 @@ st.title("Annuaire")
 if editor:
     left, right, _ = st.columns([2, 2, 3])
     if left.button("Nouvelle personne", icon=":material/person_add:"):
-        st.switch_page("views/person.py", query_params={"new": "1"})
+        st.switch_page(ui.page("person"), query_params={"new": "1"})
     if right.button("Nouvelle structure", icon=":material/domain_add:"):
-        st.switch_page("views/organization.py", query_params={"new": "1"})
+        st.switch_page(ui.page("organization"), query_params={"new": "1"})
 
 text = st.text_input("Rechercher", placeholder="Nom, structure ou activité (ex. : plaies, ETP)",
                      max_chars=100)
@@ -55,7 +55,7 @@ if total == 0:
 offset = ui.page_offset(total, PAGE_SIZE)
 st.caption(f"{total} personne(s). Cliquez sur une ligne pour ouvrir la fiche.")
 frame = directory.search_people(store, filters, PAGE_SIZE, offset)
-ui.clickable_table(directory.readable(frame), frame["id"], "views/person.py", "results")
+ui.clickable_table(directory.readable(frame), frame["id"], ui.page("person"), "results")
 
 st.subheader("Par profession")
 counts = directory.counts_by_profession(store, filters)

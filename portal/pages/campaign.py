@@ -208,7 +208,7 @@ def compare_tab() -> None:
                   lambda v: "" if pd.isna(v) else f"{100 * v:+.0f}")})
 
 
-st.page_link("views/campaigns.py", label="Retour aux questionnaires",
+st.page_link(ui.page("campaigns"), label="Retour aux questionnaires",
              icon=":material/arrow_back:")
 campaign = ui.record_page(lambda i: questionnaires.get_campaign(store, i), None, False, "",
                           "Campagne", "Choisissez une campagne dans la liste.",
@@ -233,7 +233,7 @@ columns[2].download_button(
     file_name=f"reponses-campagne-{campaign['id']}.csv", mime="text/csv",
     icon=":material/download:")
 if editor and not campaign["closed"]:
-    columns[3].page_link("views/survey_entry.py", label="Saisir des réponses",
+    columns[3].page_link(ui.page("survey_entry"), label="Saisir des réponses",
                          query_params={"campaign": str(campaign["id"])},
                          icon=":material/keyboard:")
 if st.query_params.get("response", "").isdigit():

@@ -15,7 +15,7 @@ editor = actor.has(*directory.EDITORS)
 
 
 def back_to_directory() -> None:
-    st.page_link("views/directory.py", label="Retour à l'annuaire", icon=":material/arrow_back:")
+    st.page_link(ui.page("directory"), label="Retour à l'annuaire", icon=":material/arrow_back:")
 
 
 def person_form(person: dict | None) -> None:
@@ -87,7 +87,7 @@ def person_form(person: dict | None) -> None:
     errors.slot(None)
     if st.button("Enregistrer", type="primary", key=f"{key}_save", icon=":material/save:"):
         ui.save_record(errors, lambda: directory.save_person(
-            store, actor, values, person.get("id"), chosen_orgs, tags), "views/person.py",
+            store, actor, values, person.get("id"), chosen_orgs, tags), ui.page("person"),
             not person, "Fiche enregistrée.")
 
 
@@ -96,7 +96,7 @@ person = ui.record_page(lambda person_id: directory.person_for(store, actor, per
                         "Choisissez une personne dans l'annuaire.", ":material/contacts:")
 if person["merged_into"]:
     st.warning("Cette fiche a été fusionnée dans une autre.", icon=":material/merge:")
-    st.page_link("views/person.py", label="Ouvrir la fiche conservée",
+    st.page_link(ui.page("person"), label="Ouvrir la fiche conservée",
                  query_params={"id": str(person["merged_into"])})
 display_name = " ".join(p for p in (person["civility"], person["first_name"],
                                     person["last_name"]) if p)
@@ -135,7 +135,7 @@ st.subheader("Structures")
 if not person["organizations"]:
     st.write("Aucune structure.")
 for organization in person["organizations"]:
-    st.page_link("views/organization.py", label=md_escape(organization["name"]),
+    st.page_link(ui.page("organization"), label=md_escape(organization["name"]),
                  query_params={"id": str(organization["id"])}, icon=":material/domain:")
 
 if not editor:
@@ -151,7 +151,7 @@ duplicates = directory.possible_duplicates(store, person["id"])
 if not duplicates.empty and not person["merged_into"]:
     st.warning(f"Doublon possible : {len(duplicates)} autre(s) fiche(s) "
                f"({', '.join(duplicates['reason'].unique())}).", icon=":material/content_copy:")
-    st.page_link("views/duplicates.py", label="Voir les doublons possibles",
+    st.page_link(ui.page("duplicates"), label="Voir les doublons possibles",
                  icon=":material/merge:")
 
 if not person["erased_at"] and not person["merged_into"]:
@@ -186,8 +186,8 @@ with st.expander(f"Réunions ({attended})", icon=":material/groups:"):
                    else "Cliquez sur une ligne pour ouvrir la réunion.")
         shown = meetings.listing(latest).assign(
             Présence=latest["status"].map(meetings.STATUSES).to_numpy())
-        ui.clickable_table(shown, latest["id"], "views/meeting.py", "person_meetings")
-        st.page_link("views/meetings.py", query_params={"person": str(person["id"])},
+        ui.clickable_table(shown, latest["id"], ui.page("meeting"), "person_meetings")
+        st.page_link(ui.page("meetings"), query_params={"person": str(person["id"])},
                      label="Toutes ses réunions", icon=":material/list:")
 
 with st.expander("Historique des modifications", icon=":material/history:"):

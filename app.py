@@ -1,15 +1,15 @@
 """Entry point and only router: checks, migrations, login, then the menu of the user's roles.
 
-`streamlit run portal/app.py` (or `make run`). st.navigation runs on every run, even
+`streamlit run app.py` (or `make run`). st.navigation runs on every run, even
 for a visitor (who gets the login page only), so no page is ever auto-discovered and a
 page not allowed for a role does not exist for that user.
+
+The entry script sits at the root and the pages in portal/pages/: a pages/ folder beside
+it would put Streamlit in its legacy multipage mode for the first run of each process,
+running page files without this one.
 """
 
-import sys
 from pathlib import Path
-
-# Streamlit puts this file's folder on sys.path; the package needs its parent.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st
 
@@ -18,10 +18,6 @@ from portal.db import Store
 from portal.errors import DatabaseUnusable
 from portal.formats import md_escape
 from portal.roles import labels
-
-# Not "pages": a pages/ folder beside the entry script puts Streamlit in its legacy
-# multipage mode for the first run of each process, running page files without this one.
-PAGES_DIR = Path(__file__).resolve().parent / "views"
 
 
 @st.cache_resource(show_spinner=False)
@@ -41,7 +37,7 @@ def stop_with(message: str) -> None:
 
 
 def st_page(entry: navigation.PageEntry) -> st.Page:
-    return st.Page(PAGES_DIR / f"{entry.key}.py", title=entry.title, icon=entry.icon,
+    return st.Page(navigation.path(entry.key), title=entry.title, icon=entry.icon,
                    url_path=entry.key, default=entry.key == navigation.DEFAULT,
                    visibility="hidden" if entry.hidden else "visible")
 
@@ -69,7 +65,7 @@ except DatabaseUnusable as error:
 store = Store(config.db_path)
 
 if not auth.has_admin(store):
-    st.navigation([st.Page(PAGES_DIR / "first_run.py", title="Premier lancement",
+    st.navigation([st.Page(navigation.path("first_run"), title="Premier lancement",
                            icon=":material/rocket_launch:")]).run()
     st.stop()
 
@@ -88,7 +84,7 @@ if actor is not None:
     heading.empty()
 
 if actor is None:
-    st.navigation([st.Page(PAGES_DIR / "login.py", title="Connexion", icon=":material/login:")],
+    st.navigation([st.Page(navigation.path("login"), title="Connexion", icon=":material/login:")],
                   position="hidden").run()
     st.stop()
 

@@ -102,7 +102,7 @@ if sent:
             create_anyway=create_anyway, incomplete_ok=incomplete_ok)
     except responses.AlreadyAnswered as error:
         errors.show(error)
-        st.page_link("views/campaign.py", label="Voir sa première réponse",
+        st.page_link(ui.page("campaign"), label="Voir sa première réponse",
                      query_params={"id": str(campaign_id), "response": str(error.response_id)},
                      icon=":material/visibility:")
     except PortalError as error:

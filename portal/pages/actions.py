@@ -13,7 +13,7 @@ store = ui.store()
 
 st.title("Fiches action")
 if actor.has(*actions.EDITORS) and st.button("Nouvelle action", icon=":material/add_task:"):
-    st.switch_page("views/action.py", query_params={"new": "1"})
+    st.switch_page(ui.page("action"), query_params={"new": "1"})
 
 left, right = st.columns(2)
 with left:
@@ -38,7 +38,7 @@ ui.clickable_table(shown[["number", "title", "missions", "status", "progress", "
                               "number": "N°", "title": "Intitulé", "missions": "Mission(s)",
                               "status": "Statut", "progress": "Avancement",
                               "start_on": "Début", "end_on": "Fin"}),
-                   frame["id"], "views/action.py", "actions")
+                   frame["id"], ui.page("action"), "actions")
 
 st.download_button(
     "Toutes ces fiches (Word)",

@@ -59,11 +59,11 @@ def indicator_form(indicator: dict | None) -> None:
     errors.slot(None)
     if st.button("Enregistrer", type="primary", key=f"{key}_save", icon=":material/save:"):
         ui.save_record(errors, lambda: indicators.save_indicator(
-            store, actor, values, indicator.get("id")), "views/indicator.py", not indicator,
+            store, actor, values, indicator.get("id")), ui.page("indicator"), not indicator,
             "Indicateur enregistré.")
 
 
-st.page_link("views/indicators.py", label="Retour aux indicateurs",
+st.page_link(ui.page("indicators"), label="Retour aux indicateurs",
              icon=":material/arrow_back:")
 indicator = ui.record_page(
     lambda i: indicators.get_indicator(store, i), indicator_form, editor, "Nouvel indicateur",

@@ -76,7 +76,7 @@ def request_form(request: dict | None) -> None:
     if sent:
         ui.save_record(errors, lambda: (doctor_search.save_request(
             store, actor, values, codes, request.get("id"), allow_duplicate=duplicate), []),
-            "views/doctor_request.py", not request, "Demande enregistrée.")
+            ui.page("doctor_request"), not request, "Demande enregistrée.")
 
 
 def proposal_choices(options) -> dict[int, str]:
@@ -123,7 +123,7 @@ def next_steps(request: dict, doctors: dict[int, str]) -> None:
         ui.saved(f"Étape enregistrée : {doctor_search.STATUSES[status]}.")
 
 
-st.page_link("views/doctor_queue.py", label="Retour à la file d'attente",
+st.page_link(ui.page("doctor_queue"), label="Retour à la file d'attente",
              icon=":material/arrow_back:")
 request = ui.record_page(lambda i: doctor_search.get_request(store, actor, i), request_form,
                          True, "Nouvelle demande de médecin traitant",

@@ -46,7 +46,7 @@ def month_calendar(filters: meetings.Filters) -> None:
             column.caption(str(day))
             for row in sorted(by_day.get(day, []), key=lambda r: r.starts_at):
                 # A link is one line: the time opens the meeting, the title wraps below.
-                column.page_link("views/meeting.py", query_params={"id": str(row.id)},
+                column.page_link(ui.page("meeting"), query_params={"id": str(row.id)},
                                  label=row.starts_at[11:16], icon=":material/event:")
                 column.caption(("ANNULÉE – " if row.cancelled else "") + md_escape(row.title))
     if frame.empty:
@@ -59,7 +59,7 @@ person = None if editor else ui.linked_person(
 
 left, right = st.columns(2)
 if editor and left.button("Nouvelle réunion", icon=":material/add:"):
-    st.switch_page("views/meeting.py", query_params={"new": "1"})
+    st.switch_page(ui.page("meeting"), query_params={"new": "1"})
 right.download_button("Réunions à venir (.ics)",
                       lambda: meetings.upcoming_ics(store, person=person),
                       file_name="reunions-cpts.ics", mime="text/calendar",
@@ -111,7 +111,7 @@ shown = meetings.listing(frame).assign(Lieu=frame["place"].to_numpy(),
                                        Invités=frame["invited"].to_numpy(),
                                        Présents=frame["present"].to_numpy())
 # Widths that fit a laptop screen: long kinds and titles are cut, not the columns after.
-ui.clickable_table(shown, frame["id"], "views/meeting.py", "meetings_table", column_config={
+ui.clickable_table(shown, frame["id"], ui.page("meeting"), "meetings_table", column_config={
     "Quand": st.column_config.TextColumn(width=205),
     "Type": st.column_config.TextColumn(width=150),
     "Intitulé": st.column_config.TextColumn(width=230),

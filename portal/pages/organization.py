@@ -47,11 +47,11 @@ def organization_form(organization: dict | None) -> None:
     errors.slot(None)
     if st.button("Enregistrer", type="primary", key=f"{key}_save", icon=":material/save:"):
         ui.save_record(errors, lambda: directory.save_organization(
-            store, actor, values, organization.get("id")), "views/organization.py",
+            store, actor, values, organization.get("id")), ui.page("organization"),
             not organization, "Structure enregistrée.")
 
 
-st.page_link("views/organizations.py", label="Retour aux structures",
+st.page_link(ui.page("organizations"), label="Retour aux structures",
              icon=":material/arrow_back:")
 organization = ui.record_page(
     lambda i: directory.get_organization(store, i), organization_form, editor,
@@ -82,7 +82,7 @@ if people.empty:
     st.write("Personne n'est rattaché à cette structure.")
 else:
     ui.clickable_table(directory.readable(people)[["Nom", "Prénom", "Profession", "Téléphone",
-                                                   "E-mail"]], people["id"], "views/person.py",
+                                                   "E-mail"]], people["id"], ui.page("person"),
                        "people")
 
 if editor:

@@ -73,7 +73,7 @@ def action_form(action: dict | None) -> None:
     if st.button("Enregistrer", type="primary", key=f"{key}_save", icon=":material/save:"):
         ui.save_record(errors, lambda: actions.save_action(
             store, actor, values, action.get("id"), chosen_missions, referents, partners,
-            links), "views/action.py", not action, "Fiche enregistrée.")
+            links), ui.page("action"), not action, "Fiche enregistrée.")
 
 
 def _next_number() -> int:
@@ -81,7 +81,7 @@ def _next_number() -> int:
     return int(frame["number"].max()) + 1 if not frame.empty else 1
 
 
-st.page_link("views/actions.py", label="Retour aux fiches action", icon=":material/arrow_back:")
+st.page_link(ui.page("actions"), label="Retour aux fiches action", icon=":material/arrow_back:")
 action = ui.record_page(
     lambda i: actions.get_action(store, i), action_form, editor, "Nouvelle action",
     "Fiche action", "Choisissez une action dans la liste.", ":material/task:")

@@ -30,7 +30,7 @@ if actor.has(ADMIN) and (due := doctor_search.past_retention(store)):
                f"{doctor_search.retention_months(store)} mois gardent l'identité du patient : "
                "anonymisez-les (onglet « Réglages » de la page Médecin traitant).",
                icon=":material/auto_delete:")
-    st.page_link("views/doctor_queue.py", label="Aller à la page Médecin traitant",
+    st.page_link(ui.page("doctor_queue"), label="Aller à la page Médecin traitant",
                  icon=":material/stethoscope:")
 
 if actor.has(*BOARD):
@@ -49,7 +49,7 @@ coming = meetings.list_meetings(store, meetings.Filters(upcoming=True, person=pe
 if coming.empty:
     st.write("Aucune réunion à venir où vous êtes invité(e).")
 else:
-    ui.clickable_table(meetings.listing(coming), coming["id"], "views/meeting.py", "my_meetings")
+    ui.clickable_table(meetings.listing(coming), coming["id"], ui.page("meeting"), "my_meetings")
 st.subheader("Vos décisions et tâches en cours")
 tasks = minutes.follow_up(store, owner=person, limit=20)
 if tasks.empty:

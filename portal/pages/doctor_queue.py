@@ -15,7 +15,7 @@ store = ui.store()
 
 st.title("Médecin traitant")
 if st.button("Nouvelle demande", icon=":material/add:", type="primary"):
-    st.switch_page("views/doctor_request.py", query_params={"new": "1"})
+    st.switch_page(ui.page("doctor_request"), query_params={"new": "1"})
 
 
 def waiting_list() -> None:
@@ -51,7 +51,7 @@ def waiting_list() -> None:
         "Reçue le": frame["received_on"].map(date_fr),
         "Statut": frame["status"].map(doctor_search.STATUSES),
         "Score": frame["score"], "Pourquoi ce rang": frame["reason"]},
-        frame["id"], "views/doctor_request.py", "queue_table")
+        frame["id"], ui.page("doctor_request"), "queue_table")
 
 
 def capacity() -> None:
