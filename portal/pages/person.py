@@ -91,6 +91,7 @@ def person_form(person: dict | None) -> None:
             not person, "Fiche enregistrée.")
 
 
+back_to_directory()
 person = ui.record_page(lambda person_id: directory.person_for(store, actor, person_id),
                         person_form, editor, "Nouvelle personne", "Fiche personne",
                         "Choisissez une personne dans l'annuaire.", ":material/contacts:")
