@@ -15,7 +15,7 @@ from pathlib import Path
 
 from _pages import RUNS, compare, database
 
-from portal import demo, directory, territory
+from portal import demo, directory, organizations, territory
 from portal.db import Store
 from portal.directory import Filters
 from portal.roles import CLI
@@ -29,9 +29,9 @@ def fill(store: Store, people: int) -> None:
     rng = random.Random(2026)
     territory.add_communes(store, CLI, demo.COMMUNES)
     with store.write(CLI) as tx:
-        organizations = [directory.write_organization(tx, {
-            "name": f"Structure {i}", "kind": rng.choice(list(directory.ORGANIZATION_KINDS)),
-            "sector": rng.choice(list(directory.SECTORS)),
+        structures = [organizations.write_organization(tx, {
+            "name": f"Structure {i}", "kind": rng.choice(list(organizations.KINDS)),
+            "sector": rng.choice(list(organizations.SECTORS)),
             "commune_code": rng.choice(demo.COMMUNES)})[0] for i in range(400)]
         for i in range(people):
             last, (first, civility) = rng.choice(demo.LAST_NAMES), rng.choice(demo.FIRST_NAMES)
@@ -42,7 +42,7 @@ def fill(store: Store, people: int) -> None:
                 "snp": rng.random() < 0.3, "phone": f"02 38 {rng.randrange(10, 99)} "
                 f"{rng.randrange(10, 99)} {rng.randrange(10, 99)}",
                 "accepts_patients": rng.choice((None, "yes", "no"))},
-                organization_ids=[rng.choice(organizations)],
+                organization_ids=[rng.choice(structures)],
                 tags=rng.sample(TAGS, rng.randrange(0, 3)))
 
 

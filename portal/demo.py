@@ -16,6 +16,7 @@ from . import (
     doctor_search,
     indicators,
     meetings,
+    organizations,
     passwords,
     questionnaires,
     responses,
@@ -143,14 +144,14 @@ def _directory(tx: Transaction) -> int:
                         [(c,) for c in COMMUNES])
     tx.audit("territory", None, "add_communes", after={"communes": list(COMMUNES)})
     rng = random.Random(2026)
-    organizations: dict[str, list[int]] = {}
+    structures: dict[str, list[int]] = {}
     for name, kind, sector, commune, phone in ORGANIZATIONS:
-        org_id, _ = directory.write_organization(tx, {
+        org_id, _ = organizations.write_organization(tx, {
             "name": name, "kind": kind, "sector": sector, "commune_code": commune,
             "phone": phone,
             "email": f"contact@{kind.replace('_', '-')}-{commune}.example.org",
         }, demo=True)
-        organizations.setdefault(kind, []).append(org_id)
+        structures.setdefault(kind, []).append(org_id)
     count = 0
     for profession, specialty, kinds, tags, how_many in PROFESSIONS:
         for _ in range(how_many):
@@ -174,7 +175,7 @@ def _directory(tx: Transaction) -> int:
                 rng.random() < 0.3,
                 "member": rng.random() < 0.7, "visible": rng.random() < 0.95,
             }
-            directory.write_person(tx, values, organization_ids=organizations.get(kind, [])[:1],
+            directory.write_person(tx, values, organization_ids=structures.get(kind, [])[:1],
                                    tags=rng.sample(tags, k=min(len(tags), rng.randrange(0, 3))),
                                    demo=True)
             count += 1

@@ -24,27 +24,6 @@ from .roles import ADMIN, BUREAU, COORDINATOR, Actor
 
 EDITORS = roles.EDIT["directory"]
 
-ORGANIZATION_KINDS = {
-    "msp": "Maison de santé pluriprofessionnelle (MSP)",
-    "centre_sante": "Centre de santé",
-    "cabinet": "Cabinet libéral",
-    "pharmacie": "Pharmacie",
-    "laboratoire": "Laboratoire de biologie",
-    "radiologie": "Radiologie",
-    "centre_hospitalier": "Centre hospitalier",
-    "clinique": "Clinique",
-    "ehpad": "EHPAD",
-    "ssiad": "SSIAD",
-    "had": "HAD",
-    "cmp": "CMP",
-    "dac": "DAC",
-    "ccas": "CCAS / service social",
-    "pmi": "PMI",
-    "mairie": "Mairie",
-    "association": "Association",
-    "autre": "Autre",
-}
-SECTORS = {"sanitaire": "Sanitaire", "medico_social": "Médico-social", "social": "Social"}
 CIVILITIES = ("Dr", "Pr", "Mme", "M.")
 PRACTICE_MODES = {"liberal": "Libéral", "salarie": "Salarié", "mixte": "Mixte"}
 ACCEPTS = {"yes": "Oui", "no": "Non", "from": "À partir d'une date"}
@@ -55,10 +34,7 @@ IMPORTED_FIELDS = ("civility", "last_name", "first_name", "profession_code", "sp
 PERSON_FIELDS = ("civility", "last_name", "first_name", "profession_code", "specialty_code",
                  "rpps", "adeli", "practice_mode", "phone", "email", "mssante", "commune_code",
                  "address", "accepts_patients", "accepts_from", "snp", "member", "visible")
-ORGANIZATION_FIELDS = ("name", "kind", "sector", "finess", "siret", "address", "commune_code",
-                       "phone", "email", "website", "notes")
 # Tables that point at a person: a merge moves their rows to the person kept.
-# Modules add theirs (meeting attendees, questionnaire respondents...).
 PERSON_REFERENCES = [("person_organizations", "person_id"), ("person_tags", "person_id"),
                      ("action_referents", "person_id"), ("attendees", "person_id"),
                      ("meetings", "organiser_id"), ("mandates", "person_id"),
@@ -76,7 +52,7 @@ def name_key(last_name: str, first_name: str) -> str:
     return f"{fold(last_name).strip()}|{fold(first_name).strip()}"
 
 
-def _department(tx: Transaction, commune_code: str | None) -> str | None:
+def department(tx: Transaction, commune_code: str | None) -> str | None:
     """The commune's département (it sets the phone region); unknown codes are refused."""
     if not commune_code:
         return None
@@ -122,8 +98,8 @@ def clean_person(tx: Transaction, values: dict) -> tuple[dict, list[str]]:
         raise PortalError("Spécialité inconnue.", field="specialty_code")
     if out["practice_mode"] and out["practice_mode"] not in PRACTICE_MODES:
         raise PortalError("Mode d'exercice inconnu.", field="practice_mode")
-    department = _department(tx, out["commune_code"])
-    out["phone"] = validation.phone(out["phone"], department)
+    region = department(tx, out["commune_code"])
+    out["phone"] = validation.phone(out["phone"], region)
     out["email"] = validation.email(out["email"])
     out["mssante"] = validation.email(out["mssante"], field="mssante")
     for key, check in (("rpps", validation.rpps), ("adeli", validation.adeli)):
@@ -229,63 +205,9 @@ def save_person(store: Store, actor: Actor, values: dict, person_id: int | None 
 # -- organisations ------------------------------------------------------------------
 
 
-def write_organization(tx: Transaction, values: dict, organization_id: int | None = None,
-                       demo: bool = False) -> tuple[int, list[str]]:
-    """Create or update an organisation inside a caller's transaction."""
-    clean = {k: validation.clean(values.get(k)) or None for k in ORGANIZATION_FIELDS}
-    if not clean["name"]:
-        raise PortalError("Indiquez le nom de la structure.", field="name")
-    if clean["kind"] not in ORGANIZATION_KINDS:
-        raise PortalError("Choisissez le type de structure.", field="kind")
-    if clean["sector"] not in SECTORS:
-        raise PortalError("Choisissez le secteur.", field="sector")
-    warnings = []
-    department = _department(tx, clean["commune_code"])
-    clean["phone"] = validation.phone(clean["phone"], department)
-    clean["email"] = validation.email(clean["email"])
-    for key, check in (("finess", validation.finess), ("siret", validation.siret)):
-        clean[key], warning = check(clean[key])
-        if warning:
-            warnings.append(warning)
-    stamp = iso(now())
-    if organization_id is None:
-        organization_id = tx.insert("organizations", {**clean, "demo": int(demo),
-                                                      "created_at": stamp, "updated_at": stamp},
-                                    entity="organization")
-    elif tx.update("organizations", organization_id, clean, entity="organization"):
-        tx.execute("UPDATE organizations SET updated_at = ? WHERE id = ?",
-                   (stamp, organization_id))
-        for row in tx.all("SELECT person_id FROM person_organizations"
-                          " WHERE organization_id = ?", (organization_id,)):
-            index_person(tx, row["person_id"])
-    return organization_id, warnings
-
-
-def save_organization(store: Store, actor: Actor, values: dict,
-                      organization_id: int | None = None) -> tuple[int, list[str]]:
-    """Create or update an organisation from a form; returns (id, warnings)."""
-    roles.require(actor, *EDITORS)
-    with store.write(actor) as tx:
-        return write_organization(tx, values, organization_id)
-
-
-def get_organization(store: Store, organization_id: int) -> dict | None:
-    return store.query_one(
-        "SELECT o.*, c.name AS commune_name FROM organizations o"
-        " LEFT JOIN communes c ON c.code = o.commune_code WHERE o.id = ?", (organization_id,))
-
-
 def known_tags(store: Store) -> list[str]:
     """Every specific activity already given to someone, for the picker to propose."""
     return [r["tag"] for r in store.query("SELECT DISTINCT tag FROM person_tags ORDER BY tag")]
-
-
-def organization_choices(store: Store) -> dict[int, str]:
-    """id -> 'Name (commune)' for pickers, by name."""
-    return {r["id"]: f"{r['name']} ({r['commune'] or 'commune non renseignée'})"
-            for r in store.query(
-                "SELECT o.id, o.name, c.name AS commune FROM organizations o"
-                " LEFT JOIN communes c ON c.code = o.commune_code ORDER BY o.name COLLATE NOCASE")}
 
 
 def person_label(row: dict) -> str:
@@ -303,35 +225,6 @@ def person_choices(store: Store) -> dict[int, str]:
         " LEFT JOIN communes c ON c.code = p.commune_code"
         " WHERE p.merged_into IS NULL AND p.erased_at IS NULL"
         " ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE")}
-
-
-def organization_count(store: Store) -> int:
-    return store.scalar("SELECT COUNT(*) FROM organizations")
-
-
-def list_organizations(store: Store, text: str = "", kind: str | None = None,
-                       sector: str | None = None, limit: int = 50,
-                       offset: int = 0) -> tuple[pd.DataFrame, int]:
-    clauses, params = [], {}
-    if text:
-        clauses.append("(o.name LIKE :like OR c.name LIKE :like)")
-        params["like"] = f"%{text.strip()}%"
-    if kind:
-        clauses.append("o.kind = :kind")
-        params["kind"] = kind
-    if sector:
-        clauses.append("o.sector = :sector")
-        params["sector"] = sector
-    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    base = f" FROM organizations o LEFT JOIN communes c ON c.code = o.commune_code{where}"
-    total = store.scalar(f"SELECT COUNT(*){base}", params)
-    frame = store.frame(
-        "SELECT o.id, o.name, o.kind, o.sector, c.name AS commune, o.phone,"
-        " (SELECT COUNT(*) FROM person_organizations po JOIN people p ON p.id = po.person_id"
-        "  WHERE po.organization_id = o.id AND p.merged_into IS NULL) AS people"
-        f"{base} ORDER BY o.name COLLATE NOCASE LIMIT :limit OFFSET :offset",
-        {**params, "limit": limit, "offset": offset})
-    return frame, total
 
 
 # -- people: reading ----------------------------------------------------------------

@@ -3,7 +3,7 @@ export): columns mapped to the directory's fields, every line checked, all or no
 
 from __future__ import annotations
 
-from . import directory, imports, roles, tabular
+from . import directory, imports, organizations, roles, tabular
 from .db import Store, Transaction
 from .errors import PortalError
 from .formats import fold
@@ -144,10 +144,10 @@ def _org(tx: Transaction, cell, lookups: Lookups) -> list[str]:
         "name": cell("name"), "address": cell("address"), "phone": cell("phone"),
         "email": cell("email"), "website": cell("website"), "finess": cell("finess"),
         "siret": cell("siret"), "commune_code": lookups.commune(cell("commune")),
-        "kind": _choice(cell("kind"), directory.ORGANIZATION_KINDS, "Type"),
-        "sector": _choice(cell("sector"), directory.SECTORS, "Secteur"),
+        "kind": _choice(cell("kind"), organizations.KINDS, "Type"),
+        "sector": _choice(cell("sector"), organizations.SECTORS, "Secteur"),
     }
-    return directory.write_organization(tx, values)[1]
+    return organizations.write_organization(tx, values)[1]
 
 
 def import_table(store: Store, actor: Actor, table: Table, mapping: dict[str, str],

@@ -21,6 +21,7 @@ from . import (
     indicators,
     meetings,
     minutes,
+    organizations,
     questionnaires,
     responses,
 )
@@ -94,7 +95,7 @@ FLAGS = {"active", "aged_70", "archived", "can_travel", "cancelled", "closed", "
 CODES = {
     (None, "accepts_patients"): directory.ACCEPTS,
     (None, "practice_mode"): directory.PRACTICE_MODES,
-    (None, "sector"): directory.SECTORS,
+    (None, "sector"): organizations.SECTORS,
     (None, "age_band"): {b: b for b in snp.AGE_BANDS},
     (None, "outcome"): snp.OUTCOMES,
     (None, "sas_status"): snp.SAS_STATUSES,
@@ -105,7 +106,7 @@ CODES = {
     (None, "aggregation"): indicators.AGGREGATIONS,
     (None, "direction"): indicators.DIRECTIONS,
     (None, "weekday"): dict(enumerate(snp.WEEKDAYS)),
-    ("organization", "kind"): directory.ORGANIZATION_KINDS,
+    ("organization", "kind"): organizations.KINDS,
     ("action", "status"): actions.STATUSES,
     ("meeting", "kind"): meetings.KINDS,
     ("attendee", "status"): meetings.STATUSES,

@@ -7,7 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from . import auth, directory, doctor_search, meetings, minutes, territory, unscheduled_care
+from . import (
+    auth,
+    directory,
+    doctor_search,
+    meetings,
+    minutes,
+    organizations,
+    territory,
+    unscheduled_care,
+)
 from .db import Store
 from .formats import percent_fr
 from .roles import ADMINS, ALL, BOARD, Actor
@@ -37,7 +46,7 @@ def _snp_share(store: Store, actor: Actor) -> str:
 
 FIGURES: list[Figure] = [
     Figure("Professionnels dans l'annuaire", ALL, _people),
-    Figure("Structures", ALL, lambda store, _: directory.organization_count(store)),
+    Figure("Structures", ALL, lambda store, _: organizations.organization_count(store)),
     Figure("Communes du territoire", ALL, lambda store, _: territory.commune_count(store)),
     Figure("Réunions à venir", BOARD,
            lambda store, _: meetings.count_meetings(store, meetings.Filters(upcoming=True))),

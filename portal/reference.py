@@ -26,7 +26,6 @@ FILES = {
     "commune_epci": DATA / "epci_cog2026.csv",
 }
 ACTOR = Actor("référentiels", frozenset({ADMIN}))
-GENERAL_PRACTICE = ("SM26", "SM53", "SM54")
 
 
 def _rows(path: Path) -> list[dict]:

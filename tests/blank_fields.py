@@ -21,6 +21,7 @@ from portal import (
     indicators,
     meetings,
     minutes,
+    organizations,
     questionnaires,
     responses,
     unscheduled_care,
@@ -43,7 +44,7 @@ def load(store, files_dir, rounds: int = 4) -> dict[str, int]:
     ids = {}
     # Sorted first, so the directory's first page lists it.
     ids["person"], _ = directory.save_person(store, COORD, {"last_name": "Abadie"})
-    ids["organization"], _ = directory.save_organization(
+    ids["organization"], _ = organizations.save_organization(
         store, COORD, {"name": "Structure sans coordonnées", "kind": "autre", "sector": "social"})
     ids["action"], _ = actions.save_action(store, COORD, {"number": 99, "title": "Action vide"},
                                          missions=["socle_1"])

@@ -28,6 +28,7 @@ from portal import (
     indicators,
     meetings,
     minutes,
+    organizations,
     progress,
     responses,
     session,
@@ -710,8 +711,8 @@ def test_user_text_in_titles_captions_links_and_labels_stays_literal(server, bro
     person_id = store.scalar("SELECT person_id FROM person_organizations LIMIT 1")
     organization_id = store.scalar("SELECT organization_id FROM person_organizations"
                                    " WHERE person_id = ?", (person_id,))
-    directory.save_organization(store, coordination, {
-        **directory.get_organization(store, organization_id), "name": TRICKY}, organization_id)
+    organizations.save_organization(store, coordination, {
+        **organizations.get_organization(store, organization_id), "name": TRICKY}, organization_id)
     indicator_id = store.scalar("SELECT MIN(id) FROM indicators")
     filename = "CR -- www.exemple.fr marie@exemple.fr :streamlit: &amp;.pdf"
     evidence.add(store, coordination, config.files_dir, indicator_id, filename, b"%PDF-1.4 x")

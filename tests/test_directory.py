@@ -7,7 +7,7 @@ import json
 import pytest
 import vobject
 
-from portal import directory, exports, territory, validation
+from portal import directory, exports, organizations, territory, validation
 from portal.directory import Filters
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
@@ -23,7 +23,7 @@ def rpps(body: str) -> str:
 
 
 def org(store, name="MSP des Bords de Loire", sector="sanitaire", kind="msp", commune=GIEN):
-    org_id, _ = directory.save_organization(store, COORD, {
+    org_id, _ = organizations.save_organization(store, COORD, {
         "name": name, "kind": kind, "sector": sector, "commune_code": commune})
     return org_id
 
@@ -110,7 +110,7 @@ def test_only_coordinators_and_admins_edit(store):
     with pytest.raises(PermissionDenied):
         directory.save_person(store, MEMBER_ACTOR, {"last_name": "X"})
     with pytest.raises(PermissionDenied):
-        directory.save_organization(store, Actor("b", frozenset({BUREAU})), {"name": "X"})
+        organizations.save_organization(store, Actor("b", frozenset({BUREAU})), {"name": "X"})
     directory.save_person(store, Actor("a", frozenset({ADMIN})), {"last_name": "X"})
 
 
@@ -181,12 +181,12 @@ def test_organisations_list_with_people_counts(store):
     msp = org(store)
     org(store, "Pharmacie du Berry", kind="pharmacie", commune=AUBIGNY)
     person(store, organizations=[msp])
-    frame, total = directory.list_organizations(store, text="berry")
+    frame, total = organizations.list_organizations(store, text="berry")
     assert total == 1 and frame.iloc[0]["commune"] == "Aubigny-sur-Nère"
-    frame, total = directory.list_organizations(store, kind="msp")
+    frame, total = organizations.list_organizations(store, kind="msp")
     assert total == 1 and frame.iloc[0]["people"] == 1
     with pytest.raises(PortalError) as error:
-        directory.save_organization(store, COORD, {"name": "X", "kind": "msp",
+        organizations.save_organization(store, COORD, {"name": "X", "kind": "msp",
                                                    "sector": "sanitaire", "finess": "12"})
     assert error.value.field == "finess"
 

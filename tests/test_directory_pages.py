@@ -5,7 +5,7 @@ from __future__ import annotations
 from rpps_files import header, line, professional
 
 from helpers import logged_in, open_page, shown_errors, texts, widget
-from portal import directory, territory
+from portal import directory, organizations, territory
 from portal.directory import Filters
 from portal.errors import Busy
 from portal.roles import CLI as RESTORER
@@ -117,7 +117,7 @@ def test_territory_page_adds_communes_of_a_department(demo_store):
 
 
 def test_organisation_record_lists_its_people(demo_store):
-    msp_id = directory.list_organizations(demo_store, text="Bords de Loire")[0].iloc[0]["id"]
+    msp_id = organizations.list_organizations(demo_store, text="Bords de Loire")[0].iloc[0]["id"]
     at = open_page(logged_in("demo.membre"), "organization", id=int(msp_id))
     assert at.title[0].value == "MSP des Bords de Loire"
     assert len(at.dataframe[0].value) == directory.count_people(

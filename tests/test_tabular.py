@@ -12,7 +12,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from portal import auth, directory, directory_tables, tabular
+from portal import auth, directory, directory_tables, organizations, tabular
 from portal.directory import Filters
 from portal.errors import PortalError
 from portal.roles import COORDINATOR, Actor
@@ -115,7 +115,7 @@ def test_organisations_import_with_kind_and_sector_labels(store):
     found = directory_tables.guess_mapping("organizations", list(table.frame.columns))
     report = directory_tables.import_table(store, COORD, table, found, kind="organizations")
     assert report.errors == [] and report.created == 2
-    frame, total = directory.list_organizations(store)
+    frame, total = organizations.list_organizations(store)
     assert total == 2 and set(frame["kind"]) == {"msp", "ccas"}
 
 

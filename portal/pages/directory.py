@@ -6,7 +6,7 @@ from datetime import date
 import altair as alt
 import streamlit as st
 
-from portal import charts, directory, reference, territory, ui
+from portal import charts, directory, organizations, reference, territory, ui
 from portal.exports import XLSX_MIME, csv_bytes, vcards_bytes, xlsx_bytes
 
 PAGE_SIZE = 50
@@ -33,7 +33,7 @@ with st.expander("Filtres", icon=":material/filter_list:"):
     with columns[1]:
         communes = {r.code: r.name for r in territory.communes(store).itertuples()}
         commune = ui.choice("Commune", communes, empty="Toutes")
-        sector = ui.choice("Secteur", directory.SECTORS)
+        sector = ui.choice("Secteur", organizations.SECTORS)
     with columns[2]:
         accepts = ui.choice("Accepte de nouveaux patients", directory.ACCEPTS)
         snp = ui.tristate("Soins non programmés")

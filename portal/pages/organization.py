@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from portal import directory, ui, validation
+from portal import directory, organizations, ui, validation
 from portal.formats import md_escape
 
 actor = ui.require_access("organization")
@@ -18,10 +18,10 @@ def organization_form(organization: dict | None) -> None:
     with left:
         values = {"name": ui.text_field(errors, "Nom", organization.get("name"), "name", key,
                                         150)}
-        values["kind"] = ui.choice("Type", directory.ORGANIZATION_KINDS, organization.get("kind"),
+        values["kind"] = ui.choice("Type", organizations.KINDS, organization.get("kind"),
                                    key=f"{key}_kind", empty="Choisir…")
         errors.slot("kind")
-        values["sector"] = ui.choice("Secteur", directory.SECTORS, organization.get("sector"),
+        values["sector"] = ui.choice("Secteur", organizations.SECTORS, organization.get("sector"),
                                      key=f"{key}_sector", empty="Choisir…")
         errors.slot("sector")
         values["finess"] = ui.text_field(errors, "N° FINESS", organization.get("finess"),
@@ -46,7 +46,7 @@ def organization_form(organization: dict | None) -> None:
                                    key=f"{key}_notes")
     errors.slot(None)
     if st.button("Enregistrer", type="primary", key=f"{key}_save", icon=":material/save:"):
-        ui.save_record(errors, lambda: directory.save_organization(
+        ui.save_record(errors, lambda: organizations.save_organization(
             store, actor, values, organization.get("id")), ui.page("organization"),
             not organization, "Structure enregistrée.")
 
@@ -54,13 +54,13 @@ def organization_form(organization: dict | None) -> None:
 st.page_link(ui.page("organizations"), label="Retour aux structures",
              icon=":material/arrow_back:")
 organization = ui.record_page(
-    lambda i: directory.get_organization(store, i), organization_form, editor,
+    lambda i: organizations.get_organization(store, i), organization_form, editor,
     "Nouvelle structure", "Fiche structure", "Choisissez une structure dans la liste.",
     ":material/domain:")
 
 st.title(md_escape(organization["name"]))
-st.caption(f"{directory.ORGANIZATION_KINDS[organization['kind']]} · "
-           f"secteur {directory.SECTORS[organization['sector']].lower()}")
+st.caption(f"{organizations.KINDS[organization['kind']]} · "
+           f"secteur {organizations.SECTORS[organization['sector']].lower()}")
 st.text("\n".join(line for line in (
     organization["address"] or "",
     organization["commune_name"] or "",

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from portal import directory, ui
+from portal import directory, organizations, ui
 from portal.validation import phone_display
 
 PAGE_SIZE = 50
@@ -18,20 +18,20 @@ if actor.has(*directory.EDITORS) and st.button("Nouvelle structure",
 columns = st.columns(3)
 text = columns[0].text_input("Rechercher", placeholder="Nom ou commune", max_chars=100)
 with columns[1]:
-    kind = ui.choice("Type", directory.ORGANIZATION_KINDS)
+    kind = ui.choice("Type", organizations.KINDS)
 with columns[2]:
-    sector = ui.choice("Secteur", directory.SECTORS)
+    sector = ui.choice("Secteur", organizations.SECTORS)
 
-frame, total = directory.list_organizations(store, text, kind, sector, limit=1)
+frame, total = organizations.list_organizations(store, text, kind, sector, limit=1)
 if total == 0:
     st.info("Aucune structure ne correspond." if text or kind or sector else
             "Aucune structure : ajoutez la première.", icon=":material/domain:")
     st.stop()
 offset = ui.page_offset(total, PAGE_SIZE)
-frame, total = directory.list_organizations(store, text, kind, sector, PAGE_SIZE, offset)
+frame, total = organizations.list_organizations(store, text, kind, sector, PAGE_SIZE, offset)
 st.caption(f"{total} structure(s). Cliquez sur une ligne pour ouvrir la fiche.")
-shown = frame.assign(kind=frame["kind"].map(directory.ORGANIZATION_KINDS),
-                     sector=frame["sector"].map(directory.SECTORS),
+shown = frame.assign(kind=frame["kind"].map(organizations.KINDS),
+                     sector=frame["sector"].map(organizations.SECTORS),
                      phone=frame["phone"].map(phone_display))
 ui.clickable_table(shown.drop(columns=["id"]).fillna("").rename(columns={
     "name": "Nom", "kind": "Type", "sector": "Secteur", "commune": "Commune",

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from portal import audit, directory, meetings, reference, ui, validation
+from portal import audit, directory, meetings, organizations, reference, ui, validation
 from portal.formats import date_fr, datetime_fr, md_escape
 
 actor = ui.require_access("person")
@@ -58,9 +58,9 @@ def person_form(person: dict | None) -> None:
         errors.slot("commune_code")
         values["address"] = ui.text_field(errors, "Adresse", person.get("address"),
                                           "address", key)
-    organizations = directory.organization_choices(store)
+    structures = organizations.organization_choices(store)
     chosen_orgs = st.multiselect(
-        "Structures", list(organizations), format_func=organizations.get, key=f"{key}_orgs",
+        "Structures", list(structures), format_func=structures.get, key=f"{key}_orgs",
         default=[o["id"] for o in person.get("organizations", [])], placeholder="Choisir…")
     known_tags = directory.known_tags(store)
     tags = st.multiselect("Activités spécifiques", sorted({*known_tags, *person.get("tags", [])}),
