@@ -15,9 +15,9 @@ from pathlib import Path
 
 from _pages import RUNS, compare, database
 
-from portal import demo, directory, organizations, territory
+from portal import demo, directory, directory_search, organizations, territory
 from portal.db import Store
-from portal.directory import Filters
+from portal.directory_search import Filters
 from portal.roles import CLI
 
 TAGS = ("plaies chroniques", "ETP diabète", "addictologie", "soins palliatifs", "pédiatrie",
@@ -67,19 +67,19 @@ def main() -> None:
         print(f"{people:,} people written in {time.perf_counter() - started:.1f} s")
         everyone = Filters(include_hidden=True)
         queries = {
-            "count, no filter": lambda: directory.count_people(full, everyone),
-            "page 1, no filter": lambda: directory.search_people(full, everyone, 50),
-            "page 200, no filter": lambda: directory.search_people(full, everyone, 50, 9950),
-            "text 'martin'": lambda: directory.search_people(full, everyone.replace(
+            "count, no filter": lambda: directory_search.count_people(full, everyone),
+            "page 1, no filter": lambda: directory_search.search_people(full, everyone, 50),
+            "page 200, no filter": lambda: directory_search.search_people(full, everyone, 50, 9950),
+            "text 'martin'": lambda: directory_search.search_people(full, everyone.replace(
                 text="martin"), 50),
-            "text 'plaies chron'": lambda: directory.search_people(full, everyone.replace(
+            "text 'plaies chron'": lambda: directory_search.search_people(full, everyone.replace(
                 text="plaies chron"), 50),
-            "profession + commune + member": lambda: directory.search_people(
+            "profession + commune + member": lambda: directory_search.search_people(
                 full, everyone.replace(profession="60", commune="45155", member=True), 50),
-            "sector filter": lambda: directory.search_people(full, everyone.replace(
+            "sector filter": lambda: directory_search.search_people(full, everyone.replace(
                 sector="social"), 50),
-            "counts by profession": lambda: directory.counts_by_profession(full, everyone),
-            "export (all rows)": lambda: directory.export_frame(full, everyone),
+            "counts by profession": lambda: directory_search.counts_by_profession(full, everyone),
+            "export (all rows)": lambda: directory_search.export_frame(full, everyone),
         }
         for label, query in queries.items():
             print(f"{label:>32}: {timed_ms(query):7.1f} ms (median of {RUNS})")

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from . import (
     auth,
     directory,
+    directory_search,
     doctor_search,
     meetings,
     minutes,
@@ -32,7 +33,7 @@ class Figure:
 def _people(store: Store, actor: Actor) -> int:
     """The directory's people as the reader's directory lists them: a member sees only
     those who agreed to appear."""
-    return directory.count_people(store, directory.Filters(
+    return directory_search.count_people(store, directory_search.Filters(
         include_hidden=directory.sees_hidden(actor)))
 
 

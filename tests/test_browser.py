@@ -24,6 +24,7 @@ from portal import (
     auth,
     demo,
     directory,
+    directory_search,
     evidence,
     indicators,
     meetings,
@@ -296,7 +297,7 @@ def test_password_change_keeps_this_session_and_kills_the_old_cookie(server, bro
 def test_directory_search_open_edit_and_export(server, browser):
     store = Store(settings.load().db_path)
     demo.load(store, 4)
-    target = directory.search_people(store, directory.Filters(include_hidden=True))
+    target = directory_search.search_people(store, directory_search.Filters(include_hidden=True))
     last_name = target.iloc[0]["last_name"]
     page = as_demo_coordinator(browser.new_context(accept_downloads=True), server)
 

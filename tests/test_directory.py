@@ -8,7 +8,13 @@ import pytest
 import vobject
 
 from portal import directory, exports, organizations, territory, validation
-from portal.directory import Filters
+from portal.directory_search import (
+    Filters,
+    count_people,
+    counts_by_profession,
+    search_people,
+    vcard_contacts,
+)
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
 
@@ -47,15 +53,15 @@ def test_search_ignores_accents_and_case_across_names_organisations_and_tags(sto
     person(store, "Martin", "Paul")
     for text in ("lefevre", "LEFÈVRE", "julie lef", "plaie", "diabete", "bords loire",
                  "Lefèvre MSP"):
-        assert names(directory.search_people(store, ALL.replace(text=text))) == \
+        assert names(search_people(store, ALL.replace(text=text))) == \
             ["Lefèvre Julie"], text
-    assert directory.count_people(store, ALL.replace(text="martin")) == 1
+    assert count_people(store, ALL.replace(text="martin")) == 1
 
 
 @pytest.mark.parametrize("text", ['"', "*", "lefevre OR", "NEAR(", "a-b", "l'hôpital", ")"])
 def test_search_survives_fts_syntax_typed_by_users(store, text):
     person(store)
-    directory.search_people(store, ALL.replace(text=text))
+    search_people(store, ALL.replace(text=text))
 
 
 def test_filters_combine_and_members_see_only_visible_people(store):
@@ -66,14 +72,14 @@ def test_filters_combine_and_members_see_only_visible_people(store):
     person(store, "Blanc", "Marc", profession_code="10", specialty_code="SM54",
            accepts_patients="no", commune_code=BRIARE, visible=False)
     person(store, "Petit", "Anne", profession_code="41", organizations=[ccas], member=True)
-    assert names(directory.search_people(store, ALL.replace(profession="10"))) == \
+    assert names(search_people(store, ALL.replace(profession="10"))) == \
         ["Blanc Marc", "Roux Hélène"]
-    assert names(directory.search_people(store, ALL.replace(accepts="yes", snp=True))) == \
+    assert names(search_people(store, ALL.replace(accepts="yes", snp=True))) == \
         ["Roux Hélène"]
-    assert names(directory.search_people(store, ALL.replace(commune=BRIARE))) == ["Blanc Marc"]
-    assert names(directory.search_people(store, ALL.replace(sector="social"))) == ["Petit Anne"]
-    assert names(directory.search_people(store, ALL.replace(member=False))) == ["Blanc Marc"]
-    assert directory.count_people(store, Filters()) == 2  # Blanc is hidden from members
+    assert names(search_people(store, ALL.replace(commune=BRIARE))) == ["Blanc Marc"]
+    assert names(search_people(store, ALL.replace(sector="social"))) == ["Petit Anne"]
+    assert names(search_people(store, ALL.replace(member=False))) == ["Blanc Marc"]
+    assert count_people(store, Filters()) == 2  # Blanc is hidden from members
     assert directory.sees_hidden(Actor("b", frozenset({BUREAU})))
     assert not directory.sees_hidden(MEMBER_ACTOR)
 
@@ -81,9 +87,9 @@ def test_filters_combine_and_members_see_only_visible_people(store):
 def test_results_are_paginated_in_sql_and_counted_by_profession(store):
     for i in range(120):
         person(store, f"Nom{i:03d}", "X", profession_code="70" if i % 3 else "60")
-    page = directory.search_people(store, ALL, limit=50, offset=100)
+    page = search_people(store, ALL, limit=50, offset=100)
     assert len(page) == 20 and page.iloc[0]["last_name"] == "Nom100"
-    counts = directory.counts_by_profession(store, ALL).set_index("profession")["people"]
+    counts = counts_by_profession(store, ALL).set_index("profession")["people"]
     assert counts.to_dict() == {"Masseur-Kinésithérapeute": 80, "Infirmier": 40}
 
 
@@ -146,8 +152,8 @@ def test_merge_moves_links_fills_gaps_and_keeps_the_dropped_record(store):
     assert merged["tags"] == ["ETP diabète", "plaies"]
     assert merged["email"] == "julie@example.org" and merged["phone"] == "+33238670000"
     assert directory.get_person(store, drop)["merged_into"] == keep
-    assert directory.count_people(store, ALL) == 1
-    assert names(directory.search_people(store, ALL.replace(text="plaies"))) == ["Lefèvre Julie"]
+    assert count_people(store, ALL) == 1
+    assert names(search_people(store, ALL.replace(text="plaies"))) == ["Lefèvre Julie"]
     assert directory.possible_duplicates(store).empty
     actions = {r["action"] for r in store.query(
         "SELECT action FROM audit_log WHERE entity = 'person'")}
@@ -170,7 +176,7 @@ def test_export_then_erase_on_request(store):
     assert erased["last_name"] == "Personne effacée" and erased["email"] is None
     assert erased["rpps"] is None and erased["tags"] == []
     assert erased["profession_code"] == "60" and erased["commune_code"] == GIEN  # counts
-    assert directory.count_people(store, ALL.replace(text="lefevre")) == 0
+    assert count_people(store, ALL.replace(text="lefevre")) == 0
     leftovers = store.query("SELECT before, after FROM audit_log WHERE entity = 'person'"
                             " AND entity_id = ? AND action != 'erase'", (str(person_id),))
     assert leftovers and all(r["before"] is None and r["after"] is None for r in leftovers)
@@ -211,7 +217,7 @@ def test_vcards_of_people_with_and_without_a_structure_phone_or_address(store):
     person(store, "Avec", "Anne", organizations=[msp], phone="02 38 67 00 00",
            email="anne@example.org", tags=["diabète"])
     person(store, "Sans", "Sam")  # no structure, phone, e-mail nor tag: blanks in the frame
-    data = exports.vcards_bytes(directory.vcard_contacts(store, ALL)).decode()
+    data = exports.vcards_bytes(vcard_contacts(store, ALL)).decode()
     cards = {c.contents["fn"][0].value: c for c in vobject.readComponents(data)}
     assert set(cards) == {"Anne Avec", "Sam Sans"}
     assert cards["Anne Avec"].org.value == ["MSP des Bords de Loire"]

@@ -6,7 +6,7 @@ from rpps_files import header, line, professional
 
 from helpers import logged_in, open_page, shown_errors, texts, widget
 from portal import directory, organizations, territory
-from portal.directory import Filters
+from portal.directory_search import Filters, count_people
 from portal.errors import Busy
 from portal.roles import CLI as RESTORER
 from portal.roles import COORDINATOR, Actor
@@ -25,7 +25,7 @@ def add_person(store, last, first="Anne", **values):
 def test_search_narrows_the_table_and_counts(demo_store):
     add_person(demo_store, "Zéphyrin", tags=["Plaies chroniques"])
     at = open_page(logged_in("demo.coordination"), "directory")
-    total = directory.count_people(demo_store, Filters(include_hidden=True))
+    total = count_people(demo_store, Filters(include_hidden=True))
     assert f"{total} personne(s)" in texts(at)
     widget(at.text_input, "Rechercher").input("zephyrin plaies")
     at.run()
@@ -55,12 +55,12 @@ def test_a_new_person_with_a_bad_phone_is_refused_next_to_the_field(demo_store):
     at.run()
     assert shown_errors(at) == [
         "Numéro de téléphone invalide : « 02 38 » (ex. : 02 38 67 00 00)."]
-    assert directory.count_people(demo_store, Filters(include_hidden=True, text="nouvelle")) == 0
+    assert count_people(demo_store, Filters(include_hidden=True, text="nouvelle")) == 0
     widget(at.text_input, "Téléphone professionnel").input("02 38 67 00 00")
     widget(at.button, "Enregistrer").click()
     at.run()
     assert not at.exception
-    assert directory.count_people(demo_store, Filters(include_hidden=True, text="nouvelle")) == 1
+    assert count_people(demo_store, Filters(include_hidden=True, text="nouvelle")) == 1
 
 
 def test_editing_a_record_marks_the_field_as_manual_and_shows_escaped_names(demo_store):
@@ -120,7 +120,7 @@ def test_organisation_record_lists_its_people(demo_store):
     msp_id = organizations.list_organizations(demo_store, text="Bords de Loire")[0].iloc[0]["id"]
     at = open_page(logged_in("demo.membre"), "organization", id=int(msp_id))
     assert at.title[0].value == "MSP des Bords de Loire"
-    assert len(at.dataframe[0].value) == directory.count_people(
+    assert len(at.dataframe[0].value) == count_people(
         demo_store, Filters(organization=int(msp_id)))
     assert not [e for e in at.expander if e.label == "Modifier la structure"]
 
@@ -141,11 +141,11 @@ def test_import_page_analyses_then_imports_on_confirmation(demo_store):
     widget(at.button, "Importer").click()
     at.run()
     assert "Cochez la case pour confirmer." in shown_errors(at)
-    assert directory.count_people(demo_store, Filters(include_hidden=True, text="importe")) == 0
+    assert count_people(demo_store, Filters(include_hidden=True, text="importe")) == 0
     widget(at.checkbox, "Je confirme l'import de ces changements dans l'annuaire").check()
     widget(at.button, "Importer").click()
     at.run()
-    assert directory.count_people(demo_store, Filters(include_hidden=True, text="importe")) == 1
+    assert count_people(demo_store, Filters(include_hidden=True, text="importe")) == 1
 
 
 def test_import_page_reports_a_broken_file_and_writes_nothing(demo_store):
@@ -166,12 +166,12 @@ def test_spreadsheet_tab_maps_columns_checks_then_imports(demo_store):
     widget(at.button, "Vérifier sans importer").click()
     at.run()
     assert "Toutes les lignes sont valides : 1 à importer." in texts(at)
-    assert directory.count_people(demo_store, Filters(include_hidden=True, text="tableur")) == 0
+    assert count_people(demo_store, Filters(include_hidden=True, text="tableur")) == 0
     widget(at.checkbox, "Je confirme l'import de toutes les lignes").check()
     widget(at.button, "Importer").click()
     at.run()
     assert "1 ligne(s) importée(s)." in texts(at)
-    assert directory.count_people(demo_store, Filters(include_hidden=True, text="tableur")) == 1
+    assert count_people(demo_store, Filters(include_hidden=True, text="tableur")) == 1
 
 
 def test_a_save_while_writes_are_paused_says_so_and_keeps_what_was_typed(demo_store):
@@ -185,7 +185,7 @@ def test_a_save_while_writes_are_paused_says_so_and_keeps_what_was_typed(demo_st
     demo_store.resume_writes(RESTORER)
     widget(at.button, "Enregistrer").click()
     at.run()
-    assert directory.count_people(demo_store, Filters(include_hidden=True, text="nouvelle")) == 1
+    assert count_people(demo_store, Filters(include_hidden=True, text="nouvelle")) == 1
 
 
 def test_a_logged_view_of_patient_data_while_writes_are_paused_waits(demo_store):

@@ -7,6 +7,7 @@ from datetime import date, time, timedelta
 
 from helpers import COORD, logged_in, open_page, texts
 from portal import directory, meetings, minutes
+from portal.directory_search import Filters, count_people
 from portal.roles import MEMBER, Actor
 
 
@@ -17,10 +18,10 @@ def figure(at, label: str) -> str:
 def test_a_member_counts_the_people_their_directory_lists(demo_store):
     directory.save_person(demo_store, COORD, {"last_name": "Discret", "visible": False})
     member = open_page(logged_in("demo.membre"), "home")
-    listed = directory.count_people(demo_store, directory.Filters())
+    listed = count_people(demo_store, Filters())
     assert figure(member, "Professionnels dans l'annuaire") == str(listed)
     coordinator = open_page(logged_in("demo.coordination"), "home")
-    everyone = directory.count_people(demo_store, directory.Filters(include_hidden=True))
+    everyone = count_people(demo_store, Filters(include_hidden=True))
     assert figure(coordinator, "Professionnels dans l'annuaire") == str(everyone)
     assert everyone > listed
 

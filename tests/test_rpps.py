@@ -8,8 +8,8 @@ import zipfile
 import pytest
 from rpps_files import header, line, professional
 
-from portal import directory, rpps, territory, validation
-from portal.directory import Filters
+from portal import directory, directory_search, rpps, territory, validation
+from portal.directory_search import Filters
 from portal.errors import PortalError
 from portal.roles import ADMIN, COORDINATOR, Actor
 
@@ -86,17 +86,17 @@ def test_dry_run_writes_nothing_then_apply_writes_all(store):
     assert store.scalar("SELECT COUNT(*) FROM audit_log") == before
     rpps.apply(store, COORD, result, rpps.source_date("PS_LibreAcces_Personne_activite_"
                                                       "202611010930.txt"))
-    people = directory.search_people(store, Filters(include_hidden=True))
+    people = directory_search.search_people(store, Filters(include_hidden=True))
     assert list(people["last_name"]) == ["D'AMIENS", "NGUYEN", "OLMETA"]
     stored = directory.get_person(store, int(people.iloc[0]["id"]))
     assert stored["source"] == "rpps" and stored["source_date"] == "2026-11-01"
     assert stored["manual_fields"] == []
-    assert directory.count_people(store, Filters(include_hidden=True, text="damiens")) == 1
+    assert directory_search.count_people(store, Filters(include_hidden=True, text="damiens")) == 1
 
 
 def test_upsert_updates_keeps_hand_edits_and_flags_who_left(store):
     rpps.apply(store, COORD, rpps.plan(store, extraction(messy_rows())))
-    damiens = directory.search_people(store, Filters(include_hidden=True, text="damiens"))
+    damiens = directory_search.search_people(store, Filters(include_hidden=True, text="damiens"))
     damiens_id = int(damiens.iloc[0]["id"])
     # A coordinator corrects the e-mail by hand.
     current = directory.get_person(store, damiens_id)

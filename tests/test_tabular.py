@@ -12,8 +12,8 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from portal import auth, directory, directory_tables, organizations, tabular
-from portal.directory import Filters
+from portal import auth, directory, directory_search, directory_tables, organizations, tabular
+from portal.directory_search import Filters
 from portal.errors import PortalError
 from portal.roles import COORDINATOR, Actor
 
@@ -85,10 +85,10 @@ def test_people_import_all_lines_checked_then_written(store):
     table = tabular.read(CSV.encode("cp1252"), "x.csv")
     dry = directory_tables.import_table(store, COORD, table, mapping(table), dry_run=True)
     assert dry.created == 3 and dry.errors == []
-    assert directory.count_people(store, Filters(include_hidden=True)) == 0
+    assert directory_search.count_people(store, Filters(include_hidden=True)) == 0
     report = directory_tables.import_table(store, COORD, table, mapping(table))
     assert report.created == 3
-    people = directory.search_people(store, Filters(include_hidden=True))
+    people = directory_search.search_people(store, Filters(include_hidden=True))
     assert people["profession"].tolist() == ["Médecin", "Infirmier", "Masseur-Kinésithérapeute"]
     assert people["commune"].tolist() == ["Gien", "Gien", "Briare"]
     assert people["member"].tolist() == [1, 1, 1]  # oui, OUI, "Oui "
@@ -104,7 +104,7 @@ def test_one_bad_line_means_nothing_is_written(store):
     assert report.errors == [
         "Ligne 6 : « Astronaute » : valeur inconnue.",
         "Ligne 7 : Numéro de téléphone invalide : « 02 38 » (ex. : 02 38 67 00 00)."]
-    assert directory.count_people(store, Filters(include_hidden=True)) == 0
+    assert directory_search.count_people(store, Filters(include_hidden=True)) == 0
     assert store.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'person'") == 0
 
 
@@ -204,7 +204,7 @@ def test_a_dry_run_takes_no_write_lock(store):
         holder.execute("ROLLBACK")
         holder.close()
     assert report.errors == [] and report.created == 50 and waited < 4
-    assert directory.count_people(store, Filters(include_hidden=True)) == 0
+    assert directory_search.count_people(store, Filters(include_hidden=True)) == 0
 
 
 def test_eight_writers_and_logins_all_succeed_during_an_import_of_20000_rows(store):
@@ -243,6 +243,6 @@ def test_eight_writers_and_logins_all_succeed_during_an_import_of_20000_rows(sto
     print(f"\n20 000 rows imported in {took:.1f} s beside 8 writers: {len(waits)} operations,"
           f" longest wait {max(waits):.2f} s")
     assert failures == [] and report.errors == [] and report.created == 20_000
-    assert directory.count_people(store, Filters(include_hidden=True)) == 20_000
+    assert directory_search.count_people(store, Filters(include_hidden=True)) == 20_000
     assert store.scalar("SELECT COUNT(*) FROM app_settings WHERE value = 'v'") == len(saved)
     assert len(saved) > 100

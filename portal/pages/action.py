@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from portal import actions, audit, directory, missions, territory, ui
+from portal import actions, audit, directory_search, missions, territory, ui
 from portal.exports import DOCX_MIME
 from portal.formats import datetime_fr, md_escape, records
 
@@ -35,7 +35,8 @@ def action_form(action: dict | None) -> None:
     for field, label in actions.SECTIONS.items():
         values[field] = st.text_area(label, action.get(field, ""), max_chars=5000,
                                      key=f"{key}_{field}")
-    people = directory.search_people(store, directory.Filters(include_hidden=True), limit=5000)
+    people = directory_search.search_people(
+        store, directory_search.Filters(include_hidden=True), limit=5000)
     names = {int(r["id"]): f"{r['last_name']} {r['first_name']} ({r['profession'] or '—'})"
              for r in records(people)}
     referents = st.multiselect("Personnes référentes (annuaire)", list(names),

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from portal import directory, organizations, ui, validation
+from portal import directory, directory_search, organizations, ui, validation
 from portal.formats import md_escape
 
 actor = ui.require_access("organization")
@@ -75,15 +75,15 @@ if organization["notes"]:
     st.text(organization["notes"])
 
 st.subheader("Personnes")
-filters = directory.Filters(organization=organization["id"],
+filters = directory_search.Filters(organization=organization["id"],
                             include_hidden=directory.sees_hidden(actor))
-people = directory.search_people(store, filters, limit=500)
+people = directory_search.search_people(store, filters, limit=500)
 if people.empty:
     st.write("Personne n'est rattaché à cette structure.")
 else:
-    ui.clickable_table(directory.readable(people)[["Nom", "Prénom", "Profession", "Téléphone",
-                                                   "E-mail"]], people["id"], ui.page("person"),
-                       "people")
+    shown = directory_search.readable(people)[["Nom", "Prénom", "Profession", "Téléphone",
+                                               "E-mail"]]
+    ui.clickable_table(shown, people["id"], ui.page("person"), "people")
 
 if editor:
     with st.expander("Modifier la structure", icon=":material/edit:"):
