@@ -18,7 +18,7 @@ from pathlib import Path
 
 from _pages import compare, database
 
-from portal import doctor_search, unscheduled_care
+from portal import doctor_figures, doctor_search, unscheduled_care
 from portal.db import Store, iso, now
 from portal.roles import CLI
 
@@ -110,7 +110,7 @@ def main() -> None:
                 ("SNP figures per day, five years", lambda: unscheduled_care.statistics(
                     full, date.today() - timedelta(days=5 * 365), date.today(), "day")),
                 ("median wait for a médecin traitant, one year",
-                 lambda: doctor_search.median_wait(full, None, *year))):
+                 lambda: doctor_figures.median_wait(full, None, *year))):
             print(f"{name}: {median_ms(compute):.1f} ms (server, median of 7)")
 
 

@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
-from . import doctor_search, meetings, roles, survey, unscheduled_care
+from . import doctor_figures, meetings, roles, survey, unscheduled_care
 from .db import Store, Transaction, iso, now
 from .errors import PortalError
 from .roles import Actor
@@ -74,19 +74,19 @@ SOURCES: dict[str, Source] = {
         "pendant la période qui répondent sur la mission de l'indicateur, part (%) de ceux "
         "qui y disent Oui au moins une fois.", survey.mission_oui_share),
     "mt_demandes": Source("Demandes de médecin traitant reçues", "Demandes de patients sans "
-                          "médecin traitant reçues pendant la période.", doctor_search.received),
+                          "médecin traitant reçues pendant la période.", doctor_figures.received),
     "mt_demandes_fragiles": Source(
         "Demandes de médecin traitant de patients fragiles", "Demandes reçues pendant la "
         "période de patients en ALD, de 70 ans ou plus ou en précarité (CSS, AME).",
-        doctor_search.fragile_received),
+        doctor_figures.fragile_received),
     "mt_fragiles_trouves": Source(
         "Patients fragiles ayant trouvé un médecin traitant", "Demandes acceptées pendant la "
         "période de patients en ALD, de 70 ans ou plus ou en précarité (CSS, AME).",
-        doctor_search.fragile_found),
+        doctor_figures.fragile_found),
     "mt_attente_mediane": Source(
         "Délai médian pour trouver un médecin traitant (jours)", "Jours entre la demande et "
         "l'acceptation, médiane des demandes acceptées pendant la période.",
-        doctor_search.median_wait),
+        doctor_figures.median_wait),
     "snp_demandes": Source("Demandes de soins non programmés", "Demandes de soins non "
                            "programmés reçues pendant la période.",
                            unscheduled_care.requests_received),

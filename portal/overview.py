@@ -11,7 +11,7 @@ from . import (
     auth,
     directory,
     directory_search,
-    doctor_search,
+    doctor_figures,
     meetings,
     minutes,
     organizations,
@@ -54,7 +54,7 @@ FIGURES: list[Figure] = [
     Figure("Décisions en retard", BOARD, lambda store, _: minutes.overdue_count(store)),
     # Access to care, as counts only: every role may follow mission socle 1.
     Figure("En attente d'un médecin traitant", ALL,
-           lambda store, _: doctor_search.waiting(store)),
+           lambda store, _: doctor_figures.waiting(store)),
     Figure("SNP vus sous 24 h (30 derniers jours)", ALL, _snp_share),
     Figure("Comptes actifs", ADMINS, lambda store, _: auth.account_counts(store)["active"]),
     Figure("Comptes verrouillés", ADMINS,

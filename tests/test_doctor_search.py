@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from helpers import COORD, logged_in, open_page, texts, widget
-from portal import audit, directory, doctor_search, indicators
+from portal import audit, directory, doctor_figures, doctor_search, indicators
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import ADMIN, BUREAU, Actor
 
@@ -169,7 +169,7 @@ def test_anonymisation_after_the_retention_keeps_the_counts(store):
     for request_id, day in ((old, date(2026, 3, 2)), (recent, date(2026, 10, 1))):
         for status in ("en_recherche", "proposee", "acceptee", "close"):
             doctor_search.move(store, COORD, request_id, status, day, doctor)
-    before = doctor_search.figures(store, date(2026, 1, 1), date(2027, 1, 1))
+    before = doctor_figures.figures(store, date(2026, 1, 1), date(2027, 1, 1))
     with pytest.raises(PermissionDenied):
         doctor_search.purge(store, COORD)
     assert doctor_search.past_retention(store, date(2026, 11, 24)) == 1  # closed 02/03
@@ -181,12 +181,12 @@ def test_anonymisation_after_the_retention_keeps_the_counts(store):
     assert [wiped[c] for c in doctor_search.IDENTITY] == [None] * 6
     assert wiped["received_on"] == "2026-01-05" and wiped["anonymised_at"]
     assert store.scalar("SELECT last_name FROM mt_requests WHERE id = ?", (recent,)) == "Recente"
-    assert doctor_search.figures(store, date(2026, 1, 1), date(2027, 1, 1)) == before
+    assert doctor_figures.figures(store, date(2026, 1, 1), date(2027, 1, 1)) == before
     assert before["fragile_found"] == 1 and before["found"] == 2
-    criteria = doctor_search.by_criterion(store, date(2026, 1, 1), date(2027, 1, 1))
+    criteria = doctor_figures.by_criterion(store, date(2026, 1, 1), date(2027, 1, 1))
     assert dict(zip(criteria["label"], criteria["requests"]))[
         "Affection de longue durée (ALD)"] == 1
-    assert doctor_search.fragile_received(store, None, date(2026, 1, 1),
+    assert doctor_figures.fragile_received(store, None, date(2026, 1, 1),
                                           date(2027, 1, 1)) == 1
     assert not store.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'mt_request'"
                             " AND entity_id = ? AND after LIKE '%Ancienne%'", (str(old),))
@@ -207,7 +207,7 @@ def test_indicator_sources_count_requests_and_the_median_wait(store):
     values = indicators.values_for_year(store, indicators.get_indicator(store, indicator_id),
                                         2026, TODAY).set_index("period")["value"]
     assert (values["10/2026"], values["11/2026"]) == (15.0, 30.0)
-    assert doctor_search.received(store, None, date(2026, 10, 1), date(2026, 11, 1)) == 3
+    assert doctor_figures.received(store, None, date(2026, 10, 1), date(2026, 11, 1)) == 3
 
 
 def test_the_bureau_sees_counts_and_each_coordinator_view_is_logged(demo_store):
@@ -272,7 +272,7 @@ def test_a_record_number_is_found_alone_or_in_a_list_never_inside_another(store)
 
 def test_every_role_follows_access_to_care_on_the_home_page_as_counts(demo_store):
     request(demo_store, "Confidentiel", date.today() - timedelta(days=1))
-    waiting = doctor_search.waiting(demo_store)
+    waiting = doctor_figures.waiting(demo_store)
     assert waiting == doctor_search.count_queue(demo_store, COORD) > 0
     at = open_page(logged_in("demo.membre"), "home")
     metrics = {m.label: m.value for m in at.metric}

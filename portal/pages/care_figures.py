@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from dateutil.relativedelta import relativedelta
 
-from portal import charts, doctor_search, ui
+from portal import charts, doctor_figures, ui
 from portal import unscheduled_care as snp
 from portal.formats import number_fr, percent_fr
 
@@ -19,7 +19,7 @@ store = ui.store()
 st.title("Accès aux soins : chiffres")
 year = st.selectbox("Année", list(range(date.today().year, date.today().year - 6, -1)))
 start, end = date(year, 1, 1), date(year + 1, 1, 1)
-counts = doctor_search.figures(store, start, end)
+counts = doctor_figures.figures(store, start, end)
 st.subheader("Patients sans médecin traitant")
 columns = st.columns(5)
 for column, (label, value) in zip(columns, (
@@ -30,16 +30,16 @@ for column, (label, value) in zip(columns, (
     column.metric(label, "—" if value is None else number_fr(value, 0))
 st.caption("Patients fragiles : en ALD, de 70 ans ou plus, ou en précarité (CSS, AME). "
            "Délai : de la demande à l'acceptation par un médecin.")
-criteria = doctor_search.by_criterion(store, start, end)
+criteria = doctor_figures.by_criterion(store, start, end)
 ui.table({"Critère de priorité": criteria["label"],
           "Patient fragile (ACI)": criteria["fragile"].map({1: "Oui", 0: ""}),
           f"Demandes reçues en {year}": criteria["requests"]})
 months = [start + relativedelta(months=i) for i in range(12)]
 monthly = pd.DataFrame({
     "Mois": [m.strftime("%m/%Y") for m in months],
-    "Demandes reçues": [doctor_search.received(store, None, m, m + relativedelta(months=1))
+    "Demandes reçues": [doctor_figures.received(store, None, m, m + relativedelta(months=1))
                         for m in months],
-    "Médecin trouvé": [doctor_search.figures(store, m, m + relativedelta(months=1))["found"]
+    "Médecin trouvé": [doctor_figures.figures(store, m, m + relativedelta(months=1))["found"]
                        for m in months]})
 if monthly[["Demandes reçues", "Médecin trouvé"]].to_numpy().sum():
     data = monthly.melt(id_vars="Mois", var_name="Série", value_name="Nombre")
