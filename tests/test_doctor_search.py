@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from helpers import COORD, logged_in, open_page, texts, widget
-from portal import audit, directory, doctor_figures, doctor_search, indicators
+from portal import audit, directory, doctor_capacity, doctor_figures, doctor_search, indicators
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import ADMIN, BUREAU, Actor
 
@@ -94,9 +94,9 @@ def test_the_workflow_refuses_impossible_steps_and_capacity_never_goes_below_zer
     nurse = directory.write_person  # a non-GP cannot be proposed
     with store.write(COORD) as tx:
         nurse = nurse(tx, {"last_name": "Infirmier", "profession_code": "60"})[0]
-    doctor_search.set_capacity(store, COORD, doctor, 1, None, ["45155"])
+    doctor_capacity.set_capacity(store, COORD, doctor, 1, None, ["45155"])
     with pytest.raises(PortalError) as error:
-        doctor_search.set_capacity(store, COORD, nurse, 3)
+        doctor_capacity.set_capacity(store, COORD, nurse, 3)
     assert error.value.field == "doctor"
     first = request(store, "Premier", date(2026, 11, 2))
     second = request(store, "Second", date(2026, 11, 3))
@@ -107,11 +107,11 @@ def test_the_workflow_refuses_impossible_steps_and_capacity_never_goes_below_zer
         with pytest.raises(PortalError) as error:
             doctor_search.move(store, COORD, first, "proposee", date(2026, 11, 5), doctor_id)
         assert error.value.field == field
-    assert doctor_search.candidates(store, COORD, first)["id"].tolist() == [doctor]
+    assert doctor_capacity.candidates(store, COORD, first)["id"].tolist() == [doctor]
     doctor_search.move(store, COORD, first, "proposee", date(2026, 11, 5), doctor)
     doctor_search.move(store, COORD, first, "acceptee", date(2026, 11, 6))
     assert store.scalar("SELECT remaining FROM doctor_capacity") == 0
-    assert doctor_search.candidates(store, COORD, second).empty  # no place left
+    assert doctor_capacity.candidates(store, COORD, second).empty  # no place left
     for status in ("en_recherche", "proposee"):
         doctor_search.move(store, COORD, second, status, date(2026, 11, 7), doctor)
     doctor_search.move(store, COORD, second, "acceptee", date(2026, 11, 8))
@@ -153,7 +153,7 @@ def test_each_step_shows_only_its_field_and_says_what_is_left_to_do(demo_store):
     widget(at.button, "Enregistrer : En recherche").click().run()
     assert "Étape enregistrée : En recherche." in texts(at)
     assert step().options == ["Proposée", "Abandonnée"]
-    doctor = next(iter(doctor_search.general_practitioners(demo_store)))
+    doctor = next(iter(doctor_capacity.general_practitioners(demo_store)))
     doctor_search.move(demo_store, COORD, request_id, "proposee", date.today(), doctor)
     doctor_search.move(demo_store, COORD, request_id, "acceptee", date.today())
     at = open_page(at, "doctor_request", id=request_id)
@@ -163,7 +163,7 @@ def test_each_step_shows_only_its_field_and_says_what_is_left_to_do(demo_store):
 
 def test_anonymisation_after_the_retention_keeps_the_counts(store):
     doctor = gp(store, "Martin")
-    doctor_search.set_capacity(store, COORD, doctor, 5)
+    doctor_capacity.set_capacity(store, COORD, doctor, 5)
     old = request(store, "Ancienne", date(2026, 1, 5), codes=["ald"])
     recent = request(store, "Recente", date(2026, 9, 1))
     for request_id, day in ((old, date(2026, 3, 2)), (recent, date(2026, 10, 1))):
@@ -194,7 +194,7 @@ def test_anonymisation_after_the_retention_keeps_the_counts(store):
 
 def test_indicator_sources_count_requests_and_the_median_wait(store):
     doctor = gp(store, "Martin")
-    doctor_search.set_capacity(store, COORD, doctor, 5)
+    doctor_capacity.set_capacity(store, COORD, doctor, 5)
     for name, received, accepted in (("Un", date(2026, 10, 1), date(2026, 10, 11)),
                                      ("Deux", date(2026, 10, 5), date(2026, 10, 25)),
                                      ("Trois", date(2026, 10, 20), date(2026, 11, 19))):
@@ -233,7 +233,7 @@ def test_the_bureau_sees_counts_and_each_coordinator_view_is_logged(demo_store):
 
 def test_the_doctors_who_could_take_the_patient_are_proposed_first(demo_store):
     request_id = request(demo_store, "Proposable", date.today() - timedelta(days=2))
-    near = doctor_search.candidates(demo_store, COORD, request_id)
+    near = doctor_capacity.candidates(demo_store, COORD, request_id)
     assert len(near) >= 2 and near["remaining"].gt(0).all()
     at = open_page(logged_in("demo.coordination"), "doctor_request", id=request_id)
     assert not at.exception
@@ -243,7 +243,7 @@ def test_the_doctors_who_could_take_the_patient_are_proposed_first(demo_store):
     assert options[0].endswith(f"{first['remaining']} place(s)")
     assert all("place(s)" in o for o in options[:len(near)])
     # Every other GP of the directory still follows, for a doctor not yet declared.
-    assert len(options) == len(doctor_search.general_practitioners(demo_store))
+    assert len(options) == len(doctor_capacity.general_practitioners(demo_store))
 
 
 def test_the_queue_leaves_one_access_row_naming_the_requests_it_listed(store):
@@ -340,9 +340,9 @@ def test_the_nearest_doctors_come_first_down_to_the_intercommunality(store):
                "Argent": gp(store, "Argent", "18011"),          # Cher
                "Desservant": gp(store, "Desservant", "18011")}  # Cher, but serves Gien
     for name, doctor in doctors.items():
-        doctor_search.set_capacity(store, COORD, doctor, 9 if name == "Baule" else 2,
+        doctor_capacity.set_capacity(store, COORD, doctor, 9 if name == "Baule" else 2,
                                    communes=["45155"] if name == "Desservant" else ())
-    near = doctor_search.candidates(store, COORD, patient, today=TODAY)
+    near = doctor_capacity.candidates(store, COORD, patient, today=TODAY)
     assert list(zip(near["last_name"], near["proximity"])) == [
         ("Gien", "Même commune"), ("Desservant", "Commune desservie"),
         ("Coullons", "Même intercommunalité"), ("Baule", "Même département"),

@@ -5,7 +5,7 @@ import json
 
 import streamlit as st
 
-from portal import audit, doctor_search, territory, ui
+from portal import audit, doctor_capacity, doctor_search, territory, ui
 from portal.formats import date_fr
 
 PAGE_SIZE = 50
@@ -55,7 +55,7 @@ def waiting_list() -> None:
 
 
 def capacity() -> None:
-    frame = doctor_search.capacities(store)
+    frame = doctor_capacity.capacities(store)
     names = territory.communes(store).set_index("code")["name"].to_dict()
     if frame.empty:
         st.info("Aucun médecin n'a encore déclaré de places pour de nouveaux patients.",
@@ -68,7 +68,7 @@ def capacity() -> None:
             "Communes desservies": frame["communes"].map(
                 lambda c: ", ".join(names.get(x, x) for x in json.loads(c)) or "toutes"),
             "Notes": frame["notes"]})
-    doctors = doctor_search.general_practitioners(store)
+    doctors = doctor_capacity.general_practitioners(store)
     errors = ui.FieldErrors()
     with st.form("capacity"):
         st.write("**Déclarer ou mettre à jour les places d'un médecin**")
@@ -83,7 +83,7 @@ def capacity() -> None:
                                 format_func=names.get, placeholder="Choisir…")
         notes = st.text_input("Notes", max_chars=500)
         sent = st.form_submit_button("Enregistrer", type="primary")
-    if sent and errors.attempt(doctor_search.set_capacity, store, actor, doctor, remaining,
+    if sent and errors.attempt(doctor_capacity.set_capacity, store, actor, doctor, remaining,
                                start, served, notes):
         ui.saved("Capacité d'accueil enregistrée.")
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from portal import doctor_search, territory, ui, validation
+from portal import doctor_capacity, doctor_search, territory, ui, validation
 from portal.formats import date_fr, md_escape, records
 
 actor = ui.require_access("doctor_request")
@@ -85,7 +85,7 @@ def proposal_choices(options) -> dict[int, str]:
     near = {int(r["id"]): f"{r['last_name']} {r['first_name'] or ''} ({r['commune'] or '—'})"
                           f" · {r['proximity'].lower()} · {r['remaining']} place(s)"
             for r in records(options)}
-    return {**near, **{i: label for i, label in doctor_search.general_practitioners(store).items()
+    return {**near, **{i: label for i, label in doctor_capacity.general_practitioners(store).items()
                        if i not in near}}
 
 
@@ -152,7 +152,7 @@ if request["doctor"]:
 if request["reason"]:
     st.text(f"Motif : {request['reason']}")
 
-options = doctor_search.candidates(store, actor, request["id"])
+options = doctor_capacity.candidates(store, actor, request["id"])
 if doctor_search.TRANSITIONS[request["status"]]:  # a request that is over needs no doctor
     st.subheader("Médecins qui pourraient l'accueillir")
     if options.empty:
