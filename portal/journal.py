@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import (
     actions,
+    attendance,
     board,
     directory,
     doctor_search,
@@ -109,7 +110,7 @@ CODES = {
     ("organization", "kind"): organizations.KINDS,
     ("action", "status"): actions.STATUSES,
     ("meeting", "kind"): meetings.KINDS,
-    ("attendee", "status"): meetings.STATUSES,
+    ("attendee", "status"): attendance.STATUSES,
     ("decision", "kind"): minutes.DECISION_KINDS,
     ("decision", "status"): minutes.DECISION_STATUSES,
     ("indicator", "kind"): indicators.KINDS,

@@ -13,7 +13,7 @@ import pandas as pd
 from docx import Document
 from docx.shared import Cm
 
-from . import board, meetings, roles
+from . import attendance, board, meetings, roles
 from .db import Store, iso, now
 from .errors import PortalError
 from .exports import docx_bytes, docx_table
@@ -253,7 +253,7 @@ def overdue_count(store: Store, today: date | None = None) -> int:
 
 
 def _attendance_lines(frame: pd.DataFrame) -> list[str]:
-    names = {int(r["id"]): meetings.display_name(r) for r in records(frame)}
+    names = {int(r["id"]): attendance.display_name(r) for r in records(frame)}
     lines = []
     for status, label in (("present", "Présents"), ("represente", "Représentés"),
                           ("excuse", "Excusés"), ("absent", "Absents")):
@@ -285,7 +285,7 @@ def docx(store: Store, meeting_id: int, cpts_name: str = "") -> bytes:
     if meeting["cancelled"]:
         document.add_paragraph("Cette réunion a été annulée.")
     document.add_heading("Participants", level=1)
-    lines = _attendance_lines(meetings.attendees(store, meeting_id))
+    lines = _attendance_lines(attendance.attendees(store, meeting_id))
     for line in lines or ["La feuille de présence n'est pas remplie."]:
         document.add_paragraph(line)
     count = board.quorum(store, meeting)
@@ -324,9 +324,9 @@ def sign_in_sheet(store: Store, meeting_id: int, cpts_name: str = "") -> bytes:
     votes = meeting["kind"] in board.BODIES
     if votes:
         header.append("Pouvoir donné à (nom)")
-    invited = meetings.attendees(store, meeting_id)
-    names = meetings.sheet_names(invited)
-    rows = [[names[int(r["id"])], meetings.quality(r), "", *([""] if votes else [])]
+    invited = attendance.attendees(store, meeting_id)
+    names = attendance.sheet_names(invited)
+    rows = [[names[int(r["id"])], attendance.quality(r), "", *([""] if votes else [])]
             for r in records(invited)]
     docx_table(document, header, rows + [[""] * len(header)] * BLANK_LINES,
                room=(0, 2) + ((3,) if votes else ()))  # names, signatures, proxies

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from portal import (
     actions,
+    attendance,
     demo,
     directory,
     doctor_search,
@@ -63,8 +64,8 @@ def _meeting(store, person_id: int) -> int:
     meeting_id, _ = meetings.save_meeting(store, COORD, {
         "kind": "ca", "title": "", "day": date.today() + timedelta(days=3),
         "start": time(18, 0), "end": time(19, 0)})
-    meetings.invite(store, COORD, meeting_id, [person_id])
-    meetings.invite_guest(store, COORD, meeting_id, "Invité extérieur", "")
+    attendance.invite(store, COORD, meeting_id, [person_id])
+    attendance.invite_guest(store, COORD, meeting_id, "Invité extérieur", "")
     minutes.add_decision(store, COORD, meeting_id, {"kind": "tache", "text": "Sans responsable",
                                                     "status": "a_faire"})
     return meeting_id

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from helpers import COORD, logged_in, meeting, open_page, person, shown_errors, texts, widget
-from portal import board, meetings
+from portal import attendance, board, meetings
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import ADMIN, Actor
 
@@ -37,10 +37,10 @@ def board_of_nine(store) -> list[int]:
 
 def sheet(store, meeting_id: int, statuses: dict[int, tuple[str, int | None]]) -> None:
     """Set attendance by person id (proxies given as the holder's person id)."""
-    rows = meetings.attendees(store, meeting_id)
+    rows = attendance.attendees(store, meeting_id)
     by_person = {int(r.person_id): int(r.id) for r in rows.dropna(subset=["person_id"])
                  .itertuples()}
-    meetings.record_attendance(store, COORD, meeting_id, {
+    attendance.record_attendance(store, COORD, meeting_id, {
         by_person[p]: (status, by_person[holder] if holder else None)
         for p, (status, holder) in statuses.items()})
 
@@ -49,11 +49,11 @@ def test_quorum_counts_the_board_of_the_day_and_proxies(store):
     sitting = board_of_nine(store)
     meeting_id = meeting(store)  # a CA on 29/03/2026
     outsider = person(store, "Invité")
-    meetings.invite(store, COORD, meeting_id, [*meetings.group_people(store, "ca",
+    attendance.invite(store, COORD, meeting_id, [*attendance.group_people(store, "ca",
                                                                       date(2026, 3, 29)),
                                                outsider])
-    assert len(meetings.attendees(store, meeting_id)) == 10  # the 9 sitting and the outsider
-    meetings.invite_guest(store, COORD, meeting_id, "Dr Hôpital", "dr@hopital.fr")
+    assert len(attendance.attendees(store, meeting_id)) == 10  # the 9 sitting and the outsider
+    attendance.invite_guest(store, COORD, meeting_id, "Dr Hôpital", "dr@hopital.fr")
     # 4 present, 1 represented, the outsider present too (does not count).
     sheet(store, meeting_id, {**{p: ("present", None) for p in sitting[:4]},
                               sitting[4]: ("represente", sitting[0]),
@@ -75,13 +75,13 @@ def test_quorum_counts_the_board_of_the_day_and_proxies(store):
 def test_a_holder_carries_no_more_proxies_than_the_statuts_allow(store):
     sitting = board_of_nine(store)
     meeting_id = meeting(store)
-    meetings.invite(store, COORD, meeting_id, sitting)
-    before = meetings.attendees(store, meeting_id)["status"].tolist()
+    attendance.invite(store, COORD, meeting_id, sitting)
+    before = attendance.attendees(store, meeting_id)["status"].tolist()
     with pytest.raises(PortalError, match="détient 2 pouvoirs : les statuts en permettent 1"):
         sheet(store, meeting_id, {sitting[0]: ("present", None),
                                   sitting[1]: ("represente", sitting[0]),
                                   sitting[2]: ("represente", sitting[0])})
-    assert meetings.attendees(store, meeting_id)["status"].tolist() == before
+    assert attendance.attendees(store, meeting_id)["status"].tolist() == before
     board.set_rule(store, ADMIN_ACTOR, "ca", 1, 2, True, True, 2)
     sheet(store, meeting_id, {sitting[0]: ("present", None),
                               sitting[1]: ("represente", sitting[0]),
@@ -93,7 +93,7 @@ def test_an_ag_counts_the_members_and_rules_are_checked(store):
     members = [person(store, f"Adhérent{i}") for i in range(6)]
     person(store, "PasAdhérent", member=False)
     meeting_id = meeting(store, kind="ag", title="AG")
-    meetings.invite(store, COORD, meeting_id, meetings.group_people(store, "members"))
+    attendance.invite(store, COORD, meeting_id, attendance.group_people(store, "members"))
     sheet(store, meeting_id, {members[0]: ("present", None),
                               members[1]: ("represente", members[0])})
     count = board.quorum(store, meetings.get_meeting(store, meeting_id))
@@ -120,7 +120,7 @@ def test_bodies_page_adds_a_mandate_and_shows_the_rules(demo_store):
     at.run()
     assert "Choisissez la personne." in shown_errors(at)
     sitting = board.electorate(demo_store, "bureau", date.today())
-    newcomer = next(p for p in meetings.group_people(demo_store, "members")
+    newcomer = next(p for p in attendance.group_people(demo_store, "members")
                     if p not in sitting)
     widget(at.selectbox, "Personne").set_value(newcomer)
     widget(at.selectbox, "Instance").set_value("bureau")

@@ -21,6 +21,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from portal import (
     actions,
+    attendance,
     auth,
     demo,
     directory,
@@ -388,7 +389,7 @@ def test_create_a_meeting_invite_the_bureau_mark_attendance_decide_and_download_
         server, browser):
     store = Store(settings.load().db_path)
     demo.load(store, 4)
-    bureau = len(meetings.group_people(store, "bureau"))
+    bureau = len(attendance.group_people(store, "bureau"))
     page = as_demo_coordinator(browser.new_context(accept_downloads=True), server)
 
     t = time.monotonic()
@@ -418,7 +419,7 @@ def test_create_a_meeting_invite_the_bureau_mark_attendance_decide_and_download_
     page.get_by_role("button", name="Marquer présents les invités sans statut").click()
     expect(page.get_by_text("Quorum atteint").first).to_be_visible(timeout=10_000)
     settle(page)
-    assert meetings.attendees(store, meeting_id)["status"].tolist() == ["present"] * bureau
+    assert attendance.attendees(store, meeting_id)["status"].tolist() == ["present"] * bureau
     t = timed("bureau invited, attendance marked, quorum shown", t)
     shot(page, "30_meeting_attendance")
 
@@ -626,10 +627,10 @@ def test_a_vote_without_quorum_reads_not_valid(server, browser):
     meeting_id, _ = meetings.save_meeting(store, coordination, {
         "kind": "ca", "title": "CA sans quorum", "day": date.today(), "start": dt_time(8, 0),
         "end": dt_time(9, 0)})
-    members = meetings.group_people(store, "ca", date.today())
-    meetings.invite(store, coordination, meeting_id, members)
-    sheet = meetings.attendees(store, meeting_id)
-    meetings.record_attendance(store, coordination, meeting_id, {
+    members = attendance.group_people(store, "ca", date.today())
+    attendance.invite(store, coordination, meeting_id, members)
+    sheet = attendance.attendees(store, meeting_id)
+    attendance.record_attendance(store, coordination, meeting_id, {
         int(r.id): ("present" if i == 0 else "excuse", None)
         for i, r in enumerate(sheet.itertuples())})
     page = as_demo_coordinator(browser.new_context(accept_downloads=True), server)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 from helpers import COORD, logged_in, open_page, texts
-from portal import directory, meetings, minutes
+from portal import attendance, directory, meetings, minutes
 from portal.directory_search import Filters, count_people
 from portal.roles import MEMBER, Actor
 
@@ -31,7 +31,7 @@ def test_a_member_reads_their_meetings_and_tasks_not_the_journal(demo_store):
     meeting_id, _ = meetings.save_meeting(demo_store, COORD, {
         "kind": "groupe_travail", "title": "Groupe plaies", "day": date.today()
         + timedelta(days=5), "start": time(18, 0), "end": time(19, 0)})
-    meetings.invite(demo_store, COORD, meeting_id, [me])
+    attendance.invite(demo_store, COORD, meeting_id, [me])
     minutes.add_decision(demo_store, COORD, meeting_id, {
         "kind": "tache", "text": "Relire le protocole", "owner_id": me})
     at = open_page(logged_in("demo.membre"), "home")

@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from icalendar import Calendar
 
 from helpers import COORD, logged_in, meeting, open_page, person, shown_errors, texts, widget
-from portal import actions, directory, meetings, minutes
+from portal import actions, attendance, directory, meetings, minutes
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import BUREAU, MEMBER, Actor
 
@@ -44,25 +44,25 @@ def test_groups_invite_once_and_guests_are_checked(store):
     action_id, _ = actions.save_action(store, COORD, {"number": 1, "title": "SNP"},
                                        missions=["socle_1"], referents=[doctor])
     meeting_id = meeting(store)
-    assert sorted(meetings.group_people(store, "members")) == sorted([nurse, doctor])
-    assert len(meetings.group_people(store, "profession", "10")) == 2
-    assert meetings.group_people(store, "referents", action_id) == [doctor]
-    assert meetings.invite(store, COORD, meeting_id, [nurse, doctor]) == 2
-    assert meetings.invite(store, COORD, meeting_id,
-                           meetings.group_people(store, "profession", "10")) == 1
+    assert sorted(attendance.group_people(store, "members")) == sorted([nurse, doctor])
+    assert len(attendance.group_people(store, "profession", "10")) == 2
+    assert attendance.group_people(store, "referents", action_id) == [doctor]
+    assert attendance.invite(store, COORD, meeting_id, [nurse, doctor]) == 2
+    assert attendance.invite(store, COORD, meeting_id,
+                           attendance.group_people(store, "profession", "10")) == 1
     with pytest.raises(PortalError) as error:
-        meetings.invite_guest(store, COORD, meeting_id, "Dr Partenaire", "pas-une-adresse")
+        attendance.invite_guest(store, COORD, meeting_id, "Dr Partenaire", "pas-une-adresse")
     assert error.value.field == "guest_email"
-    meetings.invite_guest(store, COORD, meeting_id, "Dr Partenaire", "dr@chr-orleans.fr")
-    assert len(meetings.attendees(store, meeting_id)) == 4
-    assert "dr@chr-orleans.fr" in meetings.invitee_emails(store, meeting_id)
+    attendance.invite_guest(store, COORD, meeting_id, "Dr Partenaire", "dr@chr-orleans.fr")
+    assert len(attendance.attendees(store, meeting_id)) == 4
+    assert "dr@chr-orleans.fr" in attendance.invitee_emails(store, meeting_id)
 
 
 def test_attendance_with_proxies_is_all_or_nothing(store):
     meeting_id = meeting(store)
     ids = [person(store, name) for name in ("Alpha", "Bravo", "Charlie")]
-    meetings.invite(store, COORD, meeting_id, ids)
-    rows = meetings.attendees(store, meeting_id).set_index("person_id")["id"]
+    attendance.invite(store, COORD, meeting_id, ids)
+    rows = attendance.attendees(store, meeting_id).set_index("person_id")["id"]
     alpha, bravo, charlie = (int(rows[i]) for i in ids)
     for changes, message in (
             ({alpha: ("represente", alpha)}, "propre pouvoir"),
@@ -70,14 +70,14 @@ def test_attendance_with_proxies_is_all_or_nothing(store):
             ({alpha: ("represente", None)}, "choisissez qui"),
             ({alpha: ("present", None), bravo: ("represente", charlie)}, "personne présente")):
         with pytest.raises(PortalError, match=message):
-            meetings.record_attendance(store, COORD, meeting_id, changes)
-    assert set(meetings.attendees(store, meeting_id)["status"]) == {"invite"}  # nothing saved
-    assert meetings.record_attendance(store, COORD, meeting_id, {
+            attendance.record_attendance(store, COORD, meeting_id, changes)
+    assert set(attendance.attendees(store, meeting_id)["status"]) == {"invite"}  # nothing saved
+    assert attendance.record_attendance(store, COORD, meeting_id, {
         alpha: ("present", None), bravo: ("represente", alpha), charlie: ("excuse", None)}) == 3
-    statuses = meetings.attendees(store, meeting_id).set_index("id")
+    statuses = attendance.attendees(store, meeting_id).set_index("id")
     assert statuses.loc[bravo, "proxy_id"] == alpha
     with pytest.raises(PortalError, match="détient le pouvoir de A Bravo"):
-        meetings.uninvite(store, COORD, alpha)
+        attendance.uninvite(store, COORD, alpha)
 
 
 def test_ics_parses_back_with_paris_time_across_daylight_saving(store):
@@ -103,7 +103,7 @@ def test_lists_filter_and_order(store):
     past = meeting(store, day=date(2026, 1, 10), kind="bureau")
     soon = meeting(store, day=date(2026, 12, 1), kind="groupe_travail", missions=["socle_3"])
     later = meeting(store, day=date(2027, 2, 1), kind="groupe_travail")
-    meetings.invite(store, COORD, later, [nurse])
+    attendance.invite(store, COORD, later, [nurse])
     today = date(2026, 11, 24)
 
     def ids(**filters):
@@ -122,9 +122,9 @@ def test_lists_filter_and_order(store):
 def test_a_merge_moves_invitations(store):
     keep, drop = person(store, "Durand"), person(store, "Durant")
     meeting_id = meeting(store)
-    meetings.invite(store, COORD, meeting_id, [drop])
+    attendance.invite(store, COORD, meeting_id, [drop])
     directory.merge_people(store, Actor("a", frozenset({"admin"})), keep, drop)
-    assert meetings.attendees(store, meeting_id)["person_id"].tolist() == [keep]
+    assert attendance.attendees(store, meeting_id)["person_id"].tolist() == [keep]
 
 
 def test_meeting_pages_create_then_invite_a_group(demo_store):
@@ -146,7 +146,7 @@ def test_meeting_pages_create_then_invite_a_group(demo_store):
     assert at.title[0].value == "Groupe de travail"
     widget(at.selectbox, "Ou tout un groupe").set_value("members")
     at.run()
-    members = meetings.group_people(demo_store, "members")
+    members = attendance.group_people(demo_store, "members")
     assert f"{len(members)} personnes dans ce groupe." in texts(at)
     assert widget(at.button, "Inviter le groupe").disabled  # not before it is confirmed
     widget(at.checkbox, f"Je confirme l'invitation de {len(members)} personne(s)").check()
@@ -154,7 +154,7 @@ def test_meeting_pages_create_then_invite_a_group(demo_store):
     widget(at.button, "Inviter le groupe").click()
     at.run()
     assert f"{len(members)} personne(s) invitée(s)." in [s.value for s in at.success]
-    assert len(meetings.attendees(demo_store, meeting_id)) == len(members)
+    assert len(attendance.attendees(demo_store, meeting_id)) == len(members)
     assert [b.label for b in at.get("download_button")][:3] == [
         "Invitation (.ics)", "Compte rendu (Word)", "E-mails des invités (CSV)"]
     at = open_page(at, "meetings")
@@ -170,30 +170,30 @@ def test_meeting_pages_create_then_invite_a_group(demo_store):
     following = demo_store.scalar("SELECT MAX(id) FROM meetings")
     next_day = (date.today() + timedelta(days=7) + relativedelta(months=1)).strftime("%d/%m/%Y")
     assert following != meeting_id and next_day in texts(at)  # its page is open
-    assert len(meetings.attendees(demo_store, following)) == len(members)
+    assert len(attendance.attendees(demo_store, following)) == len(members)
 
 
 def test_attendance_sheet_shows_statuses_and_proxy_holders(demo_store):
     meeting_id = meeting(demo_store, day=date.today() + timedelta(days=3))
-    meetings.invite(demo_store, COORD, meeting_id,
-                    meetings.group_people(demo_store, "members")[:2])
-    first, second = meetings.attendees(demo_store, meeting_id).to_dict("records")
-    meetings.record_attendance(demo_store, COORD, meeting_id, {
+    attendance.invite(demo_store, COORD, meeting_id,
+                    attendance.group_people(demo_store, "members")[:2])
+    first, second = attendance.attendees(demo_store, meeting_id).to_dict("records")
+    attendance.record_attendance(demo_store, COORD, meeting_id, {
         first["id"]: ("present", None), second["id"]: ("represente", first["id"])})
     at = open_page(logged_in("demo.bureau"), "meeting", id=meeting_id)
     assert not at.exception
     sheet = at.dataframe[0].value.set_index("Nom")  # the data editor
-    holder = meetings.display_name(first)
+    holder = attendance.display_name(first)
     assert sheet.loc[holder, "Présence"] == "Présent"
-    assert sheet.loc[meetings.display_name(second), "Présence"] == "Représenté"
-    assert sheet.loc[meetings.display_name(second), "Pouvoir donné à"] == holder
+    assert sheet.loc[attendance.display_name(second), "Présence"] == "Représenté"
+    assert sheet.loc[attendance.display_name(second), "Pouvoir donné à"] == holder
 
 
 def test_a_guest_from_outside_sits_on_the_sheet_beside_directory_people(demo_store):
     meeting_id = meeting(demo_store, day=date.today() + timedelta(days=3))
-    meetings.invite(demo_store, COORD, meeting_id,
-                    meetings.group_people(demo_store, "members")[:2])
-    meetings.invite_guest(demo_store, COORD, meeting_id, "Marie Invitée", "m@example.org")
+    attendance.invite(demo_store, COORD, meeting_id,
+                    attendance.group_people(demo_store, "members")[:2])
+    attendance.invite_guest(demo_store, COORD, meeting_id, "Marie Invitée", "m@example.org")
     at = open_page(logged_in("demo.coordination"), "meeting", id=meeting_id)
     assert not at.exception  # a guest's blank directory name once broke the page
     sheet = at.dataframe[0].value.set_index("Nom")
@@ -209,9 +209,9 @@ def test_namesakes_are_told_apart_by_profession_and_commune_on_the_sheet(store):
 
     meeting_id = meeting(store)
     gien, briare, twin, nurse = faure("45155"), faure("45053"), faure("45053"), faure("45155", "10")
-    meetings.invite(store, COORD, meeting_id, [gien, briare, twin, nurse, person(store, "Roux")])
-    frame = meetings.attendees(store, meeting_id)
-    names = meetings.sheet_names(frame)
+    attendance.invite(store, COORD, meeting_id, [gien, briare, twin, nurse, person(store, "Roux")])
+    frame = attendance.attendees(store, meeting_id)
+    names = attendance.sheet_names(frame)
     line = {int(r.person_id): int(r.id) for r in frame.itertuples()}
     assert "A Roux" in names.values()
     assert names[line[gien]] == "Camille Faure (Infirmier, Gien)"
@@ -224,10 +224,10 @@ def test_namesakes_are_told_apart_by_profession_and_commune_on_the_sheet(store):
 def test_the_next_meeting_takes_the_invitees_not_the_attendance(store):
     first = meeting(store, missions=["socle_1"], place="Maison de santé", agenda="Budget")
     people = [person(store, f"Membre{i}") for i in range(3)]
-    meetings.invite(store, COORD, first, people)
-    meetings.invite_guest(store, COORD, first, "Invitée CPAM", "cpam@example.org")
-    sheet = meetings.attendees(store, first)
-    meetings.record_attendance(store, COORD, first, {int(i): ("present", None)
+    attendance.invite(store, COORD, first, people)
+    attendance.invite_guest(store, COORD, first, "Invitée CPAM", "cpam@example.org")
+    sheet = attendance.attendees(store, first)
+    attendance.record_attendance(store, COORD, first, {int(i): ("present", None)
                                                      for i in sheet["id"]})
     following = meetings.schedule_next(store, COORD, first, date(2026, 4, 26))
     copied = meetings.get_meeting(store, following)
@@ -237,7 +237,7 @@ def test_the_next_meeting_takes_the_invitees_not_the_attendance(store):
     for key in ("kind", "title", "place", "agenda", "missions"):
         assert copied[key] == original[key], key
     assert copied["uid"] != original["uid"] and copied["sequence"] == 0
-    invited = meetings.attendees(store, following)
+    invited = attendance.attendees(store, following)
     assert sorted(invited["person_id"].dropna().astype(int)) == sorted(people)
     assert invited["guest_email"].dropna().tolist() == ["cpam@example.org"]
     assert set(invited["status"]) == {"invite"}  # nobody marked present in advance
@@ -250,33 +250,33 @@ def test_the_next_meeting_takes_the_invitees_not_the_attendance(store):
 
 def test_an_invitee_holding_a_proxy_cannot_be_taken_off(store):
     meeting_id = meeting(store)
-    meetings.invite(store, COORD, meeting_id, [person(store, "Porteur"), person(store, "Absent")])
-    sheet = meetings.attendees(store, meeting_id).set_index("last_name")["id"]
+    attendance.invite(store, COORD, meeting_id, [person(store, "Porteur"), person(store, "Absent")])
+    sheet = attendance.attendees(store, meeting_id).set_index("last_name")["id"]
     holder, absent = int(sheet["Porteur"]), int(sheet["Absent"])
-    meetings.record_attendance(store, COORD, meeting_id, {holder: ("present", None),
+    attendance.record_attendance(store, COORD, meeting_id, {holder: ("present", None),
                                                           absent: ("represente", holder)})
     with pytest.raises(PortalError, match="détient le pouvoir de A Absent") as error:
-        meetings.uninvite(store, COORD, holder)
+        attendance.uninvite(store, COORD, holder)
     assert error.value.field == "uninvite"
-    meetings.uninvite(store, COORD, absent)
-    meetings.uninvite(store, COORD, holder)
-    assert meetings.attendees(store, meeting_id).empty
+    attendance.uninvite(store, COORD, absent)
+    attendance.uninvite(store, COORD, holder)
+    assert attendance.attendees(store, meeting_id).empty
     assert store.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'attendee'"
                         " AND action = 'delete'") == 2
 
 
 def test_a_meeting_made_by_mistake_is_deleted_until_something_happened_there(store):
     mistake = meeting(store)
-    meetings.invite(store, COORD, mistake, [person(store, "Invite")])
+    attendance.invite(store, COORD, mistake, [person(store, "Invite")])
     meetings.delete_meeting(store, COORD, mistake)
     assert meetings.get_meeting(store, mistake) is None
     assert store.scalar("SELECT COUNT(*) FROM attendees WHERE meeting_id = ?", (mistake,)) == 0
     assert store.scalar("SELECT action FROM audit_log WHERE entity = 'meeting'"
                         " ORDER BY id DESC LIMIT 1") == "delete"
     held = meeting(store)
-    meetings.invite(store, COORD, held, [person(store, "Present")])
-    attendee = int(meetings.attendees(store, held)["id"].iloc[0])
-    meetings.record_attendance(store, COORD, held, {attendee: ("present", None)})
+    attendance.invite(store, COORD, held, [person(store, "Present")])
+    attendee = int(attendance.attendees(store, held)["id"].iloc[0])
+    attendance.record_attendance(store, COORD, held, {attendee: ("present", None)})
     with pytest.raises(PortalError, match="annulez-la plutôt"):
         meetings.delete_meeting(store, COORD, held)
     with pytest.raises(PermissionDenied):

@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 
 from helpers import COORD, logged_in, meeting, open_page, person, shown_errors, texts, widget
-from portal import board, indicators, meetings, minutes
+from portal import attendance, board, indicators, meetings, minutes
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import BUREAU, MEMBER, Actor
 
@@ -31,9 +31,9 @@ def test_a_motion_result_follows_its_majority(majority, votes, expected):
 def present_meeting(store, count: int, **values) -> int:
     meeting_id = meeting(store, **values)
     people = [person(store, f"Participant{i}") for i in range(count)]
-    meetings.invite(store, COORD, meeting_id, people)
-    meetings.record_attendance(store, COORD, meeting_id, {
-        int(r.id): ("present", None) for r in meetings.attendees(store, meeting_id)
+    attendance.invite(store, COORD, meeting_id, people)
+    attendance.record_attendance(store, COORD, meeting_id, {
+        int(r.id): ("present", None) for r in attendance.attendees(store, meeting_id)
         .itertuples()})
     return meeting_id
 
@@ -154,9 +154,9 @@ def test_minutes_export_holds_attendance_quorum_votes_and_decisions(store):
     for person_id in sitting:
         board.add_mandate(store, COORD, person_id, "ca", "membre", date(2025, 1, 1))
     meeting_id = meeting(store)
-    meetings.invite(store, COORD, meeting_id, sitting)
-    rows = meetings.attendees(store, meeting_id)["id"].tolist()
-    meetings.record_attendance(store, COORD, meeting_id, {
+    attendance.invite(store, COORD, meeting_id, sitting)
+    rows = attendance.attendees(store, meeting_id)["id"].tolist()
+    attendance.record_attendance(store, COORD, meeting_id, {
         rows[0]: ("present", None), rows[1]: ("represente", rows[0]),
         rows[2]: ("excuse", None)})
     minutes.save_minutes(store, COORD, meeting_id, "Le budget est présenté.", False)
@@ -185,7 +185,7 @@ def test_a_member_sees_only_invited_meetings_and_public_minutes(demo_store):
         "SELECT id FROM meetings WHERE id NOT IN (SELECT meeting_id FROM attendees"
         " WHERE person_id = ?) ORDER BY id LIMIT 1", (member,))
     restricted = demo_store.scalar("SELECT id FROM meetings WHERE minutes_restricted = 1")
-    meetings.invite(demo_store, COORD, restricted, [member])  # a guest of the bureau
+    attendance.invite(demo_store, COORD, restricted, [member])  # a guest of the bureau
     public = demo_store.scalar(
         "SELECT m.id FROM meetings m JOIN attendees a ON a.meeting_id = m.id"
         " WHERE m.minutes_restricted = 0 AND m.minutes != '' AND a.person_id = ?", (member,))
@@ -253,8 +253,8 @@ def test_home_counts_overdue_decisions_for_the_board_only(demo_store):
 def test_the_sign_in_sheet_lists_every_invitee_with_room_for_others(store):
     ca = meeting(store)  # a CA: proxies are given
     people = [person(store, name) for name in ("Dupont", "Blanc")]
-    meetings.invite(store, COORD, ca, people)
-    meetings.invite_guest(store, COORD, ca, "Marie Invitée", "marie@example.org")
+    attendance.invite(store, COORD, ca, people)
+    attendance.invite_guest(store, COORD, ca, "Marie Invitée", "marie@example.org")
     document = Document(io.BytesIO(minutes.sign_in_sheet(store, ca, "CPTS test")))
     table = document.tables[0]
     rows = [[c.text for c in row.cells] for row in table.rows]
@@ -274,9 +274,9 @@ def ca_of_four_with_one_present(store) -> int:
     for member in members:
         board.add_mandate(store, COORD, member, "ca", "membre", date(2026, 1, 1))
     meeting_id = meeting(store)  # a CA on 29/03/2026
-    meetings.invite(store, COORD, meeting_id, members)
-    sheet = meetings.attendees(store, meeting_id)
-    meetings.record_attendance(store, COORD, meeting_id, {
+    attendance.invite(store, COORD, meeting_id, members)
+    sheet = attendance.attendees(store, meeting_id)
+    attendance.record_attendance(store, COORD, meeting_id, {
         int(r.id): ("present" if i == 0 else "excuse", None)
         for i, r in enumerate(sheet.itertuples())})
     return meeting_id
@@ -290,15 +290,15 @@ def test_a_vote_without_quorum_is_recorded_as_not_valid_in_the_page_and_the_minu
     cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
     assert "Non valable (quorum non atteint)" in cells and "Adoptée" not in cells
     # Two more members found present on a corrected sheet: the quorum, and the vote, stand.
-    sheet = meetings.attendees(store, meeting_id)
-    meetings.record_attendance(store, COORD, meeting_id, {
+    sheet = attendance.attendees(store, meeting_id)
+    attendance.record_attendance(store, COORD, meeting_id, {
         int(r.id): ("present", None) for r in sheet.itertuples()})
     assert [m["result"] for m in minutes.motions(store, meeting_id)] == ["adoptee"]
 
 
 def test_a_body_votes_only_once_its_attendance_sheet_is_filled_in(store):
     meeting_id = meeting(store)
-    meetings.invite(store, COORD, meeting_id, [person(store, "Seul")])
+    attendance.invite(store, COORD, meeting_id, [person(store, "Seul")])
     with pytest.raises(PortalError, match="Remplissez d'abord la feuille de présence"):
         minutes.add_motion(store, COORD, meeting_id, "Budget", "simple", 1, 0, 0)
     group = meeting(store, kind="groupe_travail", title="Groupe")
@@ -317,11 +317,11 @@ def test_the_meeting_page_warns_that_a_vote_without_quorum_is_not_valid(demo_sto
 
 def test_saving_the_attendance_counts_the_quorum_again_above_the_sheet(demo_store):
     meeting_id = meeting(demo_store)  # a CA on 29/03/2026
-    meetings.invite(demo_store, COORD, meeting_id,
-                    meetings.group_people(demo_store, "ca", date(2026, 3, 29)))
-    sheet = meetings.attendees(demo_store, meeting_id)
+    attendance.invite(demo_store, COORD, meeting_id,
+                    attendance.group_people(demo_store, "ca", date(2026, 3, 29)))
+    sheet = attendance.attendees(demo_store, meeting_id)
     rows = len(sheet)
-    meetings.record_attendance(demo_store, COORD, meeting_id, {
+    attendance.record_attendance(demo_store, COORD, meeting_id, {
         int(r.id): ("present" if i == 0 else "excuse", None)
         for i, r in enumerate(sheet.itertuples())})
     at = open_page(logged_in("demo.coordination"), "meeting", id=meeting_id)

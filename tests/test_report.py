@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from helpers import logged_in, meeting, open_page, person, texts, widget
-from portal import actions, demo, evidence, exports, indicators, meetings, report
+from portal import actions, attendance, demo, evidence, exports, indicators, report
 from portal.roles import COORDINATOR, Actor
 
 COORD = Actor("coord", frozenset({COORDINATOR}))
@@ -115,10 +115,10 @@ def test_word_report_tells_the_years_story_per_mission(year_2025):
     indicators.record_value(year_2025, COORD, helped, date(2025, 4, 1), 50,
                             "Deux généralistes de plus")
     meeting_id = meeting(year_2025, missions=["socle_1"], day=date(2025, 5, 12))
-    meetings.invite(year_2025, COORD, meeting_id, [person(year_2025, "Martin"),
+    attendance.invite(year_2025, COORD, meeting_id, [person(year_2025, "Martin"),
                                                    person(year_2025, "Roux", member=False)])
-    meetings.record_attendance(year_2025, COORD, meeting_id, {
-        int(i): ("present", None) for i in meetings.attendees(year_2025, meeting_id)["id"]})
+    attendance.record_attendance(year_2025, COORD, meeting_id, {
+        int(i): ("present", None) for i in attendance.attendees(year_2025, meeting_id)["id"]})
     document = Document(io.BytesIO(report.docx(report.gather(year_2025, 2025, TODAY))))
     text = "\n".join(p.text for p in document.paragraphs)
     for said in ("Trouver un médecin aux patients fragiles", "Une file d'attente partagée",

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from portal import (
+    attendance,
     charts,
     meetings,
     missions,
@@ -103,7 +104,7 @@ def volunteers_tab() -> None:
         meeting_id = st.selectbox("Les inviter à la réunion", list(options),
                                   format_func=options.get)
         if st.button("Inviter les volontaires", icon=":material/group_add:"):
-            added = meetings.invite(store, actor, meeting_id, people["id"].tolist())
+            added = attendance.invite(store, actor, meeting_id, people["id"].tolist())
             st.success(f"{added} volontaire(s) invité(s) ; les autres l'étaient déjà.",
                        icon=":material/check_circle:")
 

@@ -8,7 +8,18 @@ import pandas as pd
 import streamlit as st
 from dateutil.relativedelta import relativedelta
 
-from portal import actions, board, directory, meetings, minutes, missions, reference, territory, ui
+from portal import (
+    actions,
+    attendance,
+    board,
+    directory,
+    meetings,
+    minutes,
+    missions,
+    reference,
+    territory,
+    ui,
+)
 from portal.errors import PortalError
 from portal.exports import DOCX_MIME, csv_bytes
 from portal.formats import md_escape, plural, records
@@ -72,10 +83,10 @@ def invitation_tools(meeting: dict) -> None:
     chosen = st.multiselect("Personnes de l'annuaire", list(people), format_func=people.get,
                             placeholder="Tapez un nom…", key="invite_people")
     if st.button("Inviter ces personnes", disabled=not chosen):
-        added = meetings.invite(store, actor, meeting["id"], chosen)
+        added = attendance.invite(store, actor, meeting["id"], chosen)
         st.session_state["invited"] = f"{added} personne(s) invitée(s)."
         st.rerun()
-    group = ui.choice("Ou tout un groupe", meetings.GROUPS, key="invite_group",
+    group = ui.choice("Ou tout un groupe", attendance.GROUPS, key="invite_group",
                       empty="Choisir…")
     value = None
     if group == "profession":
@@ -90,15 +101,15 @@ def invitation_tools(meeting: dict) -> None:
                                      for r in actions.list_actions(store).itertuples()},
                           key="invite_action", empty="Choisir…")
     if group is not None and (value is not None or group not in ("profession", "referents")):
-        members = meetings.group_people(store, group, value)
-        already = len(set(members) & set(meetings.attendees(store, meeting["id"])["person_id"]))
+        members = attendance.group_people(store, group, value)
+        already = len(set(members) & set(attendance.attendees(store, meeting["id"])["person_id"]))
         st.caption(f"{plural(len(members), 'personne')} dans ce groupe"
                    + (f", dont {plural(already, 'déjà invitée', 'déjà invitées')}."
                       if already else "."))
         confirmed = st.checkbox(f"Je confirme l'invitation de {len(members) - already} "
                                 "personne(s)", key="invite_group_confirm")
         if st.button("Inviter le groupe", disabled=not confirmed or len(members) == already):
-            added = meetings.invite(store, actor, meeting["id"], members)
+            added = attendance.invite(store, actor, meeting["id"], members)
             st.session_state["invited"] = f"{added} personne(s) invitée(s)."
             st.rerun()
     errors = ui.FieldErrors()
@@ -109,17 +120,17 @@ def invitation_tools(meeting: dict) -> None:
         email = st.text_input("E-mail de l'invité", max_chars=254)
         errors.slot("guest_email")
         sent = st.form_submit_button("Ajouter l'invité")
-    if sent and errors.attempt(meetings.invite_guest, store, actor, meeting["id"], name, email):
+    if sent and errors.attempt(attendance.invite_guest, store, actor, meeting["id"], name, email):
         ui.saved("Invité ajouté.", reset="guest")
 
 
-def attendance(meeting: dict, invited: pd.DataFrame) -> None:
+def attendance_sheet(meeting: dict, invited: pd.DataFrame) -> None:
     """The attendance sheet: a status per invitee, and the proxy holder if represented."""
-    names = meetings.sheet_names(invited)
-    labels = meetings.STATUSES
+    names = attendance.sheet_names(invited)
+    labels = attendance.STATUSES
     sheet = pd.DataFrame({
         "id": invited["id"], "Nom": list(names.values()),
-        "Profession": [meetings.quality(r) for r in records(invited)],
+        "Profession": [attendance.quality(r) for r in records(invited)],
         "Présence": invited["status"].map(labels),
         # A dash, not the grid's "None" (it shows an empty text so too), for no proxy.
         "Pouvoir donné à": invited["proxy_id"].map(lambda p: names.get(p) if pd.notna(p)
@@ -142,7 +153,7 @@ def attendance(meeting: dict, invited: pd.DataFrame) -> None:
     waiting = invited.loc[invited["status"] == "invite", "id"]
     if everyone.button("Marquer présents les invités sans statut", disabled=waiting.empty,
                        icon=":material/done_all:"):
-        meetings.record_attendance(store, actor, meeting["id"],
+        attendance.record_attendance(store, actor, meeting["id"],
                                    {int(i): ("present", None) for i in waiting})
         ui.saved(f"{len(waiting)} invité(s) marqué(s) présent(s).")
     if save.button("Enregistrer les présences", type="primary"):
@@ -151,7 +162,7 @@ def attendance(meeting: dict, invited: pd.DataFrame) -> None:
         changes = {int(r["id"]): (by_label[r["Présence"]], by_name.get(r["Pouvoir donné à"]))
                    for r in edited.to_dict("records")}
         try:
-            changed = meetings.record_attendance(store, actor, meeting["id"], changes)
+            changed = attendance.record_attendance(store, actor, meeting["id"], changes)
         except PortalError as error:
             errors.show(error)
         else:  # the quorum above is counted again from the saved sheet
@@ -298,7 +309,7 @@ if readable:
         "Compte rendu (Word)", lambda: minutes.docx(store, meeting["id"], territory.name(store)),
         file_name=f"compte-rendu-reunion-{meeting['id']}.docx", mime=DOCX_MIME,
         icon=":material/description:")
-emails = meetings.invitee_emails(store, meeting["id"]) if editor else []
+emails = attendance.invitee_emails(store, meeting["id"]) if editor else []
 if emails:
     columns[2].download_button("E-mails des invités (CSV)",
                                csv_bytes(pd.DataFrame({"E-mail": emails})),
@@ -321,7 +332,7 @@ if not editor:
         st.info("Le compte rendu de cette réunion est réservé au bureau.", icon=":material/lock:")
     st.stop()
 
-invited = meetings.attendees(store, meeting["id"])
+invited = attendance.attendees(store, meeting["id"])
 sheet, record, votes, decided, settings = st.tabs([
     f"Invités et présences ({len(invited)})", "Compte rendu", "Délibérations",
     "Décisions et tâches", "Modifier"])
@@ -337,9 +348,9 @@ with sheet:
         st.write("Personne n'est encore invité. Invitez ci-dessous des personnes de "
                  "l'annuaire ou un groupe.")
     else:
-        attendance(meeting, invited)
-        ui.removal("Retirer un invité", "Invité", meetings.sheet_names(invited),
-                   lambda chosen: meetings.uninvite(store, actor, chosen),
+        attendance_sheet(meeting, invited)
+        ui.removal("Retirer un invité", "Invité", attendance.sheet_names(invited),
+                   lambda chosen: attendance.uninvite(store, actor, chosen),
                    "Invité retiré de la réunion.", "uninvite")
     with st.expander("Inviter", icon=":material/group_add:", expanded=invited.empty):
         invitation_tools(meeting)

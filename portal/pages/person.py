@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from portal import audit, directory, meetings, organizations, reference, ui, validation
+from portal import attendance, audit, directory, meetings, organizations, reference, ui, validation
 from portal.formats import date_fr, datetime_fr, md_escape
 
 actor = ui.require_access("person")
@@ -186,7 +186,7 @@ with st.expander(f"Réunions ({attended})", icon=":material/groups:"):
         st.caption(f"Les {len(latest)} plus récentes sur {attended}." if attended > len(latest)
                    else "Cliquez sur une ligne pour ouvrir la réunion.")
         shown = meetings.listing(latest).assign(
-            Présence=latest["status"].map(meetings.STATUSES).to_numpy())
+            Présence=latest["status"].map(attendance.STATUSES).to_numpy())
         ui.clickable_table(shown, latest["id"], ui.page("meeting"), "person_meetings")
         st.page_link(ui.page("meetings"), query_params={"person": str(person["id"])},
                      label="Toutes ses réunions", icon=":material/list:")
