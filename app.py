@@ -13,11 +13,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from portal import auth, backups, demo, navigation, reference, session, settings, ui
+from portal import auth, backups, demo, navigation, reference, settings, ui
 from portal.db import Store
 from portal.errors import DatabaseUnusable
 from portal.formats import md_escape
 from portal.roles import labels
+from portal.ui import session
 
 
 @st.cache_resource(show_spinner=False)

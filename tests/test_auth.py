@@ -10,10 +10,11 @@ import jwt
 import pytest
 
 from helpers import COORD, person
-from portal import auth, directory, passwords, session
+from portal import auth, directory, passwords
 from portal.db import now, set_setting
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
+from portal.ui import session
 
 ROUNDS = 4
 GOOD = "riviere-pont-canal-2026"

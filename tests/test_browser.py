@@ -33,12 +33,12 @@ from portal import (
     organizations,
     progress,
     responses,
-    session,
     settings,
     unscheduled_care,
 )
 from portal.db import Store
 from portal.roles import COORDINATOR, Actor
+from portal.ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"

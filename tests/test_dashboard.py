@@ -6,7 +6,8 @@ import sqlite3
 from datetime import date
 
 from helpers import logged_in, open_page, texts
-from portal import charts, demo, indicators, progress, ui
+from portal import charts, demo, indicators, progress
+from portal.ui import verdicts
 
 
 def test_dashboard_shows_where_each_mission_stands(demo_store):
@@ -16,7 +17,7 @@ def test_dashboard_shows_where_each_mission_stands(demo_store):
     counts = standings["status"].value_counts()
     metrics = {m.label: m.value for m in at.metric}
     for status in ("on_track", "at_risk", "off_track", "no_value"):
-        assert metrics[ui.status_label(status)] == str(counts.get(status, 0))
+        assert metrics[verdicts.label(status)] == str(counts.get(status, 0))
     shown = sum(int(v) for v in metrics.values()) + counts.get("no_target", 0)
     assert shown == len(demo.INDICATORS)
     # One table per mission that has indicators, each row a verdict in words.

@@ -14,7 +14,7 @@ PORTAL = ROOT / "portal"
 PAGES = PORTAL / "pages"
 ENTRY = ROOT / "app.py"
 # The entry script and the UI helpers: with the pages, the only code that draws.
-UI_MODULES = {ENTRY, PORTAL / "ui.py", PORTAL / "session.py"}
+UI_MODULES = {ENTRY, *(PORTAL / "ui").glob("*.py")}
 DATABASE = PORTAL / "db.py"
 SQL = re.compile(r"\bSELECT\b[\s\S]+\bFROM\b|\bINSERT\s+INTO\b|\bUPDATE\s+\w+\s+SET\b"
                  r"|\bDELETE\s+FROM\b")

@@ -320,7 +320,7 @@ def test_a_session_idle_for_half_an_hour_asks_to_log_in_again(demo_store):
 
 
 def test_a_login_older_than_the_cookie_lifetime_ends(env):
-    from portal import session
+    from portal.ui import session
 
     config = env  # cookie_expiry_days: 1 by default
     now = 1_000_000_000.0

@@ -19,6 +19,7 @@ from portal import (
 )
 from portal.exports import DOCX_MIME, XLSX_MIME, csv_bytes, xlsx_bytes
 from portal.formats import date_fr, md_escape, number_fr
+from portal.ui import spreadsheet
 
 PAGE_SIZE = 50
 
@@ -270,7 +271,7 @@ if len(tabs) > 6:
                  "retrouvé dans l'annuaire par son RPPS, son e-mail ou son nom, ou sa fiche "
                  "est créée.")
         replace = st.checkbox("Remplacer les réponses de ceux qui ont déjà répondu")
-        ui.table_import(
+        spreadsheet.importer(
             f"answers_{campaign['id']}", responses.import_targets(store, campaign["id"]),
             lambda headers: responses.guess_import_mapping(store, campaign["id"], headers),
             lambda table, mapping, dry_run: responses.import_answers(

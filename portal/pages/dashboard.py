@@ -7,6 +7,7 @@ import streamlit as st
 
 from portal import actions, charts, missions, progress, ui
 from portal.formats import date_fr
+from portal.ui import verdicts
 
 actor = ui.require_access("dashboard")
 store = ui.store()
@@ -25,7 +26,7 @@ if standings.empty:
 else:
     counts = standings["status"].value_counts()
     for column, status in zip(st.columns(4), ("on_track", "at_risk", "off_track", "no_value")):
-        column.metric(ui.status_label(status),
+        column.metric(verdicts.label(status),
                       int(counts.get(status, 0)))
     st.altair_chart(charts.status_chart(standings), width="stretch")
 
@@ -56,4 +57,4 @@ for mission in all_missions:
             st.write("Aucun indicateur pour cette mission.")
             continue
         st.caption("Cliquez sur une ligne pour ouvrir l'indicateur.")
-        ui.standings_table(mine, f"dashboard_{mission['code']}")
+        verdicts.table(mine, f"dashboard_{mission['code']}")

@@ -4,6 +4,7 @@ its owner and due date; statuses and owners changed in place."""
 import streamlit as st
 
 from portal import directory, minutes, ui
+from portal.ui import decisions
 
 PAGE_SIZE = 100
 
@@ -30,5 +31,5 @@ if total == 0:
 offset = ui.page_offset(total, PAGE_SIZE)
 st.caption(f"{total} décision(s) et tâche(s), les retards d'abord puis par échéance. "
            "« Ouvrir » mène à la réunion où elle a été prise.")
-ui.decisions_sheet(store, actor, minutes.follow_up(store, status, owner, PAGE_SIZE, offset),
+decisions.sheet(store, actor, minutes.follow_up(store, status, owner, PAGE_SIZE, offset),
                    "follow_up", with_meeting=True)

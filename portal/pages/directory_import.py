@@ -6,6 +6,7 @@ import streamlit as st
 from portal import directory_tables, rpps, ui
 from portal.errors import PortalError
 from portal.formats import md_escape, number_fr
+from portal.ui import spreadsheet
 
 actor = ui.require_access("directory_import")
 store = ui.store()
@@ -14,11 +15,11 @@ st.title("Importer")
 rpps_tab, table_tab = st.tabs(["Extraction RPPS", "Tableur (CSV, XLSX)"])
 
 
-def spreadsheet() -> None:
+def spreadsheet_tab() -> None:
     """A coordinator's own list: map its columns, check every line, import all or none."""
     kind = st.radio("Contenu", list(directory_tables.KINDS), horizontal=True,
                     format_func=directory_tables.KINDS.get)
-    ui.table_import(f"table_{kind}",
+    spreadsheet.importer(f"table_{kind}",
                     {f: label for f, (label, _) in directory_tables.targets(kind).items()},
                     lambda headers: directory_tables.guess_mapping(kind, headers),
                     lambda table, mapping, dry_run: directory_tables.import_table(
@@ -78,7 +79,7 @@ def rpps_extraction() -> None:
 
 
 with table_tab:
-    spreadsheet()
+    spreadsheet_tab()
 
 with rpps_tab:
     rpps_extraction()

@@ -9,6 +9,7 @@ from portal import charts, evidence, indicators, missions, progress, ui
 from portal.errors import PortalError
 from portal.exports import XLSX_MIME, xlsx_bytes
 from portal.formats import date_fr, datetime_fr, md_escape, number_fr, records, size_fr
+from portal.ui import verdicts
 
 actor = ui.require_access("indicator")
 store = ui.store()
@@ -82,7 +83,7 @@ if indicator["source"] != "manual":
 year = st.selectbox("Année", list(range(date.today().year, date.today().year - 6, -1)))
 standing = progress.standings(store, year, indicator_id=indicator["id"]).iloc[0]
 status = standing["status"]
-st.markdown(f"**{ui.status_label(status)}**"
+st.markdown(f"**{verdicts.label(status)}**"
             + (f" · valeur de l'année : {number_fr(standing['actual'], 1)}"
                if status != "no_value" else "")
             + (f" · attendu : {number_fr(standing['expected'], 1)}"

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from portal import demo, roles, session, ui
+from portal import demo, roles, ui
+from portal.ui import session
 
 if ended := st.session_state.pop("session_ended", None):
     st.warning(ended, icon=":material/logout:")

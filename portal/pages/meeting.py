@@ -23,6 +23,7 @@ from portal import (
 from portal.errors import PortalError
 from portal.exports import DOCX_MIME, csv_bytes
 from portal.formats import md_escape, plural, records
+from portal.ui import decisions
 
 actor = ui.require_access("meeting")
 store = ui.store()
@@ -134,7 +135,7 @@ def attendance_sheet(meeting: dict, invited: pd.DataFrame) -> None:
         "Présence": invited["status"].map(labels),
         # A dash, not the grid's "None" (it shows an empty text so too), for no proxy.
         "Pouvoir donné à": invited["proxy_id"].map(lambda p: names.get(p) if pd.notna(p)
-                                                    else ui.NOBODY)})
+                                                    else decisions.NOBODY)})
     if not editor:
         ui.table(sheet.drop(columns=["id"]))
         return
@@ -145,7 +146,7 @@ def attendance_sheet(meeting: dict, invited: pd.DataFrame) -> None:
             "Présence": st.column_config.SelectboxColumn(options=list(labels.values()),
                                                          required=True),
             "Pouvoir donné à": st.column_config.SelectboxColumn(
-                options=[ui.NOBODY, *names.values()],
+                options=[decisions.NOBODY, *names.values()],
                 help="Pour une personne représentée : qui détient son pouvoir.")})
     errors = ui.FieldErrors()
     errors.slot("attendance")
@@ -249,7 +250,7 @@ def decisions_section(meeting: dict) -> None:
     if frame.empty:
         st.write("Aucune décision ni tâche enregistrée.")
     else:
-        ui.decisions_sheet(store, actor, frame, f"decisions_{meeting['id']}")
+        decisions.sheet(store, actor, frame, f"decisions_{meeting['id']}")
     if not editor:
         return
     if not frame.empty:

@@ -7,6 +7,7 @@ import streamlit as st
 from portal import evidence, progress, report, ui
 from portal.exports import DOCX_MIME, XLSX_MIME
 from portal.formats import date_fr
+from portal.ui import verdicts
 
 actor = ui.require_access("report")
 store = ui.store()
@@ -43,7 +44,7 @@ if standings.empty:
             "indicateurs de votre contrat dans Indicateurs > Nouvel indicateur.",
             icon=":material/monitoring:")
 else:
-    ui.standings_table(standings, "report_standings")
+    verdicts.table(standings, "report_standings")
 st.subheader("Pièces justificatives de l'année")
 if documents.empty:
     st.write("Aucune pièce justificative pour cette année : déposez-les sur la page de "

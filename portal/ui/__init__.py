@@ -1,5 +1,7 @@
 """What every page needs from Streamlit: the store, the acting user, the access check,
-errors shown next to their field. UI only: rules live in the services.
+errors shown next to their field, tables, saves confirmed. UI only: rules live in the
+services. Beside it: the login session (session), and the widgets one domain's pages share
+(decisions, verdicts, spreadsheet). With the pages, the only code that imports streamlit.
 """
 
 from __future__ import annotations
@@ -10,25 +12,15 @@ import secrets
 import pandas as pd
 import streamlit as st
 
-from . import (
-    directory,
-    journal,
-    meetings,
-    minutes,
-    navigation,
-    progress,
-    reference,
-    settings,
-    tabular,
-    territory,
-)
-from .db import Store
-from .errors import Busy, PortalError
-from .formats import date_fr, md_escape, number_fr, size_fr
-from .navigation import path as page
-from .roles import Actor
+from .. import journal, meetings, navigation, reference, settings, territory
+from ..db import Store
+from ..errors import Busy, PortalError
+from ..formats import md_escape
+from ..roles import Actor
 
 LOG = logging.getLogger("portal")
+# A page's file, for links and switches: ui.page("person").
+page = navigation.path
 
 
 def run_page(page) -> None:
@@ -356,160 +348,3 @@ def record_page(load, form, editor: bool, new_title: str, empty_title: str,
         st.info(empty_text, icon=icon)
         st.stop()
     return record
-
-
-STATUS_MARKUP = {"on_track": ("green", "check_circle"), "at_risk": ("orange", "warning"),
-                 "off_track": ("red", "error"), "no_value": ("gray", "radio_button_unchecked"),
-                 "no_target": ("gray", "remove")}
-
-
-def status_label(status: str) -> str:
-    """An indicator's verdict as coloured markdown with an icon (for labels and text)."""
-    color, icon = STATUS_MARKUP[status]
-    return f":{color}[:material/{icon}: {progress.STATUSES[status]}]"
-
-
-def standings_table(frame, key: str) -> None:
-    """Indicators with their verdict in colour and French numbers; a click opens one."""
-    shown = progress.readable(frame).drop(columns=["Mission", "Unité"])
-    colors = {progress.STATUSES[s]: c for s, c in progress.COLORS.items()}
-    # As French text: a blank, not the grid's "None", where there is no value.
-    for column in ("Réalisé", "Attendu", "Écart", "Objectif annuel"):
-        shown[column] = shown[column].map(lambda v: number_fr(v, 1))
-    styled = shown.style.map(lambda label: f"color: {colors[label]}; font-weight: 600",
-                             subset=["État"])
-    clickable_table(styled, frame["id"], page("indicator"), key)
-
-
-# "No one" in a sheet's person column: the grid shows a blank or None cell as "None".
-NOBODY = "—"
-
-
-def _same(a, b) -> bool:
-    """Equal cells, blanks (None, NaN, NaT) all alike: an untouched row is unchanged."""
-    if pd.isna(a) or pd.isna(b):
-        return bool(pd.isna(a) and pd.isna(b))
-    return a == b
-
-
-def decisions_sheet(store: Store, actor: Actor, frame: pd.DataFrame, key: str,
-                    with_meeting: bool = False) -> None:
-    """Decisions and tasks as a sheet: editors change type, text, owner, due date or
-    status in place and save every change at once; overdue ones are flagged."""
-    people = directory.person_choices(store)
-    sheet = pd.DataFrame({"id": frame["id"]})
-    if with_meeting:
-        sheet["Réunion"] = [f"{date_fr(r.starts_at[:10])} {r.meeting}"
-                            for r in frame.itertuples()]
-        sheet["Ouvrir"] = [f"meeting?id={int(i)}" for i in frame["meeting_id"]]
-    sheet = sheet.assign(**{
-        "Type": frame["kind"].map(minutes.DECISION_KINDS),
-        "Décision ou tâche": frame["text"],
-        "Responsable": frame["owner_id"].map(lambda p: people.get(int(p), NOBODY)
-                                             if pd.notna(p) else NOBODY),
-        "Échéance": pd.to_datetime(frame["due_on"]).dt.date,
-        "Statut": frame["status"].map(minutes.DECISION_STATUSES),
-        "En retard": frame["overdue"].map({1: "Oui", 0: ""})})
-    config = {"Réunion": st.column_config.TextColumn(width="medium"),
-              "Ouvrir": st.column_config.LinkColumn(display_text="Ouvrir", width=70),
-              "Type": st.column_config.TextColumn(width=90),
-              "Décision ou tâche": st.column_config.TextColumn(width="medium"),
-              "Échéance": st.column_config.DateColumn(format="DD/MM/YYYY", width=100),
-              "En retard": st.column_config.TextColumn(width=80)}
-    # What needs chasing first (when, late or not), where it came from last: the grid
-    # is wider than the page, and the columns on the right are the ones scrolled to.
-    shown = ["Échéance", "En retard", "Statut", "Type", "Décision ou tâche", "Responsable",
-             *(["Réunion", "Ouvrir"] if with_meeting else [])]
-    if not actor.has(*minutes.EDITORS):
-        table(sheet, column_order=shown, column_config=config)
-        return
-    config.update({
-        "Type": st.column_config.SelectboxColumn(
-            options=list(minutes.DECISION_KINDS.values()), required=True, width=90),
-        "Responsable": st.column_config.SelectboxColumn(options=[NOBODY, *people.values()]),
-        "Statut": st.column_config.SelectboxColumn(
-            options=list(minutes.DECISION_STATUSES.values()), required=True, width=110)})
-    edited = editor_table(sheet, key=key, column_order=shown, column_config=config,
-                          disabled=["id", "Réunion", "Ouvrir", "En retard"])
-    errors = FieldErrors()
-    errors.slot("decision_text")
-    if st.button("Enregistrer les décisions", key=f"{key}_save", icon=":material/save:"):
-        kinds = {v: k for k, v in minutes.DECISION_KINDS.items()}
-        statuses = {v: k for k, v in minutes.DECISION_STATUSES.items()}
-        owners = {v: k for k, v in people.items()}
-        changes = {}
-        for before, after in zip(sheet.to_dict("records"), edited.to_dict("records")):
-            if any(not _same(before[c], after[c]) for c in before):
-                changes[int(after["id"])] = {
-                    "kind": kinds.get(after["Type"]), "text": after["Décision ou tâche"],
-                    "owner_id": owners.get(after["Responsable"]),
-                    "due_on": after["Échéance"], "status": statuses.get(after["Statut"])}
-        try:
-            count = minutes.update_decisions(store, actor, changes)
-        except PortalError as error:
-            errors.show(error)
-        else:  # the overdue flags and counts are read again
-            saved(f"Décisions enregistrées ({count} modifiée(s)).")
-
-
-def table_import(key: str, targets: dict[str, str], guess, run) -> None:
-    """Upload a CSV or XLSX, map its columns to `targets` (field -> label; `guess(headers)`
-    proposes a mapping), check it, then import all lines or none; `run(table, mapping,
-    dry_run)` returns an imports.Report shown with its per-line errors."""
-    upload = st.file_uploader("Fichier CSV ou XLSX", type=["csv", "txt", "xlsx"],
-                              key=f"{key}_file")
-    if upload is None:
-        st.caption("Première ligne : les noms de colonnes (un titre au-dessus est ignoré). "
-                   "Les exports d'Excel en français (séparateur « ; », accents Windows) et "
-                   "des formulaires en ligne sont reconnus. "
-                   f"{size_fr(tabular.MAX_BYTES)} et {number_fr(tabular.MAX_ROWS)} lignes "
-                   "au plus.")
-        return
-    try:
-        sheet = tabular.read(upload.getvalue(), upload.name)
-    except PortalError as error:
-        refuse(error)
-        return
-    st.caption(f"{len(sheet.frame)} ligne(s) · encodage {sheet.encoding}"
-               + (f" · séparateur « {sheet.separator} »" if sheet.separator else ""))
-    table(sheet.frame.head(5))
-    columns = list(sheet.frame.columns)
-    guessed = guess(columns)
-    st.write("**Correspondance des colonnes**")
-    mapping = {}
-    cells = st.columns(3)
-    for index, (field, label) in enumerate(targets.items()):
-        with cells[index % 3]:
-            chosen = choice(label, {c: c for c in columns}, guessed.get(field),
-                            key=f"{key}_map_{field}", empty="— ignorer —")
-        if chosen:
-            mapping[field] = chosen
-    errors = FieldErrors()
-    errors.slot("mapping")
-    check, write = st.columns(2)
-    dry_run = check.button("Vérifier sans importer", icon=":material/fact_check:",
-                           key=f"{key}_check")
-    confirmed = st.checkbox("Je confirme l'import de toutes les lignes", key=f"{key}_ok")
-    if write.button("Importer", type="primary", icon=":material/upload:", key=f"{key}_run"):
-        if not confirmed:
-            st.error("Cochez la case pour confirmer.")
-            return
-    elif not dry_run:
-        return
-    try:
-        with st.spinner(f"{'Vérification' if dry_run else 'Import'} de "
-                        f"{len(sheet.frame)} ligne(s)…"):
-            report = run(sheet, mapping, dry_run)
-    except PortalError as error:
-        errors.show(error)
-        return
-    if report.errors:
-        st.error(f"{len(report.errors)} ligne(s) en erreur : rien n'a été importé.",
-                 icon=":material/error:")
-        table({"Erreur": report.errors})
-    elif dry_run:
-        st.success(f"Toutes les lignes sont valides : {report.created} à importer.")
-    else:
-        st.success(f"{report.created} ligne(s) importée(s).", icon=":material/check_circle:")
-    if report.warnings:
-        st.warning(md_escape("\n".join(report.warnings)))

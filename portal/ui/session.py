@@ -13,11 +13,11 @@ import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
 
-from . import auth
-from .db import Store
-from .errors import Busy
-from .roles import Actor
-from .settings import Settings
+from .. import auth
+from ..db import Store
+from ..errors import Busy
+from ..roles import Actor
+from ..settings import Settings
 
 FAILURE = ("Identifiant ou mot de passe incorrect. Après 5 essais manqués, le compte est "
            "verrouillé 15 minutes.")
