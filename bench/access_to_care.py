@@ -18,7 +18,7 @@ from pathlib import Path
 
 from _pages import compare, database
 
-from portal import doctor_figures, doctor_search, unscheduled_care
+from portal import doctor_figures, doctor_search, snp_figures, unscheduled_care
 from portal.db import Store, iso, now
 from portal.roles import CLI
 
@@ -104,10 +104,10 @@ def main() -> None:
         for name, compute in (
                 ("queue, first page", lambda: doctor_search.queue(full, CLI)),
                 ("SNP share within 24 h, one month",
-                 lambda: unscheduled_care.share_within_24h(full, None, *month)),
+                 lambda: snp_figures.share_within_24h(full, None, *month)),
                 ("SNP figures per month, one year",
-                 lambda: unscheduled_care.statistics(full, *year, "month")),
-                ("SNP figures per day, five years", lambda: unscheduled_care.statistics(
+                 lambda: snp_figures.statistics(full, *year, "month")),
+                ("SNP figures per day, five years", lambda: snp_figures.statistics(
                     full, date.today() - timedelta(days=5 * 365), date.today(), "day")),
                 ("median wait for a médecin traitant, one year",
                  lambda: doctor_figures.median_wait(full, None, *year))):

@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
-from . import doctor_figures, meetings, roles, survey, unscheduled_care
+from . import doctor_figures, meetings, roles, snp_figures, survey
 from .db import Store, Transaction, iso, now
 from .errors import PortalError
 from .roles import Actor
@@ -89,14 +89,14 @@ SOURCES: dict[str, Source] = {
         doctor_figures.median_wait),
     "snp_demandes": Source("Demandes de soins non programmés", "Demandes de soins non "
                            "programmés reçues pendant la période.",
-                           unscheduled_care.requests_received),
+                           snp_figures.requests_received),
     "snp_24h": Source("Part des soins non programmés vus sous 24 h (%)", "Demandes de la "
                       "période dont le rendez-vous a lieu moins de 24 heures après la "
                       "demande (heure réelle, changement d'heure compris), sur toutes les "
-                      "demandes reçues.", unscheduled_care.share_within_24h),
+                      "demandes reçues.", snp_figures.share_within_24h),
     "sas_honores": Source("Demandes du SAS au rendez-vous honoré", "Demandes venues du SAS "
                           "pendant la période dont le rendez-vous a été honoré.",
-                          unscheduled_care.sas_honoured),
+                          snp_figures.sas_honoured),
 }
 
 

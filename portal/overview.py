@@ -15,8 +15,8 @@ from . import (
     meetings,
     minutes,
     organizations,
+    snp_figures,
     territory,
-    unscheduled_care,
 )
 from .db import Store
 from .formats import percent_fr
@@ -40,7 +40,7 @@ def _people(store: Store, actor: Actor) -> int:
 def _snp_share(store: Store, actor: Actor) -> str:
     """The share of SNP requests of the last 30 days seen within 24 hours."""
     today = date.today()
-    share = unscheduled_care.share_within_24h(store, None, today - timedelta(days=30),
+    share = snp_figures.share_within_24h(store, None, today - timedelta(days=30),
                                               today + timedelta(days=1))
     return percent_fr(share)
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from helpers import COORD, logged_in, open_page, person, texts, widget
-from portal import indicators
+from portal import indicators, snp_figures
 from portal import unscheduled_care as snp
 from portal.errors import PermissionDenied, PortalError
 from portal.roles import BUREAU, Actor
@@ -62,19 +62,19 @@ def test_figures_per_period_channel_and_profession(store):
     call(store, datetime(2026, 11, 9, 10, 0), datetime(2026, 11, 9, 11, 0),
          profession_code="60")
     call(store, datetime(2026, 10, 30, 10, 0))  # no outcome yet
-    months = snp.statistics(store, date(2026, 1, 1), date(2027, 1, 1), "month")
+    months = snp_figures.statistics(store, date(2026, 1, 1), date(2027, 1, 1), "month")
     assert months.to_dict("records")[1] == {
         "period": "2026-11-01", "label": "11/2026", "received": 4, "within_24h": 2,
         "pending": 0, "sas": 2, "sas_honoured": 1, "share_24h": 50.0}
     assert months["pending"].tolist() == [1, 0]
-    weeks = snp.statistics(store, date(2026, 11, 1), date(2026, 12, 1), "week")
+    weeks = snp_figures.statistics(store, date(2026, 11, 1), date(2026, 12, 1), "week")
     # Monday 02/11 to Sunday 08/11 and Monday 09/11 to Sunday 15/11.
     assert dict(zip(weeks["label"], weeks["received"])) == {
         "semaine du 02/11/2026": 2, "semaine du 09/11/2026": 2}
-    channels = snp.breakdown(store, date(2026, 11, 1), date(2026, 12, 1), "channel")
+    channels = snp_figures.breakdown(store, date(2026, 11, 1), date(2026, 12, 1), "channel")
     assert dict(zip(channels["grp"], channels["share_24h"])) == {"sas": 50.0,
                                                                  "telephone": 50.0}
-    motives = snp.breakdown(store, date(2026, 11, 1), date(2026, 12, 1), "motive")
+    motives = snp_figures.breakdown(store, date(2026, 11, 1), date(2026, 12, 1), "motive")
     assert motives[["grp", "received", "within_24h"]].values.tolist() == [
         ["Fièvre, infection (angine, cystite…)", 4, 2]]
     indicator_id, _ = indicators.save_indicator(store, COORD, {
@@ -83,20 +83,20 @@ def test_figures_per_period_channel_and_profession(store):
     values = indicators.values_for_year(store, indicators.get_indicator(store, indicator_id),
                                         2026, date(2026, 12, 15)).set_index("period")["value"]
     assert (values["10/2026"], values["11/2026"]) == (0.0, 50.0)
-    assert snp.sas_honoured(store, None, date(2026, 11, 1), date(2026, 12, 1)) == 1
+    assert snp_figures.sas_honoured(store, None, date(2026, 11, 1), date(2026, 12, 1)) == 1
 
 
 def test_weeks_run_monday_to_sunday_and_periods_read_in_french(store):
     for received in (datetime(2025, 12, 31, 23, 59), datetime(2026, 11, 8, 23, 0),
                      datetime(2026, 11, 9, 0, 30), datetime(2026, 11, 15, 12, 0)):
         call(store, received)
-    weeks = snp.statistics(store, date(2025, 12, 1), date(2026, 12, 1), "week")
+    weeks = snp_figures.statistics(store, date(2025, 12, 1), date(2026, 12, 1), "week")
     # A week starting in one year and ending in the next is named by its Monday.
     assert dict(zip(weeks["label"], weeks["received"])) == {
         "semaine du 29/12/2025": 1, "semaine du 02/11/2026": 1, "semaine du 09/11/2026": 2}
-    days = snp.statistics(store, date(2026, 11, 8), date(2026, 11, 10), "day")
+    days = snp_figures.statistics(store, date(2026, 11, 8), date(2026, 11, 10), "day")
     assert days["label"].tolist() == ["08/11/2026", "09/11/2026"]
-    years = snp.statistics(store, date(2025, 1, 1), date(2027, 1, 1), "year")
+    years = snp_figures.statistics(store, date(2025, 1, 1), date(2027, 1, 1), "year")
     assert dict(zip(years["label"], years["received"])) == {"2025": 1, "2026": 3}
 
 
@@ -113,14 +113,14 @@ def test_slots_offered_against_slots_used(store):
                                                    "capacity": 1, "weekday": 2, **values})
         assert error.value.field == field
     # November 2026 has five Mondays (2, 9, 16, 23, 30): 5 × 2 + 3 places.
-    assert snp.slots_use(store, date(2026, 11, 1), date(2026, 12, 1))["offered"] == 13
+    assert snp_figures.slots_use(store, date(2026, 11, 1), date(2026, 12, 1))["offered"] == 13
     snp.end_slot(store, COORD, weekly, date(2026, 11, 15))
-    assert snp.slots_use(store, date(2026, 11, 1), date(2026, 12, 1))["offered"] == 7
+    assert snp_figures.slots_use(store, date(2026, 11, 1), date(2026, 12, 1))["offered"] == 7
     monday = snp.slots_on(store, date(2026, 11, 9))
     assert monday["person_id"].tolist() == [doctor]
     call(store, datetime(2026, 11, 9, 9, 0), datetime(2026, 11, 9, 17, 30), slot_id=weekly)
     assert snp.slots_on(store, date(2026, 11, 9))["taken"].tolist() == [1]
-    assert snp.slots_use(store, date(2026, 11, 1), date(2026, 12, 1))["used"] == 1
+    assert snp_figures.slots_use(store, date(2026, 11, 1), date(2026, 12, 1))["used"] == 1
     offer = snp.week_offer(store, date(2026, 11, 9))
     assert offer.loc["Médecin"].tolist() == [2, 0, 0, 0, 0, 0, 0]
     assert offer.loc["Infirmier"].tolist() == [0, 0, 0, 0, 0, 3, 0]
@@ -137,7 +137,7 @@ def test_a_slot_is_stopped_or_called_off_and_leaves_the_open_list(store):
         "Chaque lundi, 17:00 – 19:00", "Le 14/11/2026, 09:00 – 12:00"]
     snp.end_slot(store, COORD, dated, date(2026, 11, 13))  # called off the day before
     assert snp.slots_on(store, date(2026, 11, 14)).empty
-    assert snp.slots_use(store, date(2026, 11, 1), date(2026, 12, 1))["offered"] == 10
+    assert snp_figures.slots_use(store, date(2026, 11, 1), date(2026, 12, 1))["offered"] == 10
     with pytest.raises(PortalError, match="finit déjà le 13/11/2026"):
         snp.end_slot(store, COORD, dated, date(2026, 11, 20))
     with pytest.raises(PortalError) as error:
@@ -287,7 +287,7 @@ def test_a_call_sent_to_a_slot_takes_a_place_at_once_and_frees_it_if_not_seen(st
                      first)
     assert snp.slots_on(store, tuesday)["taken"].tolist() == [1]
     call(store, datetime(2026, 11, 10, 10, 0), slot_id=slot)
-    assert snp.slots_use(store, date(2026, 11, 1), date(2026, 12, 1))["used"] == 2
+    assert snp_figures.slots_use(store, date(2026, 11, 1), date(2026, 12, 1))["used"] == 2
 
 
 def test_an_appointment_outside_the_slot_is_refused_with_the_reason(store):

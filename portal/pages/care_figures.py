@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from dateutil.relativedelta import relativedelta
 
-from portal import charts, doctor_figures, ui
+from portal import charts, doctor_figures, snp_figures, ui
 from portal import unscheduled_care as snp
 from portal.formats import number_fr, percent_fr
 
@@ -53,23 +53,23 @@ else:
     st.info(f"Aucune demande enregistrée en {year}.", icon=":material/inbox:")
 
 st.subheader("Soins non programmés")
-requests = snp.statistics(store, start, end, "year")
-use = snp.slots_use(store, start, end)
+requests = snp_figures.statistics(store, start, end, "year")
+use = snp_figures.slots_use(store, start, end)
 columns = st.columns(5)
 total = int(requests["received"].sum())
 for column, (label, value) in zip(columns, (
         ("Demandes reçues", number_fr(total)),
-        ("Vues sous 24 h", percent_fr(snp.share_within_24h(store, None, start, end))),
+        ("Vues sous 24 h", percent_fr(snp_figures.share_within_24h(store, None, start, end))),
         ("Demandes du SAS", number_fr(int(requests["sas"].sum()))),
         ("SAS : RDV honorés", number_fr(int(requests["sas_honoured"].sum()))),
         ("Places utilisées / offertes", (f"{number_fr(use['used'])} / "
                                         f"{number_fr(use['offered'])}")))):
     column.metric(label, value)
 if total:
-    period = st.segmented_control("Par", list(snp.PERIODS), default="month",
-                                  format_func=lambda p: snp.PERIODS[p][0], key="snp_period")
-    table = snp.statistics(store, start, end, period or "month")
-    ui.table({snp.PERIODS[period or "month"][0]: table["label"],
+    period = st.segmented_control("Par", list(snp_figures.PERIODS), default="month",
+                                  format_func=lambda p: snp_figures.PERIODS[p][0], key="snp_period")
+    table = snp_figures.statistics(store, start, end, period or "month")
+    ui.table({snp_figures.PERIODS[period or "month"][0]: table["label"],
               "Demandes": table["received"], "Vues sous 24 h": table["within_24h"],
               "Part sous 24 h": table["share_24h"].map(percent_fr),
               "Sans issue": table["pending"], "SAS": table["sas"],
@@ -78,7 +78,7 @@ if total:
     # Motives' labels are long: their table takes the whole width, below.
     for column, by, label in ((left, "channel", "Canal"), (right, "profession", "Profession"),
                               (st.container(), "motive", "Motif")):
-        rows = snp.breakdown(store, start, end, by)
+        rows = snp_figures.breakdown(store, start, end, by)
         with column:
             ui.table({label: rows["grp"].map(lambda g: snp.CHANNELS.get(g, g)),
                       "Demandes": rows["received"],
