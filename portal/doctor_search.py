@@ -183,9 +183,11 @@ def duplicates(store: Store, actor: Actor, last_name: str, first_name: str,
 
 
 def save_request(store: Store, actor: Actor, values: dict, codes=(),
-                 request_id: int | None = None, allow_duplicate: bool = False) -> int:
-    """Create or correct a request. A second request for the same person is refused
-    (with the first one's number) unless the coordinator says it is on purpose."""
+                 request_id: int | None = None,
+                 allow_duplicate: bool = False) -> tuple[int, list[str]]:
+    """Create or correct a request; returns (id, warnings) as every save_* does. A second
+    request for the same person is refused (with the first one's number) unless the
+    coordinator says it is on purpose."""
     _require(actor)
     with store.write(actor) as tx:
         clean = _clean(tx, values)
@@ -205,7 +207,7 @@ def save_request(store: Store, actor: Actor, values: dict, codes=(),
             tx.execute("UPDATE mt_requests SET updated_at = ? WHERE id = ?", (stamp, request_id))
         tx.set_links("mt_request_criteria", "request_id", request_id, "code", codes,
                      "mt_request")
-    return request_id
+    return request_id, []
 
 
 def _step(tx: Transaction, request_id: int, status: str, day: date,

@@ -89,10 +89,10 @@ def _campaign(store, person_id: int) -> int:
 
 def _doctor_requests(store) -> tuple[int, int]:
     """One request with only what is required; one closed long ago, then anonymised."""
-    bare = doctor_search.save_request(store, COORD, {
+    bare, _ = doctor_search.save_request(store, COORD, {
         "last_name": "Patient", "first_name": "Sans", "birth_date": date(1950, 5, 1),
         "channel": "telephone"})
-    old = doctor_search.save_request(store, COORD, {
+    old, _ = doctor_search.save_request(store, COORD, {
         "last_name": "Ancien", "first_name": "Patient", "birth_date": date(1940, 1, 1),
         "channel": "telephone", "received_on": date.today() - timedelta(days=400)})
     doctor_search.move(store, COORD, old, "abandonnee", date.today() - timedelta(days=390),

@@ -21,7 +21,7 @@ def request(store, last_name, received, birth=date(1980, 5, 1), codes=(), commun
     return doctor_search.save_request(store, COORD, {
         "last_name": last_name, "first_name": "Alex", "birth_date": birth,
         "received_on": received, "channel": "telephone", "commune_code": commune,
-        **values}, codes)
+        **values}, codes)[0]
 
 
 def gp(store, last_name, commune="45155") -> int:
@@ -81,7 +81,7 @@ def test_requests_are_checked_and_duplicates_refused(store):
     with pytest.raises(PortalError, match=f"n° {first}") as error:
         request(store, "DURAND ", date(2026, 11, 20), birth=date(1990, 1, 1))
     assert error.value.field == "duplicate"
-    second = doctor_search.save_request(store, COORD, {
+    second, _ = doctor_search.save_request(store, COORD, {
         "last_name": "Durand", "first_name": "Alex", "birth_date": date(1990, 1, 1),
         "received_on": date(2026, 11, 20), "channel": "cpam"}, allow_duplicate=True)
     assert second != first

@@ -74,8 +74,8 @@ def request_form(request: dict | None) -> None:
         errors.slot("duplicate")
         sent = st.form_submit_button("Enregistrer", type="primary")
     if sent:
-        ui.save_record(errors, lambda: (doctor_search.save_request(
-            store, actor, values, codes, request.get("id"), allow_duplicate=duplicate), []),
+        ui.save_record(errors, lambda: doctor_search.save_request(
+            store, actor, values, codes, request.get("id"), allow_duplicate=duplicate),
             ui.page("doctor_request"), not request, "Demande enregistrée.")
 
 
