@@ -13,12 +13,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from portal import auth, backups, demo, navigation, reference, settings, ui
-from portal.db import Store
-from portal.errors import DatabaseUnusable
-from portal.formats import md_escape
-from portal.roles import labels
-from portal.ui import session
+from portal import ui
+from portal.accounts import auth
+from portal.admin import backups, demo
+from portal.core import reference, settings
+from portal.core.db import Store
+from portal.core.errors import DatabaseUnusable
+from portal.core.formats import md_escape
+from portal.core.roles import labels
+from portal.ui import navigation, session
 
 
 @st.cache_resource(show_spinner=False)

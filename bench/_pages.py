@@ -21,9 +21,11 @@ from streamlit.testing.v1 import AppTest
 logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
     lambda record: "missing ScriptRunContext" not in record.getMessage())
 
-from portal import auth, navigation, reference, settings
-from portal.db import Store
-from portal.roles import ADMIN, Actor
+from portal.accounts import auth
+from portal.core import reference, settings
+from portal.core.db import Store
+from portal.core.roles import ADMIN, Actor
+from portal.ui import navigation
 
 RUNS = 7
 PASSWORD = "riviere-pont-canal-2026"

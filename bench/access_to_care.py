@@ -18,9 +18,9 @@ from pathlib import Path
 
 from _pages import compare, database
 
-from portal import doctor_figures, doctor_search, snp_figures, unscheduled_care
-from portal.db import Store, iso, now
-from portal.roles import CLI
+from portal.care import doctor_figures, doctor_requests, snp_figures, unscheduled_care
+from portal.core.db import Store, iso, now
+from portal.core.roles import CLI
 
 STATUSES = ("nouvelle", "en_recherche", "proposee", "refusee", "acceptee", "close",
             "abandonnee")
@@ -32,7 +32,7 @@ def fill(store: Store, requests: int, per_day: int, years: int) -> None:
     today = date.today()
     communes = [r["code"] for r in store.query("SELECT code FROM communes"
                                                " WHERE department = '45' LIMIT 50")]
-    codes = [c["code"] for c in doctor_search.criteria(store) if c["code"] != "age70"]
+    codes = [c["code"] for c in doctor_requests.criteria(store) if c["code"] != "age70"]
     motives = list(unscheduled_care.motives(store))
     with store.write(CLI) as tx:
         rows = []
@@ -42,7 +42,7 @@ def fill(store: Store, requests: int, per_day: int, years: int) -> None:
             status = rng.choice(STATUSES)
             rows.append((i + 1, received.isoformat(), "telephone", f"Nom{i}", "Camille",
                          birth.isoformat(), f"nom{i}|camille|{birth}", rng.choice(communes),
-                         int(doctor_search.aged_70(birth, received)), status,
+                         int(doctor_requests.aged_70(birth, received)), status,
                          (received + timedelta(days=30)).isoformat()
                          if status in ("acceptee", "close") else None, stamp, stamp))
         tx.conn.executemany(
@@ -102,7 +102,7 @@ def main() -> None:
         month = date.today().replace(day=1) - timedelta(days=1)
         month = month.replace(day=1), date.today().replace(day=1)
         for name, compute in (
-                ("queue, first page", lambda: doctor_search.queue(full, CLI)),
+                ("queue, first page", lambda: doctor_requests.queue(full, CLI)),
                 ("SNP share within 24 h, one month",
                  lambda: snp_figures.share_within_24h(full, None, *month)),
                 ("SNP figures per month, one year",

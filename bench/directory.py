@@ -15,10 +15,11 @@ from pathlib import Path
 
 from _pages import RUNS, compare, database
 
-from portal import demo, directory, directory_search, organizations, territory
-from portal.db import Store
-from portal.directory_search import Filters
-from portal.roles import CLI
+from portal.admin import demo
+from portal.core.db import Store
+from portal.core.roles import CLI
+from portal.directory import organizations, persons, search, territory
+from portal.directory.search import Filters
 
 TAGS = ("plaies chroniques", "ETP diabète", "addictologie", "soins palliatifs", "pédiatrie",
         "gériatrie", "vaccination", "rééducation respiratoire")
@@ -35,7 +36,7 @@ def fill(store: Store, people: int) -> None:
             "commune_code": rng.choice(demo.COMMUNES)})[0] for i in range(400)]
         for i in range(people):
             last, (first, civility) = rng.choice(demo.LAST_NAMES), rng.choice(demo.FIRST_NAMES)
-            directory.write_person(tx, {
+            persons.write_person(tx, {
                 "civility": civility, "last_name": f"{last}{i % 97 or ''}", "first_name": first,
                 "profession_code": rng.choice(PROFESSIONS), "commune_code":
                 rng.choice(demo.COMMUNES), "member": rng.random() < 0.5,
@@ -67,19 +68,19 @@ def main() -> None:
         print(f"{people:,} people written in {time.perf_counter() - started:.1f} s")
         everyone = Filters(include_hidden=True)
         queries = {
-            "count, no filter": lambda: directory_search.count_people(full, everyone),
-            "page 1, no filter": lambda: directory_search.search_people(full, everyone, 50),
-            "page 200, no filter": lambda: directory_search.search_people(full, everyone, 50, 9950),
-            "text 'martin'": lambda: directory_search.search_people(full, everyone.replace(
+            "count, no filter": lambda: search.count_people(full, everyone),
+            "page 1, no filter": lambda: search.search_people(full, everyone, 50),
+            "page 200, no filter": lambda: search.search_people(full, everyone, 50, 9950),
+            "text 'martin'": lambda: search.search_people(full, everyone.replace(
                 text="martin"), 50),
-            "text 'plaies chron'": lambda: directory_search.search_people(full, everyone.replace(
+            "text 'plaies chron'": lambda: search.search_people(full, everyone.replace(
                 text="plaies chron"), 50),
-            "profession + commune + member": lambda: directory_search.search_people(
+            "profession + commune + member": lambda: search.search_people(
                 full, everyone.replace(profession="60", commune="45155", member=True), 50),
-            "sector filter": lambda: directory_search.search_people(full, everyone.replace(
+            "sector filter": lambda: search.search_people(full, everyone.replace(
                 sector="social"), 50),
-            "counts by profession": lambda: directory_search.counts_by_profession(full, everyone),
-            "export (all rows)": lambda: directory_search.export_frame(full, everyone),
+            "counts by profession": lambda: search.counts_by_profession(full, everyone),
+            "export (all rows)": lambda: search.export_frame(full, everyone),
         }
         for label, query in queries.items():
             print(f"{label:>32}: {timed_ms(query):7.1f} ms (median of {RUNS})")

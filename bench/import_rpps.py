@@ -27,9 +27,11 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from rpps_files import header, line
 
-from portal import demo, reference, rpps, territory, validation
-from portal.db import Store
-from portal.roles import CLI
+from portal.admin import demo
+from portal.core import reference, validation
+from portal.core.db import Store
+from portal.core.roles import CLI
+from portal.directory import rpps, territory
 
 OUTPUT = ROOT / "bench" / "output"
 # Share of each profession among the rows of the national file (rounded public figures).

@@ -16,16 +16,16 @@ from pathlib import Path
 
 from _pages import compare, database
 
-from portal import indicators, missions, report
-from portal.db import Store, iso, now
-from portal.roles import CLI
+from portal.core.db import Store, iso, now
+from portal.core.roles import CLI
+from portal.missions import aci, indicators, report
 
 
 def fill(store: Store, count: int, years: int) -> int:
     """`count` monthly indicators spread over the missions, valued every month of the
     last `years` years up to last month; returns the first one's id."""
     rng = random.Random(219)
-    codes = [m["code"] for m in missions.all_missions(store)]
+    codes = [m["code"] for m in aci.all_missions(store)]
     today = date.today()
     months = [date(year, month, 1) for year in range(today.year - years + 1, today.year + 1)
               for month in range(1, 13) if date(year, month, 1) < date(today.year, today.month, 1)]

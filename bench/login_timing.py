@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from portal import auth
-from portal.db import Store, now
+from portal.accounts import auth
+from portal.core.db import Store, now
 
 ROUNDS = 12
 TRIES = 9

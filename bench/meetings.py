@@ -16,9 +16,11 @@ from pathlib import Path
 
 from _pages import compare, database
 
-from portal import directory, meetings, missions
-from portal.db import Store, iso, now
-from portal.roles import CLI
+from portal.core.db import Store, iso, now
+from portal.core.roles import CLI
+from portal.directory import persons
+from portal.meetings import schedule
+from portal.missions import aci
 
 PEOPLE = 2000
 
@@ -26,7 +28,7 @@ PEOPLE = 2000
 def people(store: Store) -> None:
     with store.write(CLI) as tx:
         for i in range(PEOPLE):
-            directory.write_person(tx, {"last_name": f"Nom{i:04d}", "first_name": "Camille",
+            persons.write_person(tx, {"last_name": f"Nom{i:04d}", "first_name": "Camille",
                                         "profession_code": ("10", "60", "70", "21")[i % 4],
                                         "member": i % 3 != 0})
 
@@ -35,8 +37,8 @@ def fill(store: Store, count: int, per_meeting: int) -> None:
     """`count` meetings over five years around today (a fifth of them to come), each with
     `per_meeting` invitees (person 1 at every tenth), its missions and a decision."""
     rng = random.Random(5000)
-    codes = [m["code"] for m in missions.all_missions(store)]
-    kinds = list(meetings.KINDS)
+    codes = [m["code"] for m in aci.all_missions(store)]
+    kinds = list(schedule.KINDS)
     first = datetime.combine(date.today() - timedelta(days=4 * 365), datetime.min.time())
     stamp = iso(now())
     with store.write(CLI) as tx:

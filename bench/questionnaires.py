@@ -16,9 +16,10 @@ from pathlib import Path
 
 from _pages import compare_runs, database, page_seconds
 
-from portal import directory, questionnaires, responses
-from portal.db import Store, iso, now
-from portal.roles import CLI
+from portal.core.db import Store, iso, now
+from portal.core.roles import CLI
+from portal.directory import persons
+from portal.questionnaires import campaigns, responses
 
 
 def fill(store: Store, sheets: int) -> tuple[int, int, int]:
@@ -26,13 +27,13 @@ def fill(store: Store, sheets: int) -> tuple[int, int, int]:
     (with a comment one time in ten). Returns (empty, full, first question id)."""
     rng = random.Random(6)
     with store.write(CLI) as tx:
-        people = [directory.write_person(tx, {
+        people = [persons.write_person(tx, {
             "last_name": f"Nom{i:05d}", "first_name": "Camille",
             "profession_code": ("10", "60", "70", "21", "50")[i % 5]})[0]
             for i in range(sheets + 1)]
-        empty = questionnaires.write_campaign(tx, {"title": "Vide"})
-        full = questionnaires.write_campaign(tx, {"title": "Pleine"})
-        asked = questionnaires.questions(tx, full)
+        empty = campaigns.write_campaign(tx, {"title": "Vide"})
+        full = campaigns.write_campaign(tx, {"title": "Pleine"})
+        asked = campaigns.questions(tx, full)
         stamp = iso(now())
         tx.conn.executemany(
             "INSERT INTO responses (id, campaign_id, person_id, received_on, channel,"
@@ -42,7 +43,7 @@ def fill(store: Store, sheets: int) -> tuple[int, int, int]:
         for response_id in range(1, sheets + 1):
             for question in asked[:-1]:
                 rows.append((response_id, question["id"],
-                             rng.choice(questionnaires.choices(question))))
+                             rng.choice(campaigns.choices(question))))
             if rng.random() < 0.1:
                 rows.append((response_id, asked[-1]["id"], "Disponible le soir."))
         tx.conn.executemany("INSERT INTO answers (response_id, question_id, value)"
@@ -53,8 +54,8 @@ def fill(store: Store, sheets: int) -> tuple[int, int, int]:
 
 def save_seconds(store: Store, campaign_id: int, person_id: int, runs: int = 21) -> float:
     """Median server time of saving one sheet (replaced each run, as a correction is)."""
-    answers = {q["id"]: questionnaires.choices(q)[0] if q["kind"] != "text" else "Merci"
-               for q in questionnaires.questions(store, campaign_id)}
+    answers = {q["id"]: campaigns.choices(q)[0] if q["kind"] != "text" else "Merci"
+               for q in campaigns.questions(store, campaign_id)}
     timings = []
     for _ in range(runs):
         started = time.perf_counter()

@@ -9,9 +9,14 @@ from pathlib import Path
 
 import click
 
-from . import audit, auth, backups, demo, doctor_search, reference, report, roles, rpps, settings
-from .db import Store
-from .errors import PortalError
+from .accounts import auth
+from .admin import backups, demo
+from .care import doctor_requests
+from .core import audit, reference, roles, settings
+from .core.db import Store
+from .core.errors import PortalError
+from .directory import rpps
+from .missions import report
 
 
 def _store(prepare: bool = True) -> Store:
@@ -196,9 +201,9 @@ def purge():
     de 12 mois, tentatives de connexion de plus de 6 mois). Sans effet si c'est déjà fait."""
     store = _store()
     config = settings.load()
-    count = doctor_search.purge(store, roles.CLI)
+    count = doctor_requests.purge(store, roles.CLI)
     click.echo(f"{count} demande(s) anonymisée(s) (closes depuis plus de "
-               f"{doctor_search.retention_months(store)} mois).")
+               f"{doctor_requests.retention_months(store)} mois).")
     removed = audit.purge_logs(store, roles.CLI, config.access_log_months,
                                config.login_log_months)
     click.echo(f"{removed['access_log']} consultation(s) de données patients de plus de "

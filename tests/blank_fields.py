@@ -12,23 +12,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from portal import (
-    actions,
-    attendance,
-    demo,
-    directory,
-    doctor_search,
-    evidence,
-    indicators,
-    meetings,
-    minutes,
-    organizations,
-    questionnaires,
-    responses,
-    unscheduled_care,
-)
-from portal.formats import PARIS
-from portal.roles import ADMIN, COORDINATOR, Actor
+from portal.admin import demo
+from portal.care import doctor_requests, unscheduled_care
+from portal.core.formats import PARIS
+from portal.core.roles import ADMIN, COORDINATOR, Actor
+from portal.directory import organizations, persons
+from portal.meetings import attendance, minutes, schedule
+from portal.missions import actions, evidence, indicators
+from portal.questionnaires import campaigns, responses
 
 COORD = Actor("demo.coordination", frozenset({COORDINATOR}))
 ADMIN_ACTOR = Actor("demo.admin", frozenset({ADMIN}))
@@ -44,7 +35,7 @@ def load(store, files_dir, rounds: int = 4) -> dict[str, int]:
     demo.load(store, rounds)
     ids = {}
     # Sorted first, so the directory's first page lists it.
-    ids["person"], _ = directory.save_person(store, COORD, {"last_name": "Abadie"})
+    ids["person"], _ = persons.save_person(store, COORD, {"last_name": "Abadie"})
     ids["organization"], _ = organizations.save_organization(
         store, COORD, {"name": "Structure sans coordonnées", "kind": "autre", "sector": "social"})
     ids["action"], _ = actions.save_action(store, COORD, {"number": 99, "title": "Action vide"},
@@ -61,7 +52,7 @@ def load(store, files_dir, rounds: int = 4) -> dict[str, int]:
 
 
 def _meeting(store, person_id: int) -> int:
-    meeting_id, _ = meetings.save_meeting(store, COORD, {
+    meeting_id, _ = schedule.save_meeting(store, COORD, {
         "kind": "ca", "title": "", "day": date.today() + timedelta(days=3),
         "start": time(18, 0), "end": time(19, 0)})
     attendance.invite(store, COORD, meeting_id, [person_id])
@@ -82,22 +73,22 @@ def _indicator(store, files_dir) -> int:
 
 
 def _campaign(store, person_id: int) -> int:
-    campaign_id, _ = questionnaires.save_campaign(store, COORD, {"title": "Campagne vide"})
+    campaign_id, _ = campaigns.save_campaign(store, COORD, {"title": "Campagne vide"})
     responses.save_response(store, COORD, campaign_id, {}, person_id=person_id)
     return campaign_id
 
 
 def _doctor_requests(store) -> tuple[int, int]:
     """One request with only what is required; one closed long ago, then anonymised."""
-    bare, _ = doctor_search.save_request(store, COORD, {
+    bare, _ = doctor_requests.save_request(store, COORD, {
         "last_name": "Patient", "first_name": "Sans", "birth_date": date(1950, 5, 1),
         "channel": "telephone"})
-    old, _ = doctor_search.save_request(store, COORD, {
+    old, _ = doctor_requests.save_request(store, COORD, {
         "last_name": "Ancien", "first_name": "Patient", "birth_date": date(1940, 1, 1),
         "channel": "telephone", "received_on": date.today() - timedelta(days=400)})
-    doctor_search.move(store, COORD, old, "abandonnee", date.today() - timedelta(days=390),
+    doctor_requests.move(store, COORD, old, "abandonnee", date.today() - timedelta(days=390),
                        reason="Parti du territoire")
-    doctor_search.purge(store, ADMIN_ACTOR)
+    doctor_requests.purge(store, ADMIN_ACTOR)
     return bare, old
 
 

@@ -8,8 +8,9 @@ import pytest
 import streamlit as st
 
 import blank_fields
-from portal import demo, reference, settings
-from portal.db import Store
+from portal.admin import demo
+from portal.core import reference, settings
+from portal.core.db import Store
 
 # The portal hides error details from users (.streamlit/config.toml); tests read them.
 st.config.set_option("client.showErrorDetails", "full")

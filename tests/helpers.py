@@ -9,9 +9,12 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from portal import demo, directory, meetings, navigation
-from portal.formats import WORD_JOINER
-from portal.roles import COORDINATOR, Actor
+from portal.admin import demo
+from portal.core.formats import WORD_JOINER
+from portal.core.roles import COORDINATOR, Actor
+from portal.directory import persons
+from portal.meetings import schedule
+from portal.ui import navigation
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = Path(APP).parent / "portal" / "pages"
@@ -20,7 +23,7 @@ COORD = Actor("coord", frozenset({COORDINATOR}))
 
 def meeting(store, missions=(), **values) -> int:
     """A CA meeting on 29/03/2026, 10:00 to 12:00, unless `values` say otherwise."""
-    meeting_id, _ = meetings.save_meeting(store, COORD, {
+    meeting_id, _ = schedule.save_meeting(store, COORD, {
         "kind": "ca", "title": "Conseil d'administration", "day": date(2026, 3, 29),
         "start": time(10, 0), "end": time(12, 0), **values}, missions=missions)
     return meeting_id
@@ -28,7 +31,7 @@ def meeting(store, missions=(), **values) -> int:
 
 def person(store, last_name, profession="60", member=True) -> int:
     with store.write(COORD) as tx:
-        return directory.write_person(tx, {"last_name": last_name, "first_name": "A",
+        return persons.write_person(tx, {"last_name": last_name, "first_name": "A",
                                            "profession_code": profession,
                                            "member": member})[0]
 

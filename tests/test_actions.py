@@ -9,9 +9,10 @@ import pytest
 from docx import Document
 
 from helpers import logged_in, open_page, shown_errors, texts, widget
-from portal import actions, directory
-from portal.errors import PermissionDenied, PortalError
-from portal.roles import BUREAU, COORDINATOR, Actor
+from portal.core.errors import PermissionDenied, PortalError
+from portal.core.roles import BUREAU, COORDINATOR, Actor
+from portal.directory import persons
+from portal.missions import actions
 
 COORD = Actor("coord", frozenset({COORDINATOR}))
 
@@ -42,7 +43,7 @@ def test_rules_of_a_fiche(store):
 
 
 def test_links_partners_referents_and_missions_filter(store):
-    person_id, _ = directory.save_person(store, COORD, {"last_name": "Roux", "first_name": "Léa",
+    person_id, _ = persons.save_person(store, COORD, {"last_name": "Roux", "first_name": "Léa",
                                                         "civility": "Dr"})
     first = action(store, 1, partners=["ARS", "SAS"], referents=[person_id])
     second = action(store, 2, "Parcours", missions=("socle_2", "socle_3"), links=[first])
@@ -58,10 +59,10 @@ def test_links_partners_referents_and_missions_filter(store):
 
 
 def test_a_merged_referent_moves_to_the_record_kept(store):
-    keep, _ = directory.save_person(store, COORD, {"last_name": "Roux", "first_name": "Léa"})
-    drop, _ = directory.save_person(store, COORD, {"last_name": "ROUX", "first_name": "lea"})
+    keep, _ = persons.save_person(store, COORD, {"last_name": "Roux", "first_name": "Léa"})
+    drop, _ = persons.save_person(store, COORD, {"last_name": "ROUX", "first_name": "lea"})
     action_id = action(store, referents=[drop])
-    directory.merge_people(store, COORD, keep, drop)
+    persons.merge_people(store, COORD, keep, drop)
     assert [r["id"] for r in actions.get_action(store, action_id)["referents"]] == [keep]
 
 

@@ -14,10 +14,11 @@ import pytest
 from openpyxl import Workbook
 from rpps_files import header
 
-from portal import rpps, tabular, territory
-from portal.db import Store
-from portal.errors import PortalError
-from portal.roles import CLI
+from portal.core import tabular
+from portal.core.db import Store
+from portal.core.errors import PortalError
+from portal.core.roles import CLI
+from portal.directory import rpps, territory
 
 ROOT = Path(__file__).resolve().parent.parent
 MEGABYTE = 1 << 20

@@ -10,10 +10,11 @@ import jwt
 import pytest
 
 from helpers import COORD, person
-from portal import auth, directory, passwords
-from portal.db import now, set_setting
-from portal.errors import PermissionDenied, PortalError
-from portal.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
+from portal.accounts import auth, passwords
+from portal.core.db import now, set_setting
+from portal.core.errors import PermissionDenied, PortalError
+from portal.core.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
+from portal.directory import persons
 from portal.ui import session
 
 ROUNDS = 4
@@ -297,9 +298,9 @@ def test_an_account_is_linked_to_one_directory_record_and_follows_a_merge(store,
         auth.link_person(store, ADMIN_ACTOR, julie, twin)
     assert error.value.field == "person_id"
     auth.link_person(store, ADMIN_ACTOR, julie, other)
-    directory.merge_people(store, COORD, record, twin)  # the account follows the kept record
+    persons.merge_people(store, COORD, record, twin)  # the account follows the kept record
     assert auth.get_user(store, "paul.bernard")["person_id"] == record
-    directory.merge_people(store, COORD, record, other)  # taken: Julie's link is let go
+    persons.merge_people(store, COORD, record, other)  # taken: Julie's link is let go
     assert auth.get_user(store, "julie.lefevre")["person_id"] is None
     assert auth.get_user(store, "julie.lefevre")["active"] == 1
     auth.link_person(store, ADMIN_ACTOR, paul, None)

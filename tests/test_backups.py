@@ -10,10 +10,11 @@ import time
 
 import pytest
 
-from portal import auth, backups
-from portal.db import PAUSED_UNTIL, Store
-from portal.errors import Busy, DatabaseUnusable, PermissionDenied
-from portal.roles import CLI, MEMBER, Actor
+from portal.accounts import auth
+from portal.admin import backups
+from portal.core.db import PAUSED_UNTIL, Store
+from portal.core.errors import Busy, DatabaseUnusable, PermissionDenied
+from portal.core.roles import CLI, MEMBER, Actor
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from helpers import COORD, logged_in, meeting, open_page, person, shown_errors, texts, widget
-from portal import attendance, board, meetings
-from portal.errors import PermissionDenied, PortalError
-from portal.roles import ADMIN, Actor
+from portal.core.errors import PermissionDenied, PortalError
+from portal.core.roles import ADMIN, Actor
+from portal.meetings import attendance, bodies, schedule
 
 ADMIN_ACTOR = Actor("admin", frozenset({ADMIN}))
 
@@ -20,18 +20,18 @@ ADMIN_ACTOR = Actor("admin", frozenset({ADMIN}))
 def test_required_members_follow_the_fraction_exactly(members, numerator, denominator,
                                                       strict, needed):
     rule = {"numerator": numerator, "denominator": denominator, "strict": strict}
-    assert board.required(members, rule) == needed
+    assert bodies.required(members, rule) == needed
 
 
 def board_of_nine(store) -> list[int]:
     """Nine CA members on 29/03/2026, plus one whose mandate ended and one not yet begun."""
     sitting = [person(store, f"Administrateur{i}") for i in range(9)]
     for person_id in sitting:
-        board.add_mandate(store, COORD, person_id, "ca", "membre", date(2024, 6, 1))
+        bodies.add_mandate(store, COORD, person_id, "ca", "membre", date(2024, 6, 1))
     gone, later = person(store, "Sortant"), person(store, "Entrant")
-    mandate = board.add_mandate(store, COORD, gone, "ca", "tresorier", date(2022, 6, 1))
-    board.end_mandate(store, COORD, mandate, date(2026, 3, 1))
-    board.add_mandate(store, COORD, later, "ca", "membre", date(2026, 6, 1))
+    mandate = bodies.add_mandate(store, COORD, gone, "ca", "tresorier", date(2022, 6, 1))
+    bodies.end_mandate(store, COORD, mandate, date(2026, 3, 1))
+    bodies.add_mandate(store, COORD, later, "ca", "membre", date(2026, 6, 1))
     return sitting
 
 
@@ -58,17 +58,17 @@ def test_quorum_counts_the_board_of_the_day_and_proxies(store):
     sheet(store, meeting_id, {**{p: ("present", None) for p in sitting[:4]},
                               sitting[4]: ("represente", sitting[0]),
                               outsider: ("present", None)})
-    count = board.quorum(store, meetings.get_meeting(store, meeting_id))
+    count = bodies.quorum(store, schedule.get_meeting(store, meeting_id))
     assert (count.members, count.present, count.represented, count.needed) == (9, 4, 1, 5)
     assert count.reached  # more than half of 9 is 5: 4 present + 1 represented
-    board.set_rule(store, ADMIN_ACTOR, "ca", 1, 2, True, False, None)
-    count = board.quorum(store, meetings.get_meeting(store, meeting_id))
+    bodies.set_rule(store, ADMIN_ACTOR, "ca", 1, 2, True, False, None)
+    count = bodies.quorum(store, schedule.get_meeting(store, meeting_id))
     assert (count.counted, count.needed, count.reached) == (4, 5, False)
     assert "pouvoirs ne comptent pas" in count.rule
     # A CA in July counts the board of July: the newcomer sits.
     later = meeting(store, day=date(2026, 7, 1))
-    assert board.quorum(store, meetings.get_meeting(store, later)).members == 10
-    assert board.quorum(store, meetings.get_meeting(store, meeting(store, kind="formation"))) \
+    assert bodies.quorum(store, schedule.get_meeting(store, later)).members == 10
+    assert bodies.quorum(store, schedule.get_meeting(store, meeting(store, kind="formation"))) \
         is None
 
 
@@ -82,11 +82,11 @@ def test_a_holder_carries_no_more_proxies_than_the_statuts_allow(store):
                                   sitting[1]: ("represente", sitting[0]),
                                   sitting[2]: ("represente", sitting[0])})
     assert attendance.attendees(store, meeting_id)["status"].tolist() == before
-    board.set_rule(store, ADMIN_ACTOR, "ca", 1, 2, True, True, 2)
+    bodies.set_rule(store, ADMIN_ACTOR, "ca", 1, 2, True, True, 2)
     sheet(store, meeting_id, {sitting[0]: ("present", None),
                               sitting[1]: ("represente", sitting[0]),
                               sitting[2]: ("represente", sitting[0])})
-    assert board.quorum(store, meetings.get_meeting(store, meeting_id)).counted == 3
+    assert bodies.quorum(store, schedule.get_meeting(store, meeting_id)).counted == 3
 
 
 def test_an_ag_counts_the_members_and_rules_are_checked(store):
@@ -96,18 +96,18 @@ def test_an_ag_counts_the_members_and_rules_are_checked(store):
     attendance.invite(store, COORD, meeting_id, attendance.group_people(store, "members"))
     sheet(store, meeting_id, {members[0]: ("present", None),
                               members[1]: ("represente", members[0])})
-    count = board.quorum(store, meetings.get_meeting(store, meeting_id))
+    count = bodies.quorum(store, schedule.get_meeting(store, meeting_id))
     assert (count.members, count.counted, count.needed, count.reached) == (6, 2, 2, True)
     with pytest.raises(PortalError) as error:
-        board.set_rule(store, ADMIN_ACTOR, "ag", 3, 2, False, True, None)
+        bodies.set_rule(store, ADMIN_ACTOR, "ag", 3, 2, False, True, None)
     assert error.value.field == "ag_fraction"
     with pytest.raises(PermissionDenied):
-        board.set_rule(store, COORD, "ag", 1, 2, False, True, None)
-    board.add_mandate(store, COORD, members[0], "bureau", "president", date(2026, 1, 1))
+        bodies.set_rule(store, COORD, "ag", 1, 2, False, True, None)
+    bodies.add_mandate(store, COORD, members[0], "bureau", "president", date(2026, 1, 1))
     with pytest.raises(PortalError, match="déjà un mandat"):
-        board.add_mandate(store, COORD, members[0], "bureau", "membre", date(2026, 6, 1))
+        bodies.add_mandate(store, COORD, members[0], "bureau", "membre", date(2026, 6, 1))
     with pytest.raises(PortalError) as error:
-        board.add_mandate(store, COORD, members[1], "bureau", "membre", date(2026, 6, 1),
+        bodies.add_mandate(store, COORD, members[1], "bureau", "membre", date(2026, 6, 1),
                           date(2026, 1, 1))
     assert error.value.field == "ends_on"
 
@@ -119,7 +119,7 @@ def test_bodies_page_adds_a_mandate_and_shows_the_rules(demo_store):
     widget(at.button, "Ajouter le mandat").click()
     at.run()
     assert "Choisissez la personne." in shown_errors(at)
-    sitting = board.electorate(demo_store, "bureau", date.today())
+    sitting = bodies.electorate(demo_store, "bureau", date.today())
     newcomer = next(p for p in attendance.group_people(demo_store, "members")
                     if p not in sitting)
     widget(at.selectbox, "Personne").set_value(newcomer)
@@ -127,5 +127,5 @@ def test_bodies_page_adds_a_mandate_and_shows_the_rules(demo_store):
     widget(at.button, "Ajouter le mandat").click()
     at.run()
     assert not at.exception
-    assert board.electorate(demo_store, "bureau", date.today()) == {*sitting, newcomer}
+    assert bodies.electorate(demo_store, "bureau", date.today()) == {*sitting, newcomer}
     assert "Modifier les règles (selon les statuts)" not in [e.label for e in at.expander]

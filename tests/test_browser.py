@@ -19,25 +19,16 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 
-from portal import (
-    actions,
-    attendance,
-    auth,
-    demo,
-    directory,
-    directory_search,
-    evidence,
-    indicators,
-    meetings,
-    minutes,
-    organizations,
-    progress,
-    responses,
-    settings,
-    unscheduled_care,
-)
-from portal.db import Store
-from portal.roles import COORDINATOR, Actor
+from portal.accounts import auth
+from portal.admin import demo
+from portal.care import unscheduled_care
+from portal.core import settings
+from portal.core.db import Store
+from portal.core.roles import COORDINATOR, Actor
+from portal.directory import organizations, persons, search
+from portal.meetings import attendance, minutes, schedule
+from portal.missions import actions, evidence, indicators, progress
+from portal.questionnaires import responses
 from portal.ui import session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -298,7 +289,7 @@ def test_password_change_keeps_this_session_and_kills_the_old_cookie(server, bro
 def test_directory_search_open_edit_and_export(server, browser):
     store = Store(settings.load().db_path)
     demo.load(store, 4)
-    target = directory_search.search_people(store, directory_search.Filters(include_hidden=True))
+    target = search.search_people(store, search.Filters(include_hidden=True))
     last_name = target.iloc[0]["last_name"]
     page = as_demo_coordinator(browser.new_context(accept_downloads=True), server)
 
@@ -328,7 +319,7 @@ def test_directory_search_open_edit_and_export(server, browser):
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("Fiche enregistrée.")).to_be_visible(timeout=10_000)
     person_id = int(page.url.split("id=")[1])
-    assert directory.get_person(store, person_id)["email"] == "nouvelle.adresse@example.org"
+    assert persons.get_person(store, person_id)["email"] == "nouvelle.adresse@example.org"
     settle(page)
 
     page.get_by_role("link", name="Retour à l'annuaire").click()
@@ -599,7 +590,7 @@ def test_a_person_without_phone_lists_opens_and_exports(server, browser):
     store = Store(settings.load().db_path)
     demo.load(store, 4)
     coordination = Actor("demo.coordination", frozenset({COORDINATOR}))
-    directory.save_person(store, coordination, {"last_name": "Abadie"})
+    persons.save_person(store, coordination, {"last_name": "Abadie"})
     page = as_demo_coordinator(browser.new_context(accept_downloads=True), server)
     page.get_by_role("link", name="Annuaire", exact=True).click()
     expect(field(page, "Rechercher")).to_be_visible()
@@ -624,7 +615,7 @@ def test_a_vote_without_quorum_reads_not_valid(server, browser):
     store = Store(settings.load().db_path)
     demo.load(store, 4)
     coordination = Actor("demo.coordination", frozenset({COORDINATOR}))
-    meeting_id, _ = meetings.save_meeting(store, coordination, {
+    meeting_id, _ = schedule.save_meeting(store, coordination, {
         "kind": "ca", "title": "CA sans quorum", "day": date.today(), "start": dt_time(8, 0),
         "end": dt_time(9, 0)})
     members = attendance.group_people(store, "ca", date.today())
@@ -659,7 +650,7 @@ def test_a_call_taken_on_a_slot_takes_its_place(server, browser):
     store = Store(settings.load().db_path)
     demo.load(store, 4)
     coordination = Actor("demo.coordination", frozenset({COORDINATOR}))
-    doctor = directory.save_person(store, coordination, {
+    doctor = persons.save_person(store, coordination, {
         "last_name": "Garde", "first_name": "Paul", "profession_code": "10"})[0]
     slot = unscheduled_care.save_slot(store, coordination, doctor, dt_time(0, 0),
                                       dt_time(23, 59), 1, on_day=date.today())
@@ -705,7 +696,7 @@ def test_user_text_in_titles_captions_links_and_labels_stays_literal(server, bro
     store = Store(config.db_path)
     demo.load(store, 4)
     coordination = Actor("demo.coordination", frozenset({COORDINATOR}))
-    meeting_id, _ = meetings.save_meeting(store, coordination, {
+    meeting_id, _ = schedule.save_meeting(store, coordination, {
         "kind": "ca", "title": TRICKY, "day": date.today(), "start": dt_time(8, 0),
         "end": dt_time(9, 0)})
     action_id, _ = actions.save_action(store, coordination, {"number": 99, "title": TRICKY},

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from rpps_files import header, line, professional
 
-from portal import auth, demo, territory
-from portal.db import Store
-from portal.roles import CLI
+from portal.accounts import auth
+from portal.admin import demo
+from portal.core.db import Store
+from portal.core.roles import CLI
+from portal.directory import territory
 
 GOOD = "riviere-pont-canal-2026"
 

@@ -6,7 +6,8 @@ import sqlite3
 from datetime import date
 
 from helpers import logged_in, open_page, texts
-from portal import charts, demo, indicators, progress
+from portal.admin import demo
+from portal.missions import charts, indicators, progress
 from portal.ui import verdicts
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from portal.db import ACCESS_WINDOW, LATEST_VERSION, Store, iso, now
-from portal.errors import Busy, DatabaseUnusable
-from portal.roles import Actor
+from portal.core.db import ACCESS_WINDOW, LATEST_VERSION, Store, iso, now
+from portal.core.errors import Busy, DatabaseUnusable
+from portal.core.roles import Actor
 
 
 @pytest.fixture
@@ -201,8 +201,8 @@ def test_a_rehearsal_replays_unless_records_of_its_kind_changed_meanwhile(store)
 def test_a_killed_writer_leaves_a_sound_database_with_every_committed_row(store, tmp_path):
     progress = tmp_path / "committed.txt"
     script = textwrap.dedent(f"""
-        from portal.db import Store
-        from portal.roles import Actor
+        from portal.core.db import Store
+        from portal.core.roles import Actor
         store = Store({str(store.path)!r})
         actor = Actor("crash", frozenset({{"admin"}}))
         with open({str(progress)!r}, "w") as out:

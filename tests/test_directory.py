@@ -7,16 +7,17 @@ import json
 import pytest
 import vobject
 
-from portal import directory, exports, organizations, territory, validation
-from portal.directory_search import (
+from portal.core import exports, validation
+from portal.core.errors import PermissionDenied, PortalError
+from portal.core.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
+from portal.directory import organizations, persons, territory
+from portal.directory.search import (
     Filters,
     count_people,
     counts_by_profession,
     search_people,
     vcard_contacts,
 )
-from portal.errors import PermissionDenied, PortalError
-from portal.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
 
 COORD = Actor("julie.lefevre", frozenset({COORDINATOR}))
 MEMBER_ACTOR = Actor("paul", frozenset({MEMBER}))
@@ -37,7 +38,7 @@ def org(store, name="MSP des Bords de Loire", sector="sanitaire", kind="msp", co
 def person(store, last="Lefèvre", first="Julie", **values):
     orgs = values.pop("organizations", ())
     tags = values.pop("tags", ())
-    person_id, _ = directory.save_person(store, COORD, {
+    person_id, _ = persons.save_person(store, COORD, {
         "last_name": last, "first_name": first, "profession_code": "60",
         "commune_code": GIEN, **values}, organization_ids=orgs, tags=tags)
     return person_id
@@ -80,8 +81,8 @@ def test_filters_combine_and_members_see_only_visible_people(store):
     assert names(search_people(store, ALL.replace(sector="social"))) == ["Petit Anne"]
     assert names(search_people(store, ALL.replace(member=False))) == ["Blanc Marc"]
     assert count_people(store, Filters()) == 2  # Blanc is hidden from members
-    assert directory.sees_hidden(Actor("b", frozenset({BUREAU})))
-    assert not directory.sees_hidden(MEMBER_ACTOR)
+    assert persons.sees_hidden(Actor("b", frozenset({BUREAU})))
+    assert not persons.sees_hidden(MEMBER_ACTOR)
 
 
 def test_results_are_paginated_in_sql_and_counted_by_profession(store):
@@ -105,28 +106,28 @@ def test_saving_validates_and_warns_on_check_keys(store):
     assert error.value.field == "accepts_from"
     good = rpps("1000345678")
     bad_key = good[:-1] + str((int(good[-1]) + 1) % 10)
-    _, warnings = directory.save_person(store, COORD, {"last_name": "X", "rpps": bad_key})
+    _, warnings = persons.save_person(store, COORD, {"last_name": "X", "rpps": bad_key})
     assert len(warnings) == 1 and "clé de contrôle" in warnings[0]
-    stored = directory.get_person(store, person(store, phone="0238670000", commune_code=GIEN))
+    stored = persons.get_person(store, person(store, phone="0238670000", commune_code=GIEN))
     assert stored["phone"] == "+33238670000"
     assert store.scalar("SELECT COUNT(*) FROM people WHERE last_name = ''") == 0
 
 
 def test_only_coordinators_and_admins_edit(store):
     with pytest.raises(PermissionDenied):
-        directory.save_person(store, MEMBER_ACTOR, {"last_name": "X"})
+        persons.save_person(store, MEMBER_ACTOR, {"last_name": "X"})
     with pytest.raises(PermissionDenied):
         organizations.save_organization(store, Actor("b", frozenset({BUREAU})), {"name": "X"})
-    directory.save_person(store, Actor("a", frozenset({ADMIN})), {"last_name": "X"})
+    persons.save_person(store, Actor("a", frozenset({ADMIN})), {"last_name": "X"})
 
 
 def test_fields_edited_by_hand_are_remembered_for_the_rpps_import(store):
     person_id = person(store, phone="0238670000")
-    assert set(directory.get_person(store, person_id)["manual_fields"]) >= {"last_name", "phone"}
-    store_values = directory.get_person(store, person_id)
-    directory.save_person(store, COORD, {**store_values, "email": "j@example.org",
+    assert set(persons.get_person(store, person_id)["manual_fields"]) >= {"last_name", "phone"}
+    store_values = persons.get_person(store, person_id)
+    persons.save_person(store, COORD, {**store_values, "email": "j@example.org",
                                          "mssante": None}, person_id)
-    assert "email" in directory.get_person(store, person_id)["manual_fields"]
+    assert "email" in persons.get_person(store, person_id)["manual_fields"]
 
 
 def test_duplicates_same_rpps_or_same_names_and_commune(store):
@@ -136,9 +137,9 @@ def test_duplicates_same_rpps_or_same_names_and_commune(store):
     c = person(store, "Autre", "Nom", rpps=number)        # same RPPS
     person(store, "Lefèvre", "Julie", commune_code=BRIARE)  # another commune: not flagged
     pairs = {(r.first_id, r.second_id, r.reason)
-             for r in directory.possible_duplicates(store).itertuples()}
+             for r in persons.possible_duplicates(store).itertuples()}
     assert pairs == {(a, b, "mêmes nom et commune"), (a, c, "même RPPS")}
-    assert len(directory.possible_duplicates(store, b)) == 1
+    assert len(persons.possible_duplicates(store, b)) == 1
 
 
 def test_merge_moves_links_fills_gaps_and_keeps_the_dropped_record(store):
@@ -146,33 +147,33 @@ def test_merge_moves_links_fills_gaps_and_keeps_the_dropped_record(store):
     keep = person(store, organizations=[msp], tags=["ETP diabète"])
     drop = person(store, "Lefevre", "Julie", organizations=[msp, ccas], tags=["plaies"],
                   email="julie@example.org", phone="0238670000")
-    directory.merge_people(store, COORD, keep, drop)
-    merged = directory.get_person(store, keep)
+    persons.merge_people(store, COORD, keep, drop)
+    merged = persons.get_person(store, keep)
     assert {o["id"] for o in merged["organizations"]} == {msp, ccas}
     assert merged["tags"] == ["ETP diabète", "plaies"]
     assert merged["email"] == "julie@example.org" and merged["phone"] == "+33238670000"
-    assert directory.get_person(store, drop)["merged_into"] == keep
+    assert persons.get_person(store, drop)["merged_into"] == keep
     assert count_people(store, ALL) == 1
     assert names(search_people(store, ALL.replace(text="plaies"))) == ["Lefèvre Julie"]
-    assert directory.possible_duplicates(store).empty
+    assert persons.possible_duplicates(store).empty
     actions = {r["action"] for r in store.query(
         "SELECT action FROM audit_log WHERE entity = 'person'")}
     assert {"merge", "merge_keep", "merge_fill"} <= actions
     with pytest.raises(PortalError):
-        directory.merge_people(store, COORD, keep, drop)
+        persons.merge_people(store, COORD, keep, drop)
 
 
 def test_export_then_erase_on_request(store):
     msp = org(store)
     person_id = person(store, email="julie@example.org", rpps=rpps("1000345678"),
                        organizations=[msp], tags=["plaies"])
-    exported = directory.export_person(store, COORD, person_id)
+    exported = persons.export_person(store, COORD, person_id)
     json.dumps(exported)  # plain data
     assert exported["fiche"]["email"] == "julie@example.org"
     assert exported["structures"][0]["name"] == "MSP des Bords de Loire"
     assert exported["historique"]
-    directory.erase_person(store, COORD, person_id)
-    erased = directory.get_person(store, person_id)
+    persons.erase_person(store, COORD, person_id)
+    erased = persons.get_person(store, person_id)
     assert erased["last_name"] == "Personne effacée" and erased["email"] is None
     assert erased["rpps"] is None and erased["tags"] == []
     assert erased["profession_code"] == "60" and erased["commune_code"] == GIEN  # counts

@@ -5,18 +5,18 @@ from __future__ import annotations
 from rpps_files import header, line, professional
 
 from helpers import logged_in, open_page, shown_errors, texts, widget
-from portal import directory, organizations, territory
-from portal.directory_search import Filters, count_people
-from portal.errors import Busy
-from portal.roles import CLI as RESTORER
-from portal.roles import COORDINATOR, Actor
+from portal.core.errors import Busy
+from portal.core.roles import CLI as RESTORER
+from portal.core.roles import COORDINATOR, Actor
+from portal.directory import organizations, persons, territory
+from portal.directory.search import Filters, count_people
 
 COORD = Actor("demo.coordination", frozenset({COORDINATOR}))
 
 
 def add_person(store, last, first="Anne", **values):
     tags = values.pop("tags", ())
-    person_id, _ = directory.save_person(store, COORD, {
+    person_id, _ = persons.save_person(store, COORD, {
         "last_name": last, "first_name": first, "profession_code": "60",
         "commune_code": "45155", **values}, tags=tags)
     return person_id
@@ -72,7 +72,7 @@ def test_editing_a_record_marks_the_field_as_manual_and_shows_escaped_names(demo
     widget(at.button, "Enregistrer").click()
     at.run()
     assert "Fiche enregistrée." in texts(at)
-    assert "email" in directory.get_person(demo_store, person_id)["manual_fields"]
+    assert "email" in persons.get_person(demo_store, person_id)["manual_fields"]
 
 
 def test_erasing_needs_confirmation(demo_store):
@@ -81,11 +81,11 @@ def test_erasing_needs_confirmation(demo_store):
     widget(at.button, "Effacer la fiche").click()
     at.run()
     assert "Cochez la case pour confirmer." in shown_errors(at)
-    assert directory.get_person(demo_store, person_id)["erased_at"] is None
+    assert persons.get_person(demo_store, person_id)["erased_at"] is None
     widget(at.checkbox, "Je confirme l'effacement définitif").check()
     widget(at.button, "Effacer la fiche").click()
     at.run()
-    assert directory.get_person(demo_store, person_id)["email"] is None
+    assert persons.get_person(demo_store, person_id)["email"] is None
 
 
 def test_duplicates_page_merges_the_chosen_pair(demo_store):
@@ -100,8 +100,8 @@ def test_duplicates_page_merges_the_chosen_pair(demo_store):
         .check()
     widget(at.button, "Fusionner").click()
     at.run()
-    assert directory.get_person(demo_store, drop)["merged_into"] == keep
-    assert directory.get_person(demo_store, keep)["phone"] == "+33238670000"
+    assert persons.get_person(demo_store, drop)["merged_into"] == keep
+    assert persons.get_person(demo_store, keep)["phone"] == "+33238670000"
 
 
 def test_territory_page_adds_communes_of_a_department(demo_store):

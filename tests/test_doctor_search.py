@@ -8,9 +8,12 @@ from datetime import date, timedelta
 import pytest
 
 from helpers import COORD, logged_in, open_page, texts, widget
-from portal import audit, directory, doctor_capacity, doctor_figures, doctor_search, indicators
-from portal.errors import PermissionDenied, PortalError
-from portal.roles import ADMIN, BUREAU, Actor
+from portal.care import doctor_capacity, doctor_figures, doctor_requests
+from portal.core import audit
+from portal.core.errors import PermissionDenied, PortalError
+from portal.core.roles import ADMIN, BUREAU, Actor
+from portal.directory import persons
+from portal.missions import indicators
 
 ADMIN_ACTOR = Actor("admin", frozenset({ADMIN}))
 TODAY = date(2026, 11, 24)
@@ -18,7 +21,7 @@ TODAY = date(2026, 11, 24)
 
 def request(store, last_name, received, birth=date(1980, 5, 1), codes=(), commune="45155",
             **values) -> int:
-    return doctor_search.save_request(store, COORD, {
+    return doctor_requests.save_request(store, COORD, {
         "last_name": last_name, "first_name": "Alex", "birth_date": birth,
         "received_on": received, "channel": "telephone", "commune_code": commune,
         **values}, codes)[0]
@@ -26,7 +29,7 @@ def request(store, last_name, received, birth=date(1980, 5, 1), codes=(), commun
 
 def gp(store, last_name, commune="45155") -> int:
     with store.write(COORD) as tx:
-        return directory.write_person(tx, {"last_name": last_name, "first_name": "Dr",
+        return persons.write_person(tx, {"last_name": last_name, "first_name": "Dr",
                                            "profession_code": "10", "specialty_code": "SM54",
                                            "commune_code": commune})[0]
 
@@ -38,30 +41,30 @@ def test_the_queue_ranks_by_score_then_by_date_and_says_why(store):
     poor = request(store, "Precaire", date(2026, 11, 23),
                    codes=["precarite", "handicap"])                         # 20 + 15
     waited = request(store, "Patient", date(2026, 9, 1))                    # 12 weeks × 2
-    frame = doctor_search.queue(store, COORD, today=TODAY)
+    frame = doctor_requests.queue(store, COORD, today=TODAY)
     assert frame["id"].tolist() == [ald, twin, poor, waited, old]
     assert frame["score"].tolist() == [36, 36, 35, 24, 22]
     assert frame["reason"].tolist()[0] == "Affection de longue durée (ALD) +30 · attente 3 " \
                                           "sem. +6 = 36"
     assert frame["reason"].tolist()[-1] == "70 ans ou plus +20 · attente 1 sem. +2 = 22"
     # The CPTS decides that handicap weighs more and that waiting counts for nothing.
-    points = {c["code"]: c["points"] for c in doctor_search.criteria(store, False)}
-    doctor_search.set_rules(store, ADMIN_ACTOR, {**points, "handicap": 40}, {}, 0, 6)
-    frame = doctor_search.queue(store, COORD, today=TODAY)
+    points = {c["code"]: c["points"] for c in doctor_requests.criteria(store, False)}
+    doctor_requests.set_rules(store, ADMIN_ACTOR, {**points, "handicap": 40}, {}, 0, 6)
+    frame = doctor_requests.queue(store, COORD, today=TODAY)
     assert frame["id"].tolist()[:3] == [poor, ald, twin]
-    doctor_search.set_rules(store, ADMIN_ACTOR, points, {"ald": False}, 0, 6)
-    assert doctor_search.queue(store, COORD, today=TODAY).set_index("id").loc[ald, "score"] == 0
+    doctor_requests.set_rules(store, ADMIN_ACTOR, points, {"ald": False}, 0, 6)
+    assert doctor_requests.queue(store, COORD, today=TODAY).set_index("id").loc[ald, "score"] == 0
     with pytest.raises(PermissionDenied):
-        doctor_search.set_rules(store, COORD, points, {}, 2, 6)
+        doctor_requests.set_rules(store, COORD, points, {}, 2, 6)
 
 
 def test_seventy_is_reached_on_the_birthday(store):
-    assert not doctor_search.aged_70(date(1956, 11, 25), date(2026, 11, 24))
-    assert doctor_search.aged_70(date(1956, 11, 25), date(2026, 11, 25))
-    assert doctor_search.aged_70(date(1956, 2, 29), date(2026, 2, 28))
-    assert not doctor_search.aged_70(date(1956, 2, 29), date(2026, 2, 27))
+    assert not doctor_requests.aged_70(date(1956, 11, 25), date(2026, 11, 24))
+    assert doctor_requests.aged_70(date(1956, 11, 25), date(2026, 11, 25))
+    assert doctor_requests.aged_70(date(1956, 2, 29), date(2026, 2, 28))
+    assert not doctor_requests.aged_70(date(1956, 2, 29), date(2026, 2, 27))
     request_id = request(store, "Bientot", date(2026, 11, 23), birth=date(1956, 11, 25))
-    score = {day: doctor_search.queue(store, COORD, today=day)["score"].iloc[0]
+    score = {day: doctor_requests.queue(store, COORD, today=day)["score"].iloc[0]
              for day in (date(2026, 11, 24), date(2026, 11, 25))}
     assert score == {date(2026, 11, 24): 0, date(2026, 11, 25): 20}
     assert store.scalar("SELECT aged_70 FROM mt_requests WHERE id = ?", (request_id,)) == 0
@@ -73,7 +76,7 @@ def test_requests_are_checked_and_duplicates_refused(store):
                           ({"channel": "pigeon"}, "channel"), ({"phone": "12"}, "phone"),
                           ({"received_on": date.today() + timedelta(days=1)}, "received_on")):
         with pytest.raises(PortalError) as error:
-            doctor_search.save_request(store, COORD, {
+            doctor_requests.save_request(store, COORD, {
                 "last_name": "Durand", "first_name": "Léa", "birth_date": date(1990, 1, 1),
                 "received_on": date(2026, 11, 2), "channel": "telephone", **values})
         assert error.value.field == field
@@ -81,17 +84,17 @@ def test_requests_are_checked_and_duplicates_refused(store):
     with pytest.raises(PortalError, match=f"n° {first}") as error:
         request(store, "DURAND ", date(2026, 11, 20), birth=date(1990, 1, 1))
     assert error.value.field == "duplicate"
-    second, _ = doctor_search.save_request(store, COORD, {
+    second, _ = doctor_requests.save_request(store, COORD, {
         "last_name": "Durand", "first_name": "Alex", "birth_date": date(1990, 1, 1),
         "received_on": date(2026, 11, 20), "channel": "cpam"}, allow_duplicate=True)
     assert second != first
     with pytest.raises(PermissionDenied):
-        doctor_search.save_request(store, Actor("b", frozenset({BUREAU})), {})
+        doctor_requests.save_request(store, Actor("b", frozenset({BUREAU})), {})
 
 
 def test_the_workflow_refuses_impossible_steps_and_capacity_never_goes_below_zero(store):
     doctor = gp(store, "Martin")
-    nurse = directory.write_person  # a non-GP cannot be proposed
+    nurse = persons.write_person  # a non-GP cannot be proposed
     with store.write(COORD) as tx:
         nurse = nurse(tx, {"last_name": "Infirmier", "profession_code": "60"})[0]
     doctor_capacity.set_capacity(store, COORD, doctor, 1, None, ["45155"])
@@ -101,25 +104,25 @@ def test_the_workflow_refuses_impossible_steps_and_capacity_never_goes_below_zer
     first = request(store, "Premier", date(2026, 11, 2))
     second = request(store, "Second", date(2026, 11, 3))
     with pytest.raises(PortalError, match="Passage impossible de « Nouvelle » à « Acceptée »"):
-        doctor_search.move(store, COORD, first, "acceptee")
-    doctor_search.move(store, COORD, first, "en_recherche", date(2026, 11, 4))
+        doctor_requests.move(store, COORD, first, "acceptee")
+    doctor_requests.move(store, COORD, first, "en_recherche", date(2026, 11, 4))
     for doctor_id, field in ((None, "doctor"), (nurse, "doctor")):
         with pytest.raises(PortalError) as error:
-            doctor_search.move(store, COORD, first, "proposee", date(2026, 11, 5), doctor_id)
+            doctor_requests.move(store, COORD, first, "proposee", date(2026, 11, 5), doctor_id)
         assert error.value.field == field
     assert doctor_capacity.candidates(store, COORD, first)["id"].tolist() == [doctor]
-    doctor_search.move(store, COORD, first, "proposee", date(2026, 11, 5), doctor)
-    doctor_search.move(store, COORD, first, "acceptee", date(2026, 11, 6))
+    doctor_requests.move(store, COORD, first, "proposee", date(2026, 11, 5), doctor)
+    doctor_requests.move(store, COORD, first, "acceptee", date(2026, 11, 6))
     assert store.scalar("SELECT remaining FROM doctor_capacity") == 0
     assert doctor_capacity.candidates(store, COORD, second).empty  # no place left
     for status in ("en_recherche", "proposee"):
-        doctor_search.move(store, COORD, second, status, date(2026, 11, 7), doctor)
-    doctor_search.move(store, COORD, second, "acceptee", date(2026, 11, 8))
+        doctor_requests.move(store, COORD, second, status, date(2026, 11, 7), doctor)
+    doctor_requests.move(store, COORD, second, "acceptee", date(2026, 11, 8))
     assert store.scalar("SELECT remaining FROM doctor_capacity") == 0  # not -1
     with pytest.raises(PortalError) as error:
-        doctor_search.move(store, COORD, second, "abandonnee", date(2026, 11, 9))
+        doctor_requests.move(store, COORD, second, "abandonnee", date(2026, 11, 9))
     assert error.value.field == "status"  # an accepted request can only be closed
-    saved = doctor_search.get_request(store, COORD, first)
+    saved = doctor_requests.get_request(store, COORD, first)
     assert saved["steps"]["status"].tolist() == ["nouvelle", "en_recherche", "proposee",
                                                  "acceptee"]
     assert saved["accepted_on"] == "2026-11-06" and saved["doctor"] == "Dr Martin"
@@ -128,8 +131,8 @@ def test_the_workflow_refuses_impossible_steps_and_capacity_never_goes_below_zer
 def test_a_doctor_can_be_proposed_straight_from_a_new_request(store):
     doctor = gp(store, "Martin")
     request_id = request(store, "Direct", date(2026, 11, 2))
-    doctor_search.move(store, COORD, request_id, "proposee", date(2026, 11, 3), doctor)
-    saved = doctor_search.get_request(store, COORD, request_id)
+    doctor_requests.move(store, COORD, request_id, "proposee", date(2026, 11, 3), doctor)
+    saved = doctor_requests.get_request(store, COORD, request_id)
     assert saved["steps"]["status"].tolist() == ["nouvelle", "proposee"]
 
 
@@ -154,8 +157,8 @@ def test_each_step_shows_only_its_field_and_says_what_is_left_to_do(demo_store):
     assert "Étape enregistrée : En recherche." in texts(at)
     assert step().options == ["Proposée", "Abandonnée"]
     doctor = next(iter(doctor_capacity.general_practitioners(demo_store)))
-    doctor_search.move(demo_store, COORD, request_id, "proposee", date.today(), doctor)
-    doctor_search.move(demo_store, COORD, request_id, "acceptee", date.today())
+    doctor_requests.move(demo_store, COORD, request_id, "proposee", date.today(), doctor)
+    doctor_requests.move(demo_store, COORD, request_id, "acceptee", date.today())
     at = open_page(at, "doctor_request", id=request_id)
     assert "Il reste à clore la demande" in texts(at)
     assert step().options == ["Close"]
@@ -168,17 +171,17 @@ def test_anonymisation_after_the_retention_keeps_the_counts(store):
     recent = request(store, "Recente", date(2026, 9, 1))
     for request_id, day in ((old, date(2026, 3, 2)), (recent, date(2026, 10, 1))):
         for status in ("en_recherche", "proposee", "acceptee", "close"):
-            doctor_search.move(store, COORD, request_id, status, day, doctor)
+            doctor_requests.move(store, COORD, request_id, status, day, doctor)
     before = doctor_figures.figures(store, date(2026, 1, 1), date(2027, 1, 1))
     with pytest.raises(PermissionDenied):
-        doctor_search.purge(store, COORD)
-    assert doctor_search.past_retention(store, date(2026, 11, 24)) == 1  # closed 02/03
-    assert doctor_search.past_retention(store, date(2026, 9, 2)) == 0    # 6 months to the day
-    assert doctor_search.purge(store, ADMIN_ACTOR, today=date(2026, 11, 24)) == 1
-    assert doctor_search.past_retention(store, date(2026, 11, 24)) == 0
-    assert doctor_search.purge(store, ADMIN_ACTOR, today=date(2026, 11, 24)) == 0
+        doctor_requests.purge(store, COORD)
+    assert doctor_requests.past_retention(store, date(2026, 11, 24)) == 1  # closed 02/03
+    assert doctor_requests.past_retention(store, date(2026, 9, 2)) == 0    # 6 months to the day
+    assert doctor_requests.purge(store, ADMIN_ACTOR, today=date(2026, 11, 24)) == 1
+    assert doctor_requests.past_retention(store, date(2026, 11, 24)) == 0
+    assert doctor_requests.purge(store, ADMIN_ACTOR, today=date(2026, 11, 24)) == 0
     wiped = store.query_one("SELECT * FROM mt_requests WHERE id = ?", (old,))
-    assert [wiped[c] for c in doctor_search.IDENTITY] == [None] * 6
+    assert [wiped[c] for c in doctor_requests.IDENTITY] == [None] * 6
     assert wiped["received_on"] == "2026-01-05" and wiped["anonymised_at"]
     assert store.scalar("SELECT last_name FROM mt_requests WHERE id = ?", (recent,)) == "Recente"
     assert doctor_figures.figures(store, date(2026, 1, 1), date(2027, 1, 1)) == before
@@ -200,7 +203,7 @@ def test_indicator_sources_count_requests_and_the_median_wait(store):
                                      ("Trois", date(2026, 10, 20), date(2026, 11, 19))):
         request_id = request(store, name, received)
         for status in ("en_recherche", "proposee", "acceptee"):
-            doctor_search.move(store, COORD, request_id, status, accepted, doctor)
+            doctor_requests.move(store, COORD, request_id, status, accepted, doctor)
     indicator_id, _ = indicators.save_indicator(store, COORD, {
         "name": "Délai", "mission_code": "socle_1", "kind": "resultat", "period": "month",
         "direction": "lower", "aggregation": "mean", "source": "mt_attente_mediane"})
@@ -216,7 +219,7 @@ def test_the_bureau_sees_counts_and_each_coordinator_view_is_logged(demo_store):
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         open_page(at, "doctor_request", id=request_id)  # the page does not exist for them
     with pytest.raises(PermissionDenied):
-        doctor_search.get_request(demo_store, Actor("demo.bureau", frozenset({BUREAU})),
+        doctor_requests.get_request(demo_store, Actor("demo.bureau", frozenset({BUREAU})),
                                   request_id)
     at = open_page(at, "care_figures")
     assert not at.exception and "Confidentiel" not in texts(at)
@@ -249,8 +252,8 @@ def test_the_doctors_who_could_take_the_patient_are_proposed_first(demo_store):
 def test_the_queue_leaves_one_access_row_naming_the_requests_it_listed(store):
     first = request(store, "Premier", TODAY - timedelta(days=9), codes=["ald"])
     second = request(store, "Second", TODAY - timedelta(days=2))
-    doctor_search.queue(store, COORD, today=TODAY)
-    doctor_search.queue(store, COORD, limit=1, offset=1, today=TODAY)
+    doctor_requests.queue(store, COORD, today=TODAY)
+    doctor_requests.queue(store, COORD, limit=1, offset=1, today=TODAY)
     rows = store.query("SELECT username, entity, entity_id FROM access_log ORDER BY id")
     assert rows == [{"username": "coord", "entity": "mt_queue",
                      "entity_id": f"{first},{second}"},
@@ -273,7 +276,7 @@ def test_a_record_number_is_found_alone_or_in_a_list_never_inside_another(store)
 def test_every_role_follows_access_to_care_on_the_home_page_as_counts(demo_store):
     request(demo_store, "Confidentiel", date.today() - timedelta(days=1))
     waiting = doctor_figures.waiting(demo_store)
-    assert waiting == doctor_search.count_queue(demo_store, COORD) > 0
+    assert waiting == doctor_requests.count_queue(demo_store, COORD) > 0
     at = open_page(logged_in("demo.membre"), "home")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["En attente d'un médecin traitant"] == str(waiting)
@@ -289,8 +292,8 @@ def test_a_coordinator_finds_a_patient_who_calls_back_and_keeps_her_rank(store):
     paul = request(store, "Moine", TODAY - timedelta(days=2), first_name="Paul")
 
     def found(search="", commune=None):
-        rows = doctor_search.queue(store, COORD, today=TODAY, search=search, commune=commune)
-        assert doctor_search.count_queue(store, COORD, search=search,
+        rows = doctor_requests.queue(store, COORD, today=TODAY, search=search, commune=commune)
+        assert doctor_requests.count_queue(store, COORD, search=search,
                                          commune=commune) == len(rows)
         return rows[["id", "rank"]].values.tolist()
 
@@ -301,7 +304,7 @@ def test_a_coordinator_finds_a_patient_who_calls_back_and_keeps_her_rank(store):
     assert found(commune="45024") == [[other, 2]]
     assert found("lem%") == [] and found("_") == []  # wildcards taken literally
     assert found("personne") == []
-    second_page = doctor_search.queue(store, COORD, limit=1, offset=1, today=TODAY)
+    second_page = doctor_requests.queue(store, COORD, limit=1, offset=1, today=TODAY)
     assert second_page[["id", "rank"]].values.tolist() == [[other, 2]]
 
 
@@ -323,12 +326,12 @@ def test_the_admin_is_told_on_the_home_page_when_identities_outlive_the_retentio
         demo_store):
     closed = request(demo_store, "Ancienne", date.today() - timedelta(days=400))
     for status in ("en_recherche", "abandonnee"):
-        doctor_search.move(demo_store, COORD, closed, status,
+        doctor_requests.move(demo_store, COORD, closed, status,
                            date.today() - timedelta(days=300), reason="Injoignable")
     warning = "demande(s) de médecin traitant closes depuis plus de 6 mois"
     assert warning in texts(open_page(logged_in("demo.admin"), "home"))
     assert warning not in texts(open_page(logged_in("demo.coordination"), "home"))
-    doctor_search.purge(demo_store, ADMIN_ACTOR)
+    doctor_requests.purge(demo_store, ADMIN_ACTOR)
     assert warning not in texts(open_page(logged_in("demo.admin"), "home"))
 
 
@@ -351,7 +354,7 @@ def test_the_nearest_doctors_come_first_down_to_the_intercommunality(store):
 
 def test_old_traces_are_purged_with_the_requests(store, env):
     """Issue 14, point 18: views of patients' data kept 12 months, login attempts 6."""
-    from portal import audit
+    from portal.core import audit
 
     for at, table in (("2025-10-01T08:00:00+00:00", "access_log"),
                       ("2026-11-20T08:00:00+00:00", "access_log"),

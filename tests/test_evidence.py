@@ -9,9 +9,9 @@ import pytest
 from docx import Document
 
 from helpers import logged_in, open_page, shown_errors, texts, widget
-from portal import evidence, indicators
-from portal.errors import PermissionDenied, PortalError
-from portal.roles import COORDINATOR, MEMBER, Actor
+from portal.core.errors import PermissionDenied, PortalError
+from portal.core.roles import COORDINATOR, MEMBER, Actor
+from portal.missions import evidence, indicators
 
 COORD = Actor("coord", frozenset({COORDINATOR}))
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -7,7 +7,7 @@ import io
 import pandas as pd
 from openpyxl import load_workbook
 
-from portal import exports
+from portal.core import exports
 
 
 def test_exports_never_run_a_cell_as_a_formula():

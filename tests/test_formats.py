@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from helpers import unescaped
-from portal import formats, validation
-from portal.db import Store
-from portal.formats import md_escape
+from portal.core import formats, validation
+from portal.core.db import Store
+from portal.core.formats import md_escape
 
 FORMATTERS = (formats.date_fr, formats.datetime_fr, formats.number_fr,
               validation.phone_display)
@@ -45,7 +45,7 @@ def test_sizes_read_in_french(size, shown):
 
 
 def test_count_axes_show_whole_numbers():
-    from portal import charts
+    from portal.missions import charts
 
     assert charts.count_axis().to_dict() == {"format": "d", "tickMinStep": 1}
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 from helpers import COORD, logged_in, open_page, texts
-from portal import attendance, directory, meetings, minutes
-from portal.directory_search import Filters, count_people
-from portal.roles import MEMBER, Actor
+from portal.core.roles import MEMBER, Actor
+from portal.directory import persons
+from portal.directory.search import Filters, count_people
+from portal.meetings import attendance, minutes, schedule
 
 
 def figure(at, label: str) -> str:
@@ -16,7 +17,7 @@ def figure(at, label: str) -> str:
 
 
 def test_a_member_counts_the_people_their_directory_lists(demo_store):
-    directory.save_person(demo_store, COORD, {"last_name": "Discret", "visible": False})
+    persons.save_person(demo_store, COORD, {"last_name": "Discret", "visible": False})
     member = open_page(logged_in("demo.membre"), "home")
     listed = count_people(demo_store, Filters())
     assert figure(member, "Professionnels dans l'annuaire") == str(listed)
@@ -27,8 +28,8 @@ def test_a_member_counts_the_people_their_directory_lists(demo_store):
 
 
 def test_a_member_reads_their_meetings_and_tasks_not_the_journal(demo_store):
-    me = meetings.account_person(demo_store, Actor("demo.membre", frozenset({MEMBER})))
-    meeting_id, _ = meetings.save_meeting(demo_store, COORD, {
+    me = schedule.account_person(demo_store, Actor("demo.membre", frozenset({MEMBER})))
+    meeting_id, _ = schedule.save_meeting(demo_store, COORD, {
         "kind": "groupe_travail", "title": "Groupe plaies", "day": date.today()
         + timedelta(days=5), "start": time(18, 0), "end": time(19, 0)})
     attendance.invite(demo_store, COORD, meeting_id, [me])

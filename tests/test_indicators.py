@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 
 from helpers import logged_in, open_page, shown_errors, texts, widget
-from portal import actions, demo, indicators
-from portal.errors import PermissionDenied, PortalError
-from portal.roles import COORDINATOR, MEMBER, Actor
+from portal.admin import demo
+from portal.core.errors import PermissionDenied, PortalError
+from portal.core.roles import COORDINATOR, MEMBER, Actor
+from portal.missions import actions, indicators
 
 COORD = Actor("coord", frozenset({COORDINATOR}))
 NAN = float("nan")

@@ -4,14 +4,16 @@ element's name and a link to it; never raw JSON."""
 from __future__ import annotations
 
 from helpers import COORD, logged_in, open_page
-from portal import audit, directory, journal
+from portal.admin import journal
+from portal.core import audit
+from portal.directory import persons
 
 
 def person_with_a_new_phone(store) -> int:
-    person_id, _ = directory.save_person(store, COORD, {
+    person_id, _ = persons.save_person(store, COORD, {
         "last_name": "Faure", "first_name": "Camille", "profession_code": "60",
         "commune_code": "45155", "phone": "02 38 47 55 17"})
-    directory.save_person(store, COORD, {
+    persons.save_person(store, COORD, {
         "last_name": "Faure", "first_name": "Camille", "profession_code": "60",
         "commune_code": "45155", "phone": "02 38 47 55 18"}, person_id)
     return person_id

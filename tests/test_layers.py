@@ -15,7 +15,20 @@ PAGES = PORTAL / "pages"
 ENTRY = ROOT / "app.py"
 # The entry script and the UI helpers: with the pages, the only code that draws.
 UI_MODULES = {ENTRY, *(PORTAL / "ui").glob("*.py")}
-DATABASE = PORTAL / "db.py"
+DATABASE = PORTAL / "core" / "db.py"
+# What each domain package may import of the portal (its package docstring says why).
+DOMAINS = ["core", "accounts", "directory", "care", "meetings", "questionnaires", "missions",
+           "admin"]
+MAY_IMPORT = {
+    "core": set(),
+    "accounts": {"core"},
+    "directory": {"core"},
+    "care": {"core", "directory"},
+    "meetings": {"core", "directory"},
+    "questionnaires": {"core", "directory"},
+    "missions": {"core", "directory", "care", "meetings", "questionnaires"},
+    "admin": set(DOMAINS) - {"admin"},
+}
 SQL = re.compile(r"\bSELECT\b[\s\S]+\bFROM\b|\bINSERT\s+INTO\b|\bUPDATE\s+\w+\s+SET\b"
                  r"|\bDELETE\s+FROM\b")
 RAW_AUDIT = re.compile(r"\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+audit_log\b")
@@ -38,6 +51,22 @@ def imported(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             names.add(node.module.split(".")[0])
     return names
+
+
+def portal_packages(path: Path) -> set[str]:
+    """The portal packages (core, directory, ui...) that `path` imports, relatively or not."""
+    parts = path.with_suffix("").parts
+    own = list(parts[len(parts) - 1 - parts[::-1].index("portal"):-1])
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        base = own[:len(own) - node.level + 1] if node.level else []
+        parts = base + (node.module.split(".") if node.module else [])
+        if parts[:1] != ["portal"]:
+            continue
+        found |= {parts[1]} if len(parts) > 1 else {alias.name for alias in node.names}
+    return found
 
 
 def strings(path: Path) -> list[str]:
@@ -68,6 +97,19 @@ def test_connections_and_audit_rows_belong_to_the_database_module(pattern):
     assert relative(found) == []
 
 
+def test_every_portal_module_lives_in_a_domain_package():
+    loose = {p.stem for p in PORTAL.glob("*.py")} - {"__init__", "__main__", "cli"}
+    folders = {p.name for p in PORTAL.iterdir() if (p / "__init__.py").is_file()}
+    assert loose == set() and folders == {*DOMAINS, "ui"}
+
+
+@pytest.mark.parametrize("package", DOMAINS)
+def test_a_domain_imports_only_what_lies_below_it(package):
+    found = {str(p.relative_to(ROOT)): sorted(portal_packages(p) - MAY_IMPORT[package] - {package})
+             for p in (PORTAL / package).glob("*.py")}
+    assert {path: extra for path, extra in found.items() if extra} == {}
+
+
 def test_no_pages_folder_beside_the_entry_script():
     """It would put Streamlit in its legacy multipage mode, running pages without app.py."""
     assert ENTRY.is_file() and not (ENTRY.parent / "pages").exists()
@@ -84,3 +126,8 @@ def test_the_rules_catch_what_they_are_for(tmp_path):
     assert re.search(r"\.conn\b", page.read_text())
     assert RAW_AUDIT.search("UPDATE audit_log SET before = NULL")
     assert not any(SQL.search(s) for s in ["Sélectionnez une personne", "Mise à jour"])
+    service = tmp_path / "portal" / "directory" / "search.py"
+    service.parent.mkdir(parents=True)
+    service.write_text("from ..meetings import schedule\nfrom portal.ui import session\n"
+                       "from . import persons\nfrom .. import roles\n")
+    assert portal_packages(service) == {"meetings", "ui", "directory", "roles"}

@@ -9,9 +9,11 @@ from dateutil.relativedelta import relativedelta
 from icalendar import Calendar
 
 from helpers import COORD, logged_in, meeting, open_page, person, shown_errors, texts, widget
-from portal import actions, attendance, directory, meetings, minutes
-from portal.errors import PermissionDenied, PortalError
-from portal.roles import BUREAU, MEMBER, Actor
+from portal.core.errors import PermissionDenied, PortalError
+from portal.core.roles import BUREAU, MEMBER, Actor
+from portal.directory import persons
+from portal.meetings import attendance, minutes, schedule
+from portal.missions import actions
 
 
 def test_meeting_rules_and_sequence(store):
@@ -22,17 +24,17 @@ def test_meeting_rules_and_sequence(store):
             meeting(store, **values)
         assert error.value.field == field
     with pytest.raises(PermissionDenied):
-        meetings.save_meeting(store, Actor("m", frozenset({MEMBER})), {})
+        schedule.save_meeting(store, Actor("m", frozenset({MEMBER})), {})
     meeting_id = meeting(store, title="", video_link="https://visio.exemple.fr/ca")
-    saved = meetings.get_meeting(store, meeting_id)
+    saved = schedule.get_meeting(store, meeting_id)
     assert saved["title"] == "Conseil d'administration" and saved["sequence"] == 0
     assert saved["starts_at"] == "2026-03-29T10:00"
     values = {"kind": "ca", "title": "CA", "day": date(2026, 3, 29), "start": time(10, 0),
               "end": time(12, 0), "video_link": "https://visio.exemple.fr/ca"}
-    meetings.save_meeting(store, Actor("b", frozenset({BUREAU})), values, meeting_id,
+    schedule.save_meeting(store, Actor("b", frozenset({BUREAU})), values, meeting_id,
                           missions=["socle_1"])
-    meetings.save_meeting(store, COORD, values, meeting_id, missions=["socle_1"])
-    saved = meetings.get_meeting(store, meeting_id)
+    schedule.save_meeting(store, COORD, values, meeting_id, missions=["socle_1"])
+    saved = schedule.get_meeting(store, meeting_id)
     assert saved["sequence"] == 1  # changed once; the identical save changed nothing
     assert [m["code"] for m in saved["missions"]] == ["socle_1"]
 
@@ -84,9 +86,9 @@ def test_ics_parses_back_with_paris_time_across_daylight_saving(store):
     before = meeting(store, day=date(2026, 3, 28))   # winter time, UTC+1
     after = meeting(store, day=date(2026, 3, 29), place="Maison de santé de Gien",
                     agenda="1. Budget")            # summer time from 02:00, UTC+2
-    meetings.set_cancelled(store, COORD, after, True)
-    calendar = Calendar.from_ical(meetings.ics_bytes(
-        [meetings.get_meeting(store, i) for i in (before, after)]))
+    schedule.set_cancelled(store, COORD, after, True)
+    calendar = Calendar.from_ical(schedule.ics_bytes(
+        [schedule.get_meeting(store, i) for i in (before, after)]))
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
     first, second = calendar.walk("VEVENT")
     assert first.decoded("dtstart").astimezone(UTC).hour == 9
@@ -107,15 +109,15 @@ def test_lists_filter_and_order(store):
     today = date(2026, 11, 24)
 
     def ids(**filters):
-        frame = meetings.list_meetings(store, meetings.Filters(**filters), today=today)
+        frame = schedule.list_meetings(store, schedule.Filters(**filters), today=today)
         return frame["id"].tolist()
     assert ids(upcoming=True) == [soon, later]
     assert ids(upcoming=False) == [past]
     assert ids(kind="groupe_travail") == [later, soon]
     assert ids(mission="socle_3") == [soon]
     assert ids(person=nurse) == [later]
-    assert meetings.count_meetings(store, meetings.Filters(upcoming=True), today) == 2
-    feed = Calendar.from_ical(meetings.upcoming_ics(store, today))
+    assert schedule.count_meetings(store, schedule.Filters(upcoming=True), today) == 2
+    feed = Calendar.from_ical(schedule.upcoming_ics(store, today))
     assert len(feed.walk("VEVENT")) == 2
 
 
@@ -123,14 +125,14 @@ def test_a_merge_moves_invitations(store):
     keep, drop = person(store, "Durand"), person(store, "Durant")
     meeting_id = meeting(store)
     attendance.invite(store, COORD, meeting_id, [drop])
-    directory.merge_people(store, Actor("a", frozenset({"admin"})), keep, drop)
+    persons.merge_people(store, Actor("a", frozenset({"admin"})), keep, drop)
     assert attendance.attendees(store, meeting_id)["person_id"].tolist() == [keep]
 
 
 def test_meeting_pages_create_then_invite_a_group(demo_store):
     at = open_page(logged_in("demo.coordination"), "meetings")
     assert not at.exception
-    upcoming = meetings.count_meetings(demo_store, meetings.Filters(upcoming=True))
+    upcoming = schedule.count_meetings(demo_store, schedule.Filters(upcoming=True))
     assert f"{upcoming} réunion(s). Cliquez" in texts(at)
     at = open_page(at, "meeting", new=1)
     widget(at.button, "Enregistrer").click()
@@ -203,7 +205,7 @@ def test_a_guest_from_outside_sits_on_the_sheet_beside_directory_people(demo_sto
 
 def test_namesakes_are_told_apart_by_profession_and_commune_on_the_sheet(store):
     def faure(commune, profession="60"):
-        return directory.save_person(store, COORD, {
+        return persons.save_person(store, COORD, {
             "last_name": "Faure", "first_name": "Camille", "profession_code": profession,
             "commune_code": commune})[0]
 
@@ -229,9 +231,9 @@ def test_the_next_meeting_takes_the_invitees_not_the_attendance(store):
     sheet = attendance.attendees(store, first)
     attendance.record_attendance(store, COORD, first, {int(i): ("present", None)
                                                      for i in sheet["id"]})
-    following = meetings.schedule_next(store, COORD, first, date(2026, 4, 26))
-    copied = meetings.get_meeting(store, following)
-    original = meetings.get_meeting(store, first)
+    following = schedule.schedule_next(store, COORD, first, date(2026, 4, 26))
+    copied = schedule.get_meeting(store, following)
+    original = schedule.get_meeting(store, first)
     # The same wall hours on the new day, whatever the offset there.
     assert (copied["starts_at"], copied["ends_at"]) == ("2026-04-26T10:00", "2026-04-26T12:00")
     for key in ("kind", "title", "place", "agenda", "missions"):
@@ -242,10 +244,10 @@ def test_the_next_meeting_takes_the_invitees_not_the_attendance(store):
     assert invited["guest_email"].dropna().tolist() == ["cpam@example.org"]
     assert set(invited["status"]) == {"invite"}  # nobody marked present in advance
     with pytest.raises(PortalError) as error:
-        meetings.schedule_next(store, COORD, first, None)
+        schedule.schedule_next(store, COORD, first, None)
     assert error.value.field == "next_day"
     with pytest.raises(PermissionDenied):
-        meetings.schedule_next(store, Actor("m", frozenset({MEMBER})), first, date(2026, 5, 3))
+        schedule.schedule_next(store, Actor("m", frozenset({MEMBER})), first, date(2026, 5, 3))
 
 
 def test_an_invitee_holding_a_proxy_cannot_be_taken_off(store):
@@ -268,8 +270,8 @@ def test_an_invitee_holding_a_proxy_cannot_be_taken_off(store):
 def test_a_meeting_made_by_mistake_is_deleted_until_something_happened_there(store):
     mistake = meeting(store)
     attendance.invite(store, COORD, mistake, [person(store, "Invite")])
-    meetings.delete_meeting(store, COORD, mistake)
-    assert meetings.get_meeting(store, mistake) is None
+    schedule.delete_meeting(store, COORD, mistake)
+    assert schedule.get_meeting(store, mistake) is None
     assert store.scalar("SELECT COUNT(*) FROM attendees WHERE meeting_id = ?", (mistake,)) == 0
     assert store.scalar("SELECT action FROM audit_log WHERE entity = 'meeting'"
                         " ORDER BY id DESC LIMIT 1") == "delete"
@@ -278,9 +280,9 @@ def test_a_meeting_made_by_mistake_is_deleted_until_something_happened_there(sto
     attendee = int(attendance.attendees(store, held)["id"].iloc[0])
     attendance.record_attendance(store, COORD, held, {attendee: ("present", None)})
     with pytest.raises(PortalError, match="annulez-la plutôt"):
-        meetings.delete_meeting(store, COORD, held)
+        schedule.delete_meeting(store, COORD, held)
     with pytest.raises(PermissionDenied):
-        meetings.delete_meeting(store, Actor("m", frozenset({MEMBER})), held)
+        schedule.delete_meeting(store, Actor("m", frozenset({MEMBER})), held)
 
 
 def test_the_meeting_page_removes_a_decision_once_confirmed(demo_store):

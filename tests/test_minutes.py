@@ -10,9 +10,10 @@ import pytest
 from docx import Document
 
 from helpers import COORD, logged_in, meeting, open_page, person, shown_errors, texts, widget
-from portal import attendance, board, indicators, meetings, minutes
-from portal.errors import PermissionDenied, PortalError
-from portal.roles import BUREAU, MEMBER, Actor
+from portal.core.errors import PermissionDenied, PortalError
+from portal.core.roles import BUREAU, MEMBER, Actor
+from portal.meetings import attendance, bodies, minutes, schedule
+from portal.missions import indicators
 
 MEMBER_ACTOR = Actor("m", frozenset({MEMBER}))
 
@@ -65,7 +66,7 @@ def test_restricted_minutes_only_for_bureau_and_ca(store):
         minutes.save_minutes(store, MEMBER_ACTOR, training, "Texte", restricted=False)
     ca = meeting(store)
     minutes.save_minutes(store, COORD, ca, "  Budget voté.  ", restricted=True)
-    saved = meetings.get_meeting(store, ca)
+    saved = schedule.get_meeting(store, ca)
     assert (saved["minutes"], saved["minutes_restricted"]) == ("Budget voté.", 1)
     assert not minutes.readable(MEMBER_ACTOR, saved)
     assert minutes.readable(Actor("b", frozenset({BUREAU, MEMBER})), saved)
@@ -113,31 +114,31 @@ def test_follow_up_puts_overdue_first_and_dates_what_is_done(store):
 def test_time_per_mission_shares_a_meeting_between_its_missions(store):
     two_hours = present_meeting(store, 3, day=date(2026, 2, 3), start=time(18, 0),
                                 end=time(20, 0))
-    meetings.save_meeting(store, COORD, {"kind": "ca", "title": "CA", "day": date(2026, 2, 3),
+    schedule.save_meeting(store, COORD, {"kind": "ca", "title": "CA", "day": date(2026, 2, 3),
                                          "start": time(18, 0), "end": time(20, 0)},
                           two_hours, missions=["socle_1"])
     shared = present_meeting(store, 4, day=date(2026, 3, 10), start=time(20, 0),
                              end=time(21, 30))
-    meetings.save_meeting(store, COORD, {"kind": "ca", "title": "CA", "day": date(2026, 3, 10),
+    schedule.save_meeting(store, COORD, {"kind": "ca", "title": "CA", "day": date(2026, 3, 10),
                                          "start": time(20, 0), "end": time(21, 30)},
                           shared, missions=["socle_1", "socle_3"])
     cancelled = present_meeting(store, 5, day=date(2026, 3, 12))
-    meetings.save_meeting(store, COORD, {"kind": "ca", "title": "CA", "day": date(2026, 3, 12),
+    schedule.save_meeting(store, COORD, {"kind": "ca", "title": "CA", "day": date(2026, 3, 12),
                                          "start": time(10, 0), "end": time(12, 0)},
                           cancelled, missions=["socle_1"])
-    meetings.set_cancelled(store, COORD, cancelled, True)
+    schedule.set_cancelled(store, COORD, cancelled, True)
     april = present_meeting(store, 2, day=date(2026, 4, 2))
-    meetings.save_meeting(store, COORD, {"kind": "ca", "title": "CA", "day": date(2026, 4, 2),
+    schedule.save_meeting(store, COORD, {"kind": "ca", "title": "CA", "day": date(2026, 4, 2),
                                          "start": time(10, 0), "end": time(12, 0)},
                           april, missions=["socle_1"])
-    frame = meetings.coordination_time(store, date(2026, 1, 1), date(2026, 4, 1),
+    frame = schedule.coordination_time(store, date(2026, 1, 1), date(2026, 4, 1),
                                        until="2026-11-24T00:00").set_index("mission_code")
     # socle_1: 2 h × 3 people + 0.75 h × 4 people; socle_3: 0.75 h × 4 people.
     assert frame.loc["socle_1", ["meetings", "hours", "person_hours"]].tolist() == [2, 2.75, 9]
     assert frame.loc["socle_3", ["meetings", "hours", "person_hours"]].tolist() == [1, 0.75, 3]
-    assert meetings.coordination_time(store, date(2026, 1, 1), date(2026, 4, 1),
+    assert schedule.coordination_time(store, date(2026, 1, 1), date(2026, 4, 1),
                                       until="2026-03-01T00:00")["person_hours"].tolist() == [6]
-    by_quarter = meetings.coordination_by_quarter(store, 2026)
+    by_quarter = schedule.coordination_by_quarter(store, 2026)
     assert by_quarter.query("mission_code == 'socle_1'")[["quarter", "person_hours"]] \
         .values.tolist() == [[1, 9], [2, 4]]
     indicator_id, _ = indicators.save_indicator(store, COORD, {
@@ -152,7 +153,7 @@ def test_time_per_mission_shares_a_meeting_between_its_missions(store):
 def test_minutes_export_holds_attendance_quorum_votes_and_decisions(store):
     sitting = [person(store, f"Administrateur{i}") for i in range(3)]
     for person_id in sitting:
-        board.add_mandate(store, COORD, person_id, "ca", "membre", date(2025, 1, 1))
+        bodies.add_mandate(store, COORD, person_id, "ca", "membre", date(2025, 1, 1))
     meeting_id = meeting(store)
     attendance.invite(store, COORD, meeting_id, sitting)
     rows = attendance.attendees(store, meeting_id)["id"].tolist()
@@ -180,7 +181,7 @@ def test_minutes_export_holds_attendance_quorum_votes_and_decisions(store):
 
 
 def test_a_member_sees_only_invited_meetings_and_public_minutes(demo_store):
-    member = meetings.account_person(demo_store, Actor("demo.membre", frozenset({MEMBER})))
+    member = schedule.account_person(demo_store, Actor("demo.membre", frozenset({MEMBER})))
     other = demo_store.scalar(
         "SELECT id FROM meetings WHERE id NOT IN (SELECT meeting_id FROM attendees"
         " WHERE person_id = ?) ORDER BY id LIMIT 1", (member,))
@@ -194,17 +195,17 @@ def test_a_member_sees_only_invited_meetings_and_public_minutes(demo_store):
     assert not at.exception
     widget(at.get("button_group"), "Période").set_value("Toutes")
     at.run()
-    invited = meetings.count_meetings(demo_store, meetings.Filters(person=member))
+    invited = schedule.count_meetings(demo_store, schedule.Filters(person=member))
     assert len(at.dataframe[0].value) == invited
     at = open_page(at, "meeting", id=other)
     assert "Choisissez une réunion dans la liste." in texts(at)
     at = open_page(at, "meeting", id=restricted)
-    secret = meetings.get_meeting(demo_store, restricted)["minutes"]
+    secret = schedule.get_meeting(demo_store, restricted)["minutes"]
     assert "Le compte rendu de cette réunion est réservé au bureau." in texts(at)
     assert secret not in texts(at)
     assert "Compte rendu (Word)" not in [b.label for b in at.get("download_button")]
     at = open_page(at, "meeting", id=public)
-    assert meetings.get_meeting(demo_store, public)["minutes"] in texts(at)
+    assert schedule.get_meeting(demo_store, public)["minutes"] in texts(at)
     assert not [b for b in at.button if b.label == "Enregistrer le compte rendu"]
     # The bureau reads the restricted minutes.
     at = open_page(logged_in("demo.bureau"), "meeting", id=restricted)
@@ -244,8 +245,8 @@ def test_home_counts_overdue_decisions_for_the_board_only(demo_store):
     at = open_page(logged_in("demo.bureau"), "home")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Décisions en retard"] == str(minutes.overdue_count(demo_store)) == "1"
-    assert metrics["Réunions à venir"] == str(meetings.count_meetings(
-        demo_store, meetings.Filters(upcoming=True)))
+    assert metrics["Réunions à venir"] == str(schedule.count_meetings(
+        demo_store, schedule.Filters(upcoming=True)))
     at = open_page(logged_in("demo.membre"), "home")
     assert "Décisions en retard" not in {m.label for m in at.metric}
 
@@ -272,7 +273,7 @@ def test_the_sign_in_sheet_lists_every_invitee_with_room_for_others(store):
 def ca_of_four_with_one_present(store) -> int:
     members = [person(store, f"Administrateur{i}") for i in range(4)]
     for member in members:
-        board.add_mandate(store, COORD, member, "ca", "membre", date(2026, 1, 1))
+        bodies.add_mandate(store, COORD, member, "ca", "membre", date(2026, 1, 1))
     meeting_id = meeting(store)  # a CA on 29/03/2026
     attendance.invite(store, COORD, meeting_id, members)
     sheet = attendance.attendees(store, meeting_id)

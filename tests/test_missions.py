@@ -7,15 +7,17 @@ from datetime import date, timedelta
 import pytest
 
 from helpers import logged_in, open_page, texts, widget
-from portal import demo, missions, progress, territory
-from portal.errors import PermissionDenied, PortalError
-from portal.roles import ADMIN, COORDINATOR, Actor
+from portal.admin import demo
+from portal.core.errors import PermissionDenied, PortalError
+from portal.core.roles import ADMIN, COORDINATOR, Actor
+from portal.directory import territory
+from portal.missions import aci, progress
 
 ADMIN_ACTOR = Actor("admin", frozenset({ADMIN}))
 
 
 def test_the_six_missions_are_loaded_in_order(store):
-    found = missions.all_missions(store)
+    found = aci.all_missions(store)
     assert [m["code"] for m in found] == ["socle_1", "socle_2", "socle_3", "socle_4",
                                          "complementaire_1", "complementaire_2"]
     assert [(m["start_months"], m["full_months"]) for m in found[:4]] == [
@@ -23,41 +25,41 @@ def test_the_six_missions_are_loaded_in_order(store):
 
 
 def test_deadlines_from_the_signature_keep_month_ends(store):
-    found = missions.all_missions(store)
-    by_code = {d.mission: d for d in missions.deadlines(date(2025, 8, 31), found)}
+    found = aci.all_missions(store)
+    by_code = {d.mission: d for d in aci.deadlines(date(2025, 8, 31), found)}
     assert by_code["socle_1"].start_by == date(2026, 2, 28)     # no 31 February
     assert by_code["socle_1"].full_by == date(2027, 2, 28)
     assert by_code["socle_2"].start_by == date(2026, 8, 31)
     assert by_code["socle_3"].full_by == date(2027, 8, 31)
-    leap = {d.mission: d for d in missions.deadlines(date(2023, 8, 31), found)}
+    leap = {d.mission: d for d in aci.deadlines(date(2023, 8, 31), found)}
     assert leap["socle_4"].start_by == date(2024, 2, 29)
     assert by_code["complementaire_1"].start_by is None  # set by each contract
-    assert all(d.start_by is None for d in missions.deadlines(None, found))
+    assert all(d.start_by is None for d in aci.deadlines(None, found))
 
 
 def test_complementary_missions_count_only_when_signed(store):
-    missions.save_contract(store, ADMIN_ACTOR, date(2025, 1, 15), ["complementaire_2"], 2)
-    contract = missions.contract(store)
-    signed = [m["code"] for m in missions.all_missions(store) if contract.signed(m)]
+    aci.save_contract(store, ADMIN_ACTOR, date(2025, 1, 15), ["complementaire_2"], 2)
+    contract = aci.contract(store)
+    signed = [m["code"] for m in aci.all_missions(store) if contract.signed(m)]
     assert signed == ["socle_1", "socle_2", "socle_3", "socle_4", "complementaire_2"]
     assert contract.signed_on == date(2025, 1, 15) and contract.size == 2
 
 
 def test_contract_rules(store):
     with pytest.raises(PermissionDenied):
-        missions.save_contract(store, Actor("c", frozenset({COORDINATOR})), None, [], None)
+        aci.save_contract(store, Actor("c", frozenset({COORDINATOR})), None, [], None)
     with pytest.raises(PortalError) as error:
-        missions.save_contract(store, ADMIN_ACTOR, date.today() + timedelta(days=1), [], 1)
+        aci.save_contract(store, ADMIN_ACTOR, date.today() + timedelta(days=1), [], 1)
     assert error.value.field == "signed_on"
     with pytest.raises(PortalError) as error:
-        missions.save_contract(store, ADMIN_ACTOR, None, ["socle_1"], 1)
+        aci.save_contract(store, ADMIN_ACTOR, None, ["socle_1"], 1)
     assert error.value.field == "complementary"
 
 
 def test_size_is_suggested_from_the_territory(store):
-    assert missions.suggested_size(store) is None
+    assert aci.suggested_size(store) is None
     territory.add_communes(store, ADMIN_ACTOR, ["45234"])  # Orléans, about 117,000
-    assert missions.suggested_size(store) == 3
+    assert aci.suggested_size(store) == 3
 
 
 def test_contract_page_saves_and_shows_deadlines(demo_store):
@@ -77,9 +79,9 @@ def test_contract_page_saves_and_shows_deadlines(demo_store):
 
 
 def test_deadlines_are_the_signed_missions_passed_and_next_twelve_months(store):
-    all_missions = missions.all_missions(store)
-    contract = missions.Contract(date(2025, 8, 31), frozenset(), None)
-    coming = missions.due(contract, all_missions, date(2026, 3, 1))
+    all_missions = aci.all_missions(store)
+    contract = aci.Contract(date(2025, 8, 31), frozenset(), None)
+    coming = aci.due(contract, all_missions, date(2026, 3, 1))
     # Access and crises were to start by 28/02/2026 (passed); parcours and prevention
     # are fully due on 31/08/2027, beyond the twelve months.
     assert [(day.isoformat(), title, what, passed) for day, title, what, passed in coming] == [
@@ -89,7 +91,7 @@ def test_deadlines_are_the_signed_missions_passed_and_next_twelve_months(store):
         ("2026-08-31", "Prévention", "démarrage", False),
         ("2027-02-28", "Accès aux soins", "déploiement complet", False),
         ("2027-02-28", "Crises sanitaires graves", "déploiement complet", False)]
-    assert missions.due(missions.Contract(None, frozenset(), None), all_missions,
+    assert aci.due(aci.Contract(None, frozenset(), None), all_missions,
                         date(2026, 3, 1)) == []
 
 

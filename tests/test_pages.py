@@ -6,10 +6,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from helpers import APP, PAGES, log_in, logged_in, open_page, shown_errors, texts, widget
-from portal import audit, auth, backups, demo, doctor_search, navigation, network
-from portal.db import Store
-from portal.errors import Busy
-from portal.roles import ADMIN, BUREAU, CLI, COORDINATOR, MEMBER, Actor
+from portal.accounts import auth
+from portal.admin import backups, demo
+from portal.care import doctor_requests
+from portal.core import audit, network
+from portal.core.db import Store
+from portal.core.errors import Busy
+from portal.core.roles import ADMIN, BUREAU, CLI, COORDINATOR, MEMBER, Actor
+from portal.ui import navigation
 
 GOOD = "riviere-pont-canal-2026"
 ROLE_USERS = {ADMIN: "demo.admin", BUREAU: "demo.bureau", COORDINATOR: "demo.coordination",
@@ -265,9 +269,9 @@ def test_deactivation_needs_confirmation_then_closes_the_account(demo_store):
 
 def test_the_admin_reads_who_viewed_a_patient_request(demo_store):
     coordination = Actor("demo.coordination", frozenset({COORDINATOR}))
-    listed = doctor_search.queue(demo_store, coordination)["id"].tolist()
+    listed = doctor_requests.queue(demo_store, coordination)["id"].tolist()
     opened = listed[1]
-    doctor_search.get_request(demo_store, coordination, opened)
+    doctor_requests.get_request(demo_store, coordination, opened)
     at = logged_in("demo.admin")
     at.switch_page(navigation.path("audit_log")).run()
     at.segmented_control(key="journal").set_value("access_log").run()

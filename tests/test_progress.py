@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from portal import actions, indicators, progress
-from portal.roles import COORDINATOR, Actor
+from portal.core.roles import COORDINATOR, Actor
+from portal.missions import actions, indicators, progress
 
 COORD = Actor("coord", frozenset({COORDINATOR}))
 TODAY = date(2026, 5, 17)

@@ -10,15 +10,17 @@ import pytest
 from openpyxl import Workbook
 
 from helpers import COORD, logged_in, open_page, person, shown_errors, texts, widget
-from portal import indicators, questionnaires, responses, survey, tabular
-from portal.errors import PermissionDenied, PortalError
-from portal.roles import BUREAU, Actor
+from portal.core import tabular
+from portal.core.errors import PermissionDenied, PortalError
+from portal.core.roles import BUREAU, Actor
+from portal.missions import indicators
+from portal.questionnaires import campaigns, figures, responses
 
 
 def campaign(store, title="Consultation 2026") -> tuple[int, dict[str, int]]:
     """A campaign from the template; its questions by a short name."""
-    campaign_id, _ = questionnaires.save_campaign(store, COORD, {"title": title})
-    ids = [q["id"] for q in questionnaires.questions(store, campaign_id)]
+    campaign_id, _ = campaigns.save_campaign(store, COORD, {"title": title})
+    ids = [q["id"] for q in campaigns.questions(store, campaign_id)]
     return campaign_id, dict(zip(("cpts", "mt", "snp", "parcours", "prevention", "crise",
                                   "comment"), ids))
 
@@ -31,16 +33,16 @@ def answer(store, campaign_id, person_id, **values):
 
 def test_a_campaign_starts_from_the_cpts_questionnaire(store):
     with pytest.raises(PortalError) as error:
-        questionnaires.save_campaign(store, COORD, {"title": " "})
+        campaigns.save_campaign(store, COORD, {"title": " "})
     assert error.value.field == "title"
     with pytest.raises(PermissionDenied):
-        questionnaires.save_campaign(store, Actor("b", frozenset({BUREAU})), {"title": "X"})
+        campaigns.save_campaign(store, Actor("b", frozenset({BUREAU})), {"title": "X"})
     campaign_id, _ = campaign(store)
-    asked = questionnaires.questions(store, campaign_id)
+    asked = campaigns.questions(store, campaign_id)
     assert [q["kind"] for q in asked] == ["yes_no"] + ["yes_no_nc"] * 5 + ["text"]
     assert [q["mission_code"] for q in asked][1:6] == ["socle_1", "socle_1", "socle_2",
                                                       "socle_3", "socle_4"]
-    document = questionnaires.blank_docx(store, campaign_id, "CPTS test")
+    document = campaigns.blank_docx(store, campaign_id, "CPTS test")
     assert document[:2] == b"PK"
 
 
@@ -52,24 +54,24 @@ def test_questions_are_added_reordered_and_archived_once_answered(store):
                                         ("text", " ", [], "question_label"),
                                         ("echelle", "Note", [], "question_kind")):
         with pytest.raises(PortalError) as error:
-            questionnaires.add_question(store, COORD, campaign_id, kind, label, options)
+            campaigns.add_question(store, COORD, campaign_id, kind, label, options)
         assert error.value.field == field
-    days = questionnaires.add_question(store, COORD, campaign_id, "multiple",
+    days = campaigns.add_question(store, COORD, campaign_id, "multiple",
                                        "Jours de disponibilité", ["lundi", " mardi ", ""])
-    assert questionnaires.questions(store, campaign_id)[-1]["options"] == ["lundi", "mardi"]
-    questionnaires.move_question(store, COORD, days, -1)
-    order = [q["id"] for q in questionnaires.questions(store, campaign_id)]
+    assert campaigns.questions(store, campaign_id)[-1]["options"] == ["lundi", "mardi"]
+    campaigns.move_question(store, COORD, days, -1)
+    order = [q["id"] for q in campaigns.questions(store, campaign_id)]
     assert order[-2:] == [days, ids["comment"]]
-    questionnaires.move_question(store, COORD, order[0], -1)  # already first: no change
-    assert [q["id"] for q in questionnaires.questions(store, campaign_id)] == order
-    assert questionnaires.remove_question(store, COORD, days) == "deleted"
+    campaigns.move_question(store, COORD, order[0], -1)  # already first: no change
+    assert [q["id"] for q in campaigns.questions(store, campaign_id)] == order
+    assert campaigns.remove_question(store, COORD, days) == "deleted"
     answer(store, campaign_id, person(store, "Martin"), answers={ids["crise"]: "oui"})
-    assert questionnaires.remove_question(store, COORD, ids["crise"]) == "archived"
-    assert ids["crise"] not in [q["id"] for q in questionnaires.questions(store, campaign_id)]
+    assert campaigns.remove_question(store, COORD, ids["crise"]) == "archived"
+    assert ids["crise"] not in [q["id"] for q in campaigns.questions(store, campaign_id)]
     exported = responses.export_frame(store, campaign_id)
     assert exported["Participer à la gestion de crises sanitaires"].tolist() == ["Oui"]
-    questionnaires.restore_question(store, COORD, ids["crise"])
-    assert questionnaires.questions(store, campaign_id)[-1]["id"] == ids["crise"]
+    campaigns.restore_question(store, COORD, ids["crise"])
+    assert campaigns.questions(store, campaign_id)[-1]["id"] == ids["crise"]
 
 
 def test_answers_are_checked_and_an_incomplete_sheet_is_marked(store):
@@ -92,7 +94,7 @@ def test_answers_are_checked_and_an_incomplete_sheet_is_marked(store):
     assert responses.get_response(store, response_id)["answers"][ids["mt"]] == ["oui"]
     assert store.scalar("SELECT COUNT(*) FROM answers WHERE response_id = ?",
                         (response_id,)) == 6
-    questionnaires.set_closed(store, COORD, campaign_id, True)
+    campaigns.set_closed(store, COORD, campaign_id, True)
     with pytest.raises(PortalError, match="close"):
         answer(store, campaign_id, person(store, "Durand"), answers=full)
 
@@ -120,7 +122,7 @@ def test_a_respondent_outside_the_directory_gets_a_record(store):
 def test_shares_by_profession_on_a_fixture(store):
     """4 doctors and 2 nurses answer "médecin traitant": Oui, Oui, Non, NC and Oui, Non."""
     campaign_id, ids = campaign(store)
-    days = questionnaires.add_question(store, COORD, campaign_id, "multiple", "Jours",
+    days = campaigns.add_question(store, COORD, campaign_id, "multiple", "Jours",
                                        ["lundi", "mardi"])
     given = [("10", "oui", ["lundi"]), ("10", "oui", ["lundi", "mardi"]), ("10", "non", []),
              ("10", "nc", ["mardi"]), ("60", "oui", ["lundi"]), ("60", "non", [])]
@@ -128,22 +130,22 @@ def test_shares_by_profession_on_a_fixture(store):
         answer(store, campaign_id, person(store, f"P{i}", profession=profession),
                answers={ids["mt"]: value, days: picked,
                         ids["comment"]: "Disponible le soir" if i == 0 else ""})
-    overall = survey.shares(store, campaign_id).query(f"question_id == {ids['mt']}")
+    overall = figures.shares(store, campaign_id).query(f"question_id == {ids['mt']}")
     assert dict(zip(overall["value"], overall["share"])) == {
         "oui": 0.5, "non": round(2 / 6, 4), "nc": round(1 / 6, 4)}
     assert overall["value"].tolist() == ["oui", "non", "nc"]  # the question's order
-    by = survey.shares(store, campaign_id, "profession").query(f"question_id == {ids['mt']}")
+    by = figures.shares(store, campaign_id, "profession").query(f"question_id == {ids['mt']}")
     doctors = by[by["grp"] == "Médecin"]
     assert dict(zip(doctors["value"], doctors["share"])) == {"oui": 0.5, "non": 0.25,
                                                              "nc": 0.25}
     assert by[by["grp"] == "Infirmier"]["answered"].tolist() == [2, 2]
-    multiple = survey.shares(store, campaign_id).query(f"question_id == {days}")
+    multiple = figures.shares(store, campaign_id).query(f"question_id == {days}")
     assert dict(zip(multiple["value"], multiple["share"])) == {"lundi": 0.75, "mardi": 0.5}
-    assert survey.summary(store, campaign_id)["responses"] == 6
-    assert survey.summary(store, campaign_id)["rate"] == 1.0  # the six are the directory
-    assert survey.volunteers(store, campaign_id, ids["mt"])["last_name"].tolist() == [
+    assert figures.summary(store, campaign_id)["responses"] == 6
+    assert figures.summary(store, campaign_id)["rate"] == 1.0  # the six are the directory
+    assert figures.volunteers(store, campaign_id, ids["mt"])["last_name"].tolist() == [
         "P0", "P1", "P4"]
-    assert survey.comments(store, campaign_id)["text"].tolist() == ["Disponible le soir"]
+    assert figures.comments(store, campaign_id)["text"].tolist() == ["Disponible le soir"]
 
 
 def test_two_campaigns_compare_and_feed_indicators(store):
@@ -154,7 +156,7 @@ def test_two_campaigns_compare_and_feed_indicators(store):
         answer(store, before, person_id, answers={first["mt"]: value})
     for person_id, value in zip(people, ("oui", "oui", "oui", "nc")):
         answer(store, after, person_id, answers={second["mt"]: value, second["snp"]: "non"})
-    frame = survey.compare(store, before, after).set_index("label")
+    frame = figures.compare(store, before, after).set_index("label")
     row = frame.loc["Faciliter l'accès à un médecin traitant"]
     assert (row["share_before"], row["share_after"], row["change"]) == (0.25, 0.75, 0.5)
     # socle_1 asks two questions: a sheet counts once, with a Oui to either.
@@ -165,7 +167,7 @@ def test_two_campaigns_compare_and_feed_indicators(store):
     values = indicators.values_for_year(store, indicators.get_indicator(store, indicator_id),
                                         2026, date(2026, 12, 15))
     assert values.loc[values["period"] == "11/2026", "value"].tolist() == [50.0]
-    assert survey.responses_received(store, {}, date(2026, 11, 1), date(2026, 12, 1)) == 8
+    assert figures.responses_received(store, {}, date(2026, 11, 1), date(2026, 12, 1)) == 8
 
 
 def test_entry_page_saves_clears_and_refuses_a_second_sheet(demo_store):
@@ -179,7 +181,7 @@ def test_entry_page_saves_clears_and_refuses_a_second_sheet(demo_store):
     at = open_page(logged_in("demo.coordination"), "survey_entry")
     assert not at.exception
     widget(at.selectbox, "Personne de l'annuaire").set_value(fresh)
-    first = questionnaires.questions(store, campaign_id)[1]
+    first = campaigns.questions(store, campaign_id)[1]
     widget(at.radio, f"2. {first['label']}").set_value("oui")
     widget(at.button, "Enregistrer et passer à la suivante").click()
     at.run()
@@ -201,7 +203,7 @@ def test_results_page_shows_charts_volunteers_and_the_sheet(demo_store):
                                     (campaign_id,))
     at = open_page(logged_in("demo.bureau"), "campaign", id=campaign_id, response=response_id)
     assert not at.exception
-    closed = [q for q in questionnaires.questions(demo_store, campaign_id)
+    closed = [q for q in campaigns.questions(demo_store, campaign_id)
               if q["kind"] != "text"]
     assert len(at.get("vega_lite_chart")) == len(closed)
     sheet = responses.get_response(demo_store, response_id)
@@ -297,7 +299,7 @@ def test_a_sheet_with_an_obviously_incomplete_identity_is_saved_only_once_confir
     assert error.value.field == "incomplete"
     assert "il manque le prénom, la profession, toute réponse" in error.value.message
     assert not demo_store.scalar("SELECT COUNT(*) FROM people WHERE last_name = 'Lemoine'")
-    question = questionnaires.questions(demo_store, campaign_id)[0]
+    question = campaigns.questions(demo_store, campaign_id)[0]
     with pytest.raises(PortalError, match="il manque la profession\\."):
         responses.save_response(demo_store, COORD, campaign_id, {question["id"]: "oui"},
                                 new_person={**half_typed, "first_name": "Claire"},

@@ -15,8 +15,11 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from helpers import logged_in, meeting, open_page, person, texts, widget
-from portal import actions, attendance, demo, evidence, exports, indicators, report
-from portal.roles import COORDINATOR, Actor
+from portal.admin import demo
+from portal.core import exports
+from portal.core.roles import COORDINATOR, Actor
+from portal.meetings import attendance
+from portal.missions import actions, evidence, indicators, report
 
 COORD = Actor("coord", frozenset({COORDINATOR}))
 TODAY = date(2026, 3, 10)

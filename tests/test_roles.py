@@ -9,47 +9,40 @@ from pathlib import Path
 import pytest
 
 from helpers import logged_in, open_page
-from portal import (
-    actions,
-    board,
-    directory,
-    doctor_search,
-    indicators,
-    meetings,
-    minutes,
-    navigation,
-    questionnaires,
-    responses,
-    roles,
-    unscheduled_care,
-)
-from portal.errors import PermissionDenied
-from portal.roles import BUREAU, MEMBER, Actor
+from portal.care import doctor_requests, unscheduled_care
+from portal.core import roles
+from portal.core.errors import PermissionDenied
+from portal.core.roles import BUREAU, MEMBER, Actor
+from portal.directory import persons
+from portal.meetings import bodies, minutes, schedule
+from portal.missions import actions, indicators
+from portal.questionnaires import campaigns, responses
+from portal.ui import navigation
 
 BUREAU_ACTOR = Actor("demo.bureau", frozenset({BUREAU, MEMBER}))
 
 
 def test_the_menu_and_the_services_read_one_table_of_permissions():
     edit = roles.EDIT
-    assert directory.EDITORS == edit["directory"] == navigation.BY_KEY["duplicates"].roles \
+    assert persons.EDITORS == edit["directory"] == navigation.BY_KEY["duplicates"].roles \
         == navigation.BY_KEY["directory_import"].roles
     assert actions.EDITORS == indicators.EDITORS == edit["missions"]
-    assert meetings.EDITORS == minutes.EDITORS == edit["meetings"]
-    assert board.EDITORS == edit["bodies"]
-    assert questionnaires.EDITORS == responses.EDITORS == edit["questionnaires"] \
+    assert schedule.EDITORS == minutes.EDITORS == edit["meetings"]
+    assert bodies.EDITORS == edit["bodies"]
+    assert campaigns.EDITORS == responses.EDITORS == edit["questionnaires"] \
         == navigation.BY_KEY["survey_entry"].roles
-    assert doctor_search.EDITORS == unscheduled_care.EDITORS == edit["care"] \
+    assert doctor_requests.EDITORS == unscheduled_care.EDITORS == edit["care"] \
         == navigation.BY_KEY["doctor_queue"].roles == navigation.BY_KEY["unscheduled_care"].roles
 
 
 def test_the_bureau_runs_its_meetings_and_edits_nothing_else(demo_store):
-    meeting_id, _ = meetings.save_meeting(demo_store, BUREAU_ACTOR, {
+    meeting_id, _ = schedule.save_meeting(demo_store, BUREAU_ACTOR, {
         "kind": "bureau", "title": "Bureau", "day": date(2026, 12, 10), "start": time(18),
         "end": time(20)})
     assert open_page(logged_in("demo.bureau"), "meeting", id=meeting_id).button(
         key=f"m{meeting_id}_save")
     with pytest.raises(PermissionDenied):
-        directory.save_person(demo_store, BUREAU_ACTOR, {"last_name": "Refus"})
+        persons.save_person(demo_store, BUREAU_ACTOR, {"last_name": "Refus"})
     with pytest.raises(PermissionDenied):
         actions.save_action(demo_store, BUREAU_ACTOR, {"number": 50, "title": "Refus"},
                             missions=["socle_1"])

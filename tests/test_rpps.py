@@ -8,10 +8,11 @@ import zipfile
 import pytest
 from rpps_files import header, line, professional
 
-from portal import directory, directory_search, rpps, territory, validation
-from portal.directory_search import Filters
-from portal.errors import PortalError
-from portal.roles import ADMIN, COORDINATOR, Actor
+from portal.core import validation
+from portal.core.errors import PortalError
+from portal.core.roles import ADMIN, COORDINATOR, Actor
+from portal.directory import persons, rpps, search, territory
+from portal.directory.search import Filters
 
 ADMIN_ACTOR = Actor("admin", frozenset({ADMIN}))
 COORD = Actor("coord", frozenset({COORDINATOR}))
@@ -86,21 +87,21 @@ def test_dry_run_writes_nothing_then_apply_writes_all(store):
     assert store.scalar("SELECT COUNT(*) FROM audit_log") == before
     rpps.apply(store, COORD, result, rpps.source_date("PS_LibreAcces_Personne_activite_"
                                                       "202611010930.txt"))
-    people = directory_search.search_people(store, Filters(include_hidden=True))
+    people = search.search_people(store, Filters(include_hidden=True))
     assert list(people["last_name"]) == ["D'AMIENS", "NGUYEN", "OLMETA"]
-    stored = directory.get_person(store, int(people.iloc[0]["id"]))
+    stored = persons.get_person(store, int(people.iloc[0]["id"]))
     assert stored["source"] == "rpps" and stored["source_date"] == "2026-11-01"
     assert stored["manual_fields"] == []
-    assert directory_search.count_people(store, Filters(include_hidden=True, text="damiens")) == 1
+    assert search.count_people(store, Filters(include_hidden=True, text="damiens")) == 1
 
 
 def test_upsert_updates_keeps_hand_edits_and_flags_who_left(store):
     rpps.apply(store, COORD, rpps.plan(store, extraction(messy_rows())))
-    damiens = directory_search.search_people(store, Filters(include_hidden=True, text="damiens"))
+    damiens = search.search_people(store, Filters(include_hidden=True, text="damiens"))
     damiens_id = int(damiens.iloc[0]["id"])
     # A coordinator corrects the e-mail by hand.
-    current = directory.get_person(store, damiens_id)
-    directory.save_person(store, COORD, {**current, "email": "jp@cabinet.example.org"},
+    current = persons.get_person(store, damiens_id)
+    persons.save_person(store, COORD, {**current, "email": "jp@cabinet.example.org"},
                           damiens_id)
     rows = messy_rows()
     rows[0]["phone"] = "0238671111"       # changed upstream: updated
@@ -111,15 +112,15 @@ def test_upsert_updates_keeps_hand_edits_and_flags_who_left(store):
     assert result.unchanged == 1 and len(result.left) == 1
     assert len(result.conflicts) == 1 and "email" in result.conflicts[0]
     rpps.apply(store, COORD, result)
-    after = directory.get_person(store, damiens_id)
+    after = persons.get_person(store, damiens_id)
     assert after["phone"] == "+33238671111" and after["email"] == "jp@cabinet.example.org"
-    olmeta = directory.get_person(store, result.left[0])
+    olmeta = persons.get_person(store, result.left[0])
     assert olmeta["left_territory"] == 1 and olmeta["last_name"] == "OLMETA"
     # Back in the next extraction: no longer flagged.
     back = rpps.plan(store, extraction(messy_rows()))
     assert back.returned == [olmeta["id"]] and not back.new
     rpps.apply(store, COORD, back)
-    assert directory.get_person(store, olmeta["id"])["left_territory"] == 0
+    assert persons.get_person(store, olmeta["id"])["left_territory"] == 0
 
 
 @pytest.mark.parametrize("content, message", [

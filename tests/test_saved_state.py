@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from helpers import COORD, logged_in, open_page, texts, toasts, unescaped, widget
-from portal import actions, auth, directory, indicators
+from portal.accounts import auth
+from portal.directory import persons
+from portal.missions import actions, indicators
 
 
 def test_a_person_saved_shows_the_new_phone_above_the_form(demo_store):
-    person_id, _ = directory.save_person(demo_store, COORD, {
+    person_id, _ = persons.save_person(demo_store, COORD, {
         "last_name": "Vidal", "profession_code": "60", "phone": "02 38 47 55 17"})
     at = open_page(logged_in("demo.coordination"), "person", id=person_id)
     widget(at.text_input, "Téléphone professionnel").input("02 38 47 55 18")

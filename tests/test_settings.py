@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal import settings
+from portal.core import settings
 
 
 def test_defaults_work_with_no_configuration(tmp_path, monkeypatch):

@@ -16,8 +16,9 @@ from streamlit.testing.v1 import app_test
 
 import blank_fields
 from helpers import logged_in, open_page, widget
-from portal import auth, navigation
-from portal.roles import ADMIN, BUREAU, COORDINATOR, MEMBER
+from portal.accounts import auth
+from portal.core.roles import ADMIN, BUREAU, COORDINATOR, MEMBER
+from portal.ui import navigation
 
 ROLE_USERS = {ADMIN: "demo.admin", BUREAU: "demo.bureau", COORDINATOR: "demo.coordination",
               MEMBER: "demo.membre"}

@@ -12,10 +12,12 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from portal import auth, directory, directory_search, directory_tables, organizations, tabular
-from portal.directory_search import Filters
-from portal.errors import PortalError
-from portal.roles import COORDINATOR, Actor
+from portal.accounts import auth
+from portal.core import tabular
+from portal.core.errors import PortalError
+from portal.core.roles import COORDINATOR, Actor
+from portal.directory import organizations, persons, search, spreadsheets
+from portal.directory.search import Filters
 
 COORD = Actor("coord", frozenset({COORDINATOR}))
 GOOD = "riviere-pont-canal-2026"
@@ -71,7 +73,7 @@ def test_a_line_with_too_many_fields_is_reported():
 
 
 def mapping(table):
-    return directory_tables.guess_mapping("people", list(table.frame.columns))
+    return spreadsheets.guess_mapping("people", list(table.frame.columns))
 
 
 def test_headers_are_mapped_automatically():
@@ -83,28 +85,28 @@ def test_headers_are_mapped_automatically():
 
 def test_people_import_all_lines_checked_then_written(store):
     table = tabular.read(CSV.encode("cp1252"), "x.csv")
-    dry = directory_tables.import_table(store, COORD, table, mapping(table), dry_run=True)
+    dry = spreadsheets.import_table(store, COORD, table, mapping(table), dry_run=True)
     assert dry.created == 3 and dry.errors == []
-    assert directory_search.count_people(store, Filters(include_hidden=True)) == 0
-    report = directory_tables.import_table(store, COORD, table, mapping(table))
+    assert search.count_people(store, Filters(include_hidden=True)) == 0
+    report = spreadsheets.import_table(store, COORD, table, mapping(table))
     assert report.created == 3
-    people = directory_search.search_people(store, Filters(include_hidden=True))
+    people = search.search_people(store, Filters(include_hidden=True))
     assert people["profession"].tolist() == ["Médecin", "Infirmier", "Masseur-Kinésithérapeute"]
     assert people["commune"].tolist() == ["Gien", "Gien", "Briare"]
     assert people["member"].tolist() == [1, 1, 1]  # oui, OUI, "Oui "
-    hand = directory.get_person(store, int(people.iloc[1]["id"]))
+    hand = persons.get_person(store, int(people.iloc[1]["id"]))
     assert "phone" in hand["manual_fields"]  # a hand-kept list: the RPPS import keeps it
 
 
 def test_one_bad_line_means_nothing_is_written(store):
     bad = CSV + "Petit;Anne;Astronaute;;Gien;non\nRoux;Léa;Infirmier;02 38;Gien;\n"
     table = tabular.read(bad.encode(), "x.csv")
-    report = directory_tables.import_table(store, COORD, table, mapping(table))
+    report = spreadsheets.import_table(store, COORD, table, mapping(table))
     assert report.created == 0
     assert report.errors == [
         "Ligne 6 : « Astronaute » : valeur inconnue.",
         "Ligne 7 : Numéro de téléphone invalide : « 02 38 » (ex. : 02 38 67 00 00)."]
-    assert directory_search.count_people(store, Filters(include_hidden=True)) == 0
+    assert search.count_people(store, Filters(include_hidden=True)) == 0
     assert store.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'person'") == 0
 
 
@@ -112,8 +114,8 @@ def test_organisations_import_with_kind_and_sector_labels(store):
     table = tabular.read(b"Raison sociale;Type;Secteur;Commune\n"
                          b"MSP du Val;msp;Sanitaire;Gien\n"
                          b"CCAS;CCAS / service social;social;45053\n", "s.csv")
-    found = directory_tables.guess_mapping("organizations", list(table.frame.columns))
-    report = directory_tables.import_table(store, COORD, table, found, kind="organizations")
+    found = spreadsheets.guess_mapping("organizations", list(table.frame.columns))
+    report = spreadsheets.import_table(store, COORD, table, found, kind="organizations")
     assert report.errors == [] and report.created == 2
     frame, total = organizations.list_organizations(store)
     assert total == 2 and set(frame["kind"]) == {"msp", "ccas"}
@@ -198,13 +200,13 @@ def test_a_dry_run_takes_no_write_lock(store):
     holder.execute("BEGIN IMMEDIATE")  # someone else is writing, for as long as it takes
     try:
         started = time.monotonic()
-        report = directory_tables.import_table(store, COORD, table, mapping(table), dry_run=True)
+        report = spreadsheets.import_table(store, COORD, table, mapping(table), dry_run=True)
         waited = time.monotonic() - started
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     assert report.errors == [] and report.created == 50 and waited < 4
-    assert directory_search.count_people(store, Filters(include_hidden=True)) == 0
+    assert search.count_people(store, Filters(include_hidden=True)) == 0
 
 
 def test_eight_writers_and_logins_all_succeed_during_an_import_of_20000_rows(store):
@@ -235,7 +237,7 @@ def test_eight_writers_and_logins_all_succeed_during_an_import_of_20000_rows(sto
     for thread in threads:
         thread.start()
     started = time.monotonic()
-    report = directory_tables.import_table(store, COORD, table, mapping(table))
+    report = spreadsheets.import_table(store, COORD, table, mapping(table))
     took = time.monotonic() - started
     done.set()
     for thread in threads:
@@ -243,6 +245,6 @@ def test_eight_writers_and_logins_all_succeed_during_an_import_of_20000_rows(sto
     print(f"\n20 000 rows imported in {took:.1f} s beside 8 writers: {len(waits)} operations,"
           f" longest wait {max(waits):.2f} s")
     assert failures == [] and report.errors == [] and report.created == 20_000
-    assert directory_search.count_people(store, Filters(include_hidden=True)) == 20_000
+    assert search.count_people(store, Filters(include_hidden=True)) == 20_000
     assert store.scalar("SELECT COUNT(*) FROM app_settings WHERE value = 'v'") == len(saved)
     assert len(saved) > 100

@@ -8,10 +8,11 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from helpers import COORD, logged_in, open_page, person, texts, widget
-from portal import indicators, snp_figures
-from portal import unscheduled_care as snp
-from portal.errors import PermissionDenied, PortalError
-from portal.roles import BUREAU, Actor
+from portal.care import snp_figures
+from portal.care import unscheduled_care as snp
+from portal.core.errors import PermissionDenied, PortalError
+from portal.core.roles import BUREAU, Actor
+from portal.missions import indicators
 
 
 def call(store, received: datetime, appointment: datetime | None = None, **values) -> int:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from portal import validation
-from portal.errors import PortalError
+from portal.core import validation
+from portal.core.errors import PortalError
 
 
 @pytest.mark.parametrize("typed", ["02 38 67 00 00", "0238670000", "02.38.67.00.00",

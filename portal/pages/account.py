@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from portal import auth, ui
-from portal.errors import PortalError
-from portal.formats import datetime_fr
-from portal.roles import labels
+from portal import ui
+from portal.accounts import auth
+from portal.core.errors import PortalError
+from portal.core.formats import datetime_fr
+from portal.core.roles import labels
 from portal.ui import session
 
 actor = ui.require_access("account")

@@ -4,9 +4,12 @@ from datetime import date
 
 import streamlit as st
 
-from portal import actions, audit, directory_search, missions, territory, ui
-from portal.exports import DOCX_MIME
-from portal.formats import datetime_fr, md_escape, records
+from portal import ui
+from portal.core import audit
+from portal.core.exports import DOCX_MIME
+from portal.core.formats import datetime_fr, md_escape, records
+from portal.directory import search, territory
+from portal.missions import aci, actions
 
 actor = ui.require_access("action")
 store = ui.store()
@@ -25,7 +28,7 @@ def action_form(action: dict | None) -> None:
         errors.slot("number")
     with right:
         title = ui.text_field(errors, "Intitulé", action.get("title"), "title", key, 200)
-    all_missions = {m["code"]: m["title"] for m in missions.all_missions(store)}
+    all_missions = {m["code"]: m["title"] for m in aci.all_missions(store)}
     chosen_missions = st.multiselect(
         "Mission(s) ACI", list(all_missions), format_func=all_missions.get,
         default=[m["code"] for m in action.get("missions", [])], key=f"{key}_missions",
@@ -35,8 +38,8 @@ def action_form(action: dict | None) -> None:
     for field, label in actions.SECTIONS.items():
         values[field] = st.text_area(label, action.get(field, ""), max_chars=5000,
                                      key=f"{key}_{field}")
-    people = directory_search.search_people(
-        store, directory_search.Filters(include_hidden=True), limit=5000)
+    people = search.search_people(
+        store, search.Filters(include_hidden=True), limit=5000)
     names = {int(r["id"]): f"{r['last_name']} {r['first_name']} ({r['profession'] or '—'})"
              for r in records(people)}
     referents = st.multiselect("Personnes référentes (annuaire)", list(names),

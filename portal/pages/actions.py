@@ -4,9 +4,11 @@ from datetime import date
 
 import streamlit as st
 
-from portal import actions, missions, territory, ui
-from portal.exports import DOCX_MIME
-from portal.formats import date_fr
+from portal import ui
+from portal.core.exports import DOCX_MIME
+from portal.core.formats import date_fr
+from portal.directory import territory
+from portal.missions import aci, actions
 
 actor = ui.require_access("actions")
 store = ui.store()
@@ -17,7 +19,7 @@ if actor.has(*actions.EDITORS) and st.button("Nouvelle action", icon=":material/
 
 left, right = st.columns(2)
 with left:
-    mission = ui.choice("Mission", {m["code"]: m["title"] for m in missions.all_missions(store)},
+    mission = ui.choice("Mission", {m["code"]: m["title"] for m in aci.all_missions(store)},
                         empty="Toutes")
 with right:
     status = ui.choice("Statut", actions.STATUSES)

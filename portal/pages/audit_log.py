@@ -5,8 +5,10 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from portal import audit, journal, ui
-from portal.exports import csv_bytes
+from portal import ui
+from portal.admin import journal
+from portal.core import audit
+from portal.core.exports import csv_bytes
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000

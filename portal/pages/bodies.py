@@ -5,17 +5,19 @@ from datetime import date
 
 import streamlit as st
 
-from portal import board, directory, ui
-from portal.errors import PortalError
-from portal.formats import date_fr
+from portal import ui
+from portal.core.errors import PortalError
+from portal.core.formats import date_fr
+from portal.directory import persons
+from portal.meetings import bodies
 
 actor = ui.require_access("bodies")
 store = ui.store()
-editor = actor.has(*board.EDITORS)
+editor = actor.has(*bodies.EDITORS)
 
 st.title("Instances et quorum")
-current = board.mandates(store, date.today())
-for body, label in board.MANDATE_BODIES.items():
+current = bodies.mandates(store, date.today())
+for body, label in bodies.MANDATE_BODIES.items():
     st.subheader(f"{label} en exercice")
     rows = current[current["body"] == body]
     if rows.empty:
@@ -24,25 +26,25 @@ for body, label in board.MANDATE_BODIES.items():
                 icon=":material/group_off:")
         continue
     ui.table({"Nom": rows["name"],
-              "Fonction": rows["role"].map(board.MANDATE_ROLES),
+              "Fonction": rows["role"].map(bodies.MANDATE_ROLES),
               "Depuis le": rows["starts_on"].map(date_fr)})
 st.caption(f"Assemblée générale : les adhérents de l'annuaire "
-           f"({len(board.electorate(store, 'ag', date.today()))} aujourd'hui).")
+           f"({len(bodies.electorate(store, 'ag', date.today()))} aujourd'hui).")
 
 if editor:
     with st.expander("Ajouter un mandat", icon=":material/person_add:"):
-        people = directory.person_choices(store)
+        people = persons.person_choices(store)
         errors = ui.FieldErrors()
         with st.form("mandate", clear_on_submit=True):
             person = st.selectbox("Personne", list(people), format_func=people.get,
                                   index=None, placeholder="Tapez un nom…")
             errors.slot("person_id")
             body_column, role_column = st.columns(2)
-            body = body_column.selectbox("Instance", list(board.MANDATE_BODIES),
-                                         format_func=board.MANDATE_BODIES.get)
-            role = role_column.selectbox("Fonction", list(board.MANDATE_ROLES),
-                                         index=len(board.MANDATE_ROLES) - 1,
-                                         format_func=board.MANDATE_ROLES.get)
+            body = body_column.selectbox("Instance", list(bodies.MANDATE_BODIES),
+                                         format_func=bodies.MANDATE_BODIES.get)
+            role = role_column.selectbox("Fonction", list(bodies.MANDATE_ROLES),
+                                         index=len(bodies.MANDATE_ROLES) - 1,
+                                         format_func=bodies.MANDATE_ROLES.get)
             start_column, end_column = st.columns(2)
             starts = start_column.date_input("Début du mandat", date.today(),
                                              format="DD/MM/YYYY")
@@ -50,11 +52,11 @@ if editor:
             ends = end_column.date_input("Fin (si elle est connue)", None, format="DD/MM/YYYY")
             errors.slot("ends_on")
             sent = st.form_submit_button("Ajouter le mandat", type="primary")
-        if sent and errors.attempt(board.add_mandate, store, actor, person, body, role, starts,
+        if sent and errors.attempt(bodies.add_mandate, store, actor, person, body, role, starts,
                                    ends):
             ui.saved("Mandat ajouté.")
     running = {int(r.id): f"{r.name} – "
-               f"{board.MANDATE_BODIES[r.body]}, {board.MANDATE_ROLES[r.role].lower()}"
+               f"{bodies.MANDATE_BODIES[r.body]}, {bodies.MANDATE_ROLES[r.role].lower()}"
                for r in current.itertuples()}
     if running:
         with st.expander("Terminer un mandat", icon=":material/logout:"):
@@ -69,30 +71,30 @@ if editor:
                 try:
                     if not confirmed:
                         raise PortalError("Cochez la case pour confirmer.", field="ends_on")
-                    board.end_mandate(store, actor, chosen, last_day)
+                    bodies.end_mandate(store, actor, chosen, last_day)
                 except PortalError as error:
                     errors.show(error)
                 else:
                     ui.saved("Mandat terminé.")
 
 with st.expander("Historique des mandats", icon=":material/history:"):
-    every = board.mandates(store)
+    every = bodies.mandates(store)
     if every.empty:
         st.write("Aucun mandat enregistré.")
     else:
         ui.table({"Nom": every["name"],
-                  "Instance": every["body"].map(board.MANDATE_BODIES),
-                  "Fonction": every["role"].map(board.MANDATE_ROLES),
+                  "Instance": every["body"].map(bodies.MANDATE_BODIES),
+                  "Fonction": every["role"].map(bodies.MANDATE_ROLES),
                   "Début": every["starts_on"].map(date_fr),
                   "Fin": every["ends_on"].map(lambda d: date_fr(d) or "en cours")})
 
 st.subheader("Règles de quorum")
-rules = board.rules(store)
-for body, label in board.BODIES.items():
-    st.write(f"**{label}** : {board.rule_text(rules[body])}.")
+rules = bodies.rules(store)
+for body, label in bodies.BODIES.items():
+    st.write(f"**{label}** : {bodies.rule_text(rules[body])}.")
 if actor.has("admin"):
     with st.expander("Modifier les règles (selon les statuts)", icon=":material/gavel:"):
-        body = st.selectbox("Instance", list(board.BODIES), format_func=board.BODIES.get)
+        body = st.selectbox("Instance", list(bodies.BODIES), format_func=bodies.BODIES.get)
         rule = rules[body]
         errors = ui.FieldErrors()
         with st.form(f"rule_{body}"):
@@ -110,7 +112,7 @@ if actor.has("admin"):
                                     "limite)", 0, 99, rule["max_proxies"])
             errors.slot(f"{body}_proxies")
             sent = st.form_submit_button("Enregistrer la règle", type="primary")
-        if sent and errors.attempt(board.set_rule, store, actor, body, int(numerator),
+        if sent and errors.attempt(bodies.set_rule, store, actor, body, int(numerator),
                                    int(denominator), comparison == "plus de", proxies,
                                    None if limit is None else int(limit)):
             ui.saved("Règle de quorum enregistrée.")

@@ -5,27 +5,21 @@ comparison with another campaign; the blank questionnaire and the answers to dow
 import pandas as pd
 import streamlit as st
 
-from portal import (
-    attendance,
-    charts,
-    meetings,
-    missions,
-    questionnaires,
-    responses,
-    survey,
-    territory,
-    ui,
-    validation,
-)
-from portal.exports import DOCX_MIME, XLSX_MIME, csv_bytes, xlsx_bytes
-from portal.formats import date_fr, md_escape, number_fr
+from portal import ui
+from portal.core import validation
+from portal.core.exports import DOCX_MIME, XLSX_MIME, csv_bytes, xlsx_bytes
+from portal.core.formats import date_fr, md_escape, number_fr
+from portal.directory import territory
+from portal.meetings import attendance, schedule
+from portal.missions import aci, charts
+from portal.questionnaires import campaigns, figures, responses
 from portal.ui import spreadsheet
 
 PAGE_SIZE = 50
 
 actor = ui.require_access("campaign")
 store = ui.store()
-editor = actor.has(*questionnaires.EDITORS)
+editor = actor.has(*campaigns.EDITORS)
 
 
 def percent(share) -> str:
@@ -43,10 +37,10 @@ def sheet(response_id: int) -> None:
         st.caption(f"Reçue le {date_fr(response['received_on'])} · "
                    f"{responses.CHANNELS[response['channel']]} · "
                    + ("complète" if response["complete"] else "incomplète"))
-        for question in questionnaires.questions(store, campaign["id"], archived=True):
+        for question in campaigns.questions(store, campaign["id"], archived=True):
             given = response["answers"].get(question["id"], [])
             st.text(f"{question['label']} : " + (", ".join(
-                questionnaires.ANSWER_LABELS.get(v, v) for v in given) or "—"))
+                campaigns.ANSWER_LABELS.get(v, v) for v in given) or "—"))
         if editor:
             confirmed = st.checkbox("Je confirme la suppression de cette réponse")
             if st.button("Supprimer cette réponse", icon=":material/delete:") and confirmed:
@@ -56,7 +50,7 @@ def sheet(response_id: int) -> None:
 
 
 def results() -> None:
-    counts = survey.summary(store, campaign["id"])
+    counts = figures.summary(store, campaign["id"])
     columns = st.columns(3)
     columns[0].metric("Réponses", number_fr(counts["responses"]))
     columns[1].metric("Dont incomplètes", number_fr(counts["responses"] - counts["complete"]))
@@ -68,22 +62,22 @@ def results() -> None:
         return
     by = st.segmented_control("Répartition", ["Ensemble", "Par profession", "Par commune"],
                               default="Ensemble", key="results_by")
-    frame = survey.shares(store, campaign["id"],
+    frame = figures.shares(store, campaign["id"],
                           {"Par profession": "profession", "Par commune": "commune"}.get(by))
     for question_id, rows in frame.groupby("question_id", sort=False):
         st.altair_chart(charts.answers_chart(rows, rows["label"].iloc[0]), width="stretch")
 
 
 def volunteers_tab() -> None:
-    closed = [q for q in questionnaires.questions(store, campaign["id"])
-              if "oui" in questionnaires.choices(q)]
+    closed = [q for q in campaigns.questions(store, campaign["id"])
+              if "oui" in campaigns.choices(q)]
     if not closed:
         st.write("Aucune question Oui / Non dans cette campagne.")
         return
     labels = {q["id"]: q["label"] for q in closed}
     chosen = st.selectbox("Ont répondu Oui à", list(labels), format_func=labels.get,
                           index=min(1, len(labels) - 1))
-    people = survey.volunteers(store, campaign["id"], chosen)
+    people = figures.volunteers(store, campaign["id"], chosen)
     st.caption(f"{len(people)} volontaire(s).")
     if people.empty:
         return
@@ -95,12 +89,12 @@ def volunteers_tab() -> None:
     st.download_button("Liste des volontaires (CSV)", csv_bytes(shown),
                        file_name=f"volontaires-campagne-{campaign['id']}.csv", mime="text/csv",
                        icon=":material/download:")
-    if actor.has(*meetings.EDITORS):
-        upcoming = meetings.list_meetings(store, meetings.Filters(upcoming=True), 200)
+    if actor.has(*schedule.EDITORS):
+        upcoming = schedule.list_meetings(store, schedule.Filters(upcoming=True), 200)
         if upcoming.empty:
             st.caption("Créez la réunion du groupe de travail pour y inviter ces volontaires.")
             return
-        options = {int(r.id): f"{meetings.when(r.starts_at, r.ends_at)} – {r.title}"
+        options = {int(r.id): f"{schedule.when(r.starts_at, r.ends_at)} – {r.title}"
                    for r in upcoming.itertuples()}
         meeting_id = st.selectbox("Les inviter à la réunion", list(options),
                                   format_func=options.get)
@@ -112,7 +106,7 @@ def volunteers_tab() -> None:
 
 def sheets_tab() -> None:
     incomplete = st.toggle("Seulement les réponses incomplètes")
-    counts = survey.summary(store, campaign["id"])
+    counts = figures.summary(store, campaign["id"])
     total = counts["responses"] - counts["complete"] if incomplete else counts["responses"]
     if not total:
         st.write("Aucune réponse.")
@@ -133,24 +127,24 @@ def sheets_tab() -> None:
 
 
 def questions_tab() -> None:
-    every = questionnaires.questions(store, campaign["id"], archived=True)
+    every = campaigns.questions(store, campaign["id"], archived=True)
     current = [q for q in every if not q["archived"]]
     for number, question in enumerate(current, 1):
         text, up, down, remove = st.columns([8, 1, 1, 1])
-        text.text(f"{number}. {question['label']} ({questionnaires.KINDS[question['kind']]})")
+        text.text(f"{number}. {question['label']} ({campaigns.KINDS[question['kind']]})")
         if not editor:
             continue
         if up.button("", icon=":material/arrow_upward:", key=f"up_{question['id']}",
                      disabled=number == 1, help="Monter"):
-            questionnaires.move_question(store, actor, question["id"], -1)
+            campaigns.move_question(store, actor, question["id"], -1)
             st.rerun()
         if down.button("", icon=":material/arrow_downward:", key=f"down_{question['id']}",
                        disabled=number == len(current), help="Descendre"):
-            questionnaires.move_question(store, actor, question["id"], 1)
+            campaigns.move_question(store, actor, question["id"], 1)
             st.rerun()
         if remove.button("", icon=":material/delete:", key=f"remove_{question['id']}",
                          help="Retirer (archivée si elle a déjà des réponses)"):
-            outcome = questionnaires.remove_question(store, actor, question["id"])
+            outcome = campaigns.remove_question(store, actor, question["id"])
             st.session_state["question_notice"] = (
                 "Question archivée : ses réponses restent dans les résultats et les exports."
                 if outcome == "archived" else "Question supprimée.")
@@ -165,33 +159,33 @@ def questions_tab() -> None:
             chosen = st.selectbox("Rétablir une question archivée", list(labels),
                                   format_func=labels.get)
             if st.button("Rétablir"):
-                questionnaires.restore_question(store, actor, chosen)
+                campaigns.restore_question(store, actor, chosen)
                 ui.saved("Question rétablie.")
     if not editor:
         return
     errors = ui.FieldErrors()
     with st.form(ui.form_key("question")):
         st.write("**Ajouter une question**")
-        kind = st.selectbox("Type", list(questionnaires.KINDS),
-                            format_func=questionnaires.KINDS.get)
+        kind = st.selectbox("Type", list(campaigns.KINDS),
+                            format_func=campaigns.KINDS.get)
         errors.slot("question_kind")
         label = st.text_input("Question", max_chars=300)
         errors.slot("question_label")
         options = st.text_area("Choix (un par ligne, pour un choix unique ou multiple)",
                                height=100)
         errors.slot("question_options")
-        all_missions = {m["code"]: m["title"] for m in missions.all_missions(store)}
+        all_missions = {m["code"]: m["title"] for m in aci.all_missions(store)}
         mission = st.selectbox("Mission concernée (facultatif)", [None, *all_missions],
                                format_func=lambda c: "Aucune" if c is None
                                else all_missions[c])
         sent = st.form_submit_button("Ajouter la question")
-    if sent and errors.attempt(questionnaires.add_question, store, actor, campaign["id"], kind,
+    if sent and errors.attempt(campaigns.add_question, store, actor, campaign["id"], kind,
                                label, options.splitlines(), mission):
         ui.saved("Question ajoutée.", reset="question")
 
 
 def compare_tab() -> None:
-    others = {int(r.id): r.title for r in questionnaires.list_campaigns(store).itertuples()
+    others = {int(r.id): r.title for r in campaigns.list_campaigns(store).itertuples()
               if r.id != campaign["id"]}
     if not others:
         st.write("Il faut une autre campagne pour comparer.")
@@ -200,7 +194,7 @@ def compare_tab() -> None:
                           index=None, placeholder="Choisir une campagne…")
     if before is None:
         return
-    frame = survey.compare(store, before, campaign["id"])
+    frame = figures.compare(store, before, campaign["id"])
     ui.table({"Question": frame["label"],
               "Oui avant": frame["share_before"].map(percent),
               "Réponses avant": frame["answered_before"].fillna(0).astype(int),
@@ -212,7 +206,7 @@ def compare_tab() -> None:
 
 st.page_link(ui.page("campaigns"), label="Retour aux questionnaires",
              icon=":material/arrow_back:")
-campaign = ui.record_page(lambda i: questionnaires.get_campaign(store, i), None, False, "",
+campaign = ui.record_page(lambda i: campaigns.get_campaign(store, i), None, False, "",
                           "Campagne", "Choisissez une campagne dans la liste.",
                           ":material/quiz:")
 st.title(md_escape(campaign["title"]))
@@ -223,7 +217,7 @@ st.caption(" · ".join(part for part in (
 columns = st.columns(4)
 columns[0].download_button(
     "Questionnaire vierge (Word)",
-    lambda: questionnaires.blank_docx(store, campaign["id"], territory.name(store)),
+    lambda: campaigns.blank_docx(store, campaign["id"], territory.name(store)),
     file_name=f"questionnaire-{campaign['id']}.docx", mime=DOCX_MIME,
     icon=":material/print:")
 columns[1].download_button(
@@ -248,12 +242,12 @@ with tabs[0]:
 with tabs[1]:
     volunteers_tab()
 with tabs[2]:
-    written = survey.count_comments(store, campaign["id"])
+    written = figures.count_comments(store, campaign["id"])
     if not written:
         st.write("Aucun commentaire.")
     else:
         st.caption(f"{written} commentaire(s).")
-        notes = survey.comments(store, campaign["id"], PAGE_SIZE,
+        notes = figures.comments(store, campaign["id"], PAGE_SIZE,
                                 ui.page_offset(written, PAGE_SIZE, key="comments_page"))
         ui.table({"Nom": notes["last_name"], "Prénom": notes["first_name"],
                   "Profession": notes["profession"].fillna(""),
@@ -280,5 +274,5 @@ if editor:
     st.divider()
     if st.button("Rouvrir la campagne" if campaign["closed"] else "Clore la campagne",
                  icon=":material/lock:"):
-        questionnaires.set_closed(store, actor, campaign["id"], not campaign["closed"])
+        campaigns.set_closed(store, actor, campaign["id"], not campaign["closed"])
         ui.saved("Campagne rouverte." if campaign["closed"] else "Campagne close.")

@@ -5,16 +5,18 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from portal import questionnaires, territory, ui
-from portal.formats import date_fr
+from portal import ui
+from portal.core.formats import date_fr
+from portal.directory import territory
+from portal.questionnaires import campaigns
 
 actor = ui.require_access("campaigns")
 store = ui.store()
-editor = actor.has(*questionnaires.EDITORS)
+editor = actor.has(*campaigns.EDITORS)
 
 st.title("Questionnaires")
-campaigns = questionnaires.list_campaigns(store)
-if campaigns.empty:
+listing = campaigns.list_campaigns(store)
+if listing.empty:
     st.info("Aucune campagne pour l'instant." + (
         " Créez-en une ci-dessous : elle reprend le questionnaire de la CPTS (participation, "
         "les cinq missions, un commentaire), que vous pourrez compléter." if editor else ""),
@@ -23,14 +25,14 @@ else:
     st.caption("Cliquez sur une ligne pour ouvrir la campagne : résultats, volontaires, "
                "questions.")
     ui.clickable_table({
-        "Campagne": campaigns["title"], "Territoire": campaigns["territory"],
-        "Retour attendu le": campaigns["return_by"].map(date_fr),
-        "Réponses": campaigns["responses"],
-        "État": campaigns["closed"].map({0: "Ouverte", 1: "Close"})},
-        campaigns["id"], ui.page("campaign"), "campaigns_table")
+        "Campagne": listing["title"], "Territoire": listing["territory"],
+        "Retour attendu le": listing["return_by"].map(date_fr),
+        "Réponses": listing["responses"],
+        "État": listing["closed"].map({0: "Ouverte", 1: "Close"})},
+        listing["id"], ui.page("campaign"), "campaigns_table")
 
 if editor:
-    with st.expander("Nouvelle campagne", icon=":material/add:", expanded=campaigns.empty):
+    with st.expander("Nouvelle campagne", icon=":material/add:", expanded=listing.empty):
         errors = ui.FieldErrors()
         with st.form("campaign"):
             values = {"title": st.text_input("Titre", max_chars=200,
@@ -46,5 +48,5 @@ if editor:
                                                     height=80)
             sent = st.form_submit_button("Créer la campagne", type="primary")
         if sent:
-            ui.save_record(errors, lambda: questionnaires.save_campaign(store, actor, values),
+            ui.save_record(errors, lambda: campaigns.save_campaign(store, actor, values),
                            ui.page("campaign"), True, "Campagne créée.")

@@ -9,9 +9,11 @@ import pandas as pd
 import streamlit as st
 from dateutil.relativedelta import relativedelta
 
-from portal import charts, doctor_figures, snp_figures, ui
-from portal import unscheduled_care as snp
-from portal.formats import number_fr, percent_fr
+from portal import ui
+from portal.care import doctor_figures, snp_figures
+from portal.care import unscheduled_care as snp
+from portal.core.formats import number_fr, percent_fr
+from portal.missions import charts
 
 actor = ui.require_access("care_figures")
 store = ui.store()

@@ -3,18 +3,19 @@ deadlines that follow."""
 
 import streamlit as st
 
-from portal import missions, ui
-from portal.errors import PortalError
-from portal.formats import date_fr
+from portal import ui
+from portal.core.errors import PortalError
+from portal.core.formats import date_fr
+from portal.missions import aci
 
 actor = ui.require_access("contract")
 store = ui.store()
 
 st.title("Contrat (ACI)")
-contract = missions.contract(store)
-all_missions = missions.all_missions(store)
+contract = aci.contract(store)
+all_missions = aci.all_missions(store)
 complementary = {m["code"]: m["title"] for m in all_missions if m["kind"] == "complementaire"}
-suggested = missions.suggested_size(store)
+suggested = aci.suggested_size(store)
 
 errors = ui.FieldErrors()
 with st.form("contract"):
@@ -40,19 +41,19 @@ if submitted:
         errors.show(PortalError("Indiquez la date de signature.", field="signed_on"))
     else:
         try:
-            missions.save_contract(store, actor, signed_on if signed else None, chosen, size)
+            aci.save_contract(store, actor, signed_on if signed else None, chosen, size)
         except PortalError as error:
             errors.show(error)
         else:
             st.success("Contrat enregistré.", icon=":material/check_circle:")
-            contract = missions.contract(store)
+            contract = aci.contract(store)
 
 st.subheader("Échéances")
 if contract.signed_on is None:
     st.info("Renseignez la date de signature pour calculer les échéances.",
             icon=":material/event:")
 else:
-    dates = {d.mission: d for d in missions.deadlines(contract.signed_on, all_missions)}
+    dates = {d.mission: d for d in aci.deadlines(contract.signed_on, all_missions)}
     ui.table([{
         "Mission": m["title"],
         "Démarrage au plus tard": date_fr(dates[m["code"]].start_by) or "selon le contrat",

@@ -5,8 +5,9 @@ from datetime import date
 
 import streamlit as st
 
-from portal import actions, charts, missions, progress, ui
-from portal.formats import date_fr
+from portal import ui
+from portal.core.formats import date_fr
+from portal.missions import aci, actions, charts, progress
 from portal.ui import verdicts
 
 actor = ui.require_access("dashboard")
@@ -31,12 +32,12 @@ else:
     st.altair_chart(charts.status_chart(standings), width="stretch")
 
 st.subheader("Échéances du contrat")
-contract = missions.contract(store)
-all_missions = missions.all_missions(store)
+contract = aci.contract(store)
+all_missions = aci.all_missions(store)
 if contract.signed_on is None:
     st.write("La date de signature du contrat n'est pas renseignée (Administration > Contrat).")
 else:
-    coming = missions.due(contract, all_missions, today)
+    coming = aci.due(contract, all_missions, today)
     st.text("\n".join(f"{date_fr(day)} : {title}, {what}" + (" (dépassée)" if passed else "")
                        for day, title, what, passed in coming)
             if coming else "Aucune échéance dans les douze prochains mois.")

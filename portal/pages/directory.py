@@ -6,14 +6,17 @@ from datetime import date
 import altair as alt
 import streamlit as st
 
-from portal import charts, directory, directory_search, organizations, reference, territory, ui
-from portal.exports import XLSX_MIME, csv_bytes, vcards_bytes, xlsx_bytes
+from portal import ui
+from portal.core import reference
+from portal.core.exports import XLSX_MIME, csv_bytes, vcards_bytes, xlsx_bytes
+from portal.directory import organizations, persons, search, territory
+from portal.missions import charts
 
 PAGE_SIZE = 50
 
 actor = ui.require_access("directory")
 store = ui.store()
-editor = actor.has(*directory.EDITORS)
+editor = actor.has(*persons.EDITORS)
 
 st.title("Annuaire")
 if editor:
@@ -35,17 +38,17 @@ with st.expander("Filtres", icon=":material/filter_list:"):
         commune = ui.choice("Commune", communes, empty="Toutes")
         sector = ui.choice("Secteur", organizations.SECTORS)
     with columns[2]:
-        accepts = ui.choice("Accepte de nouveaux patients", directory.ACCEPTS)
+        accepts = ui.choice("Accepte de nouveaux patients", persons.ACCEPTS)
         snp = ui.tristate("Soins non programmés")
     with columns[3]:
         member = ui.tristate("Membre de la CPTS")
 
-filters = directory_search.Filters(text=text, profession=profession, specialty=specialty,
+filters = search.Filters(text=text, profession=profession, specialty=specialty,
                             commune=commune, sector=sector, member=member, accepts=accepts,
-                            snp=snp, include_hidden=directory.sees_hidden(actor))
-total = directory_search.count_people(store, filters)
+                            snp=snp, include_hidden=persons.sees_hidden(actor))
+total = search.count_people(store, filters)
 if total == 0:
-    if directory_search.count_people(store, directory_search.Filters(include_hidden=True)) == 0:
+    if search.count_people(store, search.Filters(include_hidden=True)) == 0:
         st.info("L'annuaire est vide : ajoutez une personne ou une structure, ou importez "
                 "l'extraction RPPS du territoire.", icon=":material/contacts:")
     else:
@@ -54,11 +57,11 @@ if total == 0:
 
 offset = ui.page_offset(total, PAGE_SIZE)
 st.caption(f"{total} personne(s). Cliquez sur une ligne pour ouvrir la fiche.")
-frame = directory_search.search_people(store, filters, PAGE_SIZE, offset)
-ui.clickable_table(directory_search.readable(frame), frame["id"], ui.page("person"), "results")
+frame = search.search_people(store, filters, PAGE_SIZE, offset)
+ui.clickable_table(search.readable(frame), frame["id"], ui.page("person"), "results")
 
 st.subheader("Par profession")
-counts = directory_search.counts_by_profession(store, filters)
+counts = search.counts_by_profession(store, filters)
 st.altair_chart(alt.Chart(counts).mark_bar().encode(
     x=alt.X("people:Q", title="Personnes", axis=charts.count_axis()),
     y=alt.Y("profession:N", sort="-x", title=None),
@@ -69,12 +72,12 @@ st.subheader("Exporter la sélection")
 stem = f"annuaire-{date.today():%Y%m%d}"
 columns = st.columns(3)
 columns[0].download_button("CSV (Excel)",
-                           lambda: csv_bytes(directory_search.export_frame(store, filters)),
+                           lambda: csv_bytes(search.export_frame(store, filters)),
                            file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:")
 columns[1].download_button(
-    "Classeur XLSX", lambda: xlsx_bytes(directory_search.export_frame(store, filters), "Annuaire"),
+    "Classeur XLSX", lambda: xlsx_bytes(search.export_frame(store, filters), "Annuaire"),
     file_name=f"{stem}.xlsx", icon=":material/table:",
     mime=XLSX_MIME)
 columns[2].download_button(
-    "Contacts vCard", lambda: vcards_bytes(directory_search.vcard_contacts(store, filters)),
+    "Contacts vCard", lambda: vcards_bytes(search.vcard_contacts(store, filters)),
     file_name=f"{stem}.vcf", mime="text/vcard", icon=":material/contact_phone:")

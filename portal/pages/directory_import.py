@@ -3,9 +3,10 @@ people or organisations; everything checked before anything is written."""
 
 import streamlit as st
 
-from portal import directory_tables, rpps, ui
-from portal.errors import PortalError
-from portal.formats import md_escape, number_fr
+from portal import ui
+from portal.core.errors import PortalError
+from portal.core.formats import md_escape, number_fr
+from portal.directory import rpps, spreadsheets
 from portal.ui import spreadsheet
 
 actor = ui.require_access("directory_import")
@@ -17,12 +18,12 @@ rpps_tab, table_tab = st.tabs(["Extraction RPPS", "Tableur (CSV, XLSX)"])
 
 def spreadsheet_tab() -> None:
     """A coordinator's own list: map its columns, check every line, import all or none."""
-    kind = st.radio("Contenu", list(directory_tables.KINDS), horizontal=True,
-                    format_func=directory_tables.KINDS.get)
+    kind = st.radio("Contenu", list(spreadsheets.KINDS), horizontal=True,
+                    format_func=spreadsheets.KINDS.get)
     spreadsheet.importer(f"table_{kind}",
-                    {f: label for f, (label, _) in directory_tables.targets(kind).items()},
-                    lambda headers: directory_tables.guess_mapping(kind, headers),
-                    lambda table, mapping, dry_run: directory_tables.import_table(
+                    {f: label for f, (label, _) in spreadsheets.targets(kind).items()},
+                    lambda headers: spreadsheets.guess_mapping(kind, headers),
+                    lambda table, mapping, dry_run: spreadsheets.import_table(
                         store, actor, table, mapping, kind, dry_run=dry_run))
 
 

@@ -5,8 +5,11 @@ import json
 
 import streamlit as st
 
-from portal import audit, doctor_capacity, doctor_search, territory, ui
-from portal.formats import date_fr
+from portal import ui
+from portal.care import doctor_capacity, doctor_requests
+from portal.core import audit
+from portal.core.formats import date_fr
+from portal.directory import territory
 
 PAGE_SIZE = 50
 
@@ -21,7 +24,7 @@ if st.button("Nouvelle demande", icon=":material/add:", type="primary"):
 def waiting_list() -> None:
     statuses = st.segmented_control(
         "Demandes", ["En cours", "Toutes"], default="En cours", key="queue_statuses")
-    chosen = doctor_search.OPEN if statuses == "En cours" else tuple(doctor_search.STATUSES)
+    chosen = doctor_requests.OPEN if statuses == "En cours" else tuple(doctor_requests.STATUSES)
     left, right = st.columns([2, 1])
     search = left.text_input("Rechercher un patient", max_chars=100, key="queue_search",
                              placeholder="Nom, prénom, date de naissance ou n° de demande")
@@ -29,18 +32,18 @@ def waiting_list() -> None:
         commune = ui.choice("Commune", {r.code: r.name
                                         for r in territory.communes(store).itertuples()},
                             key="queue_commune", empty="Toutes")
-    total = doctor_search.count_queue(store, actor, chosen, search, commune)
+    total = doctor_requests.count_queue(store, actor, chosen, search, commune)
     if not total:
         st.info("Aucune demande ne correspond à cette recherche." if search or commune else
                 "Aucune demande en cours. Saisissez-en une avec « Nouvelle demande ».",
                 icon=":material/inbox:")
         return
     offset = ui.page_offset(total, PAGE_SIZE, key="queue_page")
-    frame = doctor_search.queue(store, actor, chosen, PAGE_SIZE, offset, search=search,
+    frame = doctor_requests.queue(store, actor, chosen, PAGE_SIZE, offset, search=search,
                                 commune=commune)
     st.caption(f"{total} demande(s), les plus prioritaires d'abord (le rang est celui de "
                "toute la file). Le score : les points des "
-               f"critères + {doctor_search.points_per_week(store)} par semaine d'attente. "
+               f"critères + {doctor_requests.points_per_week(store)} par semaine d'attente. "
                "Cliquez sur une ligne pour ouvrir la demande (l'ouverture est journalisée).")
     ui.clickable_table({
         "Rang": frame["rank"],
@@ -49,7 +52,7 @@ def waiting_list() -> None:
         "Âge": frame["age"],
         "Commune": frame["commune"].fillna(""),
         "Reçue le": frame["received_on"].map(date_fr),
-        "Statut": frame["status"].map(doctor_search.STATUSES),
+        "Statut": frame["status"].map(doctor_requests.STATUSES),
         "Score": frame["score"], "Pourquoi ce rang": frame["reason"]},
         frame["id"], ui.page("doctor_request"), "queue_table")
 
@@ -89,7 +92,7 @@ def capacity() -> None:
 
 
 def settings() -> None:
-    rules = doctor_search.criteria(store, active_only=False)
+    rules = doctor_requests.criteria(store, active_only=False)
     errors = ui.FieldErrors()
     with st.form("rules"):
         st.write("**Points du score de priorité**")
@@ -100,24 +103,25 @@ def settings() -> None:
             active[rule["code"]] = right.checkbox("Pris en compte", bool(rule["active"]),
                                                   key=f"active_{rule['code']}")
         week = st.number_input("Points par semaine d'attente", 0, 1000,
-                               doctor_search.points_per_week(store))
+                               doctor_requests.points_per_week(store))
         errors.slot("points")
         months = st.number_input("Conservation de l'identité après clôture (mois)", 1, 120,
-                                 doctor_search.retention_months(store))
+                                 doctor_requests.retention_months(store))
         errors.slot("months")
         sent = st.form_submit_button("Enregistrer les règles")
-    if sent and errors.attempt(doctor_search.set_rules, store, actor, points, active, week, months):
+    if sent and errors.attempt(doctor_requests.set_rules, store, actor, points, active, week,
+                               months):
         ui.saved("Règles de priorité enregistrées.")
     with st.form("criterion", clear_on_submit=True):
         label = st.text_input("Nouveau critère local (ex. : aidant familial)", max_chars=100)
         errors.slot("criterion")
         worth = st.number_input("Points", 0, 1000, 10)
         added = st.form_submit_button("Ajouter le critère")
-    if added and errors.attempt(doctor_search.add_criterion, store, actor, label, worth):
+    if added and errors.attempt(doctor_requests.add_criterion, store, actor, label, worth):
         ui.saved("Critère ajouté.")
     st.write("**Anonymiser les demandes closes**")
     config = ui.config()
-    st.caption(f"Les demandes closes depuis plus de {doctor_search.retention_months(store)} "
+    st.caption(f"Les demandes closes depuis plus de {doctor_requests.retention_months(store)} "
                "mois perdent nom, prénom, date de naissance et coordonnées ; dates, commune "
                "et critères restent pour les indicateurs. Les consultations des données "
                f"patients de plus de {config.access_log_months} mois et les tentatives de "
@@ -128,7 +132,7 @@ def settings() -> None:
         if not confirmed:
             st.error("Cochez la case pour confirmer.")
         else:
-            count = doctor_search.purge(store, actor)
+            count = doctor_requests.purge(store, actor)
             removed = audit.purge_logs(store, actor, config.access_log_months,
                                        config.login_log_months)
             ui.saved(f"{count} demande(s) anonymisée(s) ; {removed['access_log']} "

@@ -6,8 +6,11 @@ from datetime import date
 
 import streamlit as st
 
-from portal import doctor_capacity, doctor_search, territory, ui, validation
-from portal.formats import date_fr, md_escape, records
+from portal import ui
+from portal.care import doctor_capacity, doctor_requests
+from portal.core import validation
+from portal.core.formats import date_fr, md_escape, records
+from portal.directory import territory
 
 actor = ui.require_access("doctor_request")
 store = ui.store()
@@ -52,8 +55,8 @@ def request_form(request: dict | None) -> None:
         with left:
             errors.slot("received_on")
         values["channel"] = middle.selectbox(
-            "Canal", list(doctor_search.CHANNELS), format_func=doctor_search.CHANNELS.get,
-            index=list(doctor_search.CHANNELS).index(request.get("channel", "telephone")))
+            "Canal", list(doctor_requests.CHANNELS), format_func=doctor_requests.CHANNELS.get,
+            index=list(doctor_requests.CHANNELS).index(request.get("channel", "telephone")))
         with middle:
             errors.slot("channel")
         values["household"] = right.number_input(
@@ -61,7 +64,7 @@ def request_form(request: dict | None) -> None:
             request.get("household", 0))
         values["can_travel"] = st.checkbox("Peut se déplacer", bool(request.get("can_travel",
                                                                                 1)))
-        rules = [c for c in doctor_search.criteria(store) if c["code"] != "age70"]
+        rules = [c for c in doctor_requests.criteria(store) if c["code"] != "age70"]
         st.write("**Critères de priorité** (70 ans ou plus : calculé d'après la date de "
                  "naissance)")
         cells = st.columns(3)
@@ -74,7 +77,7 @@ def request_form(request: dict | None) -> None:
         errors.slot("duplicate")
         sent = st.form_submit_button("Enregistrer", type="primary")
     if sent:
-        ui.save_record(errors, lambda: doctor_search.save_request(
+        ui.save_record(errors, lambda: doctor_requests.save_request(
             store, actor, values, codes, request.get("id"), allow_duplicate=duplicate),
             ui.page("doctor_request"), not request, "Demande enregistrée.")
 
@@ -91,14 +94,14 @@ def proposal_choices(options) -> dict[int, str]:
 
 def next_steps(request: dict, doctors: dict[int, str]) -> None:
     """The moves the workflow allows from here; each shows only the field it needs."""
-    allowed = doctor_search.TRANSITIONS[request["status"]]
+    allowed = doctor_requests.TRANSITIONS[request["status"]]
     if not allowed:
         st.caption("Demande terminée.")
         return
-    st.info(doctor_search.TO_DO[request["status"]], icon=":material/arrow_forward:")
+    st.info(doctor_requests.TO_DO[request["status"]], icon=":material/arrow_forward:")
     status = st.radio("Étape suivante", allowed, horizontal=True,
-                      format_func=doctor_search.STATUSES.get, key="next_status")
-    needs = doctor_search.STEP_FIELDS.get(status)
+                      format_func=doctor_requests.STATUSES.get, key="next_status")
+    needs = doctor_requests.STEP_FIELDS.get(status)
     errors = ui.FieldErrors()
     with st.form("step"):
         left, right = st.columns(2)
@@ -116,16 +119,16 @@ def next_steps(request: dict, doctors: dict[int, str]) -> None:
                                    else "Motif de l'abandon", max_chars=500)
             errors.slot("reason")
         errors.slot("status")
-        sent = st.form_submit_button(f"Enregistrer : {doctor_search.STATUSES[status]}",
+        sent = st.form_submit_button(f"Enregistrer : {doctor_requests.STATUSES[status]}",
                                      type="primary")
-    if sent and errors.attempt(doctor_search.move, store, actor, request["id"], status, day,
+    if sent and errors.attempt(doctor_requests.move, store, actor, request["id"], status, day,
                                doctor, reason):
-        ui.saved(f"Étape enregistrée : {doctor_search.STATUSES[status]}.")
+        ui.saved(f"Étape enregistrée : {doctor_requests.STATUSES[status]}.")
 
 
 st.page_link(ui.page("doctor_queue"), label="Retour à la file d'attente",
              icon=":material/arrow_back:")
-request = ui.record_page(lambda i: doctor_search.get_request(store, actor, i), request_form,
+request = ui.record_page(lambda i: doctor_requests.get_request(store, actor, i), request_form,
                          True, "Nouvelle demande de médecin traitant",
                          "Demande de médecin traitant",
                          "Choisissez une demande dans la file d'attente.",
@@ -137,10 +140,10 @@ else:
 born = date.fromisoformat(request["birth_date"]) if request["birth_date"] else None
 st.caption(" · ".join(part for part in (
     f"Demande n° {request['id']} du {date_fr(request['received_on'])}",
-    doctor_search.CHANNELS[request["channel"]],
-    doctor_search.STATUSES[request["status"]],
+    doctor_requests.CHANNELS[request["channel"]],
+    doctor_requests.STATUSES[request["status"]],
     f"naissance : {date_fr(born)}" if born else "") if part))
-facts = doctor_search.priority_facts(store, request, date.today())
+facts = doctor_requests.priority_facts(store, request, date.today())
 st.text("Critères : " + (", ".join(facts) or "aucun"))
 st.text(f"Commune : {request['commune'] or '—'} · Téléphone : "
         f"{validation.phone_display(request['phone']) or '—'} · E-mail : "
@@ -153,7 +156,7 @@ if request["reason"]:
     st.text(f"Motif : {request['reason']}")
 
 options = doctor_capacity.candidates(store, actor, request["id"])
-if doctor_search.TRANSITIONS[request["status"]]:  # a request that is over needs no doctor
+if doctor_requests.TRANSITIONS[request["status"]]:  # a request that is over needs no doctor
     st.subheader("Médecins qui pourraient l'accueillir")
     if options.empty:
         st.info("Aucun médecin n'a de place déclarée pour cette commune. Mettez à jour les "
@@ -166,7 +169,7 @@ if doctor_search.TRANSITIONS[request["status"]]:  # a request that is over needs
 st.subheader("Étapes")
 steps = request["steps"]
 ui.table({"Date": steps["on_day"].map(date_fr),
-          "Étape": steps["status"].map(doctor_search.STATUSES),
+          "Étape": steps["status"].map(doctor_requests.STATUSES),
           "Médecin": steps["doctor"], "Motif": steps["reason"],
           "Par": steps["username"]})
 next_steps(request, proposal_choices(options))

@@ -3,8 +3,9 @@ merge them (links and history kept)."""
 
 import streamlit as st
 
-from portal import directory, ui
-from portal.errors import PortalError
+from portal import ui
+from portal.core.errors import PortalError
+from portal.directory import persons
 
 actor = ui.require_access("duplicates")
 store = ui.store()
@@ -12,7 +13,7 @@ store = ui.store()
 st.title("Doublons possibles")
 st.caption("Deux fiches sont signalées quand elles ont le même numéro RPPS, ou les mêmes nom "
            "et prénom (sans tenir compte des accents) dans la même commune.")
-pairs = directory.possible_duplicates(store)
+pairs = persons.possible_duplicates(store)
 if pairs.empty:
     st.success("Aucun doublon possible.", icon=":material/check_circle:")
     st.stop()
@@ -30,7 +31,7 @@ keep = st.radio("Fiche à conserver", [first, second], horizontal=True,
                 format_func=lambda i: f"n° {i}")
 drop = second if keep == first else first
 for column, person_id in zip(st.columns(2), (first, second)):
-    person = directory.get_person(store, person_id)
+    person = persons.get_person(store, person_id)
     column.text("\n".join(f"{label} : {person[field] or ''}" for field, label in (
         ("last_name", "Nom"), ("first_name", "Prénom"), ("profession", "Profession"),
         ("rpps", "RPPS"), ("commune", "Commune"), ("email", "E-mail"),
@@ -43,7 +44,7 @@ if st.button("Fusionner", type="primary", icon=":material/merge:"):
         st.error("Cochez la case pour confirmer.")
     else:
         try:
-            directory.merge_people(store, actor, keep, drop)
+            persons.merge_people(store, actor, keep, drop)
         except PortalError as error:
             ui.refuse(error)
         else:

@@ -7,8 +7,11 @@ from another machine, it asks for the code printed in the server's console, and 
 
 import streamlit as st
 
-from portal import auth, demo, network, ui
-from portal.errors import PortalError
+from portal import ui
+from portal.accounts import auth
+from portal.admin import demo
+from portal.core import network
+from portal.core.errors import PortalError
 
 st.title("Bienvenue sur le Portail CPTS")
 st.write("Aucun compte n'existe encore. Créez le premier administrateur : il pourra "

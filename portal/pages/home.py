@@ -3,9 +3,14 @@ member, their meetings and tasks."""
 
 import streamlit as st
 
-from portal import audit, auth, doctor_search, meetings, minutes, overview, ui
-from portal.formats import date_fr, md_escape, number_fr
-from portal.roles import ADMIN, BOARD, labels
+from portal import ui
+from portal.accounts import auth
+from portal.admin import overview
+from portal.care import doctor_requests
+from portal.core import audit
+from portal.core.formats import date_fr, md_escape, number_fr
+from portal.core.roles import ADMIN, BOARD, labels
+from portal.meetings import minutes, schedule
 
 actor = ui.require_access("home")
 store = ui.store()
@@ -25,9 +30,9 @@ else:
             "soins apparaîtront ici à mesure que ces modules seront utilisés.",
             icon=":material/insights:")
 
-if actor.has(ADMIN) and (due := doctor_search.past_retention(store)):
+if actor.has(ADMIN) and (due := doctor_requests.past_retention(store)):
     st.warning(f"{due} demande(s) de médecin traitant closes depuis plus de "
-               f"{doctor_search.retention_months(store)} mois gardent l'identité du patient : "
+               f"{doctor_requests.retention_months(store)} mois gardent l'identité du patient : "
                "anonymisez-les (onglet « Réglages » de la page Médecin traitant).",
                icon=":material/auto_delete:")
     st.page_link(ui.page("doctor_queue"), label="Aller à la page Médecin traitant",
@@ -45,11 +50,11 @@ if actor.has(*BOARD):
 # A member: what concerns them, not the audit log.
 person = ui.linked_person(store, actor, "ici vos réunions et vos tâches")
 st.subheader("Vos prochaines réunions")
-coming = meetings.list_meetings(store, meetings.Filters(upcoming=True, person=person), limit=5)
+coming = schedule.list_meetings(store, schedule.Filters(upcoming=True, person=person), limit=5)
 if coming.empty:
     st.write("Aucune réunion à venir où vous êtes invité(e).")
 else:
-    ui.clickable_table(meetings.listing(coming), coming["id"], ui.page("meeting"), "my_meetings")
+    ui.clickable_table(schedule.listing(coming), coming["id"], ui.page("meeting"), "my_meetings")
 st.subheader("Vos décisions et tâches en cours")
 tasks = minutes.follow_up(store, owner=person, limit=20)
 if tasks.empty:

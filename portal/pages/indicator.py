@@ -5,10 +5,11 @@ from datetime import date
 
 import streamlit as st
 
-from portal import charts, evidence, indicators, missions, progress, ui
-from portal.errors import PortalError
-from portal.exports import XLSX_MIME, xlsx_bytes
-from portal.formats import date_fr, datetime_fr, md_escape, number_fr, records, size_fr
+from portal import ui
+from portal.core.errors import PortalError
+from portal.core.exports import XLSX_MIME, xlsx_bytes
+from portal.core.formats import date_fr, datetime_fr, md_escape, number_fr, records, size_fr
+from portal.missions import aci, charts, evidence, indicators, progress
 from portal.ui import verdicts
 
 actor = ui.require_access("indicator")
@@ -25,7 +26,7 @@ def indicator_form(indicator: dict | None) -> None:
     left, right = st.columns(2)
     with left:
         values["mission_code"] = ui.choice(
-            "Mission", {m["code"]: m["title"] for m in missions.all_missions(store)},
+            "Mission", {m["code"]: m["title"] for m in aci.all_missions(store)},
             indicator.get("mission_code"), key=f"{key}_mission", empty="Choisir…")
         errors.slot("mission_code")
         values["kind"] = ui.choice("Type", indicators.KINDS, indicator.get("kind"),

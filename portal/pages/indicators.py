@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from portal import indicators, missions, ui
-from portal.formats import number_fr
+from portal import ui
+from portal.core.formats import number_fr
+from portal.missions import aci, indicators
 
 actor = ui.require_access("indicators")
 store = ui.store()
@@ -13,7 +14,7 @@ st.title("Indicateurs")
 if actor.has(*indicators.EDITORS) and st.button("Nouvel indicateur", icon=":material/add_chart:"):
     st.switch_page(ui.page("indicator"), query_params={"new": "1"})
 
-mission = ui.choice("Mission", {m["code"]: m["title"] for m in missions.all_missions(store)},
+mission = ui.choice("Mission", {m["code"]: m["title"] for m in aci.all_missions(store)},
                     empty="Toutes")
 frame = indicators.list_indicators(store, mission)
 if frame.empty:

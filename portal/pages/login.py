@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from portal import demo, roles, ui
+from portal import ui
+from portal.admin import demo
+from portal.core import roles
 from portal.ui import session
 
 if ended := st.session_state.pop("session_ended", None):

@@ -4,9 +4,10 @@ from datetime import datetime
 
 import streamlit as st
 
-from portal import backups, ui
-from portal.errors import PortalError
-from portal.formats import PARIS, size_fr
+from portal import ui
+from portal.admin import backups
+from portal.core.errors import PortalError
+from portal.core.formats import PARIS, size_fr
 
 actor = ui.require_access("maintenance")
 store = ui.store()

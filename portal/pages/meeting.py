@@ -8,27 +8,20 @@ import pandas as pd
 import streamlit as st
 from dateutil.relativedelta import relativedelta
 
-from portal import (
-    actions,
-    attendance,
-    board,
-    directory,
-    meetings,
-    minutes,
-    missions,
-    reference,
-    territory,
-    ui,
-)
-from portal.errors import PortalError
-from portal.exports import DOCX_MIME, csv_bytes
-from portal.formats import md_escape, plural, records
+from portal import ui
+from portal.core import reference
+from portal.core.errors import PortalError
+from portal.core.exports import DOCX_MIME, csv_bytes
+from portal.core.formats import md_escape, plural, records
+from portal.directory import persons, territory
+from portal.meetings import attendance, bodies, minutes, schedule
+from portal.missions import aci, actions
 from portal.ui import decisions
 
 actor = ui.require_access("meeting")
 store = ui.store()
-editor = actor.has(*meetings.EDITORS)
-people = directory.person_choices(store) if editor else {}
+editor = actor.has(*schedule.EDITORS)
+people = persons.person_choices(store) if editor else {}
 
 
 def meeting_form(meeting: dict | None) -> None:
@@ -38,7 +31,7 @@ def meeting_form(meeting: dict | None) -> None:
     errors = ui.FieldErrors()
     starts = datetime.fromisoformat(meeting["starts_at"]) if meeting else None
     ends = datetime.fromisoformat(meeting["ends_at"]) if meeting else None
-    values = {"kind": ui.choice("Type de réunion", meetings.KINDS, meeting.get("kind"),
+    values = {"kind": ui.choice("Type de réunion", schedule.KINDS, meeting.get("kind"),
                                 key=f"{key}_kind", empty="Choisir…")}
     errors.slot("kind")
     values["title"] = ui.text_field(errors, "Intitulé (facultatif : le type sinon)",
@@ -61,7 +54,7 @@ def meeting_form(meeting: dict | None) -> None:
                                        key=f"{key}_organiser", empty="Non renseigné")
     values["agenda"] = st.text_area("Ordre du jour", meeting.get("agenda", ""),
                                     max_chars=5000, key=f"{key}_agenda")
-    all_missions = {m["code"]: m["title"] for m in missions.all_missions(store)}
+    all_missions = {m["code"]: m["title"] for m in aci.all_missions(store)}
     chosen_missions = st.multiselect(
         "Mission(s)", list(all_missions), format_func=all_missions.get,
         default=[m["code"] for m in meeting.get("missions", [])], key=f"{key}_missions",
@@ -74,7 +67,7 @@ def meeting_form(meeting: dict | None) -> None:
         placeholder="Choisir…")
     errors.slot(None)
     if st.button("Enregistrer", type="primary", key=f"{key}_save", icon=":material/save:"):
-        ui.save_record(errors, lambda: meetings.save_meeting(
+        ui.save_record(errors, lambda: schedule.save_meeting(
             store, actor, values, meeting.get("id"), chosen_missions, chosen_actions),
             ui.page("meeting"), not meeting, "Réunion enregistrée.")
 
@@ -171,7 +164,7 @@ def attendance_sheet(meeting: dict, invited: pd.DataFrame) -> None:
 
 
 def quorum_box(meeting: dict) -> None:
-    count = board.quorum(store, meeting)
+    count = bodies.quorum(store, meeting)
     if count is None:
         return
     sentence = minutes.quorum_sentence(count)
@@ -236,7 +229,7 @@ def motions_section(meeting: dict) -> None:
     if sent and errors.attempt(minutes.add_motion, store, actor, meeting["id"], title, majority,
                                *counts):
         ui.saved("Délibération enregistrée.", reset="motion",
-                 warnings=[] if minutes.votes_valid(board.quorum(store, meeting)) else [
+                 warnings=[] if minutes.votes_valid(bodies.quorum(store, meeting)) else [
                      "Quorum non atteint : le vote est enregistré comme non valable."])
     if votes:
         ui.removal("Supprimer une délibération", "Délibération",
@@ -277,12 +270,12 @@ def decisions_section(meeting: dict) -> None:
 
 st.page_link(ui.page("meetings"), label="Retour aux réunions", icon=":material/arrow_back:")
 meeting = ui.record_page(
-    lambda i: meetings.readable_meeting(store, actor, i), meeting_form, editor,
+    lambda i: schedule.readable_meeting(store, actor, i), meeting_form, editor,
     "Nouvelle réunion", "Réunion", "Choisissez une réunion dans la liste.", ":material/event:")
 
 st.title(("ANNULÉE – " if meeting["cancelled"] else "") + md_escape(meeting["title"]))
-st.caption(f"{meetings.KINDS[meeting['kind']]} · "
-           f"{meetings.when(meeting['starts_at'], meeting['ends_at'])}")
+st.caption(f"{schedule.KINDS[meeting['kind']]} · "
+           f"{schedule.when(meeting['starts_at'], meeting['ends_at'])}")
 if meeting["place"]:
     st.text(f"Lieu : {meeting['place']}")
 if meeting["organiser"]:
@@ -302,7 +295,7 @@ for action in meeting["actions"]:
 
 readable = minutes.readable(actor, meeting)
 columns = st.columns(4)
-columns[0].download_button("Invitation (.ics)", meetings.ics_bytes([meeting]),
+columns[0].download_button("Invitation (.ics)", schedule.ics_bytes([meeting]),
                            file_name=f"reunion-{meeting['id']}.ics", mime="text/calendar",
                            icon=":material/event:")
 if readable:
@@ -373,7 +366,7 @@ with settings:
                              + relativedelta(months=1), key="next_day")
     next_errors.slot("next_day")
     if st.button("Programmer la réunion suivante", icon=":material/event_repeat:"):
-        ui.save_record(next_errors, lambda: (meetings.schedule_next(
+        ui.save_record(next_errors, lambda: (schedule.schedule_next(
             store, actor, meeting["id"], next_day), []), ui.page("meeting"), True,
             "Réunion programmée.")
     st.divider()
@@ -385,7 +378,7 @@ with settings:
     erase = st.checkbox("Je confirme la suppression de cette réunion et de ses invitations",
                         key="delete_confirm")
     if st.button("Supprimer la réunion", icon=":material/delete:", disabled=not erase) and \
-            delete_errors.attempt(meetings.delete_meeting, store, actor, meeting["id"]):
+            delete_errors.attempt(schedule.delete_meeting, store, actor, meeting["id"]):
         ui.saved(f"Réunion « {meeting['title']} » supprimée.", page=ui.page("meetings"))
     st.divider()
     st.write("**Rétablir la réunion**" if meeting["cancelled"] else "**Annuler la réunion**")
@@ -395,5 +388,5 @@ with settings:
         if not confirmed:
             st.error("Cochez la case pour confirmer.")
         else:
-            meetings.set_cancelled(store, actor, meeting["id"], not meeting["cancelled"])
+            schedule.set_cancelled(store, actor, meeting["id"], not meeting["cancelled"])
             ui.saved("Réunion rétablie." if meeting["cancelled"] else "Réunion annulée.")

@@ -8,8 +8,11 @@ from datetime import date
 import streamlit as st
 from dateutil.relativedelta import relativedelta
 
-from portal import actions, directory, meetings, missions, ui
-from portal.formats import md_escape
+from portal import ui
+from portal.core.formats import md_escape
+from portal.directory import persons
+from portal.meetings import schedule
+from portal.missions import aci, actions
 
 PAGE_SIZE = 50
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -17,10 +20,10 @@ MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
 
 actor = ui.require_access("meetings")
 store = ui.store()
-editor = actor.has(*meetings.EDITORS)
+editor = actor.has(*schedule.EDITORS)
 
 
-def month_calendar(filters: meetings.Filters) -> None:
+def month_calendar(filters: schedule.Filters) -> None:
     """A month grid, Monday first; each meeting links to its page."""
     first = st.session_state.setdefault("calendar_month", date.today().replace(day=1))
     back, title, forward = st.columns([1, 3, 1])
@@ -32,12 +35,12 @@ def month_calendar(filters: meetings.Filters) -> None:
         st.rerun()
     title.subheader(f"{MONTHS[first.month - 1].capitalize()} {first.year}")
     last = first + relativedelta(months=1)
-    frame = meetings.list_meetings(store, replace(filters, between=(first, last)), 1000)
+    frame = schedule.list_meetings(store, replace(filters, between=(first, last)), 1000)
     by_day: dict[int, list] = {}
     for row in frame.itertuples():
         by_day.setdefault(int(row.starts_at[8:10]), []).append(row)
     header = st.columns(7)
-    for column, name in zip(header, meetings.WEEKDAYS):
+    for column, name in zip(header, schedule.WEEKDAYS):
         column.caption(name.capitalize())
     for week in calendar.Calendar().monthdayscalendar(first.year, first.month):
         for column, day in zip(st.columns(7, border=True), week):
@@ -61,7 +64,7 @@ left, right = st.columns(2)
 if editor and left.button("Nouvelle réunion", icon=":material/add:"):
     st.switch_page(ui.page("meeting"), query_params={"new": "1"})
 right.download_button("Réunions à venir (.ics)",
-                      lambda: meetings.upcoming_ics(store, person=person),
+                      lambda: schedule.upcoming_ics(store, person=person),
                       file_name="reunions-cpts.ics", mime="text/calendar",
                       icon=":material/calendar_month:",
                       help="À importer dans votre agenda (Outlook, Thunderbird, Google, "
@@ -74,10 +77,10 @@ period = period_column.segmented_control("Période", ["À venir", "Passées", "T
                                          else "À venir", disabled=shown_as == "Calendrier")
 columns = st.columns(4 if editor else 2)
 with columns[0]:
-    kind = ui.choice("Type", meetings.KINDS, key="meetings_kind", empty="Tous")
+    kind = ui.choice("Type", schedule.KINDS, key="meetings_kind", empty="Tous")
 with columns[1]:
     mission = ui.choice("Mission", {m["code"]: m["title"]
-                                    for m in missions.all_missions(store)},
+                                    for m in aci.all_missions(store)},
                         key="meetings_mission", empty="Toutes")
 action = None
 if editor:
@@ -87,17 +90,17 @@ if editor:
                            key="meetings_action", empty="Toutes")
     with columns[3]:
         wanted = st.query_params.get("person", "")
-        person = ui.choice("Personne", directory.person_choices(store),
+        person = ui.choice("Personne", persons.person_choices(store),
                            int(wanted) if wanted.isdigit() else None,
                            key="meetings_person", empty="Toutes")
-filters = meetings.Filters(
+filters = schedule.Filters(
     upcoming=None if shown_as == "Calendrier" else {"À venir": True, "Passées": False}
     .get(period), kind=kind, mission=mission, action=action, person=person)
 if shown_as == "Calendrier":
     month_calendar(filters)
     st.stop()
 
-total = meetings.count_meetings(store, filters)
+total = schedule.count_meetings(store, filters)
 if total == 0:
     st.info("Aucune réunion" + (" à venir" if filters.upcoming else "")
             + (" pour ces critères." if kind or mission or action else ".")
@@ -105,9 +108,9 @@ if total == 0:
             icon=":material/event_busy:")
     st.stop()
 offset = ui.page_offset(total, PAGE_SIZE)
-frame = meetings.list_meetings(store, filters, PAGE_SIZE, offset)
+frame = schedule.list_meetings(store, filters, PAGE_SIZE, offset)
 st.caption(f"{total} réunion(s). Cliquez sur une ligne pour ouvrir la réunion.")
-shown = meetings.listing(frame).assign(Lieu=frame["place"].to_numpy(),
+shown = schedule.listing(frame).assign(Lieu=frame["place"].to_numpy(),
                                        Invités=frame["invited"].to_numpy(),
                                        Présents=frame["present"].to_numpy())
 # Widths that fit a laptop screen: long kinds and titles are cut, not the columns after.

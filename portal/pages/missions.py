@@ -4,15 +4,17 @@ from datetime import date
 
 import streamlit as st
 
-from portal import actions, meetings, missions, progress, ui
-from portal.formats import date_fr, md_escape, number_fr
+from portal import ui
+from portal.core.formats import date_fr, md_escape, number_fr
+from portal.meetings import schedule
+from portal.missions import aci, actions, progress
 
 actor = ui.require_access("missions")
 store = ui.store()
 
 st.title("Missions")
-contract = missions.contract(store)
-all_missions = missions.all_missions(store)
+contract = aci.contract(store)
+all_missions = aci.all_missions(store)
 if contract.signed_on:
     st.caption(f"Contrat (ACI) signé le {date_fr(contract.signed_on)}.")
 else:
@@ -28,9 +30,9 @@ def deadline_text(label: str, day: date | None) -> str:
     return f"{label} : {date_fr(day)} ({state})"
 
 
-dates = {d.mission: d for d in missions.deadlines(contract.signed_on, all_missions)}
+dates = {d.mission: d for d in aci.deadlines(contract.signed_on, all_missions)}
 standings = progress.standings(store, date.today().year)
-time_spent = meetings.coordination_by_quarter(store, date.today().year)
+time_spent = schedule.coordination_by_quarter(store, date.today().year)
 
 
 def meeting_time(mission: str) -> None:
@@ -53,7 +55,7 @@ for mission in all_missions:
     signed = contract.signed(mission)
     with st.container(border=True):
         st.subheader(mission["title"])
-        st.caption(f"{missions.KINDS[mission['kind']]}"
+        st.caption(f"{aci.KINDS[mission['kind']]}"
                    + ("" if signed else " · non retenue dans le contrat"))
         st.write(mission["summary"])
         deadline = dates[mission["code"]]

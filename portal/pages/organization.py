@@ -2,12 +2,14 @@
 
 import streamlit as st
 
-from portal import directory, directory_search, organizations, ui, validation
-from portal.formats import md_escape
+from portal import ui
+from portal.core import validation
+from portal.core.formats import md_escape
+from portal.directory import organizations, persons, search
 
 actor = ui.require_access("organization")
 store = ui.store()
-editor = actor.has(*directory.EDITORS)
+editor = actor.has(*persons.EDITORS)
 
 
 def organization_form(organization: dict | None) -> None:
@@ -75,13 +77,13 @@ if organization["notes"]:
     st.text(organization["notes"])
 
 st.subheader("Personnes")
-filters = directory_search.Filters(organization=organization["id"],
-                            include_hidden=directory.sees_hidden(actor))
-people = directory_search.search_people(store, filters, limit=500)
+filters = search.Filters(organization=organization["id"],
+                            include_hidden=persons.sees_hidden(actor))
+people = search.search_people(store, filters, limit=500)
 if people.empty:
     st.write("Personne n'est rattaché à cette structure.")
 else:
-    shown = directory_search.readable(people)[["Nom", "Prénom", "Profession", "Téléphone",
+    shown = search.readable(people)[["Nom", "Prénom", "Profession", "Téléphone",
                                                "E-mail"]]
     ui.clickable_table(shown, people["id"], ui.page("person"), "people")
 

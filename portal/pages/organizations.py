@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from portal import directory, organizations, ui
-from portal.validation import phone_display
+from portal import ui
+from portal.core.validation import phone_display
+from portal.directory import organizations, persons
 
 PAGE_SIZE = 50
 
@@ -11,7 +12,7 @@ actor = ui.require_access("organizations")
 store = ui.store()
 
 st.title("Structures")
-if actor.has(*directory.EDITORS) and st.button("Nouvelle structure",
+if actor.has(*persons.EDITORS) and st.button("Nouvelle structure",
                                                icon=":material/domain_add:"):
     st.switch_page(ui.page("organization"), query_params={"new": "1"})
 

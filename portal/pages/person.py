@@ -6,12 +6,15 @@ from datetime import date
 
 import streamlit as st
 
-from portal import attendance, audit, directory, meetings, organizations, reference, ui, validation
-from portal.formats import date_fr, datetime_fr, md_escape
+from portal import ui
+from portal.core import audit, reference, validation
+from portal.core.formats import date_fr, datetime_fr, md_escape
+from portal.directory import organizations, persons
+from portal.meetings import attendance, schedule
 
 actor = ui.require_access("person")
 store = ui.store()
-editor = actor.has(*directory.EDITORS)
+editor = actor.has(*persons.EDITORS)
 
 
 def back_to_directory() -> None:
@@ -25,7 +28,7 @@ def person_form(person: dict | None) -> None:
     errors = ui.FieldErrors()
     left, right = st.columns(2)
     with left:
-        values = {"civility": ui.choice("Civilité", {c: c for c in directory.CIVILITIES},
+        values = {"civility": ui.choice("Civilité", {c: c for c in persons.CIVILITIES},
                                         person.get("civility"), key=f"{key}_civ", empty="—")}
         values["last_name"] = ui.text_field(errors, "Nom", person.get("last_name"),
                                             "last_name", key, 80)
@@ -39,7 +42,7 @@ def person_form(person: dict | None) -> None:
                                              reference.specialties(store),
                                              person.get("specialty_code"), key=f"{key}_spec",
                                              empty="Aucune")
-        values["practice_mode"] = ui.choice("Mode d'exercice", directory.PRACTICE_MODES,
+        values["practice_mode"] = ui.choice("Mode d'exercice", persons.PRACTICE_MODES,
                                             person.get("practice_mode"), key=f"{key}_mode",
                                             empty="Non renseigné")
         values["rpps"] = ui.text_field(errors, "N° RPPS", person.get("rpps"), "rpps", key, 14)
@@ -62,14 +65,14 @@ def person_form(person: dict | None) -> None:
     chosen_orgs = st.multiselect(
         "Structures", list(structures), format_func=structures.get, key=f"{key}_orgs",
         default=[o["id"] for o in person.get("organizations", [])], placeholder="Choisir…")
-    known_tags = directory.known_tags(store)
+    known_tags = persons.known_tags(store)
     tags = st.multiselect("Activités spécifiques", sorted({*known_tags, *person.get("tags", [])}),
                           default=person.get("tags", []), accept_new_options=True,
                           key=f"{key}_tags", placeholder="ex. : plaies chroniques, ETP diabète")
     left, right = st.columns(2)
     with left:
         values["accepts_patients"] = ui.choice(
-            "Accepte de nouveaux patients (médecin traitant)", directory.ACCEPTS,
+            "Accepte de nouveaux patients (médecin traitant)", persons.ACCEPTS,
             person.get("accepts_patients"), key=f"{key}_accepts", empty="Non renseigné")
         if values["accepts_patients"] == "from":
             current = person.get("accepts_from")
@@ -86,13 +89,13 @@ def person_form(person: dict | None) -> None:
                                         bool(person.get("visible", 1)), key=f"{key}_visible")
     errors.slot(None)
     if st.button("Enregistrer", type="primary", key=f"{key}_save", icon=":material/save:"):
-        ui.save_record(errors, lambda: directory.save_person(
+        ui.save_record(errors, lambda: persons.save_person(
             store, actor, values, person.get("id"), chosen_orgs, tags), ui.page("person"),
             not person, "Fiche enregistrée.")
 
 
 back_to_directory()
-person = ui.record_page(lambda person_id: directory.person_for(store, actor, person_id),
+person = ui.record_page(lambda person_id: persons.person_for(store, actor, person_id),
                         person_form, editor, "Nouvelle personne", "Fiche personne",
                         "Choisissez une personne dans l'annuaire.", ":material/contacts:")
 if person["merged_into"]:
@@ -118,10 +121,10 @@ with left:
 with middle:
     st.subheader("Exercice")
     st.text("\n".join(line for line in (
-        directory.PRACTICE_MODES.get(person["practice_mode"] or "", ""),
+        persons.PRACTICE_MODES.get(person["practice_mode"] or "", ""),
         f"RPPS : {person['rpps']}" if person["rpps"] else "",
         f"ADELI : {person['adeli']}" if person["adeli"] else "",
-        f"Nouveaux patients : {directory.is_available(person) or 'non renseigné'}",
+        f"Nouveaux patients : {persons.is_available(person) or 'non renseigné'}",
         "Participe aux soins non programmés" if person["snp"] else "",
         "Membre de la CPTS" if person["member"] else "Non membre de la CPTS",
     ) if line))
@@ -148,7 +151,7 @@ if person["left_territory"]:
 if not person["visible"]:
     st.info("Cette personne n'apparaît pas aux membres (pas d'accord de visibilité).",
             icon=":material/visibility_off:")
-duplicates = directory.possible_duplicates(store, person["id"])
+duplicates = persons.possible_duplicates(store, person["id"])
 if not duplicates.empty and not person["merged_into"]:
     st.warning(f"Doublon possible : {len(duplicates)} autre(s) fiche(s) "
                f"({', '.join(duplicates['reason'].unique())}).", icon=":material/content_copy:")
@@ -162,7 +165,7 @@ if not person["erased_at"] and not person["merged_into"]:
 with st.expander("Données personnelles : export et effacement", icon=":material/shield_person:"):
     st.download_button(
         "Exporter tout ce que le portail détient (JSON)",
-        lambda: json.dumps(directory.export_person(store, actor, person["id"]),
+        lambda: json.dumps(persons.export_person(store, actor, person["id"]),
                            ensure_ascii=False, indent=2, default=str).encode("utf-8"),
         file_name=f"personne-{person['id']}.json", mime="application/json",
         icon=":material/download:")
@@ -173,19 +176,19 @@ with st.expander("Données personnelles : export et effacement", icon=":material
         confirmed = st.checkbox("Je confirme l'effacement définitif", key="erase_ok")
         if st.button("Effacer la fiche", icon=":material/delete_forever:"):
             if confirmed:
-                directory.erase_person(store, actor, person["id"])
+                persons.erase_person(store, actor, person["id"])
                 ui.saved("Fiche effacée : identité et coordonnées retirées.")
             st.error("Cochez la case pour confirmer.")
 
-attended = meetings.count_meetings(store, meetings.Filters(person=person["id"]))
+attended = schedule.count_meetings(store, schedule.Filters(person=person["id"]))
 with st.expander(f"Réunions ({attended})", icon=":material/groups:"):
     if not attended:
         st.write("Cette personne n'a été invitée à aucune réunion.")
     else:
-        latest = meetings.person_meetings(store, person["id"])
+        latest = schedule.person_meetings(store, person["id"])
         st.caption(f"Les {len(latest)} plus récentes sur {attended}." if attended > len(latest)
                    else "Cliquez sur une ligne pour ouvrir la réunion.")
-        shown = meetings.listing(latest).assign(
+        shown = schedule.listing(latest).assign(
             Présence=latest["status"].map(attendance.STATUSES).to_numpy())
         ui.clickable_table(shown, latest["id"], ui.page("meeting"), "person_meetings")
         st.page_link(ui.page("meetings"), query_params={"person": str(person["id"])},

@@ -4,9 +4,10 @@ from datetime import date
 
 import streamlit as st
 
-from portal import evidence, progress, report, ui
-from portal.exports import DOCX_MIME, XLSX_MIME
-from portal.formats import date_fr
+from portal import ui
+from portal.core.exports import DOCX_MIME, XLSX_MIME
+from portal.core.formats import date_fr
+from portal.missions import evidence, progress, report
 from portal.ui import verdicts
 
 actor = ui.require_access("report")

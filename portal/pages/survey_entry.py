@@ -5,16 +5,19 @@ from datetime import date
 
 import streamlit as st
 
-from portal import questionnaires, reference, responses, territory, ui
-from portal.errors import PortalError
-from portal.formats import md_escape
+from portal import ui
+from portal.core import reference
+from portal.core.errors import PortalError
+from portal.core.formats import md_escape
+from portal.directory import territory
+from portal.questionnaires import campaigns, responses
 
 actor = ui.require_access("survey_entry")
 store = ui.store()
 
 st.title("Saisie des réponses")
-campaigns = questionnaires.list_campaigns(store)
-open_ones = {int(r.id): r.title for r in campaigns.itertuples() if not r.closed}
+listing = campaigns.list_campaigns(store)
+open_ones = {int(r.id): r.title for r in listing.itertuples() if not r.closed}
 if not open_ones:
     st.info("Aucune campagne ouverte. Créez-en une dans « Questionnaires ».",
             icon=":material/quiz:")
@@ -23,7 +26,7 @@ wanted = st.query_params.get("campaign", "")
 campaign_id = st.selectbox("Campagne", list(open_ones), format_func=open_ones.get,
                            index=list(open_ones).index(int(wanted))
                            if wanted.isdigit() and int(wanted) in open_ones else 0)
-questions = questionnaires.questions(store, campaign_id)
+questions = campaigns.questions(store, campaign_id)
 typed = st.session_state.setdefault("typed", {}).setdefault(campaign_id, 0)
 st.caption(f"{responses.count_responses(store, campaign_id)} réponse(s) enregistrée(s) pour "
            f"cette campagne, dont {typed} saisie(s) ici. Tab passe d'un champ à l'autre, "
@@ -68,8 +71,8 @@ with st.form(f"entry_{campaign_id}_{round_}"):
         label = f"{number}. {question['label']}"
         key = question["id"]
         if question["kind"] in ("yes_no", "yes_no_nc", "single"):
-            answers[key] = st.radio(label, questionnaires.choices(question), index=None,
-                                    horizontal=True, format_func=lambda v: questionnaires
+            answers[key] = st.radio(label, campaigns.choices(question), index=None,
+                                    horizontal=True, format_func=lambda v: campaigns
                                     .ANSWER_LABELS.get(v, v))
         elif question["kind"] == "multiple":
             answers[key] = st.multiselect(label, question["options"], placeholder="Choisir…")

@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from portal import reference, territory, ui
-from portal.errors import PortalError
-from portal.formats import number_fr
+from portal import ui
+from portal.core import reference
+from portal.core.errors import PortalError
+from portal.core.formats import number_fr
+from portal.directory import territory
 
 actor = ui.require_access("territory")
 store = ui.store()

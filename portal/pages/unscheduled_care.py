@@ -6,10 +6,12 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from portal import directory, reference, territory, ui
-from portal import unscheduled_care as snp
-from portal.errors import PortalError
-from portal.formats import PARIS, date_fr
+from portal import ui
+from portal.care import unscheduled_care as snp
+from portal.core import reference
+from portal.core.errors import PortalError
+from portal.core.formats import PARIS, date_fr
+from portal.directory import persons, territory
 
 actor = ui.require_access("unscheduled_care")
 store = ui.store()
@@ -107,7 +109,7 @@ def request_form(request: dict | None) -> None:
     professions = reference.professions(store, active_only=True)
     communes = {r.code: r.name for r in territory.communes(store).itertuples()}
     motives = snp.motives(store, keep=request.get("motive_code"))
-    people = directory.person_choices(store)
+    people = persons.person_choices(store)
 
     def index(options, value):
         return list(options).index(value) if value in options else None
@@ -243,7 +245,7 @@ def slots_tab() -> None:
         ui.table(offer.rename_axis(index="Profession").rename(
             columns=lambda d: f"{snp.WEEKDAYS[d.weekday()][:3]}. {d:%d/%m}"), hide_index=False)
     running_slots()
-    people = directory.person_choices(store)
+    people = persons.person_choices(store)
     errors = ui.FieldErrors()
     with st.form("slot", clear_on_submit=True):
         st.write("**Ouvrir un créneau**")

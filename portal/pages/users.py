@@ -3,9 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from portal import auth, directory, roles, ui
-from portal.errors import PortalError
-from portal.formats import datetime_fr
+from portal import ui
+from portal.accounts import auth
+from portal.core import roles
+from portal.core.errors import PortalError
+from portal.core.formats import datetime_fr
+from portal.directory import persons
 
 actor = ui.require_access("users")
 store = ui.store()
@@ -70,7 +73,7 @@ by_id = {int(r.id): r for r in users.itertuples()}
 user_id = st.selectbox("Compte", list(by_id),
                        format_func=lambda i: f"{by_id[i].name} ({by_id[i].username})")
 user = by_id[user_id]
-people = directory.person_choices(store)
+people = persons.person_choices(store)
 held = user.roles.split(",") if user.roles else []
 
 left, right = st.columns(2)

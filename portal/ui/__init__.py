@@ -12,11 +12,15 @@ import secrets
 import pandas as pd
 import streamlit as st
 
-from .. import journal, meetings, navigation, reference, settings, territory
-from ..db import Store
-from ..errors import Busy, PortalError
-from ..formats import md_escape
-from ..roles import Actor
+from ..admin import journal
+from ..core import reference, settings
+from ..core.db import Store
+from ..core.errors import Busy, PortalError
+from ..core.formats import md_escape
+from ..core.roles import Actor
+from ..directory import territory
+from ..meetings import schedule
+from . import navigation
 
 LOG = logging.getLogger("portal")
 # A page's file, for links and switches: ui.page("person").
@@ -59,7 +63,7 @@ def actor() -> Actor | None:
 def linked_person(store: Store, actor: Actor, to_see: str) -> int:
     """The directory person of a member's account; without one linked, the page says how
     to get it done and stops."""
-    person = meetings.account_person(store, actor)
+    person = schedule.account_person(store, actor)
     if person is None:
         st.info("Votre compte n'est pas encore relié à votre fiche de l'annuaire : demandez-le "
                 f"à un administrateur pour voir {to_see}.", icon=":material/link_off:")

@@ -6,11 +6,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from portal import directory, minutes, ui
-from portal.db import Store
-from portal.errors import PortalError
-from portal.formats import date_fr
-from portal.roles import Actor
+from portal import ui
+from portal.core.db import Store
+from portal.core.errors import PortalError
+from portal.core.formats import date_fr
+from portal.core.roles import Actor
+from portal.directory import persons
+from portal.meetings import minutes
 
 # "No one" in a sheet's person column: the grid shows a blank or None cell as "None".
 NOBODY = "—"
@@ -27,7 +29,7 @@ def sheet(store: Store, actor: Actor, frame: pd.DataFrame, key: str,
                     with_meeting: bool = False) -> None:
     """Decisions and tasks as a sheet: editors change type, text, owner, due date or
     status in place and save every change at once; overdue ones are flagged."""
-    people = directory.person_choices(store)
+    people = persons.person_choices(store)
     sheet = pd.DataFrame({"id": frame["id"]})
     if with_meeting:
         sheet["Réunion"] = [f"{date_fr(r.starts_at[:10])} {r.meeting}"

@@ -1,7 +1,7 @@
 """The logged-in session in the browser.
 
 streamlit-authenticator draws the login form and keeps the login cookie; the rules are
-ours (portal.auth): passwords checked with lockout and even timing, cookies refused
+ours (portal.accounts.auth): passwords checked with lockout and even timing, cookies refused
 once revoked, roles read from the database on every run, never from the session.
 """
 
@@ -13,11 +13,11 @@ import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
 
-from .. import auth
-from ..db import Store
-from ..errors import Busy
-from ..roles import Actor
-from ..settings import Settings
+from ..accounts import auth
+from ..core.db import Store
+from ..core.errors import Busy
+from ..core.roles import Actor
+from ..core.settings import Settings
 
 FAILURE = ("Identifiant ou mot de passe incorrect. Après 5 essais manqués, le compte est "
            "verrouillé 15 minutes.")

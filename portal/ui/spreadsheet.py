@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from portal import tabular, ui
-from portal.errors import PortalError
-from portal.formats import md_escape, number_fr, size_fr
+from portal import ui
+from portal.core import tabular
+from portal.core.errors import PortalError
+from portal.core.formats import md_escape, number_fr, size_fr
 
 
 def importer(key: str, targets: dict[str, str], guess, run) -> None:

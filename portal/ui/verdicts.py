@@ -3,8 +3,9 @@ the table of indicators that opens one on a click."""
 
 from __future__ import annotations
 
-from portal import progress, ui
-from portal.formats import number_fr
+from portal import ui
+from portal.core.formats import number_fr
+from portal.missions import progress
 
 STATUS_MARKUP = {"on_track": ("green", "check_circle"), "at_risk": ("orange", "warning"),
                  "off_track": ("red", "error"), "no_value": ("gray", "radio_button_unchecked"),

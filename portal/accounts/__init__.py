@@ -1,0 +1,4 @@
+"""Accounts: users and their roles, passwords, login checks with lockout, login cookies.
+
+May import portal.core only.
+"""

@@ -1,0 +1,146 @@
+"""Finding people in the directory: filters and full-text search in SQL, one page at a
+time, counts, and the exports (CSV/XLSX, vCard) of what a search found."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+
+import pandas as pd
+
+from ..core import validation
+from ..core.db import Store
+from ..core.formats import records
+from .persons import is_available
+
+
+@dataclass(frozen=True)
+class Filters:
+    text: str = ""
+    profession: str | None = None
+    specialty: str | None = None
+    commune: str | None = None
+    sector: str | None = None
+    member: bool | None = None
+    accepts: str | None = None
+    snp: bool | None = None
+    organization: int | None = None
+    include_hidden: bool = False
+
+    def replace(self, **changes) -> Filters:
+        return Filters(**{**{f.name: getattr(self, f.name) for f in fields(self)}, **changes})
+
+
+def fts_query(text: str) -> str | None:
+    """User words to an FTS5 query: every word, as a prefix. Quotes and operators dropped."""
+    words = re.findall(r"\w+", text or "")
+    return " AND ".join(f'"{w}"*' for w in words) or None
+
+
+def _where(filters: Filters) -> tuple[str, dict]:
+    clauses = ["p.merged_into IS NULL", "p.erased_at IS NULL"]
+    params: dict = {}
+    if not filters.include_hidden:
+        clauses.append("p.visible = 1")
+    query = fts_query(filters.text)
+    if query:
+        clauses.append("p.id IN (SELECT rowid FROM people_fts WHERE people_fts MATCH :query)")
+        params["query"] = query
+    for column, value in (("p.profession_code", filters.profession),
+                          ("p.specialty_code", filters.specialty),
+                          ("p.commune_code", filters.commune),
+                          ("p.accepts_patients", filters.accepts)):
+        if value:
+            name = column.split(".")[1]
+            clauses.append(f"{column} = :{name}")
+            params[name] = value
+    for column, value in (("p.member", filters.member), ("p.snp", filters.snp)):
+        if value is not None:
+            clauses.append(f"{column} = {int(value)}")
+    if filters.sector:
+        clauses.append("EXISTS (SELECT 1 FROM person_organizations po JOIN organizations o"
+                       " ON o.id = po.organization_id WHERE po.person_id = p.id"
+                       " AND o.sector = :sector)")
+        params["sector"] = filters.sector
+    if filters.organization:
+        clauses.append("EXISTS (SELECT 1 FROM person_organizations po WHERE po.person_id = p.id"
+                       " AND po.organization_id = :organization)")
+        params["organization"] = filters.organization
+    return " WHERE " + " AND ".join(clauses), params
+
+
+PEOPLE_COLUMNS = (
+    "SELECT p.id, p.civility, p.last_name, p.first_name, pr.label AS profession,"
+    " sp.short_label AS specialty, c.name AS commune, p.phone, p.email, p.mssante,"
+    " (SELECT group_concat(o.name, ', ') FROM person_organizations po"
+    "  JOIN organizations o ON o.id = po.organization_id WHERE po.person_id = p.id)"
+    "  AS organizations,"
+    " (SELECT group_concat(tag, ', ') FROM person_tags WHERE person_id = p.id) AS tags,"
+    " p.accepts_patients, p.accepts_from, p.snp, p.member, p.visible"
+    " FROM people p"
+    " LEFT JOIN professions pr ON pr.code = p.profession_code"
+    " LEFT JOIN specialties sp ON sp.code = p.specialty_code"
+    " LEFT JOIN communes c ON c.code = p.commune_code"
+)
+
+
+def count_people(store: Store, filters: Filters) -> int:
+    where, params = _where(filters)
+    return store.scalar(f"SELECT COUNT(*) FROM people p{where}", params)
+
+
+def search_people(store: Store, filters: Filters, limit: int = 50,
+                  offset: int = 0) -> pd.DataFrame:
+    """One page of people matching the filters, by name."""
+    where, params = _where(filters)
+    return store.frame(
+        f"{PEOPLE_COLUMNS}{where}"
+        " ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE, p.id"
+        " LIMIT :limit OFFSET :offset", {**params, "limit": limit, "offset": offset})
+
+
+def counts_by_profession(store: Store, filters: Filters) -> pd.DataFrame:
+    where, params = _where(filters)
+    return store.frame(
+        "SELECT COALESCE(pr.label, 'Non renseignée') AS profession, COUNT(*) AS people"
+        f" FROM people p LEFT JOIN professions pr ON pr.code = p.profession_code{where}"
+        " GROUP BY 1 ORDER BY 2 DESC, 1", params)
+
+
+EXPORT_LIMIT = 20_000
+COLUMNS_FR = {
+    "civility": "Civilité", "last_name": "Nom", "first_name": "Prénom",
+    "profession": "Profession", "specialty": "Spécialité", "commune": "Commune",
+    "phone": "Téléphone", "email": "E-mail", "mssante": "MSSanté",
+    "organizations": "Structures", "tags": "Activités", "accepts": "Nouveaux patients",
+    "snp": "Soins non programmés", "member": "Membre CPTS",
+}
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """A search result as people read it: French headers, phones '02 38 ...', Oui/Non."""
+    out = frame.copy()
+    out["phone"] = out["phone"].map(validation.phone_display)
+    out["accepts"] = [is_available({"accepts_patients": a, "accepts_from": f})
+                      for a, f in zip(out["accepts_patients"], out["accepts_from"])]
+    for flag in ("snp", "member"):
+        out[flag] = out[flag].map({1: "Oui", 0: "Non"})
+    return out[list(COLUMNS_FR)].fillna("").rename(columns=COLUMNS_FR)
+
+
+def export_frame(store: Store, filters: Filters) -> pd.DataFrame:
+    """Every person matching the filters (up to EXPORT_LIMIT), ready for CSV or XLSX."""
+    return readable(search_people(store, filters, limit=EXPORT_LIMIT))
+
+
+def vcard_contacts(store: Store, filters: Filters) -> list[dict]:
+    """The people matching the filters as vCard contacts. Blank cells (NaN in the frame)
+    become None, so no card carries a "nan" phone or address."""
+    frame = search_people(store, filters, limit=EXPORT_LIMIT)
+    return [{
+        "last_name": r["last_name"], "first_name": r["first_name"],
+        "organization": (r["organizations"] or "").split(", ")[0],
+        "title": " – ".join(p for p in (r["profession"], r["specialty"]) if p),
+        "phone": validation.phone_display(r["phone"]), "email": r["email"],
+        "mssante": r["mssante"], "note": r["tags"],
+    } for r in records(frame)]
