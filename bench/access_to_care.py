@@ -19,8 +19,9 @@ from pathlib import Path
 from _pages import compare, database
 
 from portal.care import doctor_figures, doctor_requests, snp_figures, unscheduled_care
-from portal.core.db import Store, iso, now
+from portal.core.db import Store
 from portal.core.roles import CLI
+from portal.core.transactions import iso, now
 
 STATUSES = ("nouvelle", "en_recherche", "proposee", "refusee", "acceptee", "close",
             "abandonnee")

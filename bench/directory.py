@@ -28,18 +28,19 @@ PROFESSIONS = ("60", "10", "70", "21", "40", "50", "91", "93")
 
 def fill(store: Store, people: int) -> None:
     rng = random.Random(2026)
-    territory.add_communes(store, CLI, demo.COMMUNES)
+    territory.add_communes(store, CLI, demo.directory.COMMUNES)
     with store.write(CLI) as tx:
         structures = [organizations.write_organization(tx, {
             "name": f"Structure {i}", "kind": rng.choice(list(organizations.KINDS)),
             "sector": rng.choice(list(organizations.SECTORS)),
-            "commune_code": rng.choice(demo.COMMUNES)})[0] for i in range(400)]
+            "commune_code": rng.choice(demo.directory.COMMUNES)})[0] for i in range(400)]
         for i in range(people):
-            last, (first, civility) = rng.choice(demo.LAST_NAMES), rng.choice(demo.FIRST_NAMES)
+            last = rng.choice(demo.directory.LAST_NAMES)
+            first, civility = rng.choice(demo.directory.FIRST_NAMES)
             persons.write_person(tx, {
                 "civility": civility, "last_name": f"{last}{i % 97 or ''}", "first_name": first,
                 "profession_code": rng.choice(PROFESSIONS), "commune_code":
-                rng.choice(demo.COMMUNES), "member": rng.random() < 0.5,
+                rng.choice(demo.directory.COMMUNES), "member": rng.random() < 0.5,
                 "snp": rng.random() < 0.3, "phone": f"02 38 {rng.randrange(10, 99)} "
                 f"{rng.randrange(10, 99)} {rng.randrange(10, 99)}",
                 "accepts_patients": rng.choice((None, "yes", "no"))},

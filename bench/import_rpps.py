@@ -122,7 +122,7 @@ def measure(path: Path) -> None:
         store.migrate()
         reference.sync(store)
         # The demo territory around Gien, then small Loiret communes up to 50.
-        chosen = list(demo.COMMUNES) + [r["code"] for r in store.query(
+        chosen = list(demo.directory.COMMUNES) + [r["code"] for r in store.query(
             "SELECT code FROM communes WHERE department = '45'"
             " AND population BETWEEN 500 AND 5000 ORDER BY code")]
         territory.add_communes(store, CLI, list(dict.fromkeys(chosen))[:TERRITORY_SIZE])

@@ -16,7 +16,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from portal.accounts import auth
-from portal.core.db import Store, now
+from portal.core.db import Store
+from portal.core.transactions import now
 
 ROUNDS = 12
 TRIES = 9

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from _pages import compare, database
 
-from portal.core.db import Store, iso, now
+from portal.core.db import Store
 from portal.core.roles import CLI
+from portal.core.transactions import iso, now
 from portal.directory import persons
 from portal.meetings import schedule
 from portal.missions import aci

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from _pages import compare_runs, database, page_seconds
 
-from portal.core.db import Store, iso, now
+from portal.core.db import Store
 from portal.core.roles import CLI
+from portal.core.transactions import iso, now
 from portal.directory import persons
 from portal.questionnaires import campaigns, responses
 

@@ -31,8 +31,9 @@ TABLES = ("people", "organizations", "actions", "meetings", "attendees", "decisi
 
 
 def load(store, files_dir, rounds: int = 4) -> dict[str, int]:
-    """The demo, then the sparse records; returns the ids of the sparse ones by kind."""
-    demo.load(store, rounds)
+    """The demo (unless loaded), then the sparse records; returns their ids by kind."""
+    if not demo.is_loaded(store):
+        demo.load(store, rounds)
     ids = {}
     # Sorted first, so the directory's first page lists it.
     ids["person"], _ = persons.save_person(store, COORD, {"last_name": "Abadie"})

@@ -58,16 +58,34 @@ def template_db(tmp_path_factory):
     return store.path
 
 
-@pytest.fixture
-def store(env, template_db) -> Store:
-    env.db_path.parent.mkdir(parents=True, exist_ok=True)
-    source, target = sqlite3.connect(template_db), sqlite3.connect(env.db_path)
+@pytest.fixture(scope="session")
+def demo_db(template_db, tmp_path_factory):
+    """The template with the demo CPTS loaded, built once: the demo saves through the
+    services, about 650 transactions, which every test using it would otherwise repeat."""
+    store = Store(tmp_path_factory.mktemp("demo") / "portal.db")
+    _copy(template_db, store.path)
+    demo.load(store, int(TEST_ROUNDS))
+    return store.path
+
+
+def _copy(source_path, target_path) -> None:
+    target_path.parent.mkdir(parents=True, exist_ok=True)
+    source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
     source.backup(target)
     source.close()
     target.close()
+
+
+def _store(env, source_path) -> Store:
+    _copy(source_path, env.db_path)
     store = Store(env.db_path)
     store.migrate()
     return store
+
+
+@pytest.fixture
+def store(env, template_db) -> Store:
+    return _store(env, template_db)
 
 
 @pytest.fixture
@@ -79,14 +97,13 @@ def clear_streamlit_caches():
 
 
 @pytest.fixture
-def demo_store(store, env, clear_streamlit_caches):
+def demo_store(env, demo_db, clear_streamlit_caches):
     """The demo CPTS: accounts of every role, territory, organisations, professionals."""
-    demo.load(store, env.bcrypt_rounds)
-    return store
+    return _store(env, demo_db)
 
 
 @pytest.fixture
-def sparse_store(store, env, clear_streamlit_caches):
+def sparse_store(demo_store, env):
     """The demo plus records whose optional fields are all blank (tests/blank_fields.py)."""
-    store.sparse_ids = blank_fields.load(store, env.files_dir, env.bcrypt_rounds)
-    return store
+    demo_store.sparse_ids = blank_fields.load(demo_store, env.files_dir, env.bcrypt_rounds)
+    return demo_store

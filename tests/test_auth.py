@@ -11,9 +11,10 @@ import pytest
 
 from helpers import COORD, person
 from portal.accounts import auth, passwords
-from portal.core.db import now, set_setting
+from portal.core.db import set_setting
 from portal.core.errors import PermissionDenied, PortalError
 from portal.core.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
+from portal.core.transactions import now
 from portal.directory import persons
 from portal.ui import session
 

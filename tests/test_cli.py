@@ -50,7 +50,7 @@ def test_demo_prints_its_accounts_and_marks_the_portal(env):
     result = run("demo")
     assert result.returncode == 0, result.stderr
     assert demo.PASSWORD in result.stdout
-    for username, _, _ in demo.USERS:
+    for username, *_ in demo.USERS:
         assert username in result.stdout
     store = Store(env.db_path)
     assert demo.is_loaded(store)

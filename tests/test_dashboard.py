@@ -20,7 +20,7 @@ def test_dashboard_shows_where_each_mission_stands(demo_store):
     for status in ("on_track", "at_risk", "off_track", "no_value"):
         assert metrics[verdicts.label(status)] == str(counts.get(status, 0))
     shown = sum(int(v) for v in metrics.values()) + counts.get("no_target", 0)
-    assert shown == len(demo.INDICATORS)
+    assert shown == len(demo.missions.INDICATORS)
     # One table per mission that has indicators, each row a verdict in words.
     assert len(at.dataframe) == standings["mission_code"].nunique() == 4
     access = at.dataframe[0].value

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from portal.core.db import ACCESS_WINDOW, LATEST_VERSION, Store, iso, now
+from portal.core.db import ACCESS_WINDOW, LATEST_VERSION, Store
 from portal.core.errors import Busy, DatabaseUnusable
 from portal.core.roles import Actor
+from portal.core.transactions import iso, now
 
 
 @pytest.fixture

@@ -123,7 +123,7 @@ def test_indicator_page_shows_values_and_takes_a_new_one(demo_store):
 
 def test_members_read_indicators_without_entry(demo_store):
     at = open_page(logged_in("demo.membre"), "indicators")
-    assert len(at.dataframe[0].value) == len(demo.INDICATORS)
+    assert len(at.dataframe[0].value) == len(demo.missions.INDICATORS)
     helped = int(indicators.list_indicators(demo_store).iloc[0]["id"])
     at = open_page(at, "indicator", id=helped)
     assert not at.exception

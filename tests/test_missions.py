@@ -102,4 +102,5 @@ def test_missions_page_links_each_missions_indicators_with_their_state(demo_stor
     prevention = progress.standings(demo_store, date.today().year, mission="socle_3").iloc[0]
     assert (f"Indicateur : Actions de prévention menées "
             f"({progress.STATUSES[prevention['status']].lower()})") in links
-    assert sum(label.startswith("Indicateur : ") for label in links) == len(demo.INDICATORS)
+    indicators = sum(label.startswith("Indicateur : ") for label in links)
+    assert indicators == len(demo.missions.INDICATORS)

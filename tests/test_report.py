@@ -160,7 +160,8 @@ def test_report_command_writes_both_files(year_2025, env, tmp_path):
 def test_report_page_offers_both_files(demo_store):
     at = open_page(logged_in("demo.bureau"), "report")
     assert not at.exception
-    assert f"{len(demo.INDICATORS)} indicateur(s), 0 pièce(s) justificative(s)" in texts(at)
+    count = len(demo.missions.INDICATORS)
+    assert f"{count} indicateur(s), 0 pièce(s) justificative(s)" in texts(at)
     assert not at.get("download_button")
     widget(at.button, "Préparer le rapport").click()
     at.run()

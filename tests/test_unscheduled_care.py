@@ -174,7 +174,8 @@ def test_the_slots_tab_lists_open_slots_and_stops_one(demo_store):
 
 
 def test_the_phone_form_saves_and_starts_again_blank(demo_store):
-    before = demo_store.scalar("SELECT COUNT(*) FROM snp_requests WHERE demo = 0")
+    before = demo_store.scalar("SELECT COUNT(*) FROM snp_requests"
+                              " WHERE entered_by = 'demo.coordination'")
     at = open_page(logged_in("demo.coordination"), "unscheduled_care")
     assert not at.exception
     widget(at.selectbox, "Tranche d'âge").set_value("18-39")
@@ -186,7 +187,7 @@ def test_the_phone_form_saves_and_starts_again_blank(demo_store):
     assert not at.exception
     assert "Demande enregistrée." in texts(at)
     saved = demo_store.query("SELECT motive_code, age_band, entered_by, person_id"
-                             " FROM snp_requests WHERE demo = 0")
+                             " FROM snp_requests WHERE entered_by = 'demo.coordination'")
     assert before == 0 and saved == [{"motive_code": "plaie", "age_band": "18-39",
                                       "entered_by": "demo.coordination", "person_id": nurse}]
     assert widget(at.selectbox, "Motif").value is None

@@ -20,9 +20,10 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from ..core import roles, validation
-from ..core.db import Store, Transaction, iso, now
+from ..core.db import Store
 from ..core.errors import PortalError
 from ..core.roles import ADMIN, Actor
+from ..core.transactions import Transaction, iso, now
 from . import passwords
 
 LOCK_AFTER_FAILURES = 5

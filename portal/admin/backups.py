@@ -18,12 +18,12 @@ from ..core.db import (
     SQLITE_HEADER,
     Store,
     copy_database,
-    now,
     portal_tables,
     private_folder,
 )
 from ..core.errors import DatabaseUnusable, PortalError
 from ..core.roles import ADMIN, Actor
+from ..core.transactions import now
 
 PREFIX = "portal-"
 STAMP = "%Y%m%d-%H%M%S"

@@ -9,9 +9,10 @@ from datetime import date
 import pandas as pd
 
 from ..core import roles
-from ..core.db import Store, iso, now
+from ..core.db import Store
 from ..core.errors import PortalError
 from ..core.roles import Actor
+from ..core.transactions import iso, now
 
 EDITORS = roles.EDIT["care"]
 GP_SPECIALTIES = ("SM26", "SM53", "SM54")   # médecine générale, in the RPPS vocabulary

@@ -21,10 +21,11 @@ import pandas as pd
 from dateutil.relativedelta import relativedelta
 
 from ..core import roles, validation
-from ..core.db import Store, Transaction, iso, now, set_setting
+from ..core.db import Store, set_setting
 from ..core.errors import PermissionDenied, PortalError
 from ..core.formats import fold
 from ..core.roles import ADMIN, Actor
+from ..core.transactions import Transaction, iso, now
 from . import doctor_capacity
 
 EDITORS = roles.EDIT["care"]     # the only roles that see patients' identities

@@ -15,10 +15,11 @@ from datetime import UTC, date, datetime, time, timedelta
 import pandas as pd
 
 from ..core import roles
-from ..core.db import Store, iso, now
+from ..core.db import Store
 from ..core.errors import PortalError
 from ..core.formats import PARIS, fold, plural, records
 from ..core.roles import Actor
+from ..core.transactions import iso, now
 from ..directory import persons
 
 EDITORS = roles.EDIT["care"]

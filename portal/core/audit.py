@@ -14,9 +14,10 @@ import pandas as pd
 from dateutil.relativedelta import relativedelta
 
 from . import roles
-from .db import Store, iso
+from .db import Store
 from .formats import PARIS
 from .roles import ADMIN, ALL, Actor
+from .transactions import iso
 
 ENTITIES = {
     "user": "Compte utilisateur",

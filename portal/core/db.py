@@ -5,61 +5,36 @@ different threads and all sessions in one process, so a kept connection either b
 or shares one transaction between users. Every write starts with BEGIN IMMEDIATE
 (a deferred transaction that later upgrades to a writer fails under concurrent writers)
 and appends its audit rows in the same transaction: no change without its trace.
+The statements a transaction runs, and their audit rows, are portal.core.transactions.
 """
 
 from __future__ import annotations
 
 import functools
-import json
-import re
 import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from sqlite_utils import Database
 
-from .errors import Busy, DatabaseUnusable, PortalError
+from .errors import Busy, DatabaseUnusable
 from .formats import blanks_as_none
 from .roles import Actor
 from .settings import ROOT
+from .transactions import Rehearsal, Transaction, iso, now
 
 MIGRATIONS_DIR = ROOT / "db" / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
-IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
-# Columns whose values never reach the audit log.
-REDACTED = {"password_hash"}
 # Repeated views of one record by one person within this time are logged once.
 ACCESS_WINDOW = timedelta(minutes=10)
 # While a restore copies the database aside then replaces it, other writes wait: one in
 # between would be in neither. Until this instant (app setting), should the restore die.
 PAUSED_UNTIL = "writes_paused_until"
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def iso(moment: datetime) -> str:
-    """UTC ISO text, second precision: sorts as it reads, compares in SQL."""
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def _identifier(name: str) -> str:
-    if not IDENTIFIER.match(name):
-        raise ValueError(f"not an identifier: {name!r}")
-    return name
-
-
-def _dump(values: dict | None) -> str | None:
-    if values is None:
-        return None
-    clean = {k: ("***" if k in REDACTED else v) for k, v in values.items()}
-    return json.dumps(clean, ensure_ascii=False, default=str, sort_keys=True)
 
 
 def migration_files(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, str, Path]]:
@@ -74,143 +49,6 @@ def migration_files(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, str, Pa
 LATEST_VERSION = max((v for v, _, _ in migration_files()), default=0)
 
 
-class Transaction:
-    """An open BEGIN IMMEDIATE transaction, acting for `actor`. Every statement goes
-    through execute or executemany (a rehearsal records the ones that write)."""
-
-    def __init__(self, conn: sqlite3.Connection, actor: Actor):
-        self.conn = conn
-        self.actor = actor
-        self.audited = False
-
-    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
-        return self.conn.execute(sql, params)
-
-    def executemany(self, sql: str, rows) -> sqlite3.Cursor:
-        return self.conn.executemany(sql, rows)
-
-    def one(self, sql: str, params: Any = ()) -> dict | None:
-        row = self.execute(sql, params).fetchone()
-        return dict(row) if row else None
-
-    def all(self, sql: str, params: Any = ()) -> list[dict]:
-        return [dict(r) for r in self.execute(sql, params)]
-
-    # Store's name for it, so a reading helper works inside a transaction or outside.
-    query = all
-
-    def audit(self, entity: str, entity_id, action: str, before=None, after=None) -> None:
-        # Straight to the connection: a rehearsal records the call, not its statement.
-        self.conn.execute(
-            "INSERT INTO audit_log (at, username, entity, entity_id, action, before, after)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (iso(now()), self.actor.username, entity,
-             None if entity_id is None else str(entity_id), action,
-             _dump(before), _dump(after)),
-        )
-        self.audited = True
-
-    def redact(self, entity: str, entity_ids) -> None:
-        """Empty the values the audit rows of these records hold, keeping who did what
-        and when: erasing a person or anonymising a request must not leave their data in
-        the journal. The caller audits the erasure itself."""
-        ids = [str(i) for i in entity_ids]
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            self.execute("UPDATE audit_log SET before = NULL, after = NULL WHERE entity = ?"
-                         f" AND entity_id IN ({', '.join('?' for _ in chunk)})",
-                         (entity, *chunk))
-
-    def insert(self, table: str, values: dict, entity: str | None = None) -> int:
-        """Insert one row and audit it as created; returns its id."""
-        columns = ", ".join(_identifier(c) for c in values)
-        marks = ", ".join("?" for _ in values)
-        cursor = self.execute(
-            f"INSERT INTO {_identifier(table)} ({columns}) VALUES ({marks})",
-            list(values.values()),
-        )
-        row_id = cursor.lastrowid
-        self.audit(entity or table, row_id, "create", after=values)
-        return row_id
-
-    def update(self, table: str, row_id: int, changes: dict, entity: str | None = None,
-               action: str = "update") -> dict:
-        """Update one row by id and audit only the fields that really changed."""
-        table = _identifier(table)
-        before = self.one(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
-        if before is None:
-            raise LookupError(f"{table} {row_id} not found")
-        changed = {k: v for k, v in changes.items() if before.get(k) != v}
-        if changed:
-            assignments = ", ".join(f"{_identifier(c)} = ?" for c in changed)
-            self.execute(
-                f"UPDATE {table} SET {assignments} WHERE id = ?",
-                [*changed.values(), row_id],
-            )
-            self.audit(entity or table, row_id, action,
-                       before={k: before[k] for k in changed}, after=changed)
-        return changed
-
-    def delete(self, table: str, row_id: int, entity: str, gone: str) -> dict:
-        """Delete one row by id and audit it with its values; `gone` is the French
-        message when it no longer exists (a second click, another user)."""
-        table = _identifier(table)
-        row = self.one(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
-        if row is None:
-            raise PortalError(gone)
-        self.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
-        self.audit(entity, row_id, "delete", before=row)
-        return row
-
-    def set_links(self, table: str, owner: str, owner_id: int, column: str, values,
-                  entity: str) -> list:
-        """Make `table` link `owner_id` to exactly `values` (an action's missions, a
-        meeting's actions...); audited under the owner's entity when it changes."""
-        table, owner, column = _identifier(table), _identifier(owner), _identifier(column)
-        before = sorted(r[column] for r in self.all(
-            f"SELECT {column} FROM {table} WHERE {owner} = ?", (owner_id,)))
-        after = sorted(set(values))
-        if before != after:
-            self.execute(f"DELETE FROM {table} WHERE {owner} = ?", (owner_id,))
-            self.executemany(f"INSERT INTO {table} ({owner}, {column}) VALUES (?, ?)",
-                                  [(owner_id, v) for v in after])
-            self.audit(entity, owner_id, table.removeprefix(f"{entity}_"),
-                       before={column: before}, after={column: after})
-        return after
-
-
-class Rehearsal(Transaction):
-    """A transaction on a private in-memory copy of the database, never committed: it
-    holds no lock on the real one, and records what it wrote, for Store.replay to apply
-    in one short transaction."""
-
-    def __init__(self, conn: sqlite3.Connection, actor: Actor, last_audit: int):
-        super().__init__(conn, actor)
-        self.last_audit = last_audit  # the newest change the copy holds
-        self.entities: set[str] = set()  # the kinds of records it changed
-        # (kind, sql, params, id the row got): "one", "many" or "audit" (params = args).
-        self.writes: list[tuple[str, str | None, Any, int | None]] = []
-
-    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
-        cursor = self.conn.execute(sql, params)
-        verb = sql.lstrip().split(None, 1)[0].upper()
-        if verb not in ("SELECT", "WITH", "PRAGMA"):
-            row_id = cursor.lastrowid if verb in ("INSERT", "REPLACE") else None
-            self.writes.append(("one", sql, params, row_id))
-        return cursor
-
-    def executemany(self, sql: str, rows) -> sqlite3.Cursor:
-        rows = list(rows)
-        cursor = self.conn.executemany(sql, rows)
-        self.writes.append(("many", sql, rows, None))
-        return cursor
-
-    def audit(self, entity: str, entity_id, action: str, before=None, after=None) -> None:
-        super().audit(entity, entity_id, action, before, after)
-        self.entities.add(entity)
-        self.writes.append(("audit", None, (entity, entity_id, action, before, after), None))
-
-
 class _Moved(Exception):
     """A replayed row did not get the id it had in the rehearsal."""
 
@@ -218,13 +56,16 @@ class _Moved(Exception):
 class Store:
     """The SQLite file and the ways in: reads, one write transaction, migrations."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, durable: bool = True):
         self.path = Path(path)
+        self.durable = durable
 
     def connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=5, isolation_level=None)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
+        if not self.durable:  # a draft: only the copy that replaces the portal must last
+            conn.execute("PRAGMA synchronous = OFF")
         conn.execute("PRAGMA busy_timeout = 5000")
         return conn
 
@@ -326,6 +167,26 @@ class Store:
             return False
         return True
 
+    @contextmanager
+    def staged(self, actor: Actor) -> Iterator[Store]:
+        """A private copy of this database to build on through the services, put in this
+        one's place in one step when the block ends, dropped if it fails: a load of many
+        saves (the demo) is all or nothing without holding the write lock. Other writes
+        wait meanwhile (Busy), as during a restore, so that none is lost."""
+        self.pause_writes(actor)
+        try:
+            with tempfile.TemporaryDirectory(dir=self.path.parent) as folder:
+                draft = Store(Path(folder) / self.path.name, durable=False)
+                copy_database(self.path, draft.path)
+                with draft.reading() as held:  # the journal stays open between saves
+                    held.execute("PRAGMA journal_mode = WAL")
+                    draft.resume_writes(actor)
+                    yield draft
+                self.replace_with(draft.path)
+        except BaseException:
+            self.resume_writes(actor)
+            raise
+
     def pause_writes(self, actor: Actor, minutes: float = 10) -> None:
         """Make every other write wait (refused with Busy) until resume_writes."""
         with self.write(actor) as tx:
@@ -335,7 +196,7 @@ class Store:
         with self.write(actor, during_pause=True) as tx:
             if tx.one("SELECT 1 AS x FROM app_settings WHERE key = ?", (PAUSED_UNTIL,)):
                 tx.execute("DELETE FROM app_settings WHERE key = ?", (PAUSED_UNTIL,))
-                tx.audit("app_settings", PAUSED_UNTIL, "delete")
+                tx.audit("app_setting", PAUSED_UNTIL, "delete")
 
     def log_access(self, actor: Actor, entity: str, entity_id) -> None:
         """Record that `actor` viewed one personal record (a read, not an audited change).
@@ -389,9 +250,8 @@ class Store:
 
     def table_names(self) -> set[str]:
         with self.reading() as conn:
-            return {r[0] for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'"
-                " AND name NOT LIKE 'sqlite_%'")}
+            return {name for name in Database(conn).table_names()
+                    if not name.startswith("sqlite_")}
 
     def copy_to(self, target: Path) -> None:
         """A consistent copy through SQLite's backup API, even while others write."""

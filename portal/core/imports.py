@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .db import Store, Transaction
+from .db import Store
 from .errors import PortalError
 from .roles import Actor
 from .tabular import Table
+from .transactions import Transaction
 
 
 @dataclass

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 
 from ..core import roles, validation
-from ..core.db import Store, Transaction, iso, now
+from ..core.db import Store
 from ..core.errors import PortalError
 from ..core.roles import Actor
+from ..core.transactions import Transaction, iso, now
 from . import persons
 
 KINDS = {
@@ -37,8 +38,8 @@ FIELDS = ("name", "kind", "sector", "finess", "siret", "address", "commune_code"
           "phone", "email", "website", "notes")
 
 
-def write_organization(tx: Transaction, values: dict, organization_id: int | None = None,
-                       demo: bool = False) -> tuple[int, list[str]]:
+def write_organization(tx: Transaction, values: dict,
+                       organization_id: int | None = None) -> tuple[int, list[str]]:
     """Create or update an organisation inside a caller's transaction."""
     clean = {k: validation.clean(values.get(k)) or None for k in FIELDS}
     if not clean["name"]:
@@ -57,7 +58,7 @@ def write_organization(tx: Transaction, values: dict, organization_id: int | Non
             warnings.append(warning)
     stamp = iso(now())
     if organization_id is None:
-        organization_id = tx.insert("organizations", {**clean, "demo": int(demo),
+        organization_id = tx.insert("organizations", {**clean,
                                                       "created_at": stamp, "updated_at": stamp},
                                     entity="organization")
     elif tx.update("organizations", organization_id, clean, entity="organization"):

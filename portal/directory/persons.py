@@ -16,10 +16,11 @@ from datetime import date
 import pandas as pd
 
 from ..core import audit, roles, validation
-from ..core.db import Store, Transaction, iso, now
+from ..core.db import Store
 from ..core.errors import PortalError
 from ..core.formats import date_fr, fold, qualified, records
 from ..core.roles import ADMIN, BUREAU, COORDINATOR, Actor
+from ..core.transactions import Transaction, iso, now
 
 EDITORS = roles.EDIT["directory"]
 
@@ -162,9 +163,9 @@ def _set_links(tx: Transaction, person_id: int, organization_ids, tags) -> None:
 
 
 def write_person(tx: Transaction, values: dict, person_id: int | None = None,
-                 organization_ids=(), tags=(), demo: bool = False, source: str = "manual",
+                 organization_ids=(), tags=(), source: str = "manual",
                  source_date: str | None = None) -> tuple[int, list[str]]:
-    """Create or update a person inside a caller's transaction (forms, imports, demo).
+    """Create or update a person inside a caller's transaction (forms, imports).
 
     Fields typed by hand are recorded in manual_fields so that the RPPS import keeps
     them; a record created by an import starts with none.
@@ -176,7 +177,7 @@ def write_person(tx: Transaction, values: dict, person_id: int | None = None,
         typed = [f for f in IMPORTED_FIELDS if clean.get(f)] if source != "rpps" else []
         person_id = tx.insert("people", {
             **clean, "manual_fields": json.dumps(typed), "source": source,
-            "source_date": source_date, "demo": int(demo), "created_at": stamp,
+            "source_date": source_date, "created_at": stamp,
             "updated_at": stamp}, entity="person")
     else:
         before = tx.one("SELECT * FROM people WHERE id = ?", (person_id,))

@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..core import archives, roles, validation
-from ..core.db import Store, iso, now
+from ..core.db import Store
 from ..core.errors import PortalError
 from ..core.roles import Actor
+from ..core.transactions import iso, now
 from . import persons, territory
 
 # Our name -> the normalised header names it may carry (lower case, no accents, letters

@@ -4,11 +4,12 @@ export): columns mapped to the directory's fields, every line checked, all or no
 from __future__ import annotations
 
 from ..core import imports, roles, tabular
-from ..core.db import Store, Transaction
+from ..core.db import Store
 from ..core.errors import PortalError
 from ..core.formats import fold
 from ..core.roles import Actor
 from ..core.tabular import Table
+from ..core.transactions import Transaction
 from . import organizations, persons
 
 # Field -> (French label, header names recognised automatically).

@@ -14,10 +14,11 @@ from datetime import date
 import pandas as pd
 
 from ..core import roles
-from ..core.db import Store, Transaction
+from ..core.db import Store
 from ..core.errors import PortalError
 from ..core.formats import date_fr
 from ..core.roles import ADMIN, Actor
+from ..core.transactions import Transaction
 
 EDITORS = roles.EDIT["bodies"]
 BODIES = {"bureau": "Bureau", "ca": "Conseil d'administration", "ag": "Assemblée générale"}

@@ -14,11 +14,12 @@ from docx import Document
 from docx.shared import Cm
 
 from ..core import roles
-from ..core.db import Store, iso, now
+from ..core.db import Store
 from ..core.errors import PortalError
 from ..core.exports import docx_bytes, docx_table
 from ..core.formats import date_fr, plural, records
 from ..core.roles import Actor
+from ..core.transactions import iso, now
 from . import attendance, bodies, schedule
 
 EDITORS = schedule.EDITORS

@@ -18,10 +18,11 @@ from dateutil.relativedelta import relativedelta
 from icalendar import Calendar, Event
 
 from ..core import roles
-from ..core.db import Store, Transaction, iso, now
+from ..core.db import Store
 from ..core.errors import PortalError
 from ..core.formats import PARIS
 from ..core.roles import Actor
+from ..core.transactions import Transaction, iso, now
 
 EDITORS = roles.EDIT["meetings"]
 KINDS = {"bureau": "Bureau", "ca": "Conseil d'administration", "ag": "Assemblée générale",
@@ -66,13 +67,13 @@ def _clean(values: dict) -> dict:
 
 
 def write_meeting(tx: Transaction, values: dict, meeting_id: int | None = None, missions=(),
-                  actions=(), demo: bool = False) -> int:
+                  actions=()) -> int:
     """Create or update a meeting inside a caller's transaction."""
     clean = _clean(values)
     stamp = iso(now())
     if meeting_id is None:
         meeting_id = tx.insert("meetings", {**clean, "uid": f"{uuid.uuid4()}@portail-cpts",
-                                            "demo": int(demo), "created_at": stamp,
+                                            "created_at": stamp,
                                             "updated_at": stamp}, entity="meeting")
     elif tx.update("meetings", meeting_id, clean, entity="meeting"):
         tx.execute("UPDATE meetings SET sequence = sequence + 1, updated_at = ? WHERE id = ?",

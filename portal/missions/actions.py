@@ -9,11 +9,12 @@ from docx import Document
 from docx.enum.text import WD_BREAK
 
 from ..core import roles
-from ..core.db import Store, Transaction, iso, now
+from ..core.db import Store
 from ..core.errors import PortalError
 from ..core.exports import docx_bytes, docx_table
 from ..core.formats import date_fr, datetime_fr
 from ..core.roles import Actor
+from ..core.transactions import Transaction, iso, now
 
 EDITORS = roles.EDIT["missions"]
 STATUSES = {"projet": "En projet", "en_cours": "En cours", "realisee": "Réalisée",
@@ -64,7 +65,7 @@ def _clean(tx: Transaction, values: dict, action_id: int | None) -> dict:
 
 
 def write_action(tx: Transaction, values: dict, action_id: int | None = None, missions=(),
-                 referents=(), partners=(), links=(), demo: bool = False) -> int:
+                 referents=(), partners=(), links=()) -> int:
     """Create or update an action fiche inside a caller's transaction."""
     clean = _clean(tx, values, action_id)
     missions = list(missions)
@@ -75,7 +76,7 @@ def write_action(tx: Transaction, values: dict, action_id: int | None = None, mi
         raise PortalError("Mission inconnue.", field="missions")
     stamp = iso(now())
     if action_id is None:
-        action_id = tx.insert("actions", {**clean, "demo": int(demo), "created_at": stamp,
+        action_id = tx.insert("actions", {**clean, "created_at": stamp,
                                           "updated_at": stamp}, entity="action")
     elif tx.update("actions", action_id, clean, entity="action"):
         tx.execute("UPDATE actions SET updated_at = ? WHERE id = ?", (stamp, action_id))

@@ -15,11 +15,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..core import roles
-from ..core.db import Store, iso, now, private_file, private_folder
+from ..core.db import Store, private_file, private_folder
 from ..core.errors import PortalError
 from ..core.exports import DOCX_MIME, XLSX_MIME
 from ..core.formats import size_fr
 from ..core.roles import Actor
+from ..core.transactions import iso, now
 from . import indicators
 
 MAX_BYTES = 10 * 1024 * 1024

@@ -13,9 +13,10 @@ from dateutil.relativedelta import relativedelta
 
 from ..care import doctor_figures, snp_figures
 from ..core import roles
-from ..core.db import Store, Transaction, iso, now
+from ..core.db import Store
 from ..core.errors import PortalError
 from ..core.roles import Actor
+from ..core.transactions import Transaction, iso, now
 from ..meetings import schedule
 from ..questionnaires import figures
 
@@ -125,8 +126,7 @@ def period_label(start: date, period: str) -> str:
     return start.strftime("%m/%Y")
 
 
-def write_indicator(tx: Transaction, values: dict, indicator_id: int | None = None,
-                    demo: bool = False) -> int:
+def write_indicator(tx: Transaction, values: dict, indicator_id: int | None = None) -> int:
     """Create or update an indicator inside a caller's transaction."""
     clean = {k: values.get(k) for k in FIELDS}
     clean["name"] = (clean["name"] or "").strip()
@@ -159,7 +159,7 @@ def write_indicator(tx: Transaction, values: dict, indicator_id: int | None = No
         raise PortalError("Choisissez la mission.", field="mission_code")
     stamp = iso(now())
     if indicator_id is None:
-        return tx.insert("indicators", {**clean, "demo": int(demo), "created_at": stamp,
+        return tx.insert("indicators", {**clean, "created_at": stamp,
                                         "updated_at": stamp}, entity="indicator")
     if tx.update("indicators", indicator_id, clean, entity="indicator"):
         tx.execute("UPDATE indicators SET updated_at = ? WHERE id = ?", (stamp, indicator_id))

@@ -13,11 +13,12 @@ import pandas as pd
 from docx import Document
 
 from ..core import roles
-from ..core.db import Store, Transaction, iso, now
+from ..core.db import Store
 from ..core.errors import PortalError
 from ..core.exports import docx_bytes
 from ..core.formats import date_fr
 from ..core.roles import Actor
+from ..core.transactions import Transaction, iso, now
 
 EDITORS = roles.EDIT["questionnaires"]
 KINDS = {"yes_no": "Oui / Non", "yes_no_nc": "Oui / Non / NC", "single": "Choix unique",
@@ -49,8 +50,7 @@ def _clean_campaign(values: dict) -> dict:
     return clean
 
 
-def write_campaign(tx: Transaction, values: dict, campaign_id: int | None = None,
-                   demo: bool = False) -> int:
+def write_campaign(tx: Transaction, values: dict, campaign_id: int | None = None) -> int:
     """Create (with the template's questions) or update a campaign in a transaction."""
     clean = _clean_campaign(values)
     stamp = iso(now())
@@ -58,7 +58,7 @@ def write_campaign(tx: Transaction, values: dict, campaign_id: int | None = None
         if tx.update("campaigns", campaign_id, clean, entity="campaign"):
             tx.execute("UPDATE campaigns SET updated_at = ? WHERE id = ?", (stamp, campaign_id))
         return campaign_id
-    campaign_id = tx.insert("campaigns", {**clean, "demo": int(demo), "created_at": stamp,
+    campaign_id = tx.insert("campaigns", {**clean, "created_at": stamp,
                                           "updated_at": stamp}, entity="campaign")
     tx.executemany(
         "INSERT INTO questions (campaign_id, position, kind, label, mission_code)"

@@ -10,9 +10,10 @@ from datetime import date, datetime
 import pandas as pd
 
 from ..core import imports, roles, tabular
-from ..core.db import Store, Transaction, iso, now
+from ..core.db import Store
 from ..core.errors import PortalError
 from ..core.formats import fold
+from ..core.transactions import Transaction, iso, now
 from ..directory import persons, spreadsheets
 from . import campaigns
 
@@ -117,7 +118,7 @@ def save_response(store: Store, actor, campaign_id: int, answers: dict, *,
 def write_response(tx: Transaction, campaign_id: int, answers: dict, *,
                    person_id: int | None, new_person: dict | None, received_on: date | None,
                    channel: str, replace: bool, create_anyway: bool = False,
-                   incomplete_ok: bool = True, demo: bool = False) -> tuple[int, bool]:
+                   incomplete_ok: bool = True) -> tuple[int, bool]:
     campaign = tx.one("SELECT * FROM campaigns WHERE id = ?", (campaign_id,))
     if campaign is None or campaign["closed"]:
         raise PortalError("Cette campagne est close : elle ne reçoit plus de réponses.")
@@ -147,7 +148,7 @@ def write_response(tx: Transaction, campaign_id: int, answers: dict, *,
                  after={"answers": rows})
     else:
         response_id = tx.insert("responses", {"campaign_id": campaign_id, "person_id": person,
-                                              **values, "demo": int(demo)},
+                                              **values},
                                 entity="response")
         tx.audit("response", response_id, "answers", after={"answers": rows})
     tx.executemany("INSERT INTO answers (response_id, question_id, value)"

@@ -1,0 +1,129 @@
+"""The demo's contract, the health project's fiches action and the ACI indicators with
+the values typed for the periods already over."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from ...core.db import Store
+from ...core.roles import Actor
+from ...missions import aci, actions, indicators
+from .directory import Cast
+
+# The seven actions of the Giennois-Berry health project (titles are the project's;
+# the texts are written for the demo): (title, missions, status, progress, context,
+# objectives, partners, linked action numbers).
+ACTIONS = (
+    ("La communication ville-hôpital", ("socle_2",), "en_cours", 40,
+     ("Les libéraux et le centre hospitalier se connaissent mal ; les sorties "
+     "d'hospitalisation arrivent sans information au médecin traitant."),
+     ("Des correspondants nommés de part et d'autre, un courrier de sortie le jour même, "
+     "une réunion ville-hôpital par trimestre."), ("ARS",), (2, 7)),
+    ("L'articulation entre le premier et le second recours", ("socle_2",), "projet", 10,
+     "Peu de spécialistes sur le territoire et des délais de rendez-vous longs.",
+     ("Des créneaux réservés aux demandes des équipes de soins primaires, la télé-expertise "
+     "pour éviter les déplacements inutiles."), ("Assurance Maladie",), (1, 4)),
+    ("Organisation de la réponse aux soins non programmés", ("socle_1",), "en_cours", 55,
+     ("Les MSP répondent à leur patientèle ; les autres patients se tournent vers les "
+     "urgences."), ("Une réponse dans les 24 heures pour tout habitant du territoire, avec une "
+     "orientation téléphonique et le lien avec le SAS."), ("Assurance Maladie", "ARS", "SAS",
+                                                          "GRADeS"), (4,)),
+    ("Télé-expertise et téléconsultation", ("socle_1",), "en_cours", 30,
+     "Des zones éloignées des cabinets et des spécialistes.",
+     "Équiper les cabinets volontaires et former les professionnels aux outils régionaux.",
+     ("GRADeS", "Assurance Maladie"), (2, 3)),
+    ("Prévention", ("socle_3",), "realisee", 100,
+     "Des actions existent dans les MSP et au CMP mais ne touchent pas tout le territoire.",
+     ("Étendre les consultations d'addictologie, informer sur l'offre de soins non programmés, "
+     "développer le carnet de vaccination en ligne."), ("ARS",), ()),
+    ("Protocoles de coopération et délégation de tâches", ("complementaire_1",), "projet", 0,
+     "La prise en charge des maladies chroniques demande du temps médical rare.",
+     ("Écrire et mettre en œuvre des protocoles de coopération entre médecins, infirmiers et "
+     "pharmaciens."), ("ARS", "Assurance Maladie"), ()),
+    ("L'interconnaissance et les outils de communication", ("socle_2", "complementaire_2"),
+     "en_cours", 65, ("Les professionnels ne connaissent pas tous leurs interlocuteurs ni "
+     "leurs compétences."), ("Un annuaire partagé des acteurs sanitaires, médico-sociaux et "
+     "sociaux, une messagerie sécurisée pour tous."), ("GRADeS",), (1,)),
+)
+
+
+# Indicators in the ACI's usual vocabulary: (name, mission, kind, unit, period, target,
+# direction, aggregation, source).
+INDICATORS = (
+    ("Patients sans médecin traitant sur le territoire (dont ALD, 70 ans et plus, C2S)",
+     "socle_1", "diagnostic", "patients", "year", 3800, "lower", "last", "manual"),
+    ("Patients fragiles aidés à trouver un médecin traitant", "socle_1", "resultat",
+     "patients", "month", 219, "higher", "sum", "manual"),
+    ("Demandes de soins non programmés traitées sous 24 h", "socle_1", "resultat", "%",
+     "month", 90, "higher", "mean", "manual"),
+    ("Passages aux urgences non suivis d'hospitalisation", "socle_1", "resultat", "%", "year",
+     None, "lower", "last", "manual"),
+    ("Plan de crise transmis à l'ARS et à la CPAM dans l'année (1 = oui)", "socle_4", "moyens",
+     "", "year", 1, "higher", "last", "manual"),
+    ("Actions de prévention menées", "socle_3", "moyens", "actions", "quarter", 8, "higher",
+     "sum", "manual"),
+    ("Fiches action en cours", "socle_2", "moyens", "actions", "quarter", None, "higher",
+     "last", "actions_en_cours"),
+    ("Temps de coordination en réunion sur les parcours", "socle_2", "moyens",
+     "heures-participant", "quarter", 120, "higher", "sum", "temps_reunions"),
+    ("Patients fragiles ayant trouvé un médecin traitant (suivi du portail)", "socle_1",
+     "resultat", "patients", "month", 60, "higher", "sum", "mt_fragiles_trouves"),
+    ("Demandes de soins non programmés vues sous 24 h", "socle_1", "resultat", "%", "month",
+     90, "higher", "mean", "snp_24h"),
+)
+FIELDS = ("name", "mission_code", "kind", "unit", "period", "target", "direction",
+          "aggregation", "source")
+
+
+
+def load(store: Store, actor: Actor, cast: Cast) -> dict[int, int]:
+    """A contract signed in spring 2025 with the first complementary mission, the actions
+    and the indicators; returns the actions' ids by number."""
+    aci.save_contract(store, actor, date(2025, 3, 14), ["complementaire_1"], 2)
+    numbers = _actions(store, actor, cast.of("10")[:1])
+    _indicators(store, actor)
+    return numbers
+
+
+def _actions(store: Store, actor: Actor, referents: list[int]) -> dict[int, int]:
+    """The health project's seven actions, two of them with a referent, then their links
+    (an action may link to one written after it)."""
+    ids, saved = {}, {}
+    for number, (title, missions, status, progress, context, objectives, partners,
+                 _) in enumerate(ACTIONS, start=1):
+        values = {
+            "number": number, "title": title, "status": status, "progress": progress,
+            "context": context, "objectives": objectives,
+            "territory_covered": "Ensemble du territoire de la CPTS",
+            "beneficiaries": "Professionnels de santé et patients du territoire",
+            "start_on": f"2025-{number + 2:02d}-01"}
+        related = {"missions": missions, "referents": referents if number in (3, 7) else (),
+                 "partners": partners}
+        ids[number], _ = actions.save_action(store, actor, values, **related)
+        saved[number] = (values, related)
+    for number, action in enumerate(ACTIONS, start=1):
+        if action[-1]:
+            values, related = saved[number]
+            actions.save_action(store, actor, values, ids[number], **related,
+                                links=[ids[n] for n in action[-1]])
+    return ids
+
+
+def _indicators(store: Store, actor: Actor) -> None:
+    """The indicators, with values typed for the periods of the year already over."""
+    rng = random.Random(219)
+    ids = [indicators.save_indicator(store, actor, dict(zip(FIELDS, row)))[0]
+           for row in INDICATORS]
+    today = date.today()
+    for month in range(1, today.month):
+        indicators.record_value(store, actor, ids[1], date(today.year, month, 1),
+                                rng.randrange(12, 26))
+    for month in range(1, today.month):
+        indicators.record_value(store, actor, ids[2], date(today.year, month, 1),
+                                rng.randrange(78, 95))
+    for month in range(1, indicators.period_start(today, "quarter").month, 3):
+        indicators.record_value(store, actor, ids[5], date(today.year, month, 1),
+                                rng.randrange(1, 3))
+    indicators.record_value(store, actor, ids[0], date(today.year, 1, 1), 4120,
+                            "Données CPAM : 1 030 en ALD, 1 480 de 70 ans et plus, 610 C2S.")
