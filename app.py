@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from portal import ui
-from portal.accounts import auth
+from portal.accounts import users
 from portal.admin import backups, demo
 from portal.core import reference, settings
 from portal.core.db import Store
@@ -47,7 +47,7 @@ def st_page(entry: navigation.PageEntry) -> st.Page:
 
 
 def sidebar(store: Store, actor) -> None:
-    user = auth.get_user(store, actor.username)
+    user = users.get_user(store, actor.username)
     st.sidebar.caption(f"{md_escape(user['name'])} · {labels(actor.roles)}")
     if demo.is_loaded(store):
         st.sidebar.warning("Données de démonstration : CPTS fictive.", icon=":material/science:")
@@ -68,7 +68,7 @@ except DatabaseUnusable as error:
     stop_with(error.message)
 store = Store(config.db_path)
 
-if not auth.has_admin(store):
+if not users.has_admin(store):
     st.navigation([st.Page(navigation.path("first_run"), title="Premier lancement",
                            icon=":material/rocket_launch:")]).run()
     st.stop()
@@ -92,7 +92,7 @@ if actor is None:
                   position="hidden").run()
     st.stop()
 
-user = auth.get_user(store, actor.username)
+user = users.get_user(store, actor.username)
 if user["must_change_password"]:
     # A password set by an admin is temporary: nothing else opens until it is changed.
     pages = [st_page(navigation.BY_KEY["account"])]

@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
     lambda record: "missing ScriptRunContext" not in record.getMessage())
 
-from portal.accounts import auth
+from portal.accounts import users
 from portal.core import reference, settings
 from portal.core.db import Store
 from portal.core.roles import ADMIN, Actor
@@ -36,9 +36,9 @@ def database(path: Path) -> Store:
     store = Store(path)
     store.migrate()
     reference.sync(store)
-    auth.create_first_admin(store, "bench.admin", "Bench", "b@example.org", PASSWORD,
+    users.create_first_admin(store, "bench.admin", "Bench", "b@example.org", PASSWORD,
                             PASSWORD, 4)
-    auth.create_user(store, Actor("bench.admin", frozenset({ADMIN})), "bench.coordination",
+    users.create_user(store, Actor("bench.admin", frozenset({ADMIN})), "bench.coordination",
                      "Coordination", "c@example.org", ["coordinator"], 4, password=PASSWORD)
     with store.reading() as conn:
         conn.execute("UPDATE users SET must_change_password = 0")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from portal.accounts import auth
+from portal.accounts import login, users
 from portal.core.db import Store
 from portal.core.transactions import now
 
@@ -30,7 +30,7 @@ def median_ms(store: Store, username: str) -> float:
     times = []
     for i in range(TRIES):
         began = time.perf_counter()
-        auth.verify_login(store, username, f"wrong-{i}", ROUNDS,
+        login.verify_login(store, username, f"wrong-{i}", ROUNDS,
                           at=start + timedelta(minutes=20 * i))
         times.append((time.perf_counter() - began) * 1000)
     return statistics.median(times)
@@ -40,7 +40,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder) / "bench.db")
         store.migrate()
-        auth.create_first_admin(store, "marie.martin", "Marie Martin", "m@example.org",
+        users.create_first_admin(store, "marie.martin", "Marie Martin", "m@example.org",
                                 PASSWORD, PASSWORD, ROUNDS)
         known = median_ms(store, "marie.martin")
         unknown = median_ms(store, "personne.inconnue")

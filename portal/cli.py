@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .accounts import auth
+from .accounts import login, users
 from .admin import backups, demo
 from .care import doctor_requests
 from .core import audit, reference, roles, settings
@@ -69,13 +69,13 @@ def create_admin(username, name, email, password):
     store = _store()
     rounds = settings.load().bcrypt_rounds
     try:
-        if auth.has_admin(store):
-            auth.create_user(store, roles.CLI, username, name, email, [roles.ADMIN], rounds,
+        if users.has_admin(store):
+            users.create_user(store, roles.CLI, username, name, email, [roles.ADMIN], rounds,
                              password=password)
             click.echo(f"Administrateur {username} créé ; il devra changer son mot de passe "
                        "à la première connexion.")
         else:
-            auth.create_first_admin(store, username, name, email, password, password, rounds)
+            users.create_first_admin(store, username, name, email, password, password, rounds)
             click.echo(f"Premier administrateur {username} créé.")
     except PortalError as error:
         _fail(error)
@@ -131,10 +131,10 @@ def restore(file, yes):
 def unlock(username):
     """Déverrouille un compte tout de suite (même le dernier administrateur)."""
     store = _store()
-    user = auth.get_user(store, username)
+    user = users.get_user(store, username)
     if user is None:
         _fail(PortalError(f"Aucun compte « {username} »."))
-    auth.unlock(store, roles.CLI, user["id"])
+    login.unlock(store, roles.CLI, user["id"])
     click.echo(f"Compte {user['username']} déverrouillé : il peut se connecter de nouveau.")
 
 

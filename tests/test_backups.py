@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from portal.accounts import auth
+from portal.accounts import login, users
 from portal.admin import backups
 from portal.core.db import PAUSED_UNTIL, Store
 from portal.core.errors import Busy, DatabaseUnusable, PermissionDenied
@@ -182,19 +182,19 @@ def test_no_acknowledged_write_is_lost_by_a_restore_under_three_writers(store, t
 
 def test_a_restore_ends_every_login_and_keeps_accounts_as_they_are_now(env, store, tmp_path):
     admin = Actor("ana", frozenset({"admin"}))
-    auth.create_first_admin(store, "ana", "Ana Admin", "ana@example.org",
+    users.create_first_admin(store, "ana", "Ana Admin", "ana@example.org",
                             "riviere-pont-canal-2026", "riviere-pont-canal-2026", 4)
-    member, _ = auth.create_user(store, admin, "paul", "Paul Membre", "paul@example.org",
+    member, _ = users.create_user(store, admin, "paul", "Paul Membre", "paul@example.org",
                               ["bureau"], 4, password="lanterne-verger-boussole-7")
     copy = backups.backup(store, tmp_path / "b")
-    auth.change_password(store, admin, "riviere-pont-canal-2026", "sel-poivre-moutarde-42",
+    users.change_password(store, admin, "riviere-pont-canal-2026", "sel-poivre-moutarde-42",
                          "sel-poivre-moutarde-42", 4)
-    auth.set_roles(store, admin, member, ["member"])
-    auth.set_active(store, admin, member, False)
+    users.set_roles(store, admin, member, ["member"])
+    users.set_active(store, admin, member, False)
     logged_in = time.time()  # a session open while the restore runs
     backups.restore(store, copy, CLI)
-    assert not auth.token_valid(store, "ana", logged_in)
-    assert auth.verify_login(store, "ana", "sel-poivre-moutarde-42", 4).ok
-    assert not auth.verify_login(store, "ana", "riviere-pont-canal-2026", 4).ok
-    paul = auth.get_user(store, "paul")
+    assert not login.token_valid(store, "ana", logged_in)
+    assert login.verify_login(store, "ana", "sel-poivre-moutarde-42", 4).ok
+    assert not login.verify_login(store, "ana", "riviere-pont-canal-2026", 4).ok
+    paul = users.get_user(store, "paul")
     assert not paul["active"] and paul["roles"] == ["member"]

@@ -19,7 +19,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 
-from portal.accounts import auth
+from portal.accounts import users
 from portal.admin import demo
 from portal.care import unscheduled_care
 from portal.core import settings
@@ -253,7 +253,7 @@ def test_first_run_login_reload_logout_and_replayed_cookie(server, browser):
 
 def test_password_change_keeps_this_session_and_kills_the_old_cookie(server, browser):
     store = Store(settings.load().db_path)
-    auth.create_first_admin(store, "marie.martin", "Marie Martin", "marie@example.org",
+    users.create_first_admin(store, "marie.martin", "Marie Martin", "marie@example.org",
                             PASSWORD, PASSWORD, 4)
     context = browser.new_context()
     page = context.new_page()

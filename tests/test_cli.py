@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rpps_files import header, line, professional
 
-from portal.accounts import auth
+from portal.accounts import login, users
 from portal.admin import demo
 from portal.core.db import Store
 from portal.core.roles import CLI
@@ -43,7 +43,7 @@ def test_create_admin_prompts_then_refuses_weak_passwords(env):
     assert weak.returncode == 1 and "courants" in weak.stderr
     ok = run("create-admin", input_text=answers.format("riviere-pont-canal-2026"))
     assert ok.returncode == 0, ok.stderr
-    assert auth.get_user(Store(env.db_path), "marie.martin")["roles"] == ["admin"]
+    assert users.get_user(Store(env.db_path), "marie.martin")["roles"] == ["admin"]
 
 
 def test_demo_prints_its_accounts_and_marks_the_portal(env):
@@ -116,13 +116,13 @@ def test_unlock_lets_a_locked_only_administrator_back_in(env):
     passwords; the lock stays, and the machine's command line lifts it."""
     run("init")
     store = Store(env.db_path)
-    auth.create_first_admin(store, "seule.admin", "Seule Admin", "a@example.org", GOOD, GOOD,
+    users.create_first_admin(store, "seule.admin", "Seule Admin", "a@example.org", GOOD, GOOD,
                             4)
-    for _ in range(auth.LOCK_AFTER_FAILURES):
-        auth.verify_login(store, "seule.admin", "mauvais", 4)
-    assert auth.verify_login(store, "seule.admin", GOOD, 4).outcome == "locked"
+    for _ in range(login.LOCK_AFTER_FAILURES):
+        login.verify_login(store, "seule.admin", "mauvais", 4)
+    assert login.verify_login(store, "seule.admin", GOOD, 4).outcome == "locked"
     done = run("unlock", "seule.admin")
     assert done.returncode == 0 and "déverrouillé" in done.stdout
-    assert auth.verify_login(store, "seule.admin", GOOD, 4).ok
+    assert login.verify_login(store, "seule.admin", GOOD, 4).ok
     unknown = run("unlock", "personne")
     assert unknown.returncode == 1 and "Aucun compte « personne »" in unknown.stderr

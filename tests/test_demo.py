@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.accounts import auth
+from portal.accounts import users
 from portal.admin import demo
 from portal.core.errors import Busy, PortalError
 from portal.core.roles import CLI
@@ -35,7 +35,7 @@ def test_every_record_of_the_demo_was_saved_by_a_service(demo_store):
         "SELECT COUNT(*) FROM (SELECT r.slot_id, r.slot_day, COUNT(*) AS n, s.capacity"
         " FROM snp_requests r JOIN snp_slots s ON s.id = r.slot_id"
         " GROUP BY r.slot_id, r.slot_day HAVING n > s.capacity)") == 0
-    holder = auth.get_user(demo_store, "demo.bureau")
+    holder = users.get_user(demo_store, "demo.bureau")
     card = persons.get_person(demo_store, holder["person_id"])
     assert (card["first_name"], card["last_name"], card["email"]) == \
         ("Paul", "Bernard", "demo.bureau@example.org")

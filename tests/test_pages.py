@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from helpers import APP, PAGES, log_in, logged_in, open_page, shown_errors, texts, widget
-from portal.accounts import auth
+from portal.accounts import login, users
 from portal.admin import backups, demo
 from portal.care import doctor_requests
 from portal.core import audit, network
@@ -61,7 +61,7 @@ def test_first_run_creates_the_admin_then_vanishes_for_good(app, env):
     assert app.title[0].value == "Bienvenue sur le Portail CPTS"
     assert not [b for b in app.button if b.label == "Se connecter"]
     fill_first_admin(app, "marie.martin@example.org")
-    assert auth.has_admin(Store(env.db_path))
+    assert users.has_admin(Store(env.db_path))
     app.run()  # AppTest does not follow the page's st.rerun() by itself
     assert "Bienvenue sur le Portail CPTS" not in texts(app)
     assert widget(app.button, "Se connecter")
@@ -75,7 +75,7 @@ def test_first_run_errors_show_next_to_their_field_and_save_nothing(app, env):
     assert shown_errors(app) == [
         "Adresse e-mail invalide : « pas-une-adresse » (ex. : nom@exemple.fr)."]
     assert widget(app.text_input, "Identifiant").value == "marie.martin"  # nothing typed is lost
-    assert not auth.has_admin(Store(env.db_path))
+    assert not users.has_admin(Store(env.db_path))
 
 
 def test_from_the_network_the_first_admin_needs_the_console_code(on_the_network, app, env,
@@ -86,13 +86,13 @@ def test_from_the_network_the_first_admin_needs_the_console_code(on_the_network,
     assert f"code de premier lancement {code}" in capfd.readouterr().err
     fill_first_admin(app, "marie.martin@example.org")  # no code typed
     assert shown_errors(app) == [network.CODE_REFUSED]
-    assert not auth.has_admin(Store(env.db_path))
+    assert not users.has_admin(Store(env.db_path))
     widget(app.text_input, "Code de premier lancement").input("ABCD-EFGH-JKMN")
     fill_first_admin(app, "marie.martin@example.org")
     assert shown_errors(app) == [network.CODE_REFUSED]
     widget(app.text_input, "Code de premier lancement").input(code.lower().replace("-", " "))
     fill_first_admin(app, "marie.martin@example.org")
-    assert auth.has_admin(Store(env.db_path))
+    assert users.has_admin(Store(env.db_path))
 
 
 def test_from_the_network_the_demo_does_not_load(on_the_network, app, env):
@@ -146,7 +146,7 @@ def test_a_failed_login_says_the_same_for_unknown_user_and_wrong_password(demo_s
 def test_each_role_sees_exactly_its_pages(demo_store, role):
     at = logged_in(ROLE_USERS[role])
     assert at.session_state["authentication_status"]
-    roles = set(auth.get_user(demo_store, ROLE_USERS[role])["roles"])
+    roles = set(users.get_user(demo_store, ROLE_USERS[role])["roles"])
     for entry in navigation.PAGES:
         if navigation.allowed(entry, roles):
             at.switch_page(navigation.path(entry.key)).run()
@@ -169,7 +169,7 @@ def test_an_admin_page_refuses_a_member_by_itself(env, clear_streamlit_caches, k
 
 def test_a_temporary_password_opens_only_my_account_until_changed(demo_store):
     admin = Actor("demo.admin", frozenset({ADMIN}))
-    _, temporary = auth.create_user(demo_store, admin, "new.user", "Nouvel Utilisateur",
+    _, temporary = users.create_user(demo_store, admin, "new.user", "Nouvel Utilisateur",
                                     "new@example.org", [MEMBER], 4)
     at = logged_in("new.user", temporary)
     assert "Votre mot de passe est temporaire" in texts(at)
@@ -198,7 +198,7 @@ def test_admin_creates_an_account_and_sees_its_temporary_password_once(demo_stor
     at.run()
     assert not at.exception
     temporary = at.code[0].value
-    assert auth.verify_login(demo_store, "anne.petit", temporary, 4).ok
+    assert login.verify_login(demo_store, "anne.petit", temporary, 4).ok
     at.run()
     assert not at.code  # shown once
 
@@ -217,8 +217,8 @@ def test_the_journal_filters_by_entity_and_exports_csv(demo_store):
 
 def test_user_text_is_shown_literally_not_as_markdown(demo_store):
     admin = Actor("demo.admin", frozenset({ADMIN}))
-    user_id = auth.get_user(demo_store, "demo.membre")["id"]
-    auth.update_profile(demo_store, admin, user_id, "**X** [a](javascript:alert(1))",
+    user_id = users.get_user(demo_store, "demo.membre")["id"]
+    users.update_profile(demo_store, admin, user_id, "**X** [a](javascript:alert(1))",
                         "demo.membre@example.org")
     at = logged_in("demo.membre")
     assert at.title[0].value == "Bonjour \\*\\*X\\*\\* \\[a\\]\\(javascript\\:\u2060alert\\(1\\)\\)"
@@ -243,7 +243,7 @@ def test_names_in_links_are_shown_literally(demo_store, page, table):
 def test_a_session_revoked_elsewhere_is_closed_on_the_next_click(demo_store):
     at = logged_in("demo.coordination")
     assert at.session_state["authentication_status"]
-    auth.revoke_tokens(demo_store, Actor("demo.coordination", frozenset()))  # logout elsewhere
+    login.revoke_tokens(demo_store, Actor("demo.coordination", frozenset()))  # logout elsewhere
     at.run()
     assert not at.session_state["authentication_status"]
     assert "Votre session a été fermée" in texts(at)
@@ -252,18 +252,18 @@ def test_a_session_revoked_elsewhere_is_closed_on_the_next_click(demo_store):
 def test_deactivation_needs_confirmation_then_closes_the_account(demo_store):
     at = logged_in("demo.admin")
     at.switch_page(navigation.path("users")).run()
-    target = auth.get_user(demo_store, "demo.membre3")
+    target = users.get_user(demo_store, "demo.membre3")
     widget(at.selectbox, "Compte").select(target["id"])
     at.run()
     widget(at.button, "Désactiver").click()
     at.run()
     assert "Cochez la case pour confirmer." in shown_errors(at)
-    assert auth.get_user(demo_store, "demo.membre3")["active"] == 1
+    assert users.get_user(demo_store, "demo.membre3")["active"] == 1
     widget(at.checkbox, "Je confirme").check()
     widget(at.button, "Désactiver").click()
     at.run()
     assert not at.exception
-    assert auth.get_user(demo_store, "demo.membre3")["active"] == 0
+    assert users.get_user(demo_store, "demo.membre3")["active"] == 0
     assert not logged_in("demo.membre3").session_state["authentication_status"]
 
 
@@ -290,7 +290,7 @@ def test_the_admin_reads_who_viewed_a_patient_request(demo_store):
 def test_every_page_opens_on_an_empty_portal(store, clear_streamlit_caches):
     """A CPTS that has just installed the portal: no territory, no directory, no data.
     Each page says what to do instead of failing."""
-    auth.create_first_admin(store, "first.admin", "Première Admin", "a@example.org",
+    users.create_first_admin(store, "first.admin", "Première Admin", "a@example.org",
                             "riviere-pont-canal-2026", "riviere-pont-canal-2026", 4)
     at = logged_in("first.admin", "riviere-pont-canal-2026")
     shown = []

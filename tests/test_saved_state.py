@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from helpers import COORD, logged_in, open_page, texts, toasts, unescaped, widget
-from portal.accounts import auth
+from portal.accounts import login
 from portal.directory import persons
 from portal.missions import actions, indicators
 
@@ -57,7 +57,7 @@ def test_a_new_account_is_listed_at_once_with_its_password_shown_once(demo_store
     widget(at.button, "Créer le compte").click().run()
     assert "anne.petit" in at.dataframe[0].value["Identifiant"].tolist()
     assert "Compte anne.petit créé." in toasts(at)
-    assert auth.verify_login(demo_store, "anne.petit", at.code[0].value, 4).ok
+    assert login.verify_login(demo_store, "anne.petit", at.code[0].value, 4).ok
     assert widget(at.text_input, "Identifiant").value == ""  # the form starts blank
     at.run()
     assert not at.code

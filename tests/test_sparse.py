@@ -16,7 +16,7 @@ from streamlit.testing.v1 import app_test
 
 import blank_fields
 from helpers import logged_in, open_page, widget
-from portal.accounts import auth
+from portal.accounts import users
 from portal.core.roles import ADMIN, BUREAU, COORDINATOR, MEMBER
 from portal.ui import navigation
 
@@ -142,7 +142,7 @@ def test_every_page_and_download_reads_well_for_every_role_on_blank_fields(
         sparse_store, downloads, role):
     ids = sparse_store.sparse_ids
     at = logged_in(ROLE_USERS[role])
-    roles = set(auth.get_user(sparse_store, ROLE_USERS[role])["roles"])
+    roles = set(users.get_user(sparse_store, ROLE_USERS[role])["roles"])
     failures = {}
     for entry in navigation.PAGES:
         if not navigation.allowed(entry, roles):

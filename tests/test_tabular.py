@@ -12,7 +12,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from portal.accounts import auth
+from portal.accounts import login, users
 from portal.core import tabular
 from portal.core.errors import PortalError
 from portal.core.roles import COORDINATOR, Actor
@@ -212,7 +212,7 @@ def test_a_dry_run_takes_no_write_lock(store):
 def test_eight_writers_and_logins_all_succeed_during_an_import_of_20000_rows(store):
     """The lines are tried without the lock; only the final replay holds it, briefly."""
     table = tabular.read(rows_csv(20_000), "x.csv")
-    auth.create_first_admin(store, "ana", "Ana Admin", "ana@example.org", GOOD, GOOD, 4)
+    users.create_first_admin(store, "ana", "Ana Admin", "ana@example.org", GOOD, GOOD, 4)
     done, failures, waits, saved = threading.Event(), [], [], []
 
     def writer(n: int) -> None:
@@ -223,7 +223,7 @@ def test_eight_writers_and_logins_all_succeed_during_an_import_of_20000_rows(sto
             started = time.monotonic()
             try:
                 if n == 0:
-                    assert auth.verify_login(store, "ana", GOOD, 4).ok
+                    assert login.verify_login(store, "ana", GOOD, 4).ok
                 else:
                     with store.write(actor) as tx:
                         tx.insert("app_settings", {"key": f"{n}-{i}", "value": "v"})

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..accounts import auth
+from ..accounts import users
 from ..care import doctor_figures, snp_figures
 from ..core.db import Store
 from ..core.formats import percent_fr
@@ -49,9 +49,9 @@ FIGURES: list[Figure] = [
     Figure("En attente d'un médecin traitant", ALL,
            lambda store, _: doctor_figures.waiting(store)),
     Figure("SNP vus sous 24 h (30 derniers jours)", ALL, _snp_share),
-    Figure("Comptes actifs", ADMINS, lambda store, _: auth.account_counts(store)["active"]),
+    Figure("Comptes actifs", ADMINS, lambda store, _: users.account_counts(store)["active"]),
     Figure("Comptes verrouillés", ADMINS,
-           lambda store, _: auth.account_counts(store)["locked"]),
+           lambda store, _: users.account_counts(store)["locked"]),
 ]
 
 

@@ -1,6 +1,7 @@
 """ACI indicators: configured per contract (each contract negotiates its own), valued per
 period, either typed with a comment or computed from the portal's own data by a
-registered source. Modules register their sources in SOURCES."""
+source. SOURCES lists them all: the actions and meetings' own, and the figures of access
+to care and of the questionnaires, each computed by its domain's module."""
 
 from __future__ import annotations
 

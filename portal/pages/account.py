@@ -3,7 +3,7 @@
 import streamlit as st
 
 from portal import ui
-from portal.accounts import auth
+from portal.accounts import users
 from portal.core.errors import PortalError
 from portal.core.formats import datetime_fr
 from portal.core.roles import labels
@@ -12,7 +12,7 @@ from portal.ui import session
 actor = ui.require_access("account")
 store = ui.store()
 config = ui.config()
-user = auth.get_user(store, actor.username)
+user = users.get_user(store, actor.username)
 
 st.title("Mon compte")
 if user["must_change_password"]:
@@ -33,7 +33,7 @@ with st.form("change_password", clear_on_submit=False):
 errors.slot(None)
 if submitted:
     try:
-        revoked_at = auth.change_password(store, actor, current, new, confirm,
+        revoked_at = users.change_password(store, actor, current, new, confirm,
                                           config.bcrypt_rounds)
     except PortalError as error:
         errors.show(error)

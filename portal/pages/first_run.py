@@ -8,7 +8,7 @@ from another machine, it asks for the code printed in the server's console, and 
 import streamlit as st
 
 from portal import ui
-from portal.accounts import auth
+from portal.accounts import users
 from portal.admin import demo
 from portal.core import network
 from portal.core.errors import PortalError
@@ -41,7 +41,7 @@ def create() -> None:
     """The code first (from the network), then the account."""
     if not local:
         network.check_setup_code(code)
-    auth.create_first_admin(store, identity["username"], identity["name"], identity["email"],
+    users.create_first_admin(store, identity["username"], identity["name"], identity["email"],
                             password, confirm, config.bcrypt_rounds)
 
 

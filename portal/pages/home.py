@@ -4,7 +4,7 @@ member, their meetings and tasks."""
 import streamlit as st
 
 from portal import ui
-from portal.accounts import auth
+from portal.accounts import users
 from portal.admin import overview
 from portal.care import doctor_requests
 from portal.core import audit
@@ -14,7 +14,7 @@ from portal.meetings import minutes, schedule
 
 actor = ui.require_access("home")
 store = ui.store()
-user = auth.get_user(store, actor.username)
+user = users.get_user(store, actor.username)
 
 st.title(f"Bonjour {md_escape(user['name'])}")
 st.caption(f"Rôles : {labels(actor.roles)}")

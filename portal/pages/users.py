@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from portal import ui
-from portal.accounts import auth
+from portal.accounts import login, users
 from portal.core import roles
 from portal.core.errors import PortalError
 from portal.core.formats import datetime_fr
@@ -29,13 +29,13 @@ def show_temporary(username: str, password: str) -> None:
 if shown := st.session_state.pop(TEMPORARY, None):
     show_temporary(*shown)
 
-users = auth.list_users(store)
-table = users.assign(
-    roles=users["roles"].fillna("").map(lambda r: roles.labels(r.split(","))),
-    active=users["active"].map({1: "Oui", 0: "Non"}),
-    must_change_password=users["must_change_password"].map({1: "Oui", 0: ""}),
-    locked_until=users["locked_until"].map(datetime_fr),
-    last_login_at=users["last_login_at"].map(datetime_fr),
+listing = users.list_users(store)
+table = listing.assign(
+    roles=listing["roles"].fillna("").map(lambda r: roles.labels(r.split(","))),
+    active=listing["active"].map({1: "Oui", 0: "Non"}),
+    must_change_password=listing["must_change_password"].map({1: "Oui", 0: ""}),
+    locked_until=listing["locked_until"].map(datetime_fr),
+    last_login_at=listing["last_login_at"].map(datetime_fr),
 )[["username", "name", "email", "roles", "active", "locked_until", "last_login_at",
    "must_change_password"]]
 ui.table(table.rename(columns={
@@ -56,20 +56,20 @@ with st.expander("Créer un compte", icon=":material/person_add:"):
     errors.slot(None)
     if submitted:
         try:
-            _, password = auth.create_user(store, actor, identity["username"], identity["name"],
+            _, password = users.create_user(store, actor, identity["username"], identity["name"],
                                            identity["email"], chosen, config.bcrypt_rounds)
         except PortalError as error:
             errors.show(error)
         else:
-            username = auth.normalize_username(identity["username"])
+            username = users.normalize_username(identity["username"])
             st.session_state[TEMPORARY] = (username, password)
             ui.saved(f"Compte {username} créé.", reset="create_user")
 
-if users.empty:
+if listing.empty:
     st.stop()
 
 st.subheader("Gérer un compte")
-by_id = {int(r.id): r for r in users.itertuples()}
+by_id = {int(r.id): r for r in listing.itertuples()}
 user_id = st.selectbox("Compte", list(by_id),
                        format_func=lambda i: f"{by_id[i].name} ({by_id[i].username})")
 user = by_id[user_id]
@@ -95,7 +95,7 @@ with left:
     errors.slot(None)
     if saved:
         try:
-            auth.save_account(store, actor, user_id, identity["name"], identity["email"],
+            users.save_account(store, actor, user_id, identity["name"], identity["email"],
                               chosen, person)
         except PortalError as error:
             errors.show(error)
@@ -107,7 +107,7 @@ with right:
         st.warning(f"Compte verrouillé jusqu'au {datetime_fr(user.locked_until)} "
                    "après des essais manqués.", icon=":material/lock:")
         if st.button("Déverrouiller maintenant", icon=":material/lock_open:"):
-            auth.unlock(store, actor, user_id)
+            login.unlock(store, actor, user_id)
             ui.saved("Compte déverrouillé.")
 
     with st.form(f"reset_{user_id}"):
@@ -116,7 +116,7 @@ with right:
         confirmed = st.checkbox("Je confirme la réinitialisation")
         if st.form_submit_button("Réinitialiser"):
             if confirmed:
-                show_temporary(user.username, auth.reset_password(store, actor, user_id,
+                show_temporary(user.username, users.reset_password(store, actor, user_id,
                                                                   config.bcrypt_rounds))
             else:
                 st.error("Cochez la case pour confirmer.")
@@ -133,7 +133,7 @@ with right:
                 st.error("Cochez la case pour confirmer.")
             else:
                 try:
-                    auth.set_active(store, actor, user_id, not active)
+                    users.set_active(store, actor, user_id, not active)
                 except PortalError as error:
                     ui.refuse(error)
                 else:
@@ -141,7 +141,7 @@ with right:
                              else "Compte réactivé.")
 
 with st.expander("Dernières tentatives de connexion", icon=":material/login:"):
-    attempts = auth.recent_login_attempts(store)
+    attempts = login.recent_login_attempts(store)
     outcomes = {"success": "Réussie", "failure": "Mot de passe erroné", "unknown":
                 "Identifiant inconnu", "locked": "Compte verrouillé", "inactive":
                 "Compte désactivé", "unlock": "Déverrouillage par un administrateur"}

@@ -1,7 +1,7 @@
 """The logged-in session in the browser.
 
 streamlit-authenticator draws the login form and keeps the login cookie; the rules are
-ours (portal.accounts.auth): passwords checked with lockout and even timing, cookies refused
+ours (portal.accounts.login): passwords checked with lockout and even timing, cookies refused
 once revoked, roles read from the database on every run, never from the session.
 """
 
@@ -13,7 +13,7 @@ import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
 
-from ..accounts import auth
+from ..accounts import login, users
 from ..core.db import Store
 from ..core.errors import Busy
 from ..core.roles import Actor
@@ -33,7 +33,7 @@ SESSION_KEYS = ("actor", "auth_at", "seen_at")
 def build(store: Store, config: Settings) -> stauth.Authenticate:
     """The library's object for this run, with our password check in place of its own."""
     authenticator = stauth.Authenticate(
-        auth.credentials(store), config.cookie_name, config.cookie_key,
+        login.credentials(store), config.cookie_name, config.cookie_key,
         config.cookie_expiry_days, auto_hash=False,
         # The library waits 0.7 s for its cookie component; we read cookies from the request.
         login_sleep_time=0,
@@ -52,7 +52,7 @@ def check_password(store: Store, username: str, password: str, config: Settings)
     """Our check behind the library's form; a busy database is said as such, not as a
     wrong password (the login page shows the notice)."""
     try:
-        return auth.verify_login(store, username, password, config.bcrypt_rounds).ok
+        return login.verify_login(store, username, password, config.bcrypt_rounds).ok
     except Busy as error:
         st.session_state["login_notice"] = error.message
         return False
@@ -93,7 +93,7 @@ def refuse_revoked_cookie(store: Store, config: Settings) -> None:
         return
     raw = st.context.cookies.get(config.cookie_name)
     token = decode_cookie(raw, config.cookie_key)
-    if raw and not (token and auth.token_valid(store, token["username"], token["issued_at"])):
+    if raw and not (token and login.token_valid(store, token["username"], token["issued_at"])):
         # The library's own flag for "do not log in from the cookie in this session".
         st.session_state["logout"] = True
 
@@ -107,7 +107,7 @@ def on_logout(store: Store):
     """The logout button's callback: every cookie of this user issued so far dies."""
     def callback(details: dict) -> None:
         if details.get("username"):
-            auth.revoke_tokens(store, Actor(details["username"], frozenset()))
+            login.revoke_tokens(store, Actor(details["username"], frozenset()))
         _forget()
     return callback
 
@@ -124,8 +124,8 @@ def current_actor(authenticator: stauth.Authenticate, store: Store,
         token = cookie_token(config)
         from_cookie = token and token["username"] == username
         st.session_state["auth_at"] = token["issued_at"] if from_cookie else time.time()
-    user = auth.get_user(store, username)
-    if user is None or not auth.token_valid(store, username, st.session_state["auth_at"]):
+    user = users.get_user(store, username)
+    if user is None or not login.token_valid(store, username, st.session_state["auth_at"]):
         return _end(authenticator, ENDED)
     if why := expired(st.session_state.get("seen_at"), st.session_state["auth_at"], config):
         return _end(authenticator, EXPIRED.format(why=why))

@@ -9,7 +9,7 @@ failure leaves the portal as it was. The `demo` setting makes every page show a 
 
 from __future__ import annotations
 
-from ...accounts import auth, passwords
+from ...accounts import passwords, users
 from ...core.db import Store, set_setting
 from ...core.errors import PortalError
 from ...core.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
@@ -47,7 +47,7 @@ def load(store: Store, rounds: int) -> list[dict]:
     """Load the demo CPTS into an empty portal; refused once it is in use."""
     if is_loaded(store):
         raise PortalError("La CPTS de démonstration est déjà chargée.")
-    if any(auth.get_user(store, username) for username, *_ in USERS):
+    if any(users.get_user(store, username) for username, *_ in USERS):
         raise PortalError("Des comptes de démonstration existent déjà dans ce portail.")
     with store.staged(ACTOR) as draft:
         _accounts(draft, rounds)
@@ -55,7 +55,7 @@ def load(store: Store, rounds: int) -> list[dict]:
         holders = [(username, name) for username, name, _, holds in USERS if holds]
         cast = directory.load(draft, ACTOR, holders)
         for username, person_id in cast.holders.items():
-            auth.link_person(draft, ACTOR, auth.get_user(draft, username)["id"], person_id)
+            users.link_person(draft, ACTOR, users.get_user(draft, username)["id"], person_id)
         actions = missions.load(draft, ACTOR, cast)
         meetings.load(draft, ACTOR, cast, actions)
         questionnaires.load(draft, ACTOR, cast, CPTS_NAME)
@@ -72,5 +72,5 @@ def _accounts(store: Store, rounds: int) -> None:
     password_hash = passwords.hash_password(PASSWORD, rounds)
     with store.write(ACTOR) as tx:
         for username, name, roles, _ in USERS:
-            auth.insert_user(tx, username, name, f"{username}@example.org", password_hash,
+            users.insert_user(tx, username, name, f"{username}@example.org", password_hash,
                              list(roles), False)
