@@ -10,6 +10,7 @@ from ..core.db import Store
 from ..core.errors import PortalError
 from ..core.roles import Actor
 from ..core.transactions import Transaction, iso, now
+from ..core.where import Where
 from . import persons
 
 KINDS = {
@@ -99,18 +100,11 @@ def organization_count(store: Store) -> int:
 def list_organizations(store: Store, text: str = "", kind: str | None = None,
                        sector: str | None = None, limit: int = 50,
                        offset: int = 0) -> tuple[pd.DataFrame, int]:
-    clauses, params = [], {}
+    where = Where().equal("o.kind", kind).equal("o.sector", sector)
     if text:
-        clauses.append("(o.name LIKE :like OR c.name LIKE :like)")
-        params["like"] = f"%{text.strip()}%"
-    if kind:
-        clauses.append("o.kind = :kind")
-        params["kind"] = kind
-    if sector:
-        clauses.append("o.sector = :sector")
-        params["sector"] = sector
-    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    base = f" FROM organizations o LEFT JOIN communes c ON c.code = o.commune_code{where}"
+        where.add("(o.name LIKE :like OR c.name LIKE :like)", like=f"%{text.strip()}%")
+    params = where.params
+    base = f" FROM organizations o LEFT JOIN communes c ON c.code = o.commune_code{where.sql}"
     total = store.scalar(f"SELECT COUNT(*){base}", params)
     frame = store.frame(
         "SELECT o.id, o.name, o.kind, o.sector, c.name AS commune, o.phone,"

@@ -11,6 +11,7 @@ import pandas as pd
 from ..core import validation
 from ..core.db import Store
 from ..core.formats import records
+from ..core.where import Where
 from .persons import is_available
 
 
@@ -38,35 +39,27 @@ def fts_query(text: str) -> str | None:
 
 
 def _where(filters: Filters) -> tuple[str, dict]:
-    clauses = ["p.merged_into IS NULL", "p.erased_at IS NULL"]
-    params: dict = {}
+    where = Where("p.merged_into IS NULL", "p.erased_at IS NULL")
     if not filters.include_hidden:
-        clauses.append("p.visible = 1")
+        where.add("p.visible = 1")
     query = fts_query(filters.text)
     if query:
-        clauses.append("p.id IN (SELECT rowid FROM people_fts WHERE people_fts MATCH :query)")
-        params["query"] = query
-    for column, value in (("p.profession_code", filters.profession),
-                          ("p.specialty_code", filters.specialty),
-                          ("p.commune_code", filters.commune),
-                          ("p.accepts_patients", filters.accepts)):
-        if value:
-            name = column.split(".")[1]
-            clauses.append(f"{column} = :{name}")
-            params[name] = value
+        where.add("p.id IN (SELECT rowid FROM people_fts WHERE people_fts MATCH :query)",
+                  query=query)
+    where.equal("p.profession_code", filters.profession)
+    where.equal("p.specialty_code", filters.specialty)
+    where.equal("p.commune_code", filters.commune)
+    where.equal("p.accepts_patients", filters.accepts)
     for column, value in (("p.member", filters.member), ("p.snp", filters.snp)):
-        if value is not None:
-            clauses.append(f"{column} = {int(value)}")
+        where.equal(column, None if value is None else int(value))
     if filters.sector:
-        clauses.append("EXISTS (SELECT 1 FROM person_organizations po JOIN organizations o"
-                       " ON o.id = po.organization_id WHERE po.person_id = p.id"
-                       " AND o.sector = :sector)")
-        params["sector"] = filters.sector
+        where.add("EXISTS (SELECT 1 FROM person_organizations po JOIN organizations o"
+                  " ON o.id = po.organization_id WHERE po.person_id = p.id"
+                  " AND o.sector = :sector)", sector=filters.sector)
     if filters.organization:
-        clauses.append("EXISTS (SELECT 1 FROM person_organizations po WHERE po.person_id = p.id"
-                       " AND po.organization_id = :organization)")
-        params["organization"] = filters.organization
-    return " WHERE " + " AND ".join(clauses), params
+        where.add("EXISTS (SELECT 1 FROM person_organizations po WHERE po.person_id = p.id"
+                  " AND po.organization_id = :organization)", organization=filters.organization)
+    return where.sql, where.params
 
 
 PEOPLE_COLUMNS = (

@@ -20,6 +20,7 @@ from ..core.exports import docx_bytes, docx_table
 from ..core.formats import date_fr, plural, records
 from ..core.roles import Actor
 from ..core.transactions import iso, now
+from ..core.where import Where
 from . import attendance, bodies, schedule
 
 EDITORS = schedule.EDITORS
@@ -219,16 +220,12 @@ def decisions(store: Store, meeting_id: int, today: date | None = None) -> pd.Da
 
 
 def _follow_where(status: str | None, owner: int | None) -> tuple[str, dict]:
-    clauses, params = [], {}
+    where = Where().equal("d.owner_id", owner or None)
     if status == "open":
-        clauses.append("d.status IN ('a_faire', 'en_cours')")
-    elif status:
-        clauses.append("d.status = :status")
-        params["status"] = status
-    if owner:
-        clauses.append("d.owner_id = :owner")
-        params["owner"] = owner
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+        where.add("d.status IN ('a_faire', 'en_cours')")
+    else:
+        where.equal("d.status", status)
+    return where.sql, where.params
 
 
 def count_follow_up(store: Store, status: str | None = "open", owner: int | None = None) -> int:

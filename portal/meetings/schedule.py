@@ -23,6 +23,7 @@ from ..core.errors import PortalError
 from ..core.formats import PARIS
 from ..core.roles import Actor
 from ..core.transactions import Transaction, iso, now
+from ..core.where import Where
 
 EDITORS = roles.EDIT["meetings"]
 KINDS = {"bureau": "Bureau", "ca": "Conseil d'administration", "ag": "Assemblée générale",
@@ -163,29 +164,23 @@ def get_meeting(store: Store, meeting_id: int) -> dict | None:
 
 
 def _where(filters: Filters, today: date) -> tuple[str, dict]:
-    clauses, params = [], {"today": today.isoformat()}
-    if filters.upcoming is True:
-        clauses.append("m.ends_at >= :today")
-    elif filters.upcoming is False:
-        clauses.append("m.ends_at < :today")
+    where = Where(today=today.isoformat())
+    if filters.upcoming is not None:
+        where.add("m.ends_at >= :today" if filters.upcoming else "m.ends_at < :today")
     if filters.between:
-        clauses.append("m.starts_at >= :first AND m.starts_at < :last")
-        params.update(first=filters.between[0].isoformat(), last=filters.between[1].isoformat())
-    if filters.kind:
-        clauses.append("m.kind = :kind")
-        params["kind"] = filters.kind
+        where.add("m.starts_at >= :first AND m.starts_at < :last",
+                  first=filters.between[0].isoformat(), last=filters.between[1].isoformat())
+    where.equal("m.kind", filters.kind)
     if filters.mission:
-        clauses.append("m.id IN (SELECT meeting_id FROM meeting_missions"
-                       " WHERE mission_code = :mission)")
-        params["mission"] = filters.mission
+        where.add("m.id IN (SELECT meeting_id FROM meeting_missions"
+                  " WHERE mission_code = :mission)", mission=filters.mission)
     if filters.action:
-        clauses.append("m.id IN (SELECT meeting_id FROM meeting_actions"
-                       " WHERE action_id = :action)")
-        params["action"] = filters.action
+        where.add("m.id IN (SELECT meeting_id FROM meeting_actions WHERE action_id = :action)",
+                  action=filters.action)
     if filters.person:
-        clauses.append("m.id IN (SELECT meeting_id FROM attendees WHERE person_id = :person)")
-        params["person"] = filters.person
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+        where.add("m.id IN (SELECT meeting_id FROM attendees WHERE person_id = :person)",
+                  person=filters.person)
+    return where.sql, where.params
 
 
 def count_meetings(store: Store, filters: Filters, today: date | None = None) -> int:
