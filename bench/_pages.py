@@ -37,9 +37,9 @@ def database(path: Path) -> Store:
     store.migrate()
     reference.sync(store)
     users.create_first_admin(store, "bench.admin", "Bench", "b@example.org", PASSWORD,
-                            PASSWORD, 4)
+                             PASSWORD, 4)
     users.create_user(store, Actor("bench.admin", frozenset({ADMIN})), "bench.coordination",
-                     "Coordination", "c@example.org", ["coordinator"], 4, password=PASSWORD)
+                      "Coordination", "c@example.org", ["coordinator"], 4, password=PASSWORD)
     with store.reading() as conn:
         conn.execute("UPDATE users SET must_change_password = 0")
     return store

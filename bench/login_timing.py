@@ -31,7 +31,7 @@ def median_ms(store: Store, username: str) -> float:
     for i in range(TRIES):
         began = time.perf_counter()
         login.verify_login(store, username, f"wrong-{i}", ROUNDS,
-                          at=start + timedelta(minutes=20 * i))
+                           at=start + timedelta(minutes=20 * i))
         times.append((time.perf_counter() - began) * 1000)
     return statistics.median(times)
 
@@ -41,7 +41,7 @@ def main() -> None:
         store = Store(Path(folder) / "bench.db")
         store.migrate()
         users.create_first_admin(store, "marie.martin", "Marie Martin", "m@example.org",
-                                PASSWORD, PASSWORD, ROUNDS)
+                                 PASSWORD, PASSWORD, ROUNDS)
         known = median_ms(store, "marie.martin")
         unknown = median_ms(store, "personne.inconnue")
     print(f"failed login, known username:   {known:7.1f} ms (median of {TRIES})")

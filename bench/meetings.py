@@ -30,8 +30,8 @@ def people(store: Store) -> None:
     with store.write(CLI) as tx:
         for i in range(PEOPLE):
             persons.write_person(tx, {"last_name": f"Nom{i:04d}", "first_name": "Camille",
-                                        "profession_code": ("10", "60", "70", "21")[i % 4],
-                                        "member": i % 3 != 0})
+                                      "profession_code": ("10", "60", "70", "21")[i % 4],
+                                      "member": i % 3 != 0})
 
 
 def fill(store: Store, count: int, per_meeting: int) -> None:

@@ -71,7 +71,7 @@ def create_admin(username, name, email, password):
     try:
         if users.has_admin(store):
             users.create_user(store, roles.CLI, username, name, email, [roles.ADMIN], rounds,
-                             password=password)
+                              password=password)
             click.echo(f"Administrateur {username} créé ; il devra changer son mot de passe "
                        "à la première connexion.")
         else:

@@ -40,14 +40,14 @@ def load(store, files_dir, rounds: int = 4) -> dict[str, int]:
     ids["organization"], _ = organizations.save_organization(
         store, COORD, {"name": "Structure sans coordonnées", "kind": "autre", "sector": "social"})
     ids["action"], _ = actions.save_action(store, COORD, {"number": 99, "title": "Action vide"},
-                                         missions=["socle_1"])
+                                           missions=["socle_1"])
     ids["meeting"] = _meeting(store, ids["person"])
     ids["indicator"] = _indicator(store, files_dir)
     ids["campaign"] = _campaign(store, ids["person"])
     ids["doctor_request"], ids["anonymised_request"] = _doctor_requests(store)
     ids["snp_request"] = _snp_requests(store)
     # A dated slot: its weekday is blank (the demo's are weekly).
-    unscheduled_care.save_slot(store, COORD, ids["person"], time(8, 0), time(9, 0), 1,
+    unscheduled_care.open_slot(store, COORD, ids["person"], time(8, 0), time(9, 0), 1,
                                on_day=date.today())
     return ids
 
@@ -88,7 +88,7 @@ def _doctor_requests(store) -> tuple[int, int]:
         "last_name": "Ancien", "first_name": "Patient", "birth_date": date(1940, 1, 1),
         "channel": "telephone", "received_on": date.today() - timedelta(days=400)})
     doctor_requests.move(store, COORD, old, "abandonnee", date.today() - timedelta(days=390),
-                       reason="Parti du territoire")
+                         reason="Parti du territoire")
     doctor_requests.purge(store, ADMIN_ACTOR)
     return bare, old
 
@@ -96,10 +96,11 @@ def _doctor_requests(store) -> tuple[int, int]:
 def _snp_requests(store) -> int:
     motive = next(iter(unscheduled_care.motives(store)))
     received = datetime.now(PARIS).replace(tzinfo=None, second=0, microsecond=0)
-    return unscheduled_care.save_request(store, COORD, {
+    request_id, _ = unscheduled_care.save_request(store, COORD, {
         "received_day": received.date(), "received_time": received.time(),
         "channel": "telephone", "age_band": "18-39", "motive_code": motive,
         "profession_code": "10"})
+    return request_id
 
 
 def null_gaps(store) -> list[str]:

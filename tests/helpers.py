@@ -32,8 +32,8 @@ def meeting(store, missions=(), **values) -> int:
 def person(store, last_name, profession="60", member=True) -> int:
     with store.write(COORD) as tx:
         return persons.write_person(tx, {"last_name": last_name, "first_name": "A",
-                                           "profession_code": profession,
-                                           "member": member})[0]
+                                         "profession_code": profession,
+                                         "member": member})[0]
 
 
 def widget(elements, label):

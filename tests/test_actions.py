@@ -44,7 +44,7 @@ def test_rules_of_a_fiche(store):
 
 def test_links_partners_referents_and_missions_filter(store):
     person_id, _ = persons.save_person(store, COORD, {"last_name": "Roux", "first_name": "Léa",
-                                                        "civility": "Dr"})
+                                                      "civility": "Dr"})
     first = action(store, 1, partners=["ARS", "SAS"], referents=[person_id])
     second = action(store, 2, "Parcours", missions=("socle_2", "socle_3"), links=[first])
     saved = actions.get_action(store, second)

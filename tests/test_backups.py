@@ -183,12 +183,12 @@ def test_no_acknowledged_write_is_lost_by_a_restore_under_three_writers(store, t
 def test_a_restore_ends_every_login_and_keeps_accounts_as_they_are_now(env, store, tmp_path):
     admin = Actor("ana", frozenset({"admin"}))
     users.create_first_admin(store, "ana", "Ana Admin", "ana@example.org",
-                            "riviere-pont-canal-2026", "riviere-pont-canal-2026", 4)
+                             "riviere-pont-canal-2026", "riviere-pont-canal-2026", 4)
     member, _ = users.create_user(store, admin, "paul", "Paul Membre", "paul@example.org",
-                              ["bureau"], 4, password="lanterne-verger-boussole-7")
+                                  ["bureau"], 4, password="lanterne-verger-boussole-7")
     copy = backups.backup(store, tmp_path / "b")
     users.change_password(store, admin, "riviere-pont-canal-2026", "sel-poivre-moutarde-42",
-                         "sel-poivre-moutarde-42", 4)
+                          "sel-poivre-moutarde-42", 4)
     users.set_roles(store, admin, member, ["member"])
     users.set_active(store, admin, member, False)
     logged_in = time.time()  # a session open while the restore runs

@@ -254,7 +254,7 @@ def test_first_run_login_reload_logout_and_replayed_cookie(server, browser):
 def test_password_change_keeps_this_session_and_kills_the_old_cookie(server, browser):
     store = Store(settings.load().db_path)
     users.create_first_admin(store, "marie.martin", "Marie Martin", "marie@example.org",
-                            PASSWORD, PASSWORD, 4)
+                             PASSWORD, PASSWORD, 4)
     context = browser.new_context()
     page = context.new_page()
     page.goto(server)
@@ -652,7 +652,7 @@ def test_a_call_taken_on_a_slot_takes_its_place(server, browser):
     coordination = Actor("demo.coordination", frozenset({COORDINATOR}))
     doctor = persons.save_person(store, coordination, {
         "last_name": "Garde", "first_name": "Paul", "profession_code": "10"})[0]
-    slot = unscheduled_care.save_slot(store, coordination, doctor, dt_time(0, 0),
+    slot = unscheduled_care.open_slot(store, coordination, doctor, dt_time(0, 0),
                                       dt_time(23, 59), 1, on_day=date.today())
     page = as_demo_coordinator(browser.new_context(), server)
     page.get_by_role("link", name="Soins non programmés", exact=True).click()

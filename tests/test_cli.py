@@ -117,7 +117,7 @@ def test_unlock_lets_a_locked_only_administrator_back_in(env):
     run("init")
     store = Store(env.db_path)
     users.create_first_admin(store, "seule.admin", "Seule Admin", "a@example.org", GOOD, GOOD,
-                            4)
+                             4)
     for _ in range(login.LOCK_AFTER_FAILURES):
         login.verify_login(store, "seule.admin", "mauvais", 4)
     assert login.verify_login(store, "seule.admin", GOOD, 4).outcome == "locked"

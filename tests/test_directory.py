@@ -126,7 +126,7 @@ def test_fields_edited_by_hand_are_remembered_for_the_rpps_import(store):
     assert set(persons.get_person(store, person_id)["manual_fields"]) >= {"last_name", "phone"}
     store_values = persons.get_person(store, person_id)
     persons.save_person(store, COORD, {**store_values, "email": "j@example.org",
-                                         "mssante": None}, person_id)
+                                       "mssante": None}, person_id)
     assert "email" in persons.get_person(store, person_id)["manual_fields"]
 
 
@@ -194,7 +194,7 @@ def test_organisations_list_with_people_counts(store):
     assert total == 1 and frame.iloc[0]["people"] == 1
     with pytest.raises(PortalError) as error:
         organizations.save_organization(store, COORD, {"name": "X", "kind": "msp",
-                                                   "sector": "sanitaire", "finess": "12"})
+                                                       "sector": "sanitaire", "finess": "12"})
     assert error.value.field == "finess"
 
 

@@ -51,7 +51,7 @@ def test_groups_invite_once_and_guests_are_checked(store):
     assert attendance.group_people(store, "referents", action_id) == [doctor]
     assert attendance.invite(store, COORD, meeting_id, [nurse, doctor]) == 2
     assert attendance.invite(store, COORD, meeting_id,
-                           attendance.group_people(store, "profession", "10")) == 1
+                             attendance.group_people(store, "profession", "10")) == 1
     with pytest.raises(PortalError) as error:
         attendance.invite_guest(store, COORD, meeting_id, "Dr Partenaire", "pas-une-adresse")
     assert error.value.field == "guest_email"
@@ -178,7 +178,7 @@ def test_meeting_pages_create_then_invite_a_group(demo_store):
 def test_attendance_sheet_shows_statuses_and_proxy_holders(demo_store):
     meeting_id = meeting(demo_store, day=date.today() + timedelta(days=3))
     attendance.invite(demo_store, COORD, meeting_id,
-                    attendance.group_people(demo_store, "members")[:2])
+                      attendance.group_people(demo_store, "members")[:2])
     first, second = attendance.attendees(demo_store, meeting_id).to_dict("records")
     attendance.record_attendance(demo_store, COORD, meeting_id, {
         first["id"]: ("present", None), second["id"]: ("represente", first["id"])})
@@ -194,7 +194,7 @@ def test_attendance_sheet_shows_statuses_and_proxy_holders(demo_store):
 def test_a_guest_from_outside_sits_on_the_sheet_beside_directory_people(demo_store):
     meeting_id = meeting(demo_store, day=date.today() + timedelta(days=3))
     attendance.invite(demo_store, COORD, meeting_id,
-                    attendance.group_people(demo_store, "members")[:2])
+                      attendance.group_people(demo_store, "members")[:2])
     attendance.invite_guest(demo_store, COORD, meeting_id, "Marie Invitée", "m@example.org")
     at = open_page(logged_in("demo.coordination"), "meeting", id=meeting_id)
     assert not at.exception  # a guest's blank directory name once broke the page
@@ -230,7 +230,7 @@ def test_the_next_meeting_takes_the_invitees_not_the_attendance(store):
     attendance.invite_guest(store, COORD, first, "Invitée CPAM", "cpam@example.org")
     sheet = attendance.attendees(store, first)
     attendance.record_attendance(store, COORD, first, {int(i): ("present", None)
-                                                     for i in sheet["id"]})
+                                                       for i in sheet["id"]})
     following = schedule.schedule_next(store, COORD, first, date(2026, 4, 26))
     copied = schedule.get_meeting(store, following)
     original = schedule.get_meeting(store, first)
@@ -256,7 +256,7 @@ def test_an_invitee_holding_a_proxy_cannot_be_taken_off(store):
     sheet = attendance.attendees(store, meeting_id).set_index("last_name")["id"]
     holder, absent = int(sheet["Porteur"]), int(sheet["Absent"])
     attendance.record_attendance(store, COORD, meeting_id, {holder: ("present", None),
-                                                          absent: ("represente", holder)})
+                                                            absent: ("represente", holder)})
     with pytest.raises(PortalError, match="détient le pouvoir de A Absent") as error:
         attendance.uninvite(store, COORD, holder)
     assert error.value.field == "uninvite"

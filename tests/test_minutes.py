@@ -319,7 +319,7 @@ def test_the_meeting_page_warns_that_a_vote_without_quorum_is_not_valid(demo_sto
 def test_saving_the_attendance_counts_the_quorum_again_above_the_sheet(demo_store):
     meeting_id = meeting(demo_store)  # a CA on 29/03/2026
     attendance.invite(demo_store, COORD, meeting_id,
-                    attendance.group_people(demo_store, "ca", date(2026, 3, 29)))
+                      attendance.group_people(demo_store, "ca", date(2026, 3, 29)))
     sheet = attendance.attendees(demo_store, meeting_id)
     rows = len(sheet)
     attendance.record_attendance(demo_store, COORD, meeting_id, {

@@ -19,7 +19,7 @@ ADMIN_ACTOR = Actor("admin", frozenset({ADMIN}))
 def test_the_six_missions_are_loaded_in_order(store):
     found = aci.all_missions(store)
     assert [m["code"] for m in found] == ["socle_1", "socle_2", "socle_3", "socle_4",
-                                         "complementaire_1", "complementaire_2"]
+                                          "complementaire_1", "complementaire_2"]
     assert [(m["start_months"], m["full_months"]) for m in found[:4]] == [
         (6, 18), (12, 24), (12, 24), (6, 18)]
 
@@ -92,7 +92,7 @@ def test_deadlines_are_the_signed_missions_passed_and_next_twelve_months(store):
         ("2027-02-28", "Accès aux soins", "déploiement complet", False),
         ("2027-02-28", "Crises sanitaires graves", "déploiement complet", False)]
     assert aci.due(aci.Contract(None, frozenset(), None), all_missions,
-                        date(2026, 3, 1)) == []
+                   date(2026, 3, 1)) == []
 
 
 def test_missions_page_links_each_missions_indicators_with_their_state(demo_store):

@@ -170,7 +170,7 @@ def test_an_admin_page_refuses_a_member_by_itself(env, clear_streamlit_caches, k
 def test_a_temporary_password_opens_only_my_account_until_changed(demo_store):
     admin = Actor("demo.admin", frozenset({ADMIN}))
     _, temporary = users.create_user(demo_store, admin, "new.user", "Nouvel Utilisateur",
-                                    "new@example.org", [MEMBER], 4)
+                                     "new@example.org", [MEMBER], 4)
     at = logged_in("new.user", temporary)
     assert "Votre mot de passe est temporaire" in texts(at)
     with pytest.raises(ValueError):
@@ -219,7 +219,7 @@ def test_user_text_is_shown_literally_not_as_markdown(demo_store):
     admin = Actor("demo.admin", frozenset({ADMIN}))
     user_id = users.get_user(demo_store, "demo.membre")["id"]
     users.update_profile(demo_store, admin, user_id, "**X** [a](javascript:alert(1))",
-                        "demo.membre@example.org")
+                         "demo.membre@example.org")
     at = logged_in("demo.membre")
     assert at.title[0].value == "Bonjour \\*\\*X\\*\\* \\[a\\]\\(javascript\\:\u2060alert\\(1\\)\\)"
 
@@ -291,7 +291,7 @@ def test_every_page_opens_on_an_empty_portal(store, clear_streamlit_caches):
     """A CPTS that has just installed the portal: no territory, no directory, no data.
     Each page says what to do instead of failing."""
     users.create_first_admin(store, "first.admin", "Première Admin", "a@example.org",
-                            "riviere-pont-canal-2026", "riviere-pont-canal-2026", 4)
+                             "riviere-pont-canal-2026", "riviere-pont-canal-2026", 4)
     at = logged_in("first.admin", "riviere-pont-canal-2026")
     shown = []
     for entry in navigation.PAGES:

@@ -41,7 +41,7 @@ def test_a_campaign_starts_from_the_cpts_questionnaire(store):
     asked = campaigns.questions(store, campaign_id)
     assert [q["kind"] for q in asked] == ["yes_no"] + ["yes_no_nc"] * 5 + ["text"]
     assert [q["mission_code"] for q in asked][1:6] == ["socle_1", "socle_1", "socle_2",
-                                                      "socle_3", "socle_4"]
+                                                       "socle_3", "socle_4"]
     document = campaigns.blank_docx(store, campaign_id, "CPTS test")
     assert document[:2] == b"PK"
 
@@ -57,7 +57,7 @@ def test_questions_are_added_reordered_and_archived_once_answered(store):
             campaigns.add_question(store, COORD, campaign_id, kind, label, options)
         assert error.value.field == field
     days = campaigns.add_question(store, COORD, campaign_id, "multiple",
-                                       "Jours de disponibilité", ["lundi", " mardi ", ""])
+                                  "Jours de disponibilité", ["lundi", " mardi ", ""])
     assert campaigns.questions(store, campaign_id)[-1]["options"] == ["lundi", "mardi"]
     campaigns.move_question(store, COORD, days, -1)
     order = [q["id"] for q in campaigns.questions(store, campaign_id)]
@@ -123,7 +123,7 @@ def test_shares_by_profession_on_a_fixture(store):
     """4 doctors and 2 nurses answer "médecin traitant": Oui, Oui, Non, NC and Oui, Non."""
     campaign_id, ids = campaign(store)
     days = campaigns.add_question(store, COORD, campaign_id, "multiple", "Jours",
-                                       ["lundi", "mardi"])
+                                  ["lundi", "mardi"])
     given = [("10", "oui", ["lundi"]), ("10", "oui", ["lundi", "mardi"]), ("10", "non", []),
              ("10", "nc", ["mardi"]), ("60", "oui", ["lundi"]), ("60", "non", [])]
     for i, (profession, value, picked) in enumerate(given):
@@ -280,7 +280,7 @@ def test_import_is_all_or_nothing_with_line_numbers(store):
     report = responses.import_answers(store, COORD, campaign_id, table, mapping)
     assert report.errors == [
         ("Ligne 3 : « peut-être » n'est pas une réponse à « Faciliter l'accès à un médecin "
-        "traitant »."),
+         "traitant »."),
         "Ligne 5 : Zoé Légère répond déjà plus haut dans le fichier."]
     assert report.created == 0
     assert responses.count_responses(store, campaign_id) == 0

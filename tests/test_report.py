@@ -103,7 +103,7 @@ def test_excel_report_holds_the_same_figures(year_2025):
     sheet = workbook["Actions"]
     listed = list(sheet.iter_rows(values_only=True))
     assert [r[:3] for r in listed[1:]] == [(1, "Accès au médecin traitant", "Accès aux soins"),
-                                            (2, "Plan de crise", "Crises sanitaires graves")]
+                                           (2, "Plan de crise", "Crises sanitaires graves")]
     assert sheet.column_dimensions["B"].width == len("Accès au médecin traitant") + 2
 
 
@@ -119,7 +119,7 @@ def test_word_report_tells_the_years_story_per_mission(year_2025):
                             "Deux généralistes de plus")
     meeting_id = meeting(year_2025, missions=["socle_1"], day=date(2025, 5, 12))
     attendance.invite(year_2025, COORD, meeting_id, [person(year_2025, "Martin"),
-                                                   person(year_2025, "Roux", member=False)])
+                                                     person(year_2025, "Roux", member=False)])
     attendance.record_attendance(year_2025, COORD, meeting_id, {
         int(i): ("present", None) for i in attendance.attendees(year_2025, meeting_id)["id"]})
     document = Document(io.BytesIO(report.docx(report.gather(year_2025, 2025, TODAY))))
@@ -167,4 +167,4 @@ def test_report_page_offers_both_files(demo_store):
     at.run()
     assert not at.exception
     assert [b.label for b in at.get("download_button")] == ["Rapport (Word)",
-                                                             "Chiffres (Excel)"]
+                                                            "Chiffres (Excel)"]

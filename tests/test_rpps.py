@@ -102,7 +102,7 @@ def test_upsert_updates_keeps_hand_edits_and_flags_who_left(store):
     # A coordinator corrects the e-mail by hand.
     current = persons.get_person(store, damiens_id)
     persons.save_person(store, COORD, {**current, "email": "jp@cabinet.example.org"},
-                          damiens_id)
+                        damiens_id)
     rows = messy_rows()
     rows[0]["phone"] = "0238671111"       # changed upstream: updated
     rows[0]["email"] = "nouveau@medecin.mssante.fr"  # changed upstream, but edited here

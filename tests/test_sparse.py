@@ -166,7 +166,7 @@ def test_every_page_and_download_reads_well_for_every_role_on_blank_fields(
             if problems:
                 failures[name] = problems
     assert not failures, "\n".join(f"{page}: {problem}" for page, problems in failures.items()
-                                    for problem in problems)
+                                   for problem in problems)
 
 
 def test_the_sparse_portal_leaves_every_optional_column_blank_somewhere(sparse_store):

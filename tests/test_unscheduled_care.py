@@ -16,12 +16,13 @@ from portal.missions import indicators
 
 
 def call(store, received: datetime, appointment: datetime | None = None, **values) -> int:
-    return snp.save_request(store, COORD, {
+    request_id, _ = snp.save_request(store, COORD, {
         "received_day": received.date(), "received_time": received.time(),
         "channel": "telephone", "age_band": "40-64", "motive_code": "infection",
         "profession_code": "10", "outcome": "rdv" if appointment else None,
         "appointment_day": appointment.date() if appointment else None,
         "appointment_time": appointment.time() if appointment else None, **values})
+    return request_id
 
 
 @pytest.mark.parametrize("received, seen, minutes", [
@@ -104,13 +105,13 @@ def test_weeks_run_monday_to_sunday_and_periods_read_in_french(store):
 def test_slots_offered_against_slots_used(store):
     doctor = person(store, "Martin", profession="10")
     nurse = person(store, "Infirmiere", profession="60")
-    weekly = snp.save_slot(store, COORD, doctor, time(17, 0), time(19, 0), 2, weekday=0,
+    weekly = snp.open_slot(store, COORD, doctor, time(17, 0), time(19, 0), 2, weekday=0,
                            valid_from=date(2026, 11, 2))
-    snp.save_slot(store, COORD, nurse, time(9, 0), time(12, 0), 3, on_day=date(2026, 11, 14))
+    snp.open_slot(store, COORD, nurse, time(9, 0), time(12, 0), 3, on_day=date(2026, 11, 14))
     for values, field in (({"weekday": None}, "when"), ({"ends": time(8, 0)}, "ends"),
                           ({"capacity": 0}, "capacity")):
         with pytest.raises(PortalError) as error:
-            snp.save_slot(store, COORD, doctor, **{"starts": time(9, 0), "ends": time(10, 0),
+            snp.open_slot(store, COORD, doctor, **{"starts": time(9, 0), "ends": time(10, 0),
                                                    "capacity": 1, "weekday": 2, **values})
         assert error.value.field == field
     # November 2026 has five Mondays (2, 9, 16, 23, 30): 5 × 2 + 3 places.
@@ -129,9 +130,9 @@ def test_slots_offered_against_slots_used(store):
 
 def test_a_slot_is_stopped_or_called_off_and_leaves_the_open_list(store):
     doctor = person(store, "Martin", profession="10")
-    weekly = snp.save_slot(store, COORD, doctor, time(17, 0), time(19, 0), 2, weekday=0,
+    weekly = snp.open_slot(store, COORD, doctor, time(17, 0), time(19, 0), 2, weekday=0,
                            valid_from=date(2026, 11, 2))
-    dated = snp.save_slot(store, COORD, doctor, time(9, 0), time(12, 0), 3,
+    dated = snp.open_slot(store, COORD, doctor, time(9, 0), time(12, 0), 3,
                           on_day=date(2026, 11, 14))
     opened = snp.open_slots(store, date(2026, 11, 10))
     assert [snp.slot_when(r) for r in opened] == [
@@ -175,7 +176,7 @@ def test_the_slots_tab_lists_open_slots_and_stops_one(demo_store):
 
 def test_the_phone_form_saves_and_starts_again_blank(demo_store):
     before = demo_store.scalar("SELECT COUNT(*) FROM snp_requests"
-                              " WHERE entered_by = 'demo.coordination'")
+                               " WHERE entered_by = 'demo.coordination'")
     at = open_page(logged_in("demo.coordination"), "unscheduled_care")
     assert not at.exception
     widget(at.selectbox, "Tranche d'âge").set_value("18-39")
@@ -198,7 +199,7 @@ def test_the_phone_form_saves_and_starts_again_blank(demo_store):
 def test_completing_an_older_call_keeps_its_slot(demo_store):
     yesterday = date.today() - timedelta(days=1)
     slot = next(r for r in snp.open_slots(demo_store) if r["on_day"] is None)
-    dated = snp.save_slot(demo_store, COORD, demo_store.scalar(
+    dated = snp.open_slot(demo_store, COORD, demo_store.scalar(
         "SELECT person_id FROM snp_slots WHERE id = ?", (slot["id"],)), time(8, 0),
         time(9, 0), 1, on_day=yesterday)
     request_id = call(demo_store, datetime.combine(yesterday, time(7, 30)), slot_id=dated)
@@ -270,7 +271,7 @@ def test_the_motives_tab_renames_one(demo_store):
 def tuesday_slot(store, capacity: int = 2) -> int:
     """A doctor's slot every Tuesday, 17:00 to 19:00, from 03/11/2026."""
     doctor = person(store, "Martin", profession="10")
-    return snp.save_slot(store, COORD, doctor, time(17, 0), time(19, 0), capacity, weekday=1,
+    return snp.open_slot(store, COORD, doctor, time(17, 0), time(19, 0), capacity, weekday=1,
                          valid_from=date(2026, 11, 3))
 
 

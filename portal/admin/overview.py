@@ -34,7 +34,7 @@ def _snp_share(store: Store, actor: Actor) -> str:
     """The share of SNP requests of the last 30 days seen within 24 hours."""
     today = date.today()
     share = snp_figures.share_within_24h(store, None, today - timedelta(days=30),
-                                              today + timedelta(days=1))
+                                         today + timedelta(days=1))
     return percent_fr(share)
 
 

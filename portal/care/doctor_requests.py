@@ -111,7 +111,7 @@ def set_rules(store: Store, actor: Actor, points: dict[str, int], active: dict[s
         set_setting(tx, WEEK_POINTS, str(int(week_points)))
         set_setting(tx, RETENTION_MONTHS, str(int(months)))
         tx.audit("mt_rules", None, "update", after={"points": points, "week": week_points,
-                                                   "retention_months": months})
+                                                    "retention_months": months})
 
 
 def add_criterion(store: Store, actor: Actor, label: str, points: int) -> str:

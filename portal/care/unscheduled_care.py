@@ -109,7 +109,7 @@ def _moment(day: date | None, at: time | None, field: str, label: str) -> dateti
     return datetime.combine(day, at).replace(second=0, microsecond=0)
 
 
-def save_slot(store: Store, actor: Actor, person_id: int, starts: time, ends: time,
+def open_slot(store: Store, actor: Actor, person_id: int, starts: time, ends: time,
               capacity: int, weekday: int | None = None, on_day: date | None = None,
               valid_from: date | None = None, valid_until: date | None = None) -> int:
     """A professional's slot: every week on `weekday`, or once on `on_day`."""
@@ -318,8 +318,9 @@ def _check_slot(tx, clean: dict, day: date, appointment: datetime | None,
 
 
 def save_request(store: Store, actor: Actor, values: dict,
-                 request_id: int | None = None) -> int:
-    """Record a request as the phone is answered (the outcome may come later)."""
+                 request_id: int | None = None) -> tuple[int, list[str]]:
+    """Record a request as the phone is answered (the outcome may come later); returns
+    (id, warnings) as every save_* does."""
     roles.require(actor, *EDITORS)
     stamp = iso(now())
     with store.write(actor) as tx:
@@ -327,11 +328,11 @@ def save_request(store: Store, actor: Actor, values: dict,
         if request_id is None:
             return tx.insert("snp_requests", {**clean, "entered_by": actor.username,
                                               "created_at": stamp, "updated_at": stamp},
-                             entity="snp_request")
+                             entity="snp_request"), []
         if tx.update("snp_requests", request_id, clean, entity="snp_request"):
             tx.execute("UPDATE snp_requests SET updated_at = ? WHERE id = ?",
                        (stamp, request_id))
-        return request_id
+        return request_id, []
 
 
 def requests_between(store: Store, first: date, last: date,

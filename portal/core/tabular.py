@@ -50,7 +50,7 @@ def normalise(text: str) -> str:
     """'Prénom ' and 'PRENOM' compare equal: lower case, no accents, letters and digits."""
     decomposed = unicodedata.normalize("NFKD", str(text).lower())
     return re.sub(r"[^a-z0-9]", "", "".join(c for c in decomposed
-                                           if not unicodedata.combining(c)))
+                                            if not unicodedata.combining(c)))
 
 
 def _decode(data: bytes) -> tuple[str, str]:

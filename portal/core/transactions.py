@@ -142,7 +142,7 @@ class Transaction:
         if before != after:
             self.execute(f"DELETE FROM {table} WHERE {owner} = ?", (owner_id,))
             self.executemany(f"INSERT INTO {table} ({owner}, {column}) VALUES (?, ?)",
-                                  [(owner_id, v) for v in after])
+                             [(owner_id, v) for v in after])
             self.audit(entity, owner_id, table.removeprefix(f"{entity}_"),
                        before={column: before}, after={column: after})
         return after

@@ -153,10 +153,10 @@ def _set_links(tx: Transaction, person_id: int, organization_ids, tags) -> None:
         return
     tx.execute("DELETE FROM person_organizations WHERE person_id = ?", (person_id,))
     tx.executemany("INSERT INTO person_organizations VALUES (?, ?)",
-                        [(person_id, i) for i in after_orgs])
+                   [(person_id, i) for i in after_orgs])
     tx.execute("DELETE FROM person_tags WHERE person_id = ?", (person_id,))
     tx.executemany("INSERT INTO person_tags VALUES (?, ?)",
-                        [(person_id, t) for t in after_tags])
+                   [(person_id, t) for t in after_tags])
     tx.audit("person", person_id, "affiliations",
              before={"organizations": before_orgs, "tags": before_tags},
              after={"organizations": after_orgs, "tags": after_tags})

@@ -69,7 +69,7 @@ MAX_MEMBERS = 10
 def normalise(header: str) -> str:
     decomposed = unicodedata.normalize("NFKD", header.lower())
     return re.sub(r"[^a-z0-9]", "", "".join(c for c in decomposed
-                                           if not unicodedata.combining(c)))
+                                            if not unicodedata.combining(c)))
 
 
 def map_columns(header_line: str) -> tuple[dict[str, int], int]:

@@ -70,7 +70,7 @@ def add_communes(store: Store, actor: Actor, new_codes) -> int:
         if unknown:
             raise PortalError(f"Communes inconnues : {', '.join(unknown)}.", field="communes")
         tx.executemany("INSERT INTO territory_communes (code) VALUES (?)",
-                            [(c,) for c in new_codes])
+                       [(c,) for c in new_codes])
         tx.audit("territory", None, "add_communes", after={"communes": new_codes})
     return len(new_codes)
 
@@ -82,6 +82,6 @@ def remove_communes(store: Store, actor: Actor, old_codes) -> int:
         return 0
     with store.write(actor) as tx:
         tx.executemany("DELETE FROM territory_communes WHERE code = ?",
-                            [(c,) for c in old_codes])
+                       [(c,) for c in old_codes])
         tx.audit("territory", None, "remove_communes", before={"communes": old_codes})
     return len(old_codes)

@@ -108,7 +108,7 @@ def record_attendance(store: Store, actor: Actor, meeting_id: int,
                 _check_proxy(rows, final, attendee_id, proxy)
         kind = tx.one("SELECT kind FROM meetings WHERE id = ?", (meeting_id,))["kind"]
         bodies.check_proxy_limit(tx, kind, [p for s, p in final.values() if s == "represente"],
-                                lambda holder: display_name(rows[holder]))
+                                 lambda holder: display_name(rows[holder]))
         changed = 0
         for attendee_id, (status, proxy) in final.items():
             if (rows[attendee_id]["status"], rows[attendee_id]["proxy_id"]) != (status, proxy):

@@ -87,12 +87,12 @@ def electorate(db: Store | Transaction, body: str, on: date) -> set[int]:
     """The people whose presence counts for the quorum of `body` on day `on`."""
     if body == "ag":
         rows = db.query(f"SELECT p.id FROM people p WHERE p.member = 1 AND {ACTIVE_PERSON}"
-                   " AND p.left_territory = 0")
+                        " AND p.left_territory = 0")
     else:
         rows = db.query("SELECT DISTINCT m.person_id AS id FROM mandates m JOIN people p"
-                   " ON p.id = m.person_id WHERE m.body = ? AND m.starts_on <= ?"
-                   f" AND (m.ends_on IS NULL OR m.ends_on >= ?) AND {ACTIVE_PERSON}",
-                   (body, on.isoformat(), on.isoformat()))
+                        " ON p.id = m.person_id WHERE m.body = ? AND m.starts_on <= ?"
+                        f" AND (m.ends_on IS NULL OR m.ends_on >= ?) AND {ACTIVE_PERSON}",
+                        (body, on.isoformat(), on.isoformat()))
     return {r["id"] for r in rows}
 
 

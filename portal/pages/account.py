@@ -34,7 +34,7 @@ errors.slot(None)
 if submitted:
     try:
         revoked_at = users.change_password(store, actor, current, new, confirm,
-                                          config.bcrypt_rounds)
+                                           config.bcrypt_rounds)
     except PortalError as error:
         errors.show(error)
     else:

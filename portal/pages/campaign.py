@@ -63,7 +63,7 @@ def results() -> None:
     by = st.segmented_control("Répartition", ["Ensemble", "Par profession", "Par commune"],
                               default="Ensemble", key="results_by")
     frame = figures.shares(store, campaign["id"],
-                          {"Par profession": "profession", "Par commune": "commune"}.get(by))
+                           {"Par profession": "profession", "Par commune": "commune"}.get(by))
     for question_id, rows in frame.groupby("question_id", sort=False):
         st.altair_chart(charts.answers_chart(rows, rows["label"].iloc[0]), width="stretch")
 
@@ -248,7 +248,7 @@ with tabs[2]:
     else:
         st.caption(f"{written} commentaire(s).")
         notes = figures.comments(store, campaign["id"], PAGE_SIZE,
-                                ui.page_offset(written, PAGE_SIZE, key="comments_page"))
+                                 ui.page_offset(written, PAGE_SIZE, key="comments_page"))
         ui.table({"Nom": notes["last_name"], "Prénom": notes["first_name"],
                   "Profession": notes["profession"].fillna(""),
                   "Commentaire": notes["text"]})

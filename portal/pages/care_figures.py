@@ -65,7 +65,7 @@ for column, (label, value) in zip(columns, (
         ("Demandes du SAS", number_fr(int(requests["sas"].sum()))),
         ("SAS : RDV honorés", number_fr(int(requests["sas_honoured"].sum()))),
         ("Places utilisées / offertes", (f"{number_fr(use['used'])} / "
-                                        f"{number_fr(use['offered'])}")))):
+                                         f"{number_fr(use['offered'])}")))):
     column.metric(label, value)
 if total:
     period = st.segmented_control("Par", list(snp_figures.PERIODS), default="month",

@@ -39,7 +39,7 @@ if contract.signed_on is None:
 else:
     coming = aci.due(contract, all_missions, today)
     st.text("\n".join(f"{date_fr(day)} : {title}, {what}" + (" (dépassée)" if passed else "")
-                       for day, title, what, passed in coming)
+                      for day, title, what, passed in coming)
             if coming else "Aucune échéance dans les douze prochains mois.")
 
 action_counts = actions.status_counts(store)
@@ -51,8 +51,8 @@ for mission in all_missions:
     with st.container(border=True):
         st.subheader(mission["title"])
         st.write("Actions : " + (" · ".join(f"{by_status[s]} {label.lower()}"
-                                             for s, label in actions.STATUSES.items()
-                                             if s in by_status)
+                                            for s, label in actions.STATUSES.items()
+                                            if s in by_status)
                                  if by_status else "aucune fiche action."))
         if mine.empty:
             st.write("Aucun indicateur pour cette mission.")

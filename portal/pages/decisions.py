@@ -34,4 +34,4 @@ offset = ui.page_offset(total, PAGE_SIZE)
 st.caption(f"{total} décision(s) et tâche(s), les retards d'abord puis par échéance. "
            "« Ouvrir » mène à la réunion où elle a été prise.")
 decisions.sheet(store, actor, minutes.follow_up(store, status, owner, PAGE_SIZE, offset),
-                   "follow_up", with_meeting=True)
+                "follow_up", with_meeting=True)

@@ -44,8 +44,8 @@ with st.expander("Filtres", icon=":material/filter_list:"):
         member = ui.tristate("Membre de la CPTS")
 
 filters = search.Filters(text=text, profession=profession, specialty=specialty,
-                            commune=commune, sector=sector, member=member, accepts=accepts,
-                            snp=snp, include_hidden=persons.sees_hidden(actor))
+                         commune=commune, sector=sector, member=member, accepts=accepts,
+                         snp=snp, include_hidden=persons.sees_hidden(actor))
 total = search.count_people(store, filters)
 if total == 0:
     if search.count_people(store, search.Filters(include_hidden=True)) == 0:

@@ -21,9 +21,9 @@ def spreadsheet_tab() -> None:
     kind = st.radio("Contenu", list(spreadsheets.KINDS), horizontal=True,
                     format_func=spreadsheets.KINDS.get)
     spreadsheet.importer(f"table_{kind}",
-                    {f: label for f, (label, _) in spreadsheets.targets(kind).items()},
-                    lambda headers: spreadsheets.guess_mapping(kind, headers),
-                    lambda table, mapping, dry_run: spreadsheets.import_table(
+                         {f: label for f, (label, _) in spreadsheets.targets(kind).items()},
+                         lambda headers: spreadsheets.guess_mapping(kind, headers),
+                         lambda table, mapping, dry_run: spreadsheets.import_table(
                         store, actor, table, mapping, kind, dry_run=dry_run))
 
 

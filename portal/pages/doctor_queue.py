@@ -40,7 +40,7 @@ def waiting_list() -> None:
         return
     offset = ui.page_offset(total, PAGE_SIZE, key="queue_page")
     frame = doctor_requests.queue(store, actor, chosen, PAGE_SIZE, offset, search=search,
-                                commune=commune)
+                                  commune=commune)
     st.caption(f"{total} demande(s), les plus prioritaires d'abord (le rang est celui de "
                "toute la file). Le score : les points des "
                f"critères + {doctor_requests.points_per_week(store)} par semaine d'attente. "

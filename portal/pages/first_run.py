@@ -42,7 +42,7 @@ def create() -> None:
     if not local:
         network.check_setup_code(code)
     users.create_first_admin(store, identity["username"], identity["name"], identity["email"],
-                            password, confirm, config.bcrypt_rounds)
+                             password, confirm, config.bcrypt_rounds)
 
 
 if submitted and errors.attempt(create):

@@ -128,7 +128,7 @@ def attendance_sheet(meeting: dict, invited: pd.DataFrame) -> None:
         "Présence": invited["status"].map(labels),
         # A dash, not the grid's "None" (it shows an empty text so too), for no proxy.
         "Pouvoir donné à": invited["proxy_id"].map(lambda p: names.get(p) if pd.notna(p)
-                                                    else decisions.NOBODY)})
+                                                   else decisions.NOBODY)})
     if not editor:
         ui.table(sheet.drop(columns=["id"]))
         return
@@ -148,7 +148,7 @@ def attendance_sheet(meeting: dict, invited: pd.DataFrame) -> None:
     if everyone.button("Marquer présents les invités sans statut", disabled=waiting.empty,
                        icon=":material/done_all:"):
         attendance.record_attendance(store, actor, meeting["id"],
-                                   {int(i): ("present", None) for i in waiting})
+                                     {int(i): ("present", None) for i in waiting})
         ui.saved(f"{len(waiting)} invité(s) marqué(s) présent(s).")
     if save.button("Enregistrer les présences", type="primary"):
         by_label = {v: k for k, v in labels.items()}

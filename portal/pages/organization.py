@@ -78,13 +78,13 @@ if organization["notes"]:
 
 st.subheader("Personnes")
 filters = search.Filters(organization=organization["id"],
-                            include_hidden=persons.sees_hidden(actor))
+                         include_hidden=persons.sees_hidden(actor))
 people = search.search_people(store, filters, limit=500)
 if people.empty:
     st.write("Personne n'est rattaché à cette structure.")
 else:
     shown = search.readable(people)[["Nom", "Prénom", "Profession", "Téléphone",
-                                               "E-mail"]]
+                                     "E-mail"]]
     ui.clickable_table(shown, people["id"], ui.page("person"), "people")
 
 if editor:

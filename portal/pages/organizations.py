@@ -13,7 +13,7 @@ store = ui.store()
 
 st.title("Structures")
 if actor.has(*persons.EDITORS) and st.button("Nouvelle structure",
-                                               icon=":material/domain_add:"):
+                                             icon=":material/domain_add:"):
     st.switch_page(ui.page("organization"), query_params={"new": "1"})
 
 columns = st.columns(3)

@@ -269,7 +269,7 @@ def slots_tab() -> None:
         with right:
             errors.slot("valid_until")
         sent = st.form_submit_button("Ouvrir le créneau", type="primary")
-    if sent and errors.attempt(snp.save_slot, store, actor, person, starts, ends, capacity,
+    if sent and errors.attempt(snp.open_slot, store, actor, person, starts, ends, capacity,
                                weekday, on_day, None, valid_until):
         ui.saved("Créneau ouvert.")
 

@@ -57,7 +57,7 @@ with st.expander("Créer un compte", icon=":material/person_add:"):
     if submitted:
         try:
             _, password = users.create_user(store, actor, identity["username"], identity["name"],
-                                           identity["email"], chosen, config.bcrypt_rounds)
+                                            identity["email"], chosen, config.bcrypt_rounds)
         except PortalError as error:
             errors.show(error)
         else:
@@ -96,7 +96,7 @@ with left:
     if saved:
         try:
             users.save_account(store, actor, user_id, identity["name"], identity["email"],
-                              chosen, person)
+                               chosen, person)
         except PortalError as error:
             errors.show(error)
         else:
@@ -117,7 +117,7 @@ with right:
         if st.form_submit_button("Réinitialiser"):
             if confirmed:
                 show_temporary(user.username, users.reset_password(store, actor, user_id,
-                                                                  config.bcrypt_rounds))
+                                                                   config.bcrypt_rounds))
             else:
                 st.error("Cochez la case pour confirmer.")
 

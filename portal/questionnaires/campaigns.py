@@ -28,7 +28,7 @@ ANSWER_LABELS = {"oui": "Oui", "non": "Non", "nc": "NC"}
 # The questionnaire of seed 002: (kind, label, mission).
 TEMPLATE = (
     ("yes_no", ("Participez-vous déjà à une organisation libérale de type CPTS sur votre "
-               "territoire ?"), None),
+                "territoire ?"), None),
     ("yes_no_nc", "Faciliter l'accès à un médecin traitant", "socle_1"),
     ("yes_no_nc", "Améliorer la prise en charge des soins non programmés en ville", "socle_1"),
     ("yes_no_nc", "Organiser des parcours pluriprofessionnels autour du patient", "socle_2"),

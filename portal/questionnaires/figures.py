@@ -57,7 +57,7 @@ def shares(store: Store, campaign_id: int, by: str | None = None) -> pd.DataFram
     frame["answer"] = frame["value"].map(lambda v: campaigns.ANSWER_LABELS.get(v, v))
     # Answers in the question's own order (Oui, Non, NC; the options as written).
     order = {q["id"]: campaigns.choices(q) for q in campaigns.questions(store,
-                                                                                 campaign_id)}
+                                                                        campaign_id)}
     frame["rank"] = [order[q].index(v) if v in order[q] else len(order[q])
                      for q, v in zip(frame["question_id"], frame["value"])]
     return frame.sort_values(["position", "grp", "rank"]).reset_index(drop=True)

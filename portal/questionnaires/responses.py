@@ -152,7 +152,7 @@ def write_response(tx: Transaction, campaign_id: int, answers: dict, *,
                                 entity="response")
         tx.audit("response", response_id, "answers", after={"answers": rows})
     tx.executemany("INSERT INTO answers (response_id, question_id, value)"
-                        " VALUES (?, ?, ?)", [(response_id, q, v) for q, v in rows])
+                   " VALUES (?, ?, ?)", [(response_id, q, v) for q, v in rows])
     return response_id, complete
 
 

@@ -26,7 +26,7 @@ def _same(a, b) -> bool:
 
 
 def sheet(store: Store, actor: Actor, frame: pd.DataFrame, key: str,
-                    with_meeting: bool = False) -> None:
+          with_meeting: bool = False) -> None:
     """Decisions and tasks as a sheet: editors change type, text, owner, due date or
     status in place and save every change at once; overdue ones are flagged."""
     people = persons.person_choices(store)
@@ -63,7 +63,7 @@ def sheet(store: Store, actor: Actor, frame: pd.DataFrame, key: str,
         "Statut": st.column_config.SelectboxColumn(
             options=list(minutes.DECISION_STATUSES.values()), required=True, width=110)})
     edited = ui.editor_table(sheet, key=key, column_order=shown, column_config=config,
-                          disabled=["id", "Réunion", "Ouvrir", "En retard"])
+                             disabled=["id", "Réunion", "Ouvrir", "En retard"])
     errors = ui.FieldErrors()
     errors.slot("decision_text")
     if st.button("Enregistrer les décisions", key=f"{key}_save", icon=":material/save:"):

@@ -40,7 +40,7 @@ def importer(key: str, targets: dict[str, str], guess, run) -> None:
     for index, (field, label) in enumerate(targets.items()):
         with cells[index % 3]:
             chosen = ui.choice(label, {c: c for c in columns}, guessed.get(field),
-                            key=f"{key}_map_{field}", empty="— ignorer —")
+                               key=f"{key}_map_{field}", empty="— ignorer —")
         if chosen:
             mapping[field] = chosen
     errors = ui.FieldErrors()

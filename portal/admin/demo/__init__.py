@@ -73,4 +73,4 @@ def _accounts(store: Store, rounds: int) -> None:
     with store.write(ACTOR) as tx:
         for username, name, roles, _ in USERS:
             users.insert_user(tx, username, name, f"{username}@example.org", password_hash,
-                             list(roles), False)
+                              list(roles), False)

@@ -83,7 +83,7 @@ def _unscheduled_care(store: Store, actor: Actor, people: list[dict]) -> None:
     SAS among the channels."""
     rng = random.Random(24)
     start = date.today() - timedelta(days=60)
-    slots = [Slot(unscheduled_care.save_slot(store, actor, person["id"], SLOT_HOURS[0],
+    slots = [Slot(unscheduled_care.open_slot(store, actor, person["id"], SLOT_HOURS[0],
                                              SLOT_HOURS[1], SLOT_PLACES, weekday=number % 5,
                                              valid_from=start),
                   number % 5, person["profession"])

@@ -23,12 +23,12 @@ ACTIONS = (
     ("L'articulation entre le premier et le second recours", ("socle_2",), "projet", 10,
      "Peu de spécialistes sur le territoire et des délais de rendez-vous longs.",
      ("Des créneaux réservés aux demandes des équipes de soins primaires, la télé-expertise "
-     "pour éviter les déplacements inutiles."), ("Assurance Maladie",), (1, 4)),
+      "pour éviter les déplacements inutiles."), ("Assurance Maladie",), (1, 4)),
     ("Organisation de la réponse aux soins non programmés", ("socle_1",), "en_cours", 55,
      ("Les MSP répondent à leur patientèle ; les autres patients se tournent vers les "
      "urgences."), ("Une réponse dans les 24 heures pour tout habitant du territoire, avec une "
      "orientation téléphonique et le lien avec le SAS."), ("Assurance Maladie", "ARS", "SAS",
-                                                          "GRADeS"), (4,)),
+                                                           "GRADeS"), (4,)),
     ("Télé-expertise et téléconsultation", ("socle_1",), "en_cours", 30,
      "Des zones éloignées des cabinets et des spécialistes.",
      "Équiper les cabinets volontaires et former les professionnels aux outils régionaux.",
@@ -36,15 +36,16 @@ ACTIONS = (
     ("Prévention", ("socle_3",), "realisee", 100,
      "Des actions existent dans les MSP et au CMP mais ne touchent pas tout le territoire.",
      ("Étendre les consultations d'addictologie, informer sur l'offre de soins non programmés, "
-     "développer le carnet de vaccination en ligne."), ("ARS",), ()),
+      "développer le carnet de vaccination en ligne."), ("ARS",), ()),
     ("Protocoles de coopération et délégation de tâches", ("complementaire_1",), "projet", 0,
      "La prise en charge des maladies chroniques demande du temps médical rare.",
      ("Écrire et mettre en œuvre des protocoles de coopération entre médecins, infirmiers et "
-     "pharmaciens."), ("ARS", "Assurance Maladie"), ()),
+      "pharmaciens."), ("ARS", "Assurance Maladie"), ()),
     ("L'interconnaissance et les outils de communication", ("socle_2", "complementaire_2"),
-     "en_cours", 65, ("Les professionnels ne connaissent pas tous leurs interlocuteurs ni "
-     "leurs compétences."), ("Un annuaire partagé des acteurs sanitaires, médico-sociaux et "
-     "sociaux, une messagerie sécurisée pour tous."), ("GRADeS",), (1,)),
+     "en_cours", 65,
+     "Les professionnels ne connaissent pas tous leurs interlocuteurs ni leurs compétences.",
+     ("Un annuaire partagé des acteurs sanitaires, médico-sociaux et sociaux, une messagerie "
+      "sécurisée pour tous."), ("GRADeS",), (1,)),
 )
 
 
@@ -99,7 +100,7 @@ def _actions(store: Store, actor: Actor, referents: list[int]) -> dict[int, int]
             "beneficiaries": "Professionnels de santé et patients du territoire",
             "start_on": f"2025-{number + 2:02d}-01"}
         related = {"missions": missions, "referents": referents if number in (3, 7) else (),
-                 "partners": partners}
+                   "partners": partners}
         ids[number], _ = actions.save_action(store, actor, values, **related)
         saved[number] = (values, related)
     for number, action in enumerate(ACTIONS, start=1):

@@ -50,8 +50,8 @@ def test_quorum_counts_the_board_of_the_day_and_proxies(store):
     meeting_id = meeting(store)  # a CA on 29/03/2026
     outsider = person(store, "Invité")
     attendance.invite(store, COORD, meeting_id, [*attendance.group_people(store, "ca",
-                                                                      date(2026, 3, 29)),
-                                               outsider])
+                                                                          date(2026, 3, 29)),
+                                                 outsider])
     assert len(attendance.attendees(store, meeting_id)) == 10  # the 9 sitting and the outsider
     attendance.invite_guest(store, COORD, meeting_id, "Dr Hôpital", "dr@hopital.fr")
     # 4 present, 1 represented, the outsider present too (does not count).
@@ -108,7 +108,7 @@ def test_an_ag_counts_the_members_and_rules_are_checked(store):
         bodies.add_mandate(store, COORD, members[0], "bureau", "membre", date(2026, 6, 1))
     with pytest.raises(PortalError) as error:
         bodies.add_mandate(store, COORD, members[1], "bureau", "membre", date(2026, 6, 1),
-                          date(2026, 1, 1))
+                           date(2026, 1, 1))
     assert error.value.field == "ends_on"
 
 

@@ -27,13 +27,13 @@ ADMIN_ACTOR = Actor("marie.martin", frozenset({ADMIN}))
 @pytest.fixture
 def admin(store):
     user_id = users.create_first_admin(store, "Marie.Martin", "Marie Martin",
-                                      "marie.martin@example.org", GOOD, GOOD, ROUNDS)
+                                       "marie.martin@example.org", GOOD, GOOD, ROUNDS)
     return user_id
 
 
 def make_user(store, username="paul.bernard", codes=(BUREAU,), password=GOOD):
     user_id, _ = users.create_user(store, ADMIN_ACTOR, username, "Paul Bernard",
-                                  f"{username}@example.org", codes, ROUNDS, password=password)
+                                   f"{username}@example.org", codes, ROUNDS, password=password)
     return user_id
 
 
@@ -105,17 +105,17 @@ def test_password_confirmation_must_match(store):
 def test_only_an_admin_creates_accounts_and_their_password_is_temporary(store, admin):
     with pytest.raises(PermissionDenied):
         users.create_user(store, Actor("x", frozenset({BUREAU, COORDINATOR})), "y.z", "Y",
-                         "y@example.org", [MEMBER], ROUNDS)
+                          "y@example.org", [MEMBER], ROUNDS)
     _, temporary = users.create_user(store, ADMIN_ACTOR, "julie.lefevre", "Julie Lefèvre",
-                                    "julie@example.org", [COORDINATOR, MEMBER], ROUNDS)
+                                     "julie@example.org", [COORDINATOR, MEMBER], ROUNDS)
     user = users.get_user(store, "julie.lefevre")
     assert user["must_change_password"] == 1
     assert user["roles"] == [COORDINATOR, MEMBER]
     assert len(temporary) == 19 and login.verify_login(store, "julie.lefevre", temporary,
-                                                      ROUNDS).ok
+                                                       ROUNDS).ok
     with pytest.raises(PortalError, match="déjà pris"):
         users.create_user(store, ADMIN_ACTOR, "JULIE.LEFEVRE", "J", "j@example.org", [MEMBER],
-                         ROUNDS)
+                          ROUNDS)
 
 
 def test_an_account_needs_a_role(store, admin):
@@ -168,16 +168,16 @@ def test_five_failures_in_fifteen_minutes_lock_for_fifteen_minutes(store, admin)
     t0 = now()
     for minute in range(5):
         result = login.verify_login(store, "marie.martin", "bad", ROUNDS,
-                                   at=t0 + timedelta(minutes=minute * 3))
+                                    at=t0 + timedelta(minutes=minute * 3))
         assert result.outcome == "failure"
     locked_at = t0 + timedelta(minutes=12)
     assert login.is_locked(store, "marie.martin", locked_at + timedelta(seconds=1))
     # The right password does not open a locked account...
     assert login.verify_login(store, "marie.martin", GOOD, ROUNDS,
-                             at=locked_at + timedelta(minutes=14)).outcome == "locked"
+                              at=locked_at + timedelta(minutes=14)).outcome == "locked"
     # ...until 15 minutes have passed, by itself.
     assert login.verify_login(store, "marie.martin", GOOD, ROUNDS,
-                             at=locked_at + timedelta(minutes=15, seconds=1)).ok
+                              at=locked_at + timedelta(minutes=15, seconds=1)).ok
     assert "lock" in [r["action"] for r in store.query("SELECT action FROM audit_log")]
 
 
@@ -311,13 +311,13 @@ def test_an_account_is_linked_to_one_directory_record_and_follows_a_merge(store,
 
 def test_the_account_form_saves_all_or_nothing(store):
     admin = users.create_first_admin(store, "seule.admin", "Seule Admin", "a@example.org",
-                                    "riviere-pont-canal-2026", "riviere-pont-canal-2026", 4)
+                                     "riviere-pont-canal-2026", "riviere-pont-canal-2026", 4)
     with pytest.raises(PortalError, match="au moins un administrateur actif"):
         users.save_account(store, ADMIN_ACTOR, admin, "Nouveau Nom", "a@example.org",
-                          [MEMBER], None)
+                           [MEMBER], None)
     assert users.get_user(store, "seule.admin")["name"] == "Seule Admin"  # not half-saved
     users.save_account(store, ADMIN_ACTOR, admin, "Nouveau Nom", "a@example.org",
-                      [ADMIN, BUREAU], None)
+                       [ADMIN, BUREAU], None)
     assert users.get_user(store, "seule.admin")["name"] == "Nouveau Nom"
 
 
@@ -348,7 +348,7 @@ def test_passwords_made_of_the_portal_the_cpts_or_the_user_are_refused(store, pa
         set_setting(tx, "cpts_name", "CPTS Giennois-Berry")
     with pytest.raises(PortalError) as error:
         users.create_first_admin(store, "claire.martin", "Claire Martin", "c@example.org",
-                                password, password, ROUNDS)
+                                 password, password, ROUNDS)
     assert error.value.field == "password"
     users.create_first_admin(store, "claire.martin", "Claire Martin", "c@example.org",
-                            "lanterne-verger-boussole-7", "lanterne-verger-boussole-7", ROUNDS)
+                             "lanterne-verger-boussole-7", "lanterne-verger-boussole-7", ROUNDS)

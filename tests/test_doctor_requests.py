@@ -30,8 +30,8 @@ def request(store, last_name, received, birth=date(1980, 5, 1), codes=(), commun
 def gp(store, last_name, commune="45155") -> int:
     with store.write(COORD) as tx:
         return persons.write_person(tx, {"last_name": last_name, "first_name": "Dr",
-                                           "profession_code": "10", "specialty_code": "SM54",
-                                           "commune_code": commune})[0]
+                                         "profession_code": "10", "specialty_code": "SM54",
+                                         "commune_code": commune})[0]
 
 
 def test_the_queue_ranks_by_score_then_by_date_and_says_why(store):
@@ -190,7 +190,7 @@ def test_anonymisation_after_the_retention_keeps_the_counts(store):
     assert dict(zip(criteria["label"], criteria["requests"]))[
         "Affection de longue durée (ALD)"] == 1
     assert doctor_figures.fragile_received(store, None, date(2026, 1, 1),
-                                          date(2027, 1, 1)) == 1
+                                           date(2027, 1, 1)) == 1
     assert not store.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'mt_request'"
                             " AND entity_id = ? AND after LIKE '%Ancienne%'", (str(old),))
 
@@ -220,7 +220,7 @@ def test_the_bureau_sees_counts_and_each_coordinator_view_is_logged(demo_store):
         open_page(at, "doctor_request", id=request_id)  # the page does not exist for them
     with pytest.raises(PermissionDenied):
         doctor_requests.get_request(demo_store, Actor("demo.bureau", frozenset({BUREAU})),
-                                  request_id)
+                                    request_id)
     at = open_page(at, "care_figures")
     assert not at.exception and "Confidentiel" not in texts(at)
     assert demo_store.scalar("SELECT COUNT(*) FROM access_log WHERE entity = 'mt_request'") == 0
@@ -294,7 +294,7 @@ def test_a_coordinator_finds_a_patient_who_calls_back_and_keeps_her_rank(store):
     def found(search="", commune=None):
         rows = doctor_requests.queue(store, COORD, today=TODAY, search=search, commune=commune)
         assert doctor_requests.count_queue(store, COORD, search=search,
-                                         commune=commune) == len(rows)
+                                           commune=commune) == len(rows)
         return rows[["id", "rank"]].values.tolist()
 
     assert found("LEMOINE gisele") == [[first, 1]]
@@ -327,7 +327,7 @@ def test_the_admin_is_told_on_the_home_page_when_identities_outlive_the_retentio
     closed = request(demo_store, "Ancienne", date.today() - timedelta(days=400))
     for status in ("en_recherche", "abandonnee"):
         doctor_requests.move(demo_store, COORD, closed, status,
-                           date.today() - timedelta(days=300), reason="Injoignable")
+                             date.today() - timedelta(days=300), reason="Injoignable")
     warning = "demande(s) de médecin traitant closes depuis plus de 6 mois"
     assert warning in texts(open_page(logged_in("demo.admin"), "home"))
     assert warning not in texts(open_page(logged_in("demo.coordination"), "home"))
@@ -344,7 +344,7 @@ def test_the_nearest_doctors_come_first_down_to_the_intercommunality(store):
                "Desservant": gp(store, "Desservant", "18011")}  # Cher, but serves Gien
     for name, doctor in doctors.items():
         doctor_capacity.set_capacity(store, COORD, doctor, 9 if name == "Baule" else 2,
-                                   communes=["45155"] if name == "Desservant" else ())
+                                     communes=["45155"] if name == "Desservant" else ())
     near = doctor_capacity.candidates(store, COORD, patient, today=TODAY)
     assert list(zip(near["last_name"], near["proximity"])) == [
         ("Gien", "Même commune"), ("Desservant", "Commune desservie"),
