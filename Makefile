@@ -36,5 +36,5 @@ test: $(VENV)/.dev chromium
 	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest
 
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev chromium
 	for script in bench/[!_]*.py; do $(BIN)/python $$script || exit 1; done
