@@ -75,9 +75,15 @@ if not users.has_admin(store):
 
 authenticator = session.build(store, config)
 session.refuse_revoked_cookie(store, config)
-if st.session_state.get("authentication_status"):
+def logout_button() -> None:
     authenticator.logout("Se déconnecter", "sidebar", key="logout_button",
                          callback=session.on_logout(store))
+
+
+# Drawn before the login check, so that its click logs out before anything else runs.
+was_logged_in = bool(st.session_state.get("authentication_status"))
+if was_logged_in:
+    logout_button()
 heading = st.empty()
 if not st.session_state.get("authentication_status"):
     heading.title(store.get_setting("cpts_name") or "Portail CPTS")
@@ -86,6 +92,8 @@ authenticator.login(location="main", fields=session.FIELDS, key="login")
 actor = session.current_actor(authenticator, store, config)
 if actor is not None:
     heading.empty()
+    if not was_logged_in:  # logged in by this very run (form or cookie): no rerun needed
+        logout_button()
 
 if actor is None:
     st.navigation([st.Page(navigation.path("login"), title="Connexion", icon=":material/login:")],

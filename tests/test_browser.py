@@ -758,3 +758,39 @@ def test_the_portal_refuses_to_run_inside_another_sites_frame(server, browser, t
     finally:
         other.terminate()
         other.wait(5)
+
+
+COUNT_RUNS = """(() => {
+  window.__runs = 0;
+  let running = false;
+  new MutationObserver(() => {
+    const now = !!document.querySelector('[data-test-script-state="running"]');
+    if (now && !running) window.__runs += 1;
+    running = now;
+  }).observe(document, {subtree: true, childList: true, attributes: true});
+})()"""
+
+
+def test_the_login_page_and_a_cookie_login_run_the_script_once(server, browser):
+    """Issue 16: the login cookie's component, drawn on every run to read the cookies,
+    ran each newly opened page a second time when it reported them; they are read from
+    the request now, and the component is drawn only to set or delete the cookie."""
+    demo.load(Store(settings.load().db_path), 4)
+    context = browser.new_context()
+    context.add_init_script(COUNT_RUNS)
+    page = context.new_page()
+    page.goto(server)
+    expect(field(page, "Identifiant")).to_have_count(1, timeout=15_000)
+    settle(page, quiet=1.5)
+    assert page.evaluate("() => window.__runs") == 1
+    log_in(page, "demo.coordination", demo.PASSWORD)
+    expect(page.get_by_role("heading", name="Bonjour Julie Lefèvre")).to_be_visible(
+        timeout=15_000)
+    settle(page)
+    login_cookie(context)
+    page.reload()  # logged in again from the cookie alone, in one run, logout button drawn
+    expect(page.get_by_role("heading", name="Bonjour Julie Lefèvre")).to_be_visible(
+        timeout=15_000)
+    settle(page, quiet=1.5)
+    assert page.evaluate("() => window.__runs") == 1
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()

@@ -299,3 +299,24 @@ def test_the_meeting_page_removes_a_decision_once_confirmed(demo_store):
     at.run()
     assert "Décision supprimée." in texts(at)
     assert minutes.decisions(demo_store, meeting_id).empty
+
+
+def test_people_are_invited_by_name_without_the_whole_directory_on_the_page(demo_store):
+    """Issue 16: a picker lists the names a search finds, not every card of the directory."""
+    meeting_id = meeting(demo_store, day=date.today() + timedelta(days=3))
+    target = persons.save_person(demo_store, COORD, {"last_name": "Zéphyrin",
+                                                     "first_name": "Anne"})[0]
+    at = open_page(logged_in("demo.coordination"), "meeting", id=meeting_id)
+    assert widget(at.multiselect, "Personnes trouvées").options == []
+    widget(at.text_input, "Personnes de l'annuaire").input("zephyrin").run()
+    found = widget(at.multiselect, "Personnes trouvées")
+    assert found.options == ["Zéphyrin Anne"]
+    found.select(target).run()
+    widget(at.button, "Inviter ces personnes").click().run()
+    assert not at.exception
+    assert "1 personne(s) invitée(s)." in [s.value for s in at.success]
+    assert attendance.attendees(demo_store, meeting_id)["person_id"].tolist() == [target]
+    # A task goes to someone asked to the meeting: only they are offered.
+    owners = widget(at.selectbox, "Responsable")
+    assert owners.options == ["Non désigné", "Zéphyrin Anne"]
+    assert minutes.possible_owners(demo_store, [meeting_id]) == {target: "Zéphyrin Anne"}

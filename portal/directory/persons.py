@@ -217,14 +217,15 @@ def person_label(row: dict) -> str:
     return qualified(name, row.get("profession"), row.get("commune"))
 
 
-def person_choices(store: Store) -> dict[int, str]:
-    """id -> 'LAST First (profession, commune)' of every current record, by name."""
+def person_choices(store: Store, condition: str = "1", params=()) -> dict[int, str]:
+    """id -> 'LAST First (profession, commune)' of the current records that meet
+    `condition` (SQL on `p`, the people table; all of them by default), by name."""
     return {r["id"]: person_label(r) for r in store.query(
         "SELECT p.id, p.last_name, p.first_name, pr.label AS profession, c.name AS commune"
         " FROM people p LEFT JOIN professions pr ON pr.code = p.profession_code"
         " LEFT JOIN communes c ON c.code = p.commune_code"
-        " WHERE p.merged_into IS NULL AND p.erased_at IS NULL"
-        " ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE")}
+        f" WHERE p.merged_into IS NULL AND p.erased_at IS NULL AND ({condition})"
+        " ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE", params)}
 
 
 def get_person(store: Store, person_id: int) -> dict | None:

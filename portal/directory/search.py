@@ -12,7 +12,7 @@ from ..core import validation
 from ..core.db import Store
 from ..core.formats import records
 from ..core.where import Where
-from .persons import is_available
+from .persons import is_available, person_label
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,14 @@ def search_people(store: Store, filters: Filters, limit: int = 50,
         f"{PEOPLE_COLUMNS}{where}"
         " ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE, p.id"
         " LIMIT :limit OFFSET :offset", {**params, "limit": limit, "offset": offset})
+
+
+def name_matches(store: Store, text: str, include_hidden: bool = False,
+                 limit: int = 20) -> dict[int, str]:
+    """id -> 'LAST First (profession, commune)' of the people a typed name finds, for
+    pickers: the first `limit` by name, never the whole directory."""
+    frame = search_people(store, Filters(text=text, include_hidden=include_hidden), limit)
+    return {int(r["id"]): person_label(r) for r in records(frame)}
 
 
 def counts_by_profession(store: Store, filters: Filters) -> pd.DataFrame:

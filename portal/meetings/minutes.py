@@ -21,6 +21,7 @@ from ..core.formats import date_fr, plural, records
 from ..core.roles import Actor
 from ..core.transactions import iso, now
 from ..core.where import Where
+from ..directory import persons
 from . import attendance, bodies, schedule
 
 EDITORS = schedule.EDITORS
@@ -226,6 +227,22 @@ def _follow_where(status: str | None, owner: int | None) -> tuple[str, dict]:
     else:
         where.equal("d.status", status)
     return where.sql, where.params
+
+
+def possible_owners(store: Store, meeting_ids) -> dict[int, str]:
+    """Who may own these meetings' decisions: their invitees, and whoever owns one
+    already. A task goes to someone who was asked to the meeting; listing the whole
+    directory would send thousands of names to every sheet."""
+    ids = sorted({int(i) for i in meeting_ids})
+    marks = ", ".join("?" for _ in ids) or "NULL"
+    return persons.person_choices(
+        store, f"p.id IN (SELECT person_id FROM attendees WHERE meeting_id IN ({marks})"
+        f" UNION SELECT owner_id FROM decisions WHERE meeting_id IN ({marks}))", ids + ids)
+
+
+def owners(store: Store) -> dict[int, str]:
+    """The people who own at least one decision or task: the follow-up's filter."""
+    return persons.person_choices(store, "p.id IN (SELECT owner_id FROM decisions)")
 
 
 def count_follow_up(store: Store, status: str | None = "open", owner: int | None = None) -> int:

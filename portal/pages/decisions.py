@@ -4,7 +4,6 @@ its owner and due date; statuses and owners changed in place."""
 import streamlit as st
 
 from portal import ui
-from portal.directory import persons
 from portal.meetings import minutes
 from portal.ui import decisions
 
@@ -23,7 +22,7 @@ statuses = {"open": "À faire ou en cours", **minutes.DECISION_STATUSES}
 with left:
     status = ui.choice("Statut", statuses, "open", key="decisions_status", empty="Tous")
 with right:
-    owner = ui.choice("Responsable", persons.person_choices(store), key="decisions_owner",
+    owner = ui.choice("Responsable", minutes.owners(store), key="decisions_owner",
                       empty="Tous")
 total = minutes.count_follow_up(store, status, owner)
 if total == 0:

@@ -13,7 +13,7 @@ from portal.core import reference
 from portal.core.errors import PortalError
 from portal.core.exports import DOCX_MIME, csv_bytes
 from portal.core.formats import md_escape, plural, records
-from portal.directory import persons, territory
+from portal.directory import territory
 from portal.meetings import attendance, bodies, minutes, schedule
 from portal.missions import aci, actions
 from portal.ui import decisions
@@ -21,7 +21,6 @@ from portal.ui import decisions
 actor = ui.require_access("meeting")
 store = ui.store()
 editor = actor.has(*schedule.EDITORS)
-people = persons.person_choices(store) if editor else {}
 
 
 def meeting_form(meeting: dict | None) -> None:
@@ -50,8 +49,9 @@ def meeting_form(meeting: dict | None) -> None:
     values["place"] = ui.text_field(errors, "Lieu", meeting.get("place"), "place", key, 200)
     values["video_link"] = ui.text_field(errors, "Lien de visioconférence",
                                          meeting.get("video_link"), "video_link", key, 500)
-    values["organiser_id"] = ui.choice("Organisateur", people, meeting.get("organiser_id"),
-                                       key=f"{key}_organiser", empty="Non renseigné")
+    values["organiser_id"] = ui.person_search(store, actor, "Organisateur",
+                                              f"{key}_organiser",
+                                              value=meeting.get("organiser_id"))
     values["agenda"] = st.text_area("Ordre du jour", meeting.get("agenda", ""),
                                     max_chars=5000, key=f"{key}_agenda")
     all_missions = {m["code"]: m["title"] for m in aci.all_missions(store)}
@@ -74,10 +74,11 @@ def meeting_form(meeting: dict | None) -> None:
 
 def invitation_tools(meeting: dict) -> None:
     """Directory people one by one or by group, and guests from outside."""
-    chosen = st.multiselect("Personnes de l'annuaire", list(people), format_func=people.get,
-                            placeholder="Tapez un nom…", key="invite_people")
+    chosen = ui.person_search(store, actor, "Personnes de l'annuaire", "invite_people",
+                              multiple=True)
     if st.button("Inviter ces personnes", disabled=not chosen):
         added = attendance.invite(store, actor, meeting["id"], chosen)
+        st.session_state.pop("invite_people")
         st.session_state["invited"] = f"{added} personne(s) invitée(s)."
         st.rerun()
     group = ui.choice("Ou tout un groupe", attendance.GROUPS, key="invite_group",
@@ -259,9 +260,11 @@ def decisions_section(meeting: dict) -> None:
                                          format_func=minutes.DECISION_KINDS.get)}
         values["text"] = st.text_area("Décision ou tâche", max_chars=2000, height=80)
         errors.slot("decision_text")
-        values["owner_id"] = owner.selectbox("Responsable", [None, *people],
+        owners = minutes.possible_owners(store, [meeting["id"]])
+        values["owner_id"] = owner.selectbox("Responsable", [None, *owners],
                                              format_func=lambda i: "Non désigné"
-                                             if i is None else people[i])
+                                             if i is None else owners[i],
+                                             help="Une des personnes invitées.")
         values["due_on"] = due.date_input("Échéance", value=None, format="DD/MM/YYYY")
         sent = st.form_submit_button("Ajouter", icon=":material/add_task:")
     if sent and errors.attempt(minutes.add_decision, store, actor, meeting["id"], values):

@@ -10,7 +10,6 @@ from dateutil.relativedelta import relativedelta
 
 from portal import ui
 from portal.core.formats import md_escape
-from portal.directory import persons
 from portal.meetings import schedule
 from portal.missions import aci, actions
 
@@ -90,9 +89,8 @@ if editor:
                            key="meetings_action", empty="Toutes")
     with columns[3]:
         wanted = st.query_params.get("person", "")
-        person = ui.choice("Personne", persons.person_choices(store),
-                           int(wanted) if wanted.isdigit() else None,
-                           key="meetings_person", empty="Toutes")
+        person = ui.person_search(store, actor, "Personne invitée", "meetings_person",
+                                  value=int(wanted) if wanted.isdigit() else None)
 filters = schedule.Filters(
     upcoming=None if shown_as == "Calendrier" else {"À venir": True, "Passées": False}
     .get(period), kind=kind, mission=mission, action=action, person=person)

@@ -18,7 +18,7 @@ from ..core.db import Store
 from ..core.errors import Busy, PortalError
 from ..core.formats import md_escape
 from ..core.roles import Actor
-from ..directory import territory
+from ..directory import persons, search, territory
 from ..meetings import schedule
 from . import navigation
 
@@ -242,6 +242,30 @@ def choice(label: str, options: dict, value=None, key: str | None = None,
     # says the same as the empty entry, not Streamlit's English "Choose an option".
     return st.selectbox(label, codes, index=index, key=key, placeholder=empty,
                         format_func=lambda c: empty if c is None else options[c], **kwargs)
+
+
+def person_search(store: Store, actor: Actor, label: str, key: str,
+                  multiple: bool = False, value: int | None = None):
+    """People of the directory found by name: a search field, then its first 20 matches
+    (those already chosen stay). A list of the whole directory would cost the page
+    seconds to send and draw at 20,000 people. Returns an id or None, or a list of ids
+    when `multiple`."""
+    labels = st.session_state.setdefault(f"{key}_labels", {})
+    if value is not None and value not in labels and (person := persons.get_person(store,
+                                                                                   value)):
+        labels[value] = persons.person_label(person)
+    st.session_state.setdefault(key, [] if multiple else value)
+    text = st.text_input(label, key=f"{key}_text", placeholder="Tapez un nom puis Entrée…")
+    found = search.name_matches(store, text, persons.sees_hidden(actor)) if text.strip() else {}
+    labels.update(found)
+    chosen = st.session_state[key]
+    kept = list(chosen) if multiple else [c for c in (chosen,) if c is not None]
+    options = [*kept, *(i for i in found if i not in kept)]
+    if multiple:
+        return st.multiselect("Personnes trouvées", options, format_func=labels.get, key=key,
+                              placeholder="Choisissez parmi les noms trouvés")
+    return st.selectbox("Personne trouvée", [None, *options], key=key,
+                        format_func=lambda i: "Aucune" if i is None else labels[i])
 
 
 def tristate(label: str, key: str | None = None) -> bool | None:

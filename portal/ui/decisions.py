@@ -11,7 +11,6 @@ from portal.core.db import Store
 from portal.core.errors import PortalError
 from portal.core.formats import date_fr
 from portal.core.roles import Actor
-from portal.directory import persons
 from portal.meetings import minutes
 
 # "No one" in a sheet's person column: the grid shows a blank or None cell as "None".
@@ -29,7 +28,7 @@ def sheet(store: Store, actor: Actor, frame: pd.DataFrame, key: str,
           with_meeting: bool = False) -> None:
     """Decisions and tasks as a sheet: editors change type, text, owner, due date or
     status in place and save every change at once; overdue ones are flagged."""
-    people = persons.person_choices(store)
+    people = minutes.possible_owners(store, frame["meeting_id"])
     sheet = pd.DataFrame({"id": frame["id"]})
     if with_meeting:
         sheet["Réunion"] = [f"{date_fr(r.starts_at[:10])} {r.meeting}"

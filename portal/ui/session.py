@@ -7,11 +7,14 @@ once revoked, roles read from the database on every run, never from the session.
 
 from __future__ import annotations
 
+import sys
 import time
 
+import extra_streamlit_components as stx
 import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
+from streamlit_authenticator.models import cookie_model
 
 from ..accounts import login, users
 from ..core.db import Store
@@ -28,6 +31,22 @@ FIELDS = {"Form name": "Connexion", "Username": "Identifiant", "Password": "Mot 
 EXPIRED = ("Votre session a expiré : {why}. Reconnectez-vous ; ce qui était enregistré "
            "l'est toujours.")
 SESSION_KEYS = ("actor", "auth_at", "seen_at")
+
+
+class CookieWriter(stx.CookieManager):
+    """The library's cookie component, drawn only when the login cookie is set or
+    deleted. Its stock version draws itself on every run to read the cookies, then
+    reports them, which ran every page a second time and delayed the login page's first
+    paint; the cookies are read from the request instead (st.context.cookies), as the
+    library's own get_cookie already does."""
+
+    def __init__(self, key: str = "init"):
+        self.cookie_manager = sys.modules[stx.CookieManager.__module__]._component_func
+        self.cookies = dict(st.context.cookies)
+
+
+# streamlit-authenticator creates its cookie manager as stx.CookieManager(): give it ours.
+cookie_model.stx = type("CookieComponents", (), {"CookieManager": CookieWriter})
 
 
 def build(store: Store, config: Settings) -> stauth.Authenticate:
