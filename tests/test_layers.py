@@ -132,3 +132,10 @@ def test_the_rules_catch_what_they_are_for(tmp_path):
     service.write_text("from ..meetings import schedule\nfrom portal.ui import session\n"
                        "from . import persons\nfrom .. import roles\n")
     assert portal_packages(service) == {"meetings", "ui", "directory", "roles"}
+
+
+def test_every_multiselect_goes_through_the_one_without_english():
+    """Streamlit's multiselect adds a "Select all" entry in English: ui.multiselect hides it."""
+    found = [p for p in modules() if p != PORTAL / "ui" / "__init__.py"
+             and re.search(r"\bst\.multiselect\(", p.read_text(encoding="utf-8"))]
+    assert relative(found) == []

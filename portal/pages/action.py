@@ -29,7 +29,7 @@ def action_form(action: dict | None) -> None:
     with right:
         title = ui.text_field(errors, "Intitulé", action.get("title"), "title", key, 200)
     all_missions = {m["code"]: m["title"] for m in aci.all_missions(store)}
-    chosen_missions = st.multiselect(
+    chosen_missions = ui.multiselect(
         "Mission(s) ACI", list(all_missions), format_func=all_missions.get,
         default=[m["code"] for m in action.get("missions", [])], key=f"{key}_missions",
         placeholder="Choisir…")
@@ -42,14 +42,14 @@ def action_form(action: dict | None) -> None:
         store, search.Filters(include_hidden=True), limit=5000)
     names = {int(r["id"]): f"{r['last_name']} {r['first_name']} ({r['profession'] or '—'})"
              for r in records(people)}
-    referents = st.multiselect("Personnes référentes (annuaire)", list(names),
+    referents = ui.multiselect("Personnes référentes (annuaire)", list(names),
                                format_func=names.get, key=f"{key}_referents",
                                default=[r["id"] for r in action.get("referents", [])],
                                placeholder="Choisir…")
     values["referents_text"] = st.text_input("Autres référents (hors annuaire)",
                                              action.get("referents_text", ""), max_chars=300,
                                              key=f"{key}_referents_text")
-    partners = st.multiselect("Partenaires", actions.PARTNERS, key=f"{key}_partners",
+    partners = ui.multiselect("Partenaires", actions.PARTNERS, key=f"{key}_partners",
                               default=[p for p in action.get("partners", [])
                                        if p in actions.PARTNERS], placeholder="Choisir…")
     values["other_partners"] = st.text_input("Autres partenaires",
@@ -57,7 +57,7 @@ def action_form(action: dict | None) -> None:
                                              key=f"{key}_other_partners")
     others = {int(r.id): f"n°{r.number} {r.title}"
               for r in actions.list_actions(store).itertuples() if r.id != action.get("id")}
-    links = st.multiselect("Liens avec d'autres actions", list(others), format_func=others.get,
+    links = ui.multiselect("Liens avec d'autres actions", list(others), format_func=others.get,
                            default=[a["id"] for a in action.get("links", [])],
                            key=f"{key}_links", placeholder="Choisir…")
     left, middle, right, last = st.columns(4)

@@ -22,7 +22,7 @@ with st.form("contract"):
     signed = st.checkbox("Le contrat est signé", value=contract.signed_on is not None)
     signed_on = st.date_input("Date de signature", value=contract.signed_on, format="DD/MM/YYYY")
     errors.slot("signed_on")
-    chosen = st.multiselect("Missions complémentaires retenues", list(complementary),
+    chosen = ui.multiselect("Missions complémentaires retenues", list(complementary),
                             default=sorted(contract.complementary), format_func=complementary.get,
                             placeholder="Choisir…")
     errors.slot("complementary")

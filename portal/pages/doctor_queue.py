@@ -82,7 +82,7 @@ def capacity() -> None:
         remaining = left.number_input("Nouveaux patients acceptés", 0, 2000, 5)
         errors.slot("remaining")
         start = right.date_input("À partir du", None, format="DD/MM/YYYY")
-        served = st.multiselect("Communes desservies (aucune : toutes)", list(names),
+        served = ui.multiselect("Communes desservies (aucune : toutes)", list(names),
                                 format_func=names.get, placeholder="Choisir…")
         notes = st.text_input("Notes", max_chars=500)
         sent = st.form_submit_button("Enregistrer", type="primary")

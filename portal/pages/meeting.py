@@ -55,13 +55,13 @@ def meeting_form(meeting: dict | None) -> None:
     values["agenda"] = st.text_area("Ordre du jour", meeting.get("agenda", ""),
                                     max_chars=5000, key=f"{key}_agenda")
     all_missions = {m["code"]: m["title"] for m in aci.all_missions(store)}
-    chosen_missions = st.multiselect(
+    chosen_missions = ui.multiselect(
         "Mission(s)", list(all_missions), format_func=all_missions.get,
         default=[m["code"] for m in meeting.get("missions", [])], key=f"{key}_missions",
         placeholder="Choisir…")
     all_actions = {int(r.id): f"n°{r.number} {r.title}"
                    for r in actions.list_actions(store).itertuples()}
-    chosen_actions = st.multiselect(
+    chosen_actions = ui.multiselect(
         "Action(s)", list(all_actions), format_func=all_actions.get,
         default=[a["id"] for a in meeting.get("actions", [])], key=f"{key}_actions",
         placeholder="Choisir…")

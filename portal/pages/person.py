@@ -62,11 +62,11 @@ def person_form(person: dict | None) -> None:
         values["address"] = ui.text_field(errors, "Adresse", person.get("address"),
                                           "address", key)
     structures = organizations.organization_choices(store)
-    chosen_orgs = st.multiselect(
+    chosen_orgs = ui.multiselect(
         "Structures", list(structures), format_func=structures.get, key=f"{key}_orgs",
         default=[o["id"] for o in person.get("organizations", [])], placeholder="Choisir…")
     known_tags = persons.known_tags(store)
-    tags = st.multiselect("Activités spécifiques", sorted({*known_tags, *person.get("tags", [])}),
+    tags = ui.multiselect("Activités spécifiques", sorted({*known_tags, *person.get("tags", [])}),
                           default=person.get("tags", []), accept_new_options=True,
                           key=f"{key}_tags", placeholder="ex. : plaies chroniques, ETP diabète")
     left, right = st.columns(2)

@@ -75,7 +75,7 @@ with st.form(f"entry_{campaign_id}_{round_}"):
                                     horizontal=True, format_func=lambda v: campaigns
                                     .ANSWER_LABELS.get(v, v))
         elif question["kind"] == "multiple":
-            answers[key] = st.multiselect(label, question["options"], placeholder="Choisir…")
+            answers[key] = ui.multiselect(label, question["options"], placeholder="Choisir…")
         elif question["kind"] == "number":
             answers[key] = st.text_input(label)
         else:

@@ -52,7 +52,7 @@ department = st.selectbox("Département", list(departments),
                           format_func=lambda d: f"{d} – {departments[d]}")
 available = {code: label for code, label in reference.communes_of(store, department).items()
              if code not in set(communes["code"])}
-chosen = st.multiselect("Communes", list(available), format_func=available.get,
+chosen = ui.multiselect("Communes", list(available), format_func=available.get,
                         placeholder="Tapez le début du nom")
 if st.button("Ajouter au territoire", type="primary", disabled=not chosen):
     added = territory.add_communes(store, actor, chosen)
@@ -61,7 +61,7 @@ if st.button("Ajouter au territoire", type="primary", disabled=not chosen):
 if len(communes):
     st.subheader("Retirer des communes")
     current = dict(zip(communes["code"], communes["name"]))
-    removed = st.multiselect("Communes à retirer", list(current), format_func=current.get,
+    removed = ui.multiselect("Communes à retirer", list(current), format_func=current.get,
                              placeholder="Choisir…")
     confirmed = st.checkbox("Je confirme le retrait de ces communes du territoire")
     if st.button("Retirer", disabled=not removed):

@@ -49,7 +49,7 @@ with st.expander("Créer un compte", icon=":material/person_add:"):
     errors = ui.FieldErrors()
     with st.form(ui.form_key("create_user")):
         identity = ui.identity_inputs(errors)
-        chosen = st.multiselect("Rôles", list(roles.ROLES), format_func=roles.ROLES.get,
+        chosen = ui.multiselect("Rôles", list(roles.ROLES), format_func=roles.ROLES.get,
                                 placeholder="Choisir…")
         errors.slot("roles")
         submitted = st.form_submit_button("Créer le compte", type="primary")
@@ -81,7 +81,7 @@ with left:
     errors = ui.FieldErrors()
     with st.form(f"profile_{user_id}"):
         identity = ui.identity_inputs(errors, user.name, user.email, username=False)
-        chosen = st.multiselect("Rôles", list(roles.ROLES), default=held,
+        chosen = ui.multiselect("Rôles", list(roles.ROLES), default=held,
                                 format_func=roles.ROLES.get, placeholder="Choisir…")
         errors.slot("roles")
         linked = int(user.person_id) if pd.notna(user.person_id) else None

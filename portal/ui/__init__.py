@@ -262,10 +262,15 @@ def person_search(store: Store, actor: Actor, label: str, key: str,
     kept = list(chosen) if multiple else [c for c in (chosen,) if c is not None]
     options = [*kept, *(i for i in found if i not in kept)]
     if multiple:
-        return st.multiselect("Personnes trouvées", options, format_func=labels.get, key=key,
-                              placeholder="Choisissez parmi les noms trouvés")
+        return multiselect("Personnes trouvées", options, format_func=labels.get, key=key,
+                           placeholder="Choisissez parmi les noms trouvés")
     return st.selectbox("Personne trouvée", [None, *options], key=key,
                         format_func=lambda i: "Aucune" if i is None else labels[i])
+
+
+def multiselect(label: str, options, **kwargs):
+    """st.multiselect without its "Select all" entry, which Streamlit writes in English."""
+    return st.multiselect(label, options, select_all=False, **kwargs)
 
 
 def tristate(label: str, key: str | None = None) -> bool | None:
