@@ -181,7 +181,13 @@ def test_the_phone_form_saves_and_starts_again_blank(demo_store):
     assert not at.exception
     widget(at.selectbox, "Tranche d'âge").set_value("18-39")
     widget(at.selectbox, "Motif").set_value("plaie")
-    nurse = demo_store.scalar("SELECT id FROM people WHERE profession_code = '60' LIMIT 1")
+    nurse = demo_store.scalar("SELECT id FROM people WHERE profession_code = '60' AND snp = 1"
+                              " LIMIT 1")
+    offered = widget(at.selectbox, "Ou vers un professionnel").options
+    # Only the professionals whose card says they take part in SNP are offered.
+    taking_part = demo_store.scalar("SELECT COUNT(*) FROM people WHERE snp = 1"
+                                    " AND merged_into IS NULL AND erased_at IS NULL")
+    assert len(offered) == taking_part < demo_store.scalar("SELECT COUNT(*) FROM people")
     widget(at.selectbox, "Ou vers un professionnel").set_value(nurse)
     widget(at.button, "Enregistrer et passer à l'appel suivant").click()
     at.run()

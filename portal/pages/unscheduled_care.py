@@ -109,7 +109,7 @@ def request_form(request: dict | None) -> None:
     professions = reference.professions(store, active_only=True)
     communes = {r.code: r.name for r in territory.communes(store).itertuples()}
     motives = snp.motives(store, keep=request.get("motive_code"))
-    people = persons.person_choices(store)
+    people = persons.snp_professionals(store, request.get("person_id"))
 
     def index(options, value):
         return list(options).index(value) if value in options else None
@@ -166,7 +166,8 @@ def request_form(request: dict | None) -> None:
             "Ou vers un professionnel", list(people), format_func=people.get,
             index=None if request.get("slot_id") else index(people, request.get("person_id")),
             placeholder="Tapez un nom…", help="Hors créneau : un professionnel qui prend le "
-                                              "patient à part. Un créneau choisi l'emporte.")
+                                              "patient à part (ceux dont la fiche dit « soins "
+                                              "non programmés »). Un créneau choisi l'emporte.")
         left, middle, right = st.columns(3)
         values["outcome"] = left.selectbox("Issue", list(snp.OUTCOMES),
                                            format_func=snp.OUTCOMES.get,
@@ -245,12 +246,13 @@ def slots_tab() -> None:
         ui.table(offer.rename_axis(index="Profession").rename(
             columns=lambda d: f"{snp.WEEKDAYS[d.weekday()][:3]}. {d:%d/%m}"), hide_index=False)
     running_slots()
-    people = persons.person_choices(store)
+    people = persons.snp_professionals(store)
     errors = ui.FieldErrors()
     with st.form("slot", clear_on_submit=True):
         st.write("**Ouvrir un créneau**")
         person = st.selectbox("Professionnel", list(people), format_func=people.get,
-                              index=None, placeholder="Tapez un nom…")
+                              index=None, placeholder="Tapez un nom…",
+                              help="Ceux dont la fiche dit « soins non programmés ».")
         errors.slot("person")
         left, middle, right = st.columns(3)
         weekday = left.selectbox("Chaque semaine le", [None, *range(7)],

@@ -54,8 +54,8 @@ SLOT_PLACES = 3
 
 def load(store: Store, actor: Actor, cast: Cast) -> None:
     _doctor_requests(store, actor, cast.of("10", specialty="SM54")[:len(PLACES)])
-    _unscheduled_care(store, actor,
-                      [p for p in cast.people if p["profession"] in ("10", "60")][:8])
+    _unscheduled_care(store, actor, [p for p in cast.people
+                                     if p["profession"] in ("10", "60") and p["snp"]][:8])
 
 
 def _doctor_requests(store: Store, actor: Actor, gps: list[int]) -> None:

@@ -69,7 +69,7 @@ SALARIED = ("centre_hospitalier", "cmp", "ccas", "dac", "ssiad")
 class Cast:
     """Who the directory's loader created, for the other loaders to pick from."""
 
-    people: list[dict] = field(default_factory=list)  # id, profession, specialty, member
+    people: list[dict] = field(default_factory=list)  # id, profession, specialty, member, snp
     holders: dict[str, int] = field(default_factory=dict)  # username -> person id
 
     @property
@@ -104,7 +104,8 @@ def load(store: Store, actor: Actor, holders: list[tuple[str, str]]) -> Cast:
                                            organization_ids=structures.get(kind, [])[:1],
                                            tags=tags)
         cast.people.append({"id": person_id, "profession": values["profession_code"],
-                            "specialty": values["specialty_code"], "member": values["member"]})
+                            "specialty": values["specialty_code"], "member": values["member"],
+                            "snp": values["snp"]})
         cast.holders.update({username: person_id for username in usernames})
     return cast
 
