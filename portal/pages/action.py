@@ -102,7 +102,7 @@ for heading, text in actions.fiche_rows(action):
 st.download_button(
     "Fiche (Word)", lambda: actions.fiches_docx(store, [action["id"]], territory.name(store)),
     file_name=f"fiche-action-{action['number']}.docx", icon=":material/description:",
-    mime=DOCX_MIME)
+    mime=DOCX_MIME, on_click="ignore")
 
 if editor:
     with st.expander("Modifier la fiche", icon=":material/edit:"):

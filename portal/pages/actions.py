@@ -46,4 +46,4 @@ st.download_button(
     "Toutes ces fiches (Word)",
     lambda: actions.fiches_docx(store, list(frame["id"]), territory.name(store)),
     file_name=f"fiches-action-{date.today():%Y%m%d}.docx", icon=":material/description:",
-    mime=DOCX_MIME)
+    mime=DOCX_MIME, on_click="ignore")

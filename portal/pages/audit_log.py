@@ -63,4 +63,5 @@ st.download_button(
     file_name=f"{'journal' if table == 'audit_log' else 'consultations'}-"
               f"{date.today():%Y%m%d}.csv", mime="text/csv",
     icon=":material/download:",
-    help=f"Toutes les lignes filtrées ({min(total, EXPORT_LIMIT)}), séparateur « ; ».")
+    help=f"Toutes les lignes filtrées ({min(total, EXPORT_LIMIT)}), séparateur « ; ».",
+    on_click="ignore")

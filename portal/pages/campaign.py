@@ -88,7 +88,7 @@ def volunteers_tab() -> None:
     ui.table(shown)
     st.download_button("Liste des volontaires (CSV)", csv_bytes(shown),
                        file_name=f"volontaires-campagne-{campaign['id']}.csv", mime="text/csv",
-                       icon=":material/download:")
+                       icon=":material/download:", on_click="ignore")
     if actor.has(*schedule.EDITORS):
         upcoming = schedule.list_meetings(store, schedule.Filters(upcoming=True), 200)
         if upcoming.empty:
@@ -219,15 +219,15 @@ columns[0].download_button(
     "Questionnaire vierge (Word)",
     lambda: campaigns.blank_docx(store, campaign["id"], territory.name(store)),
     file_name=f"questionnaire-{campaign['id']}.docx", mime=DOCX_MIME,
-    icon=":material/print:")
+    icon=":material/print:", on_click="ignore")
 columns[1].download_button(
     "Réponses (Excel)", lambda: xlsx_bytes(responses.export_frame(store, campaign["id"])),
     file_name=f"reponses-campagne-{campaign['id']}.xlsx", mime=XLSX_MIME,
-    icon=":material/table:")
+    icon=":material/table:", on_click="ignore")
 columns[2].download_button(
     "Réponses (CSV)", lambda: csv_bytes(responses.export_frame(store, campaign["id"])),
     file_name=f"reponses-campagne-{campaign['id']}.csv", mime="text/csv",
-    icon=":material/download:")
+    icon=":material/download:", on_click="ignore")
 if editor and not campaign["closed"]:
     columns[3].page_link(ui.page("survey_entry"), label="Saisir des réponses",
                          query_params={"campaign": str(campaign["id"])},

@@ -73,11 +73,12 @@ stem = f"annuaire-{date.today():%Y%m%d}"
 columns = st.columns(3)
 columns[0].download_button("CSV (Excel)",
                            lambda: csv_bytes(search.export_frame(store, filters)),
-                           file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:")
+                           file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:",
+                           on_click="ignore")
 columns[1].download_button(
     "Classeur XLSX", lambda: xlsx_bytes(search.export_frame(store, filters), "Annuaire"),
     file_name=f"{stem}.xlsx", icon=":material/table:",
-    mime=XLSX_MIME)
+    mime=XLSX_MIME, on_click="ignore")
 columns[2].download_button(
     "Contacts vCard", lambda: vcards_bytes(search.vcard_contacts(store, filters)),
-    file_name=f"{stem}.vcf", mime="text/vcard", icon=":material/contact_phone:")
+    file_name=f"{stem}.vcf", mime="text/vcard", icon=":material/contact_phone:", on_click="ignore")

@@ -109,11 +109,11 @@ ui.table(table.assign(**{column: table[column].map(lambda v: number_fr(v, 1))
 left, right = st.columns(2)
 left.download_button("Données (XLSX)", lambda: xlsx_bytes(table, "Indicateur"),
                      file_name=f"indicateur-{indicator['id']}-{year}.xlsx",
-                     icon=":material/table:", mime=XLSX_MIME)
+                     icon=":material/table:", mime=XLSX_MIME, on_click="ignore")
 if chart is not None:
     right.download_button("Graphique (PNG)", lambda: charts.png_bytes(chart),
                           file_name=f"indicateur-{indicator['id']}-{year}.png",
-                          icon=":material/image:", mime="image/png")
+                          icon=":material/image:", mime="image/png", on_click="ignore")
 
 if editor and indicator["source"] == "manual":
     st.subheader("Saisir une valeur")
@@ -141,7 +141,7 @@ for row in records(documents):
              + f", déposé par {row['uploaded_by']} le {datetime_fr(row['uploaded_at'])})")
     st.download_button(label, lambda sha=row["sha256"]: evidence.content(config.files_dir, sha),
                        file_name=row["filename"], mime=row["mime"], key=f"evidence_{row['id']}",
-                       icon=":material/attach_file:")
+                       icon=":material/attach_file:", on_click="ignore")
 if editor:
     errors = ui.FieldErrors()
     with st.form(ui.form_key("evidence")):

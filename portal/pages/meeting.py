@@ -300,18 +300,18 @@ readable = minutes.readable(actor, meeting)
 columns = st.columns(4)
 columns[0].download_button("Invitation (.ics)", schedule.ics_bytes([meeting]),
                            file_name=f"reunion-{meeting['id']}.ics", mime="text/calendar",
-                           icon=":material/event:")
+                           icon=":material/event:", on_click="ignore")
 if readable:
     columns[1].download_button(
         "Compte rendu (Word)", lambda: minutes.docx(store, meeting["id"], territory.name(store)),
         file_name=f"compte-rendu-reunion-{meeting['id']}.docx", mime=DOCX_MIME,
-        icon=":material/description:")
+        icon=":material/description:", on_click="ignore")
 emails = attendance.invitee_emails(store, meeting["id"]) if editor else []
 if emails:
     columns[2].download_button("E-mails des invités (CSV)",
                                csv_bytes(pd.DataFrame({"E-mail": emails})),
                                file_name=f"invites-reunion-{meeting['id']}.csv",
-                               mime="text/csv", icon=":material/mail:")
+                               mime="text/csv", icon=":material/mail:", on_click="ignore")
     columns[3].link_button("Écrire aux invités", "mailto:?bcc=" + quote(",".join(emails))
                            + "&subject=" + quote(meeting["title"]), icon=":material/send:")
 
@@ -338,7 +338,7 @@ with sheet:
     st.download_button("Feuille d'émargement à imprimer (Word)",
                        lambda: minutes.sign_in_sheet(store, meeting["id"], territory.name(store)),
                        file_name=f"emargement-reunion-{meeting['id']}.docx", mime=DOCX_MIME,
-                       icon=":material/print:")
+                       icon=":material/print:", on_click="ignore")
     if notice := st.session_state.pop("invited", None):
         st.success(notice, icon=":material/group_add:")
     if invited.empty:

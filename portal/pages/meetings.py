@@ -67,7 +67,7 @@ right.download_button("Réunions à venir (.ics)",
                       file_name="reunions-cpts.ics", mime="text/calendar",
                       icon=":material/calendar_month:",
                       help="À importer dans votre agenda (Outlook, Thunderbird, Google, "
-                           "téléphone).")
+                           "téléphone).", on_click="ignore")
 
 view, period_column = st.columns(2)
 shown_as = view.segmented_control("Affichage", ["Liste", "Calendrier"], default="Liste")

@@ -168,7 +168,7 @@ with st.expander("Données personnelles : export et effacement", icon=":material
         lambda: json.dumps(persons.export_person(store, actor, person["id"]),
                            ensure_ascii=False, indent=2, default=str).encode("utf-8"),
         file_name=f"personne-{person['id']}.json", mime="application/json",
-        icon=":material/download:")
+        icon=":material/download:", on_click="ignore")
     if not person["erased_at"]:
         st.write("Effacer à la demande de la personne : nom, coordonnées, identifiants et "
                  "activités sont supprimés ; la profession et la commune restent pour les "

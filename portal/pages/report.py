@@ -34,10 +34,10 @@ prepared = st.session_state.get("report")
 if prepared and prepared[0] == year:
     left, right = st.columns(2)
     left.download_button("Rapport (Word)", prepared[1], file_name=f"rapport-activite-{year}.docx",
-                         mime=DOCX_MIME, icon=":material/description:")
+                         mime=DOCX_MIME, icon=":material/description:", on_click="ignore")
     right.download_button("Chiffres (Excel)", prepared[2],
                           file_name=f"rapport-activite-{year}.xlsx", mime=XLSX_MIME,
-                          icon=":material/table:")
+                          icon=":material/table:", on_click="ignore")
 
 st.subheader("Indicateurs de l'année")
 if standings.empty:
