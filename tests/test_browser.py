@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -459,7 +460,10 @@ def test_three_paper_answers_typed_with_the_keyboard_only(server, browser):
     for number, someone in enumerate(people, 1):
         tab_to(page, "el.getAttribute('aria-label') === \"Personne de l'annuaire\"")
         page.keyboard.type(f"{someone['last_name']} {someone['first_name']}")
-        page.keyboard.press("Enter")
+        page.keyboard.press("Enter")  # the search finds one card, which is chosen
+        expect(page.get_by_role("combobox", name="Personne trouvée")).to_have_value(
+            re.compile(f"^{someone['last_name']} {someone['first_name']} "), timeout=10_000)
+        settle(page)
         for question in range(6):  # Oui to the first five, Non to the sixth
             tab_to(page, "el.type === 'radio'")
             page.keyboard.press("Space")

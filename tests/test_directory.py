@@ -59,6 +59,16 @@ def test_search_ignores_accents_and_case_across_names_organisations_and_tags(sto
     assert count_people(store, ALL.replace(text="martin")) == 1
 
 
+def test_search_finds_a_person_by_rpps_or_e_mail(store):
+    number = rpps("1000000001")
+    person(store, rpps=number, email="julie.lefevre@example.org")
+    person(store, "Martin", "Paul", email="paul.martin@example.org")
+    for text in (number, f" {number} ", "Julie.Lefevre@example.org"):
+        assert names(search_people(store, ALL.replace(text=text))) == ["Lefèvre Julie"], text
+    assert count_people(store, ALL.replace(text="99999999999")) == 0  # exactly that RPPS
+    assert count_people(store, ALL.replace(text="lefevre@example.org")) == 0
+
+
 @pytest.mark.parametrize("text", ['"', "*", "lefevre OR", "NEAR(", "a-b", "l'hôpital", ")"])
 def test_search_survives_fts_syntax_typed_by_users(store, text):
     person(store)

@@ -175,12 +175,19 @@ def test_entry_page_saves_clears_and_refuses_a_second_sheet(demo_store):
     campaign_id = store.scalar("SELECT id FROM campaigns WHERE closed = 0")
     done = set(store.frame("SELECT person_id FROM responses WHERE campaign_id = ?",
                            (campaign_id,))["person_id"])
-    fresh = store.scalar("SELECT id FROM people WHERE id NOT IN (SELECT person_id FROM"
-                         " responses WHERE campaign_id = ?) LIMIT 1", (campaign_id,))
+    fresh, rpps = store.query_one(
+        "SELECT id, rpps FROM people WHERE rpps IS NOT NULL AND id NOT IN (SELECT person_id"
+        " FROM responses WHERE campaign_id = ?) LIMIT 1", (campaign_id,)).values()
+    answered = store.query_one(
+        "SELECT email FROM people p WHERE (SELECT COUNT(*) FROM people o WHERE o.email ="
+        " p.email) = 1 AND id IN (SELECT person_id FROM responses WHERE campaign_id = ?)",
+        (campaign_id,))["email"]
     before = responses.count_responses(store, campaign_id)
     at = open_page(logged_in("demo.coordination"), "survey_entry")
     assert not at.exception
-    widget(at.selectbox, "Personne de l'annuaire").set_value(fresh)
+    assert widget(at.selectbox, "Personne trouvée").options == ["Aucune"]
+    widget(at.text_input, "Personne de l'annuaire").input(rpps).run()
+    assert widget(at.selectbox, "Personne trouvée").value == fresh  # the one found is chosen
     first = campaigns.questions(store, campaign_id)[1]
     widget(at.radio, f"2. {first['label']}").set_value("oui")
     widget(at.button, "Enregistrer et passer à la suivante").click()
@@ -188,8 +195,10 @@ def test_entry_page_saves_clears_and_refuses_a_second_sheet(demo_store):
     assert not at.exception
     assert responses.count_responses(store, campaign_id) == before + 1
     assert "incomplète" in texts(at) and "dont 1 saisie(s) ici" in texts(at)
-    assert widget(at.selectbox, "Personne de l'annuaire").value is None  # a blank sheet
-    widget(at.selectbox, "Personne de l'annuaire").set_value(next(iter(done)))
+    assert widget(at.text_input, "Personne de l'annuaire").value == ""  # a blank sheet
+    assert widget(at.selectbox, "Personne trouvée").value is None
+    widget(at.text_input, "Personne de l'annuaire").input(answered.upper()).run()
+    assert widget(at.selectbox, "Personne trouvée").value in done
     widget(at.button, "Enregistrer et passer à la suivante").click()
     at.run()
     assert "Cette personne a déjà répondu à cette campagne." in shown_errors(at)

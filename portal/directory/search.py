@@ -32,6 +32,9 @@ class Filters:
         return Filters(**{**{f.name: getattr(self, f.name) for f in fields(self)}, **changes})
 
 
+RPPS = re.compile(r"\d{11}")
+
+
 def fts_query(text: str) -> str | None:
     """User words to an FTS5 query: every word, as a prefix. Quotes and operators dropped."""
     words = re.findall(r"\w+", text or "")
@@ -42,8 +45,12 @@ def _where(filters: Filters) -> tuple[str, dict]:
     where = Where("p.merged_into IS NULL", "p.erased_at IS NULL")
     if not filters.include_hidden:
         where.add("p.visible = 1")
-    query = fts_query(filters.text)
-    if query:
+    text = (filters.text or "").strip()
+    if RPPS.fullmatch(text):  # a paper sheet or a call often gives the RPPS
+        where.add("p.rpps = :rpps", rpps=text)
+    elif "@" in text:
+        where.add("p.email = :email COLLATE NOCASE", email=text)
+    elif query := fts_query(text):
         where.add("p.id IN (SELECT rowid FROM people_fts WHERE people_fts MATCH :query)",
                   query=query)
     where.equal("p.profession_code", filters.profession)

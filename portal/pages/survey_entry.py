@@ -38,12 +38,13 @@ if notice := st.session_state.pop("entry_notice", None):
 # same key keeps what was typed.
 round_ = st.session_state.setdefault("entry_round", 0)
 errors = ui.FieldErrors()
-people = responses.respondent_choices(store)
+# Found by a search outside the form: a list of the whole directory inside it would cost
+# seconds a sheet at 20,000 people, and a form cannot search as one types.
+person = ui.person_search(store, actor, "Personne de l'annuaire",
+                          f"respondent_{campaign_id}_{round_}")
+errors.slot("person")
 with st.form(f"entry_{campaign_id}_{round_}"):
-    person = st.selectbox("Personne de l'annuaire", list(people), format_func=people.get,
-                          index=None, placeholder="Tapez un nom, un RPPS ou un e-mail…")
-    errors.slot("person")
-    st.caption("Pas dans l'annuaire ? Laissez la liste vide et remplissez son identité :")
+    st.caption("Pas dans l'annuaire ? Laissez « Aucune » et remplissez son identité :")
     # Row by row, as the paper sheet reads: Tab goes name, first name, profession, then
     # commune, phone, e-mail (columns would take it down each column instead).
     left, middle, right = st.columns(3)

@@ -192,20 +192,6 @@ def list_responses(store: Store, campaign_id: int, incomplete_only: bool = False
         " ORDER BY r.entered_at DESC, r.id DESC LIMIT ? OFFSET ?", (campaign_id, limit, offset))
 
 
-def respondent_choices(store: Store) -> dict[int, str]:
-    """Pickers that find a person as you type a name, an RPPS or an e-mail."""
-    return {r["id"]: " · ".join(part for part in (
-        f"{r['last_name']} {r['first_name'] or ''}".strip(), r["profession"] or "",
-        r["commune"] or "", r["rpps"] and f"RPPS {r['rpps']}", r["email"] or "") if part)
-        for r in store.query(
-            "SELECT p.id, p.last_name, p.first_name, p.rpps, p.email, pr.label AS profession,"
-            " c.name AS commune FROM people p"
-            " LEFT JOIN professions pr ON pr.code = p.profession_code"
-            " LEFT JOIN communes c ON c.code = p.commune_code"
-            " WHERE p.merged_into IS NULL AND p.erased_at IS NULL"
-            " ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE")}
-
-
 def export_frame(store: Store, campaign_id: int) -> pd.DataFrame:
     """Every sheet of the campaign, one row each, one column per question (archived ones
     included), for XLSX and CSV."""

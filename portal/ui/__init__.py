@@ -246,25 +246,31 @@ def choice(label: str, options: dict, value=None, key: str | None = None,
 
 def person_search(store: Store, actor: Actor, label: str, key: str,
                   multiple: bool = False, value: int | None = None):
-    """People of the directory found by name: a search field, then its first 20 matches
-    (those already chosen stay). A list of the whole directory would cost the page
-    seconds to send and draw at 20,000 people. Returns an id or None, or a list of ids
-    when `multiple`."""
+    """People of the directory found by name, RPPS or e-mail: a search field, then its
+    first 20 matches (those already chosen stay); a new search that finds one person
+    chooses them. A list of the whole directory would cost the page seconds to send and
+    draw at 20,000 people. Returns an id or None, or a list of ids when `multiple`."""
     labels = st.session_state.setdefault(f"{key}_labels", {})
     if value is not None and value not in labels and (person := persons.get_person(store,
                                                                                    value)):
         labels[value] = persons.person_label(person)
     st.session_state.setdefault(key, [] if multiple else value)
-    text = st.text_input(label, key=f"{key}_text", placeholder="Tapez un nom puis Entrée…")
+    text = st.text_input(label, key=f"{key}_text",
+                         placeholder="Tapez un nom, un RPPS ou un e-mail puis Entrée…")
     found = search.name_matches(store, text, persons.sees_hidden(actor)) if text.strip() else {}
     labels.update(found)
+    if len(found) == 1 and st.session_state.get(f"{key}_searched") != text:
+        only, chosen = next(iter(found)), st.session_state[key]
+        st.session_state[key] = ([*chosen, only] if only not in chosen else chosen) \
+            if multiple else only
+    st.session_state[f"{key}_searched"] = text
     chosen = st.session_state[key]
     kept = list(chosen) if multiple else [c for c in (chosen,) if c is not None]
     options = [*kept, *(i for i in found if i not in kept)]
     if multiple:
         return multiselect("Personnes trouvées", options, format_func=labels.get, key=key,
                            placeholder="Choisissez parmi les noms trouvés")
-    return st.selectbox("Personne trouvée", [None, *options], key=key,
+    return st.selectbox("Personne trouvée", [None, *options], key=key, placeholder="Aucune",
                         format_func=lambda i: "Aucune" if i is None else labels[i])
 
 
