@@ -6,9 +6,20 @@ from datetime import date
 
 import pytest
 
-from helpers import COORD, logged_in, meeting, open_page, person, shown_errors, texts, widget
+from helpers import (
+    COORD,
+    logged_in,
+    meeting,
+    open_page,
+    person,
+    shown_errors,
+    texts,
+    toasts,
+    widget,
+)
 from portal.core.errors import PermissionDenied, PortalError
 from portal.core.roles import ADMIN, Actor
+from portal.directory import persons
 from portal.meetings import attendance, bodies, schedule
 
 ADMIN_ACTOR = Actor("admin", frozenset({ADMIN}))
@@ -122,10 +133,15 @@ def test_bodies_page_adds_a_mandate_and_shows_the_rules(demo_store):
     sitting = bodies.electorate(demo_store, "bureau", date.today())
     newcomer = next(p for p in attendance.group_people(demo_store, "members")
                     if p not in sitting)
-    widget(at.selectbox, "Personne").set_value(newcomer)
+    someone = persons.get_person(demo_store, newcomer)
+    widget(at.text_input, "Personne").input(f"{someone['last_name']} {someone['first_name']}")
+    at.run()
+    widget(at.selectbox, "Personne trouvée").set_value(newcomer)
     widget(at.selectbox, "Instance").set_value("bureau")
     widget(at.button, "Ajouter le mandat").click()
     at.run()
     assert not at.exception
     assert bodies.electorate(demo_store, "bureau", date.today()) == {*sitting, newcomer}
+    assert "Mandat ajouté." in toasts(at)
+    assert widget(at.text_input, "Personne").value == ""  # blank for the next one
     assert "Modifier les règles (selon les statuts)" not in [e.label for e in at.expander]

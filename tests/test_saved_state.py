@@ -61,3 +61,20 @@ def test_a_new_account_is_listed_at_once_with_its_password_shown_once(demo_store
     assert widget(at.text_input, "Identifiant").value == ""  # the form starts blank
     at.run()
     assert not at.code
+
+
+def test_an_account_is_linked_to_the_card_its_search_finds(demo_store):
+    target, _ = persons.save_person(demo_store, COORD, {"last_name": "Zéphyrin",
+                                                        "first_name": "Anne"})
+    account = demo_store.scalar("SELECT id FROM users WHERE username = 'demo.bureau'")
+    at = open_page(logged_in("demo.admin"), "users")
+    widget(at.selectbox, "Compte").set_value(account).run()
+    widget(at.text_input, "Fiche de l'annuaire").input("zephyrin").run()
+    assert widget(at.selectbox, "Personne trouvée").value == target  # the only one found
+    widget(at.button, "Enregistrer").click().run()
+    assert "Compte enregistré." in toasts(at)
+    assert demo_store.scalar("SELECT person_id FROM users WHERE id = ?", (account,)) == target
+    at = open_page(logged_in("demo.admin"), "users")  # another visit shows the link
+    widget(at.selectbox, "Compte").set_value(account).run()
+    assert widget(at.selectbox, "Personne trouvée").value == target
+    assert widget(at.selectbox, "Personne trouvée").format_func(target) == "Zéphyrin Anne"

@@ -8,7 +8,6 @@ import streamlit as st
 from portal import ui
 from portal.core.errors import PortalError
 from portal.core.formats import date_fr
-from portal.directory import persons
 from portal.meetings import bodies
 
 actor = ui.require_access("bodies")
@@ -33,12 +32,10 @@ st.caption(f"Assemblée générale : les adhérents de l'annuaire "
 
 if editor:
     with st.expander("Ajouter un mandat", icon=":material/person_add:"):
-        people = persons.person_choices(store)
         errors = ui.FieldErrors()
+        person = ui.person_search(store, actor, "Personne", ui.form_key("mandate_person"))
+        errors.slot("person_id")
         with st.form("mandate", clear_on_submit=True):
-            person = st.selectbox("Personne", list(people), format_func=people.get,
-                                  index=None, placeholder="Tapez un nom…")
-            errors.slot("person_id")
             body_column, role_column = st.columns(2)
             body = body_column.selectbox("Instance", list(bodies.MANDATE_BODIES),
                                          format_func=bodies.MANDATE_BODIES.get)
@@ -54,7 +51,7 @@ if editor:
             sent = st.form_submit_button("Ajouter le mandat", type="primary")
         if sent and errors.attempt(bodies.add_mandate, store, actor, person, body, role, starts,
                                    ends):
-            ui.saved("Mandat ajouté.")
+            ui.saved("Mandat ajouté.", reset="mandate_person")
     running = {int(r.id): f"{r.name} – "
                f"{bodies.MANDATE_BODIES[r.body]}, {bodies.MANDATE_ROLES[r.role].lower()}"
                for r in current.itertuples()}

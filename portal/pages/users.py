@@ -8,7 +8,6 @@ from portal.accounts import login, users
 from portal.core import roles
 from portal.core.errors import PortalError
 from portal.core.formats import datetime_fr
-from portal.directory import persons
 
 actor = ui.require_access("users")
 store = ui.store()
@@ -73,24 +72,22 @@ by_id = {int(r.id): r for r in listing.itertuples()}
 user_id = st.selectbox("Compte", list(by_id),
                        format_func=lambda i: f"{by_id[i].name} ({by_id[i].username})")
 user = by_id[user_id]
-people = persons.person_choices(store)
 held = user.roles.split(",") if user.roles else []
 
 left, right = st.columns(2)
 with left:
     errors = ui.FieldErrors()
+    linked = int(user.person_id) if pd.notna(user.person_id) else None
+    person = ui.person_search(store, actor, "Fiche de l'annuaire", f"account_person_{user_id}",
+                              value=linked)
+    st.caption("La personne de l'annuaire titulaire de ce compte : un membre voit alors les "
+               "réunions auxquelles il est invité.")
+    errors.slot("person_id")
     with st.form(f"profile_{user_id}"):
         identity = ui.identity_inputs(errors, user.name, user.email, username=False)
         chosen = ui.multiselect("Rôles", list(roles.ROLES), default=held,
                                 format_func=roles.ROLES.get, placeholder="Choisir…")
         errors.slot("roles")
-        linked = int(user.person_id) if pd.notna(user.person_id) else None
-        person = st.selectbox("Fiche de l'annuaire", [None, *people], format_func=lambda i:
-                              "Aucune" if i is None else people[i],
-                              index=[None, *people].index(linked) if linked in people else 0,
-                              help="La personne de l'annuaire titulaire de ce compte : un "
-                                   "membre voit alors les réunions auxquelles il est invité.")
-        errors.slot("person_id")
         saved = st.form_submit_button("Enregistrer")
     errors.slot(None)
     if saved:
