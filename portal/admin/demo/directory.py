@@ -82,8 +82,8 @@ class Cast:
 
 
 def load(store: Store, actor: Actor, holders: list[tuple[str, str]]) -> Cast:
-    """The territory, the organisations and 58 professionals; `holders` (username, name)
-    give their name to the members' cards they hold."""
+    """The territory, the organisations, 58 professionals and one card typed twice;
+    `holders` (username, name) give their name to the members' cards they hold."""
     territory.add_communes(store, actor, COMMUNES)
     structures: dict[str, list[int]] = {}
     for name, kind, sector, commune, phone in ORGANIZATIONS:
@@ -107,7 +107,17 @@ def load(store: Store, actor: Actor, holders: list[tuple[str, str]]) -> Cast:
                             "specialty": values["specialty_code"], "member": values["member"],
                             "snp": values["snp"]})
         cast.holders.update({username: person_id for username in usernames})
+    _twin(store, actor, cards[-1][0])
     return cast
+
+
+def _twin(store: Store, actor: Actor, card: dict) -> None:
+    """The same professional typed a second time from a paper sheet, without RPPS, as
+    every real directory has one: "Doublons possibles" then shows how a merge goes."""
+    persons.save_person(store, actor, {
+        **{f: card[f] for f in ("civility", "last_name", "first_name", "profession_code",
+                                "commune_code")},
+        "phone": "06 12 34 56 78", "practice_mode": card["practice_mode"]})
 
 
 def _cards(rng: random.Random) -> list[tuple[dict, str, list[str], list[str]]]:
