@@ -6,12 +6,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from helpers import logged_in, open_page, texts, widget
+from helpers import logged_in, open_page, texts, unescaped, widget
 from portal.admin import demo
 from portal.core.errors import PermissionDenied, PortalError
 from portal.core.roles import ADMIN, COORDINATOR, Actor
 from portal.directory import territory
-from portal.missions import aci, progress
+from portal.missions import aci, indicators, progress
 
 ADMIN_ACTOR = Actor("admin", frozenset({ADMIN}))
 
@@ -104,3 +104,31 @@ def test_missions_page_links_each_missions_indicators_with_their_state(demo_stor
             f"({progress.STATUSES[prevention['status']].lower()})") in links
     indicators = sum(label.startswith("Indicateur : ") for label in links)
     assert indicators == len(demo.missions.INDICATORS)
+
+
+def test_a_mission_with_many_indicators_shows_those_behind_and_links_to_all(demo_store):
+    coordinator = Actor("c", frozenset({COORDINATOR}))
+    for number in range(12):  # no value yet, except one well ahead
+        indicator_id, _ = indicators.save_indicator(demo_store, coordinator, {
+            "name": f"Suivi n° {number:02}", "mission_code": "socle_4", "kind": "resultat",
+            "period": "year", "target": 10, "direction": "higher"})
+    indicators.record_value(demo_store, coordinator, indicator_id, date.today(), 50)
+    standing = progress.standings(demo_store, date.today().year, mission="socle_4")
+    at = open_page(logged_in("demo.membre"), "missions")
+    assert not at.exception
+    counts = standing["status"].value_counts()
+    assert (f"{len(standing)} indicateurs : {counts['on_track']} en bonne voie, "
+            f"{counts['no_value']} sans valeur.") in texts(at)
+    links = [unescaped(link.label) for link in at.get("page_link")]
+    order = ["off_track", "at_risk", "no_value", "on_track", "no_target"]
+    first = standing.assign(rank=standing["status"].map(order.index)).sort_values(
+        "rank", kind="stable").head(6)
+    assert "Suivi n° 11" not in first["name"].tolist()  # the one ahead waits its turn
+    for row in first.itertuples():
+        assert (f"Indicateur : {row.name} ({progress.STATUSES[row.status].lower()})"
+                in links)
+    assert "Indicateur : Suivi n° 11 (en bonne voie)" not in links
+    assert f"Voir les {len(standing)} indicateurs" in links
+    listing = open_page(at, "indicators", mission="socle_4")
+    assert widget(listing.selectbox, "Mission").value == "socle_4"
+    assert len(listing.dataframe[0].value) == len(standing)

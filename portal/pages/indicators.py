@@ -15,7 +15,7 @@ if actor.has(*indicators.EDITORS) and st.button("Nouvel indicateur", icon=":mate
     st.switch_page(ui.page("indicator"), query_params={"new": "1"})
 
 mission = ui.choice("Mission", {m["code"]: m["title"] for m in aci.all_missions(store)},
-                    empty="Toutes")
+                    st.query_params.get("mission"), empty="Toutes")
 frame = indicators.list_indicators(store, mission)
 if frame.empty:
     st.info("Aucun indicateur : ajoutez-en un (ceux de votre contrat ACI)."

@@ -51,6 +51,30 @@ def meeting_time(mission: str) -> None:
                   "Sans feuille de présence": rows["without_sheet"]})
         st.caption("Heures-participant : personnes présentes × durée. Une réunion sur "
                    "plusieurs missions partage son temps entre elles.")
+def mission_indicators(mission: str) -> None:
+    """The mission's indicators, those that need attention first; past SHOWN of them, a
+    count by verdict and a link to all of them (a contract can hold dozens a mission)."""
+    rows = standings[standings["mission_code"] == mission]
+    if len(rows) > SHOWN:
+        counts = rows["status"].value_counts()
+        st.text(f"{len(rows)} indicateurs : " + ", ".join(
+            f"{counts[status]} {COUNTED.get(status, label.lower())}"
+            for status, label in progress.STATUSES.items() if status in counts) + ".")
+    urgent = rows.assign(rank=rows["status"].map(ATTENTION)).sort_values("rank", kind="stable")
+    for row in urgent.head(SHOWN).itertuples():
+        st.page_link(ui.page("indicator"), query_params={"id": str(row.id)},
+                     icon=":material/monitoring:",
+                     label=f"Indicateur : {md_escape(row.name)} "
+                           f"({progress.STATUSES[row.status].lower()})")
+    if len(rows) > SHOWN:
+        st.page_link(ui.page("indicators"), query_params={"mission": mission},
+                     icon=":material/list:", label=f"Voir les {len(rows)} indicateurs")
+
+
+SHOWN = 6  # the demo's access-to-care mission has six
+COUNTED = {"no_value": "sans valeur"}
+ATTENTION = {status: rank for rank, status in enumerate(
+    ("off_track", "at_risk", "no_value", "on_track", "no_target"))}
 for mission in all_missions:
     signed = contract.signed(mission)
     with st.container(border=True):
@@ -70,8 +94,4 @@ for mission in all_missions:
                          label=f"Action n°{row.number} : {md_escape(row.title)} "
                                f"({actions.STATUSES[row.status].lower()}, {row.progress} %)")
         meeting_time(mission["code"])
-        for row in standings[standings["mission_code"] == mission["code"]].itertuples():
-            st.page_link(ui.page("indicator"), query_params={"id": str(row.id)},
-                         icon=":material/monitoring:",
-                         label=f"Indicateur : {md_escape(row.name)} "
-                               f"({progress.STATUSES[row.status].lower()})")
+        mission_indicators(mission["code"])
