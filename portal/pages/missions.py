@@ -51,6 +51,15 @@ def meeting_time(mission: str) -> None:
                   "Sans feuille de présence": rows["without_sheet"]})
         st.caption("Heures-participant : personnes présentes × durée. Une réunion sur "
                    "plusieurs missions partage son temps entre elles.")
+
+
+# Past SHOWN indicators a mission shows counts and the most urgent first, in this order.
+SHOWN = 6  # the demo's access-to-care mission has six
+COUNTED = {"no_value": "sans valeur"}
+ATTENTION = {status: rank for rank, status in enumerate(
+    ("off_track", "at_risk", "no_value", "on_track", "no_target"))}
+
+
 def mission_indicators(mission: str) -> None:
     """The mission's indicators, those that need attention first; past SHOWN of them, a
     count by verdict and a link to all of them (a contract can hold dozens a mission)."""
@@ -71,10 +80,6 @@ def mission_indicators(mission: str) -> None:
                      icon=":material/list:", label=f"Voir les {len(rows)} indicateurs")
 
 
-SHOWN = 6  # the demo's access-to-care mission has six
-COUNTED = {"no_value": "sans valeur"}
-ATTENTION = {status: rank for rank, status in enumerate(
-    ("off_track", "at_risk", "no_value", "on_track", "no_target"))}
 for mission in all_missions:
     signed = contract.signed(mission)
     with st.container(border=True):
