@@ -172,6 +172,20 @@ def test_the_slots_tab_lists_open_slots_and_stops_one(demo_store):
     at.run()
     assert "La fin du créneau suit son début." in texts(at)
     assert demo_store.scalar("SELECT COUNT(*) FROM snp_slots") == slots
+    taking_part = demo_store.query_one("SELECT id, rpps FROM people WHERE snp = 1"
+                                       " AND rpps IS NOT NULL LIMIT 1")
+    widget(at.text_input, "Professionnel (fiche « soins non programmés »)").set_value(
+        taking_part["rpps"]).run()
+    widget(at.selectbox, "Chaque semaine le").set_value(2)
+    widget(at.time_input, "De").set_value(time(18, 0))
+    widget(at.time_input, "À").set_value(time(20, 0))
+    widget(at.button, "Ouvrir le créneau").click()
+    at.run()
+    assert not at.exception
+    assert demo_store.scalar("SELECT person_id FROM snp_slots ORDER BY id DESC LIMIT 1") == \
+        taking_part["id"]
+    # The next slot starts blank: no professional chosen for it yet.
+    assert widget(at.text_input, "Professionnel (fiche « soins non programmés »)").value == ""
 
 
 def test_the_phone_form_saves_and_starts_again_blank(demo_store):
@@ -179,16 +193,20 @@ def test_the_phone_form_saves_and_starts_again_blank(demo_store):
                                " WHERE entered_by = 'demo.coordination'")
     at = open_page(logged_in("demo.coordination"), "unscheduled_care")
     assert not at.exception
+    # Only the professionals whose card says they take part in SNP are found.
+    outsider = demo_store.query_one("SELECT id, last_name FROM people WHERE snp = 0"
+                                    " AND rpps IS NOT NULL LIMIT 1")
+    search = widget(at.text_input, "Professionnel hors créneau")
+    search.set_value(outsider["last_name"]).run()
+    found = widget(at.selectbox, "Personne trouvée").options
+    assert outsider["id"] not in found
+    nurse = demo_store.query_one("SELECT id, rpps FROM people WHERE profession_code = '60'"
+                                 " AND snp = 1 AND rpps IS NOT NULL LIMIT 1")
+    widget(at.text_input, "Professionnel hors créneau").set_value(
+        nurse["rpps"]).run()
+    assert widget(at.selectbox, "Personne trouvée").value == nurse["id"]  # the only one
     widget(at.selectbox, "Tranche d'âge").set_value("18-39")
     widget(at.selectbox, "Motif").set_value("plaie")
-    nurse = demo_store.scalar("SELECT id FROM people WHERE profession_code = '60' AND snp = 1"
-                              " LIMIT 1")
-    offered = widget(at.selectbox, "Ou vers un professionnel").options
-    # Only the professionals whose card says they take part in SNP are offered.
-    taking_part = demo_store.scalar("SELECT COUNT(*) FROM people WHERE snp = 1"
-                                    " AND merged_into IS NULL AND erased_at IS NULL")
-    assert len(offered) == taking_part < demo_store.scalar("SELECT COUNT(*) FROM people")
-    widget(at.selectbox, "Ou vers un professionnel").set_value(nurse)
     widget(at.button, "Enregistrer et passer à l'appel suivant").click()
     at.run()
     assert not at.exception
@@ -196,10 +214,31 @@ def test_the_phone_form_saves_and_starts_again_blank(demo_store):
     saved = demo_store.query("SELECT motive_code, age_band, entered_by, person_id"
                              " FROM snp_requests WHERE entered_by = 'demo.coordination'")
     assert before == 0 and saved == [{"motive_code": "plaie", "age_band": "18-39",
-                                      "entered_by": "demo.coordination", "person_id": nurse}]
+                                      "entered_by": "demo.coordination",
+                                      "person_id": nurse["id"]}]
     assert widget(at.selectbox, "Motif").value is None
     at = open_page(logged_in("demo.bureau"), "care_figures")
     assert not at.exception and "Soins non programmés" in texts(at)
+
+
+def test_the_board_sends_a_busy_week_a_page_at_a_time(demo_store):
+    yesterday = datetime.combine(date.today() - timedelta(days=1), time(8, 0))
+    for minute in range(60):
+        call(demo_store, yesterday + timedelta(minutes=minute))
+    week = (date.today() - timedelta(days=7), date.today())
+    waiting = snp.count_requests(demo_store, *week, pending_only=True)
+    assert waiting >= 60
+    at = open_page(logged_in("demo.coordination"), "unscheduled_care")
+    assert not at.exception
+    pages = widget(at.number_input, f"Page (sur {-(-waiting // 50)})")
+    tables = [t for t in at.tabs[0].dataframe if "Reçue le" in t.value.columns]
+    assert len(tables[-1].value) == 50
+    pages.set_value(2).run()
+    tables = [t for t in at.tabs[0].dataframe if "Reçue le" in t.value.columns]
+    assert len(tables[-1].value) == min(50, waiting - 50)
+    assert list(tables[-1].value["Reçue le"]) == [
+        f"{r[8:10]}/{r[5:7]}/{r[:4]} {r[11:]}" for r in snp.requests_between(
+            demo_store, *week, True, 50, 50)["received_at"]]
 
 
 def test_completing_an_older_call_keeps_its_slot(demo_store):

@@ -335,10 +335,17 @@ def save_request(store: Store, actor: Actor, values: dict,
         return request_id, []
 
 
-def requests_between(store: Store, first: date, last: date,
-                     pending_only: bool = False) -> pd.DataFrame:
+def _between(first: date, last: date, pending_only: bool) -> tuple[str, tuple]:
+    return (" WHERE r.received_at >= ? AND r.received_at < ?"
+            + (" AND r.outcome IS NULL" if pending_only else ""),
+            (first.isoformat(), last.isoformat()))
+
+
+def requests_between(store: Store, first: date, last: date, pending_only: bool = False,
+                     limit: int = -1, offset: int = 0) -> pd.DataFrame:
     """Requests received from `first` to the day before `last`, latest first (those still
-    without an outcome only, if asked), for the board."""
+    without an outcome only, if asked), a page of them for the board."""
+    where, params = _between(first, last, pending_only)
     return store.frame(
         "SELECT r.id, r.received_at, r.channel, r.age_band, m.label AS motive,"
         " pr.label AS profession, c.name AS commune, r.outcome, r.appointment_at,"
@@ -348,9 +355,12 @@ def requests_between(store: Store, first: date, last: date,
         " JOIN professions pr ON pr.code = r.profession_code"
         " LEFT JOIN communes c ON c.code = r.commune_code"
         " LEFT JOIN people p ON p.id = r.person_id"
-        " WHERE r.received_at >= ? AND r.received_at < ?"
-        + (" AND r.outcome IS NULL" if pending_only else "") +
-        " ORDER BY r.received_at DESC", (first.isoformat(), last.isoformat()))
+        f"{where} ORDER BY r.received_at DESC LIMIT ? OFFSET ?", (*params, limit, offset))
+
+
+def count_requests(store: Store, first: date, last: date, pending_only: bool = False) -> int:
+    where, params = _between(first, last, pending_only)
+    return store.scalar(f"SELECT COUNT(*) FROM snp_requests r{where}", params)
 
 
 def get_request(store: Store, request_id: int) -> dict | None:

@@ -228,12 +228,6 @@ def person_choices(store: Store, condition: str = "1", params=()) -> dict[int, s
         " ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE", params)}
 
 
-def snp_professionals(store: Store, keep: int | None = None) -> dict[int, str]:
-    """The professionals who take part in soins non programmés (the box on their card),
-    and `keep` (the one a request already names): whom a slot or a call can go to."""
-    return person_choices(store, "p.snp = 1 OR p.id = ?", (keep or 0,))
-
-
 def get_person(store: Store, person_id: int) -> dict | None:
     person = store.query_one(
         "SELECT p.*, pr.label AS profession, sp.short_label AS specialty,"

@@ -100,10 +100,11 @@ def search_people(store: Store, filters: Filters, limit: int = 50,
 
 
 def name_matches(store: Store, text: str, include_hidden: bool = False,
-                 limit: int = 20) -> dict[int, str]:
+                 snp: bool | None = None, limit: int = 20) -> dict[int, str]:
     """id -> 'LAST First (profession, commune)' of the people a typed name finds, for
     pickers: the first `limit` by name, never the whole directory."""
-    frame = search_people(store, Filters(text=text, include_hidden=include_hidden), limit)
+    frame = search_people(store, Filters(text=text, include_hidden=include_hidden, snp=snp),
+                          limit)
     return {int(r["id"]): person_label(r) for r in records(frame)}
 
 

@@ -11,13 +11,14 @@ from portal.care import unscheduled_care as snp
 from portal.core import reference
 from portal.core.errors import PortalError
 from portal.core.formats import PARIS, date_fr
-from portal.directory import persons, territory
+from portal.directory import territory
 
 actor = ui.require_access("unscheduled_care")
 store = ui.store()
 today = date.today()
 
 st.title("Soins non programmés")
+PAGE_SIZE = 50
 
 
 def requests_table(frame: pd.DataFrame, key: str) -> None:
@@ -43,6 +44,12 @@ def requests_table(frame: pd.DataFrame, key: str) -> None:
         st.rerun()
 
 
+def requests_page(span: tuple[date, date], pending_only: bool, total: int, key: str) -> None:
+    """A page of the requests received in `span`: a busy week holds hundreds of calls."""
+    offset = ui.page_offset(total, PAGE_SIZE, key=f"{key}_page")
+    requests_table(snp.requests_between(store, *span, pending_only, PAGE_SIZE, offset), key)
+
+
 @st.fragment(run_every=timedelta(minutes=1))
 def live_board() -> None:
     """Today's figures, slots and calls, read again every minute so the board stays true
@@ -50,14 +57,15 @@ def live_board() -> None:
     opens the call to complete below the board."""
     day = date.today()
     slots = snp.slots_on(store, day)
-    requests = snp.requests_between(store, day, day + timedelta(days=1))
-    waiting = snp.requests_between(store, day - timedelta(days=7), day, pending_only=True)
+    today_span, week_span = (day, day + timedelta(days=1)), (day - timedelta(days=7), day)
+    received = snp.count_requests(store, *today_span)
+    waiting = snp.count_requests(store, *week_span, pending_only=True)
     left, middle, right = st.columns(3)
-    left.metric("Demandes aujourd'hui", len(requests))
+    left.metric("Demandes aujourd'hui", received)
     middle.metric("Places libres (créneaux en cours ou à venir)",
                   snp.free_places(store, datetime.now(PARIS).replace(tzinfo=None)))
     right.metric("Sans issue (7 derniers jours)",
-                 int(requests["outcome"].isna().sum()) + len(waiting))
+                 snp.count_requests(store, *today_span, pending_only=True) + waiting)
     st.subheader("Créneaux du jour")
     if slots.empty:
         st.info("Aucun créneau ouvert aujourd'hui. Ajoutez-en dans l'onglet « Créneaux ».",
@@ -71,14 +79,14 @@ def live_board() -> None:
     st.subheader("Demandes du jour")
     # Tables named after the completions: a completed call leaves no row ticked.
     round_ = st.session_state.get("snp_completions", 0)
-    if requests.empty:
+    if not received:
         st.write("Aucune demande reçue aujourd'hui.")
     else:
         st.caption("Cliquez sur une demande pour la compléter (issue, rendez-vous).")
-        requests_table(requests, f"today_requests_{round_}")
-    if not waiting.empty:
+        requests_page(today_span, False, received, f"today_requests_{round_}")
+    if waiting:
         st.subheader("Demandes des jours précédents encore sans issue")
-        requests_table(waiting, f"waiting_requests_{round_}")
+        requests_page(week_span, True, waiting, f"waiting_requests_{round_}")
     st.caption(f"Tableau mis à jour à {datetime.now(PARIS):%H:%M}, chaque minute.")
 
 
@@ -109,7 +117,6 @@ def request_form(request: dict | None) -> None:
     professions = reference.professions(store, active_only=True)
     communes = {r.code: r.name for r in territory.communes(store).itertuples()}
     motives = snp.motives(store, keep=request.get("motive_code"))
-    people = persons.snp_professionals(store, request.get("person_id"))
 
     def index(options, value):
         return list(options).index(value) if value in options else None
@@ -124,9 +131,18 @@ def request_form(request: dict | None) -> None:
     chosen = f"{request['slot_id']}@{request['slot_day']}" if request.get("slot_id") else None
     if chosen and chosen not in slots:
         slots[chosen] = f"Créneau du {date_fr(request['slot_day'])} (n° {request['slot_id']})"
+    # Found by a search outside the form: thousands of professionals take part at a
+    # large CPTS, too many for a list sent with each form.
+    named = None if request.get("slot_id") else request.get("person_id")
+    with st.expander("Hors créneau : orienter vers un professionnel", expanded=bool(named),
+                     icon=":material/person_search:"):
+        person = ui.person_search(store, actor, "Professionnel hors créneau",
+                                  f"{key}_person", snp_only=True, value=named)
+        st.caption("Un professionnel qui prend le patient à part (ceux dont la fiche dit "
+                   "« soins non programmés »). Un créneau choisi l'emporte.")
     with st.form(key):
         left, middle, right = st.columns(3)
-        values = {"received_day": left.date_input("Reçue le", received.date(),
+        values = {"person_id": person, "received_day": left.date_input("Reçue le", received.date(),
                                                   format="DD/MM/YYYY"),
                   "received_time": middle.time_input("Heure de la demande", received.time(),
                                                      step=300)}
@@ -162,12 +178,6 @@ def request_form(request: dict | None) -> None:
         with middle:
             errors.slot("slot_id")
         values["slot_id"], _, values["slot_day"] = (slot or "").partition("@")
-        values["person_id"] = right.selectbox(
-            "Ou vers un professionnel", list(people), format_func=people.get,
-            index=None if request.get("slot_id") else index(people, request.get("person_id")),
-            placeholder="Tapez un nom…", help="Hors créneau : un professionnel qui prend le "
-                                              "patient à part (ceux dont la fiche dit « soins "
-                                              "non programmés »). Un créneau choisi l'emporte.")
         left, middle, right = st.columns(3)
         values["outcome"] = left.selectbox("Issue", list(snp.OUTCOMES),
                                            format_func=snp.OUTCOMES.get,
@@ -246,14 +256,12 @@ def slots_tab() -> None:
         ui.table(offer.rename_axis(index="Profession").rename(
             columns=lambda d: f"{snp.WEEKDAYS[d.weekday()][:3]}. {d:%d/%m}"), hide_index=False)
     running_slots()
-    people = persons.snp_professionals(store)
     errors = ui.FieldErrors()
+    st.write("**Ouvrir un créneau**")
+    person = ui.person_search(store, actor, "Professionnel (fiche « soins non programmés »)",
+                              ui.form_key("slot_person"), snp_only=True)
+    errors.slot("person")
     with st.form("slot", clear_on_submit=True):
-        st.write("**Ouvrir un créneau**")
-        person = st.selectbox("Professionnel", list(people), format_func=people.get,
-                              index=None, placeholder="Tapez un nom…",
-                              help="Ceux dont la fiche dit « soins non programmés ».")
-        errors.slot("person")
         left, middle, right = st.columns(3)
         weekday = left.selectbox("Chaque semaine le", [None, *range(7)],
                                  format_func=lambda d: "—" if d is None else snp.WEEKDAYS[d])
@@ -273,7 +281,7 @@ def slots_tab() -> None:
         sent = st.form_submit_button("Ouvrir le créneau", type="primary")
     if sent and errors.attempt(snp.open_slot, store, actor, person, starts, ends, capacity,
                                weekday, on_day, None, valid_until):
-        ui.saved("Créneau ouvert.")
+        ui.saved("Créneau ouvert.", reset="slot_person")
 
 
 def motives_tab() -> None:

@@ -245,11 +245,12 @@ def choice(label: str, options: dict, value=None, key: str | None = None,
 
 
 def person_search(store: Store, actor: Actor, label: str, key: str,
-                  multiple: bool = False, value: int | None = None):
-    """People of the directory found by name, RPPS or e-mail: a search field, then its
-    first 20 matches (those already chosen stay); a new search that finds one person
-    chooses them. A list of the whole directory would cost the page seconds to send and
-    draw at 20,000 people. Returns an id or None, or a list of ids when `multiple`."""
+                  multiple: bool = False, value: int | None = None, snp_only: bool = False):
+    """People of the directory found by name, RPPS or e-mail (only those taking part in
+    soins non programmés if asked): a search field, then its first 20 matches (those
+    already chosen stay); a new search that finds one person chooses them. A list of the
+    whole directory would cost the page seconds to send and draw at 20,000 people.
+    Returns an id or None, or a list of ids when `multiple`."""
     labels = st.session_state.setdefault(f"{key}_labels", {})
     if value is not None and value not in labels and (person := persons.get_person(store,
                                                                                    value)):
@@ -257,7 +258,8 @@ def person_search(store: Store, actor: Actor, label: str, key: str,
     st.session_state.setdefault(key, [] if multiple else value)
     text = st.text_input(label, key=f"{key}_text",
                          placeholder="Tapez un nom, un RPPS ou un e-mail puis Entrée…")
-    found = search.name_matches(store, text, persons.sees_hidden(actor)) if text.strip() else {}
+    found = search.name_matches(store, text, persons.sees_hidden(actor),
+                                snp=snp_only or None) if text.strip() else {}
     labels.update(found)
     if len(found) == 1 and st.session_state.get(f"{key}_searched") != text:
         only, chosen = next(iter(found)), st.session_state[key]
