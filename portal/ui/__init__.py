@@ -227,10 +227,16 @@ def page_offset(total: int, size: int, key: str | None = None) -> int:
 
 
 def clickable_table(display, ids, page: str, key: str, **kwargs) -> None:
-    """A table whose rows open a record's page (`page?id=...`) when clicked."""
-    event = table(display, on_select="rerun", selection_mode="single-row", key=key, **kwargs)
-    if event.selection.rows:
-        st.switch_page(page, query_params={"id": str(int(list(ids)[event.selection.rows[0]]))})
+    """A table whose rows open a record's page (`page?id=...`) when clicked. The page
+    switches in the click's callback, before the list's script would run again: the
+    record opens in one run, and a row opens the id the user saw on it."""
+    ids = [int(i) for i in ids]
+
+    def open_record() -> None:
+        if rows := st.session_state[key].selection.rows:
+            st.switch_page(page, query_params={"id": str(ids[rows[0]])})
+
+    table(display, on_select=open_record, selection_mode="single-row", key=key, **kwargs)
 
 
 def choice(label: str, options: dict, value=None, key: str | None = None,
