@@ -9,6 +9,7 @@ it would put Streamlit in its legacy multipage mode for the first run of each pr
 running page files without this one.
 """
 
+import gc
 from pathlib import Path
 
 import streamlit as st
@@ -28,11 +29,14 @@ from portal.ui import navigation, session
 def start(db_path: str, backup_dir: str, kept: int, max_age_hours: float,
           files_dir: str) -> None:
     """Once per process and database: refuse a damaged file, migrate, load the reference
-    lists if they changed, back up if due."""
+    lists if they changed, back up if due. Then what is alive (modules, libraries) is
+    frozen out of the garbage collector, whose full passes would otherwise walk it again
+    at every few runs."""
     store = Store(db_path)
     store.migrate()
     reference.sync(store)
     backups.backup_if_due(store, Path(backup_dir), max_age_hours, kept, Path(files_dir))
+    gc.freeze()
 
 
 def stop_with(message: str) -> None:
