@@ -4,6 +4,7 @@ person or a meeting through the services."""
 from __future__ import annotations
 
 import re
+import socket
 from datetime import date, time
 from pathlib import Path
 
@@ -15,6 +16,13 @@ from portal.core.roles import COORDINATOR, Actor
 from portal.directory import persons
 from portal.meetings import schedule
 from portal.ui import navigation
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = Path(APP).parent / "portal" / "pages"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 
+from helpers import free_port
 from portal.accounts import users
 from portal.admin import demo
 from portal.care import unscheduled_care
@@ -40,12 +40,6 @@ SCREENSHOTS = ROOT / "tests" / "output"
 PASSWORD = "riviere-pont-canal-2026"
 
 pytestmark = pytest.mark.browser
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -196,13 +190,15 @@ def log_in(page, username: str, password: str) -> None:
 
 
 def as_demo_coordinator(context, server: str):
-    """A page logged in as the demo's coordinator, on the home page, settled."""
+    """A page logged in as the demo's coordinator, on the home page, settled, its login
+    cookie saved (so that a test can open a page by its address)."""
     page = context.new_page()
     page.goto(server)
     log_in(page, "demo.coordination", demo.PASSWORD)
     expect(page.get_by_role("heading", name="Bonjour Julie Lefèvre")).to_be_visible(
         timeout=15_000)
     settle(page)
+    login_cookie(context)
     return page
 
 
@@ -798,3 +794,4 @@ def test_the_login_page_and_a_cookie_login_run_the_script_once(server, browser):
     settle(page, quiet=1.5)
     assert page.evaluate("() => window.__runs") == 1
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+
