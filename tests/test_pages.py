@@ -123,7 +123,7 @@ def test_first_run_loads_the_demo_and_the_login_page_lists_its_accounts(app, env
     assert demo.is_loaded(Store(env.db_path))
     page = texts(app)
     assert demo.PASSWORD in page and demo.CPTS_NAME in page
-    assert "demo.coordination" in app.dataframe[0].value["Identifiant"].tolist()
+    assert "demo.coordination" in app.table[0].value["Identifiant"].tolist()
 
 
 def test_a_login_while_writes_are_paused_says_so_not_wrong_password(demo_store):

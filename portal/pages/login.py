@@ -21,6 +21,8 @@ store = ui.store()
 if demo.is_loaded(store):
     with st.expander("Comptes de démonstration", expanded=True, icon=":material/science:"):
         st.write(f"Mot de passe commun : `{demo.PASSWORD}`")
-        ui.table(
-            [{"Identifiant": a["username"], "Nom": a["name"], "Rôles": roles.labels(a["roles"])}
-             for a in demo.accounts()])
+        # A plain table: the interactive one would load its grid's script before the login
+        # page could settle. The demo's own accounts, no user text.
+        st.table([{"Identifiant": a["username"], "Nom": a["name"],
+                   "Rôles": roles.labels(a["roles"])} for a in demo.accounts()],
+                 hide_index=True)
