@@ -7,7 +7,7 @@ PORT ?= 8501
 ADDRESS ?= localhost
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test init chromium bench
+.PHONY: run test init chromium caddy bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,12 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
-test: $(VENV)/.dev chromium
+# The HTTPS test puts Debian's Caddy in front of the portal, as an office server would.
+caddy:
+	@command -v caddy >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq caddy >/dev/null; }
+
+test: $(VENV)/.dev chromium caddy
 	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest
 

@@ -13,6 +13,7 @@ from datetime import time as dt_time
 from pathlib import Path
 
 import pytest
+import trustme
 from docx import Document
 from icalendar import Calendar
 from playwright.sync_api import Error as PlaywrightError
@@ -795,3 +796,51 @@ def test_the_login_page_and_a_cookie_login_run_the_script_once(server, browser):
     assert page.evaluate("() => window.__runs") == 1
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
+
+def test_over_https_behind_caddy_the_login_cookie_is_secure(server, browser, tmp_path):
+    """Issue 17: the shipped Caddyfile in front of the portal bound to 127.0.0.1, with a
+    certificate of the CPTS's own (a test authority's here): the login goes through the
+    proxy, WebSocket included, and the cookie it leaves is Secure and SameSite=Strict."""
+    authority = trustme.CA()
+    issued = authority.issue_cert("127.0.0.1")
+    cert, key = tmp_path / "cpts.crt", tmp_path / "cpts.key"
+    cert.write_bytes(b"".join(blob.bytes() for blob in issued.cert_chain_pems))
+    key.write_bytes(issued.private_key_pem.bytes())
+    port = free_port()
+    proxied = f"https://127.0.0.1:{port}"
+    log = (tmp_path / "caddy.log").open("wb")
+    caddy = subprocess.Popen(
+        ["caddy", "run", "--config", str(ROOT / "deploy" / "Caddyfile"), "--adapter",
+         "caddyfile"], stdout=log, stderr=subprocess.STDOUT,
+        env={**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data"),
+             "XDG_CONFIG_HOME": str(tmp_path / "config"), "PORTAL_SITE": proxied,
+             "PORTAL_TLS": f"{cert} {key}", "PORTAL_PORT": server.rsplit(":", 1)[1],
+             "PORTAL_CADDY_ADMIN": "off", "PORTAL_HTTP_PORT": str(free_port()),
+             "PORTAL_HTTPS_PORT": str(port)})
+    try:
+        demo.load(Store(settings.load().db_path), 4)
+        context = browser.new_context(ignore_https_errors=True)
+        page = context.new_page()
+        for _ in range(100):  # Caddy takes a moment to listen
+            try:
+                answer = page.goto(proxied)
+                break
+            except PlaywrightError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("caddy did not start: " + (tmp_path / "caddy.log").read_text())
+        assert answer.headers["strict-transport-security"].startswith("max-age=")
+        assert answer.headers["x-frame-options"] == "SAMEORIGIN"
+        log_in(page, "demo.coordination", demo.PASSWORD)
+        expect(page.get_by_role("heading", name="Bonjour Julie Lefèvre")).to_be_visible(
+            timeout=15_000)
+        cookie, = login_cookie(context)
+        assert cookie["secure"] and cookie["sameSite"] == "Strict"
+        # The menu works through the proxy: the WebSocket carries the next run.
+        page.get_by_role("link", name="Annuaire", exact=True).click()
+        expect(field(page, "Rechercher")).to_be_visible(timeout=15_000)
+        settle(page)
+        shot(page, "70_over_https")
+    finally:
+        caddy.terminate()
+        caddy.wait(timeout=10)

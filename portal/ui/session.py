@@ -44,6 +44,13 @@ class CookieWriter(stx.CookieManager):
         self.cookie_manager = sys.modules[stx.CookieManager.__module__]._component_func
         self.cookies = dict(st.context.cookies)
 
+    def set(self, cookie, val, **options):
+        """Marked Secure when the page came over HTTPS (through the proxy): the browser
+        then never sends it in clear. Over plain HTTP on this machine, a Secure cookie
+        would not be kept at all."""
+        secure = (st.context.url or "").startswith("https://")
+        return super().set(cookie, val, **{"secure": secure or None, **options})
+
 
 # streamlit-authenticator creates its cookie manager as stx.CookieManager(): give it ours.
 cookie_model.stx = type("CookieComponents", (), {"CookieManager": CookieWriter})
