@@ -29,13 +29,15 @@ from portal.ui import navigation, session
 def start(db_path: str, backup_dir: str, kept: int, max_age_hours: float,
           files_dir: str) -> None:
     """Once per process and database: refuse a damaged file, migrate, load the reference
-    lists if they changed, back up if due. Then what is alive (modules, libraries) is
-    frozen out of the garbage collector, whose full passes would otherwise walk it again
-    at every few runs."""
+    lists if they changed, back up if due, warn in the server log if the network reaches
+    the portal in clear. Then what is alive (modules, libraries) is frozen out of the
+    garbage collector, whose full passes would otherwise walk it again every few runs."""
     store = Store(db_path)
     store.migrate()
     reference.sync(store)
     backups.backup_if_due(store, Path(backup_dir), max_age_hours, kept, Path(files_dir))
+    if warning := ui.in_clear_warning():
+        ui.LOG.warning(warning)
     gc.freeze()
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+import pytest
+from streamlit import config
+
 from helpers import COORD, logged_in, open_page, texts
 from portal.core.roles import MEMBER, Actor
 from portal.directory import persons
@@ -42,3 +45,26 @@ def test_a_member_reads_their_meetings_and_tasks_not_the_journal(demo_store):
     assert "Groupe plaies" in at.dataframe[0].value["Intitulé"].tolist()
     assert at.dataframe[1].value["Décision ou tâche"].tolist() == ["Relire le protocole"]
     assert "Dernières modifications" in texts(open_page(logged_in("demo.bureau"), "home"))
+
+
+@pytest.fixture
+def address():
+    """Set the address the server listens on, as `--server.address` would."""
+    before = config.get_option("server.address")
+    yield lambda value: config.set_option("server.address", value)
+    config.set_option("server.address", before)
+
+
+def test_listening_on_the_network_in_clear_is_said_to_the_admin_and_in_the_log(
+        demo_store, address, caplog):
+    address("0.0.0.0")
+    admin = open_page(logged_in("demo.admin"), "home")
+    warned = [w.value for w in admin.warning if "en HTTP simple" in w.value]
+    assert warned and "0.0.0.0" in warned[0] and "Caddy" in warned[0]
+    assert any("en HTTP simple" in r.getMessage() and r.levelname == "WARNING"
+               for r in caplog.records if r.name == "portal")
+    coordinator = open_page(logged_in("demo.coordination"), "home")  # not theirs to fix
+    assert not [w for w in coordinator.warning if "en HTTP simple" in w.value]
+    address("127.0.0.1")  # behind the proxy, or this PC only
+    admin = open_page(logged_in("demo.admin"), "home")
+    assert not [w for w in admin.warning if "en HTTP simple" in w.value]

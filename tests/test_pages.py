@@ -110,6 +110,14 @@ def test_local_means_loopback_and_no_proxy_in_between():
     assert not network.is_local("127.0.0.1", {"X-Forwarded-For": "192.168.1.31"})
 
 
+def test_serving_the_network_in_clear_is_the_one_case_warned():
+    assert network.in_clear_warning("localhost", None) is None
+    assert network.in_clear_warning("127.0.0.1", None) is None  # the proxy does HTTPS
+    assert network.in_clear_warning("0.0.0.0", "/etc/cpts.crt") is None  # Streamlit does
+    assert "(192.168.1.20)" in network.in_clear_warning("192.168.1.20", None)
+    assert "toutes les interfaces" in network.in_clear_warning(None, None)
+
+
 def test_a_refusal_quoting_what_was_typed_shows_it_literally(app, env):
     fill_first_admin(app, "[a](javascript:alert(1))")
     raw = app.error[0].value  # an error box renders markdown

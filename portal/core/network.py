@@ -60,3 +60,18 @@ def check_setup_code(typed: str) -> None:
     given = "".join(typed.split()).upper().replace("-", "")
     if not hmac.compare_digest(given.encode(), wanted.replace("-", "").encode()):
         raise PortalError(CODE_REFUSED, field="setup_code")
+
+
+IN_CLEAR = ("Le portail écoute le réseau ({address}) en HTTP simple : les mots de passe, le "
+            "cookie de connexion et les données des patients y circulent en clair. Servez-le "
+            "en HTTPS derrière Caddy, le portail sur 127.0.0.1 (README, « Installer dans "
+            "votre CPTS »).")
+
+
+def in_clear_warning(address: str | None, certificate: str | None) -> str | None:
+    """What to tell the administrator when the portal answers the network itself without
+    a certificate of its own (Streamlit's server.sslCertFile): None on loopback, where a
+    reverse proxy in front does the HTTPS."""
+    if is_loopback(address) or certificate:
+        return None
+    return IN_CLEAR.format(address=address or "toutes les interfaces")

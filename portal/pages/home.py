@@ -30,6 +30,9 @@ else:
             "soins apparaîtront ici à mesure que ces modules seront utilisés.",
             icon=":material/insights:")
 
+if actor.has(ADMIN) and (in_clear := ui.in_clear_warning()):
+    st.warning(in_clear, icon=":material/lock_open:")
+
 if actor.has(ADMIN) and (due := doctor_requests.past_retention(store)):
     st.warning(f"{due} demande(s) de médecin traitant closes depuis plus de "
                f"{doctor_requests.retention_months(store)} mois gardent l'identité du patient : "

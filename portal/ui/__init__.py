@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from ..admin import journal
-from ..core import reference, settings
+from ..core import network, reference, settings
 from ..core.db import Store
 from ..core.errors import Busy, PortalError
 from ..core.formats import md_escape
@@ -53,6 +53,12 @@ def config() -> settings.Settings:
 
 def store() -> Store:
     return Store(config().db_path)
+
+
+def in_clear_warning() -> str | None:
+    """The warning of network.in_clear_warning for this server's own options."""
+    return network.in_clear_warning(st.get_option("server.address"),
+                                    st.get_option("server.sslCertFile"))
 
 
 def actor() -> Actor | None:
