@@ -19,6 +19,9 @@ user = users.get_user(store, actor.username)
 st.title(f"Bonjour {md_escape(user['name'])}")
 st.caption(f"Rôles : {labels(actor.roles)}")
 
+if actor.has(ADMIN) and (in_clear := ui.in_clear_warning()):
+    st.warning(in_clear, icon=":material/lock_open:")
+
 figures = overview.key_figures(store, actor)
 if figures:
     for row in range(0, len(figures), 4):  # four to a row, every figure shown
@@ -29,9 +32,6 @@ else:
     st.info("Les chiffres clés de l'annuaire, des missions, des réunions et de l'accès aux "
             "soins apparaîtront ici à mesure que ces modules seront utilisés.",
             icon=":material/insights:")
-
-if actor.has(ADMIN) and (in_clear := ui.in_clear_warning()):
-    st.warning(in_clear, icon=":material/lock_open:")
 
 if actor.has(ADMIN) and (due := doctor_requests.past_retention(store)):
     st.warning(f"{due} demande(s) de médecin traitant closes depuis plus de "
