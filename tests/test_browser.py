@@ -797,15 +797,21 @@ def test_the_login_page_and_a_cookie_login_run_the_script_once(server, browser):
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
 
-def test_over_https_behind_caddy_the_login_cookie_is_secure(server, browser, tmp_path):
-    """Issue 17: the shipped Caddyfile in front of the portal bound to 127.0.0.1, with a
-    certificate of the CPTS's own (a test authority's here): the login goes through the
-    proxy, WebSocket included, and the cookie it leaves is Secure and SameSite=Strict."""
-    authority = trustme.CA()
-    issued = authority.issue_cert("127.0.0.1")
-    cert, key = tmp_path / "cpts.crt", tmp_path / "cpts.key"
+def own_certificate(folder: Path) -> str:
+    """A certificate for 127.0.0.1 from a test authority, as PORTAL_TLS names one."""
+    issued = trustme.CA().issue_cert("127.0.0.1")
+    cert, key = folder / "cpts.crt", folder / "cpts.key"
     cert.write_bytes(b"".join(blob.bytes() for blob in issued.cert_chain_pems))
     key.write_bytes(issued.private_key_pem.bytes())
+    return f"{cert} {key}"
+
+
+@pytest.mark.parametrize("tls", ["own", "internal"])
+def test_over_https_behind_caddy_the_login_cookie_is_secure(server, browser, tmp_path, tls):
+    """Issue 17: the shipped Caddyfile in front of the portal bound to 127.0.0.1, with
+    the CPTS's own certificate or one of Caddy's internal authority: the login goes
+    through the proxy, WebSocket included, and the cookie it leaves is Secure and
+    SameSite=Strict."""
     port = free_port()
     proxied = f"https://127.0.0.1:{port}"
     log = (tmp_path / "caddy.log").open("wb")
@@ -814,7 +820,8 @@ def test_over_https_behind_caddy_the_login_cookie_is_secure(server, browser, tmp
          "caddyfile"], stdout=log, stderr=subprocess.STDOUT,
         env={**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data"),
              "XDG_CONFIG_HOME": str(tmp_path / "config"), "PORTAL_SITE": proxied,
-             "PORTAL_TLS": f"{cert} {key}", "PORTAL_PORT": server.rsplit(":", 1)[1],
+             "PORTAL_TLS": own_certificate(tmp_path) if tls == "own" else "internal",
+             "PORTAL_PORT": server.rsplit(":", 1)[1],
              "PORTAL_CADDY_ADMIN": "off", "PORTAL_HTTP_PORT": str(free_port()),
              "PORTAL_HTTPS_PORT": str(port)})
     try:
@@ -840,7 +847,7 @@ def test_over_https_behind_caddy_the_login_cookie_is_secure(server, browser, tmp
         page.get_by_role("link", name="Annuaire", exact=True).click()
         expect(field(page, "Rechercher")).to_be_visible(timeout=15_000)
         settle(page)
-        shot(page, "70_over_https")
+        shot(page, f"70_over_https_{tls}_certificate")
     finally:
         caddy.terminate()
         caddy.wait(timeout=10)
