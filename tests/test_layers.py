@@ -19,7 +19,7 @@ UI_MODULES = {ENTRY, *(PORTAL / "ui").glob("*.py")}
 DATABASE = {PORTAL / "core" / "db.py", PORTAL / "core" / "transactions.py"}
 # What each domain package may import of the portal (its package docstring says why).
 DOMAINS = ["core", "accounts", "directory", "care", "meetings", "questionnaires", "missions",
-           "admin"]
+           "association", "admin"]
 MAY_IMPORT = {
     "core": set(),
     "accounts": {"core"},
@@ -28,6 +28,7 @@ MAY_IMPORT = {
     "meetings": {"core", "directory"},
     "questionnaires": {"core", "directory"},
     "missions": {"core", "directory", "care", "meetings", "questionnaires"},
+    "association": {"core", "directory"},
     "admin": set(DOMAINS) - {"admin"},
 }
 SQL = re.compile(r"\bSELECT\b[\s\S]+\bFROM\b|\bINSERT\s+INTO\b|\bUPDATE\s+\w+\s+SET\b"

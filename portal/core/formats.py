@@ -53,6 +53,14 @@ def number_fr(value: float | None, decimals: int = 0) -> str:
     return text.replace(",", "\u202f").replace(".", ",")
 
 
+def euros(cents: int | None) -> str:
+    """123450 (cents) -> '1 234,50 EUR': amounts are kept in integer cents."""
+    if blank(cents):
+        return ""
+    text = f"{cents / 100:,.2f}".replace(",", "\u202f").replace(".", ",")
+    return f"{text} EUR"
+
+
 def percent_fr(value: float | None) -> str:
     """A percentage as the services give it (one decimal): '12,5 %', '50 %', '—'."""
     return "—" if blank(value) else f"{number_fr(value, 1)}\u00a0%"

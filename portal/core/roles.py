@@ -1,4 +1,4 @@
-"""The four roles, who is acting, and the one check every writing service makes."""
+"""The five roles, who is acting, and the one check every writing service makes."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ ADMIN = "admin"
 BUREAU = "bureau"
 COORDINATOR = "coordinator"
 MEMBER = "member"
+TREASURER = "treasurer"
 
 # Reference list: code -> French label, in the order forms show them.
 ROLES = {
@@ -17,6 +18,7 @@ ROLES = {
     BUREAU: "Bureau",
     COORDINATOR: "Coordination",
     MEMBER: "Membre",
+    TREASURER: "Trésorerie",
 }
 ALL = frozenset(ROLES)
 ADMINS = frozenset({ADMIN})
@@ -33,6 +35,9 @@ EDIT = {
     "bodies": frozenset({ADMIN, COORDINATOR}),          # mandates, quorum rules
     "questionnaires": frozenset({ADMIN, COORDINATOR}),
     "care": frozenset({ADMIN, COORDINATOR}),            # and patients' identities
+    # Memberships and fees are prepared by the coordination; payments are the treasury's.
+    "association": frozenset({ADMIN, COORDINATOR, TREASURER}),
+    "payments": frozenset({TREASURER}),
 }
 
 

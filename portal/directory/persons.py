@@ -40,7 +40,8 @@ PERSON_REFERENCES = [("person_organizations", "person_id"), ("person_tags", "per
                      ("meetings", "organiser_id"), ("mandates", "person_id"),
                      ("decisions", "owner_id"), ("mt_requests", "doctor_id"),
                      ("mt_steps", "doctor_id"), ("doctor_capacity", "person_id"),
-                     ("snp_slots", "person_id"), ("snp_requests", "person_id")]
+                     ("snp_slots", "person_id"), ("snp_requests", "person_id"),
+                     ("memberships", "person_id")]
 
 
 def sees_hidden(actor: Actor) -> bool:

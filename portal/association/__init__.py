@@ -1,0 +1,1 @@
+"""The association's own life: its members per year, their fees and payments."""

@@ -1,0 +1,262 @@
+"""Adhérents: who is a member of the association for a year, in which collège, what they
+owe and what they paid.
+
+A member is a person of the directory or an organisation (MSP, centre de santé,
+établissement...), once per year (the calendar year). What a member owes is the fee of
+their collège for the year, fixed when they join: a later change of the fee leaves it
+alone. Payments add up to it, never beyond; each has a receipt number, never given
+twice (a payment made by mistake is cancelled, its number stays used). Amounts are
+integer cents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from ..core import roles
+from ..core.db import Store
+from ..core.errors import PortalError
+from ..core.formats import euros
+from ..core.roles import Actor
+from ..core.transactions import Transaction, iso, now
+
+EDITORS = roles.EDIT["association"]
+TREASURERS = roles.EDIT["payments"]
+METHODS = {"virement": "Virement", "cheque": "Chèque", "especes": "Espèces",
+           "en_ligne": "Paiement en ligne"}
+STATUSES = {"paid": "À jour", "partial": "Paiement partiel", "unpaid": "Non payée",
+            "to_regularise": "À régulariser"}
+# Who a membership is: the person's name, or the organisation's.
+MEMBER_NAME = ("COALESCE(TRIM(p.last_name || ' ' || COALESCE(p.first_name, '')), o.name)")
+PAID = ("(SELECT COALESCE(SUM(amount_cents), 0) FROM membership_payments y"
+        " WHERE y.membership_id = m.id AND y.cancelled_at IS NULL)")
+STATUS = (f"CASE WHEN m.due_cents IS NULL THEN 'to_regularise'"
+          f" WHEN {PAID} >= m.due_cents THEN 'paid'"
+          f" WHEN {PAID} > 0 THEN 'partial' ELSE 'unpaid' END")
+
+
+def colleges(store: Store, active_only: bool = True) -> dict[str, str]:
+    return {r["code"]: r["label"] for r in store.query(
+        "SELECT code, label FROM colleges" + (" WHERE active = 1" if active_only else "")
+        + " ORDER BY position")}
+
+
+def fees(store: Store, year: int) -> dict[str, dict]:
+    """college -> {fee_cents, per_professional_cents} for `year`, where one is set."""
+    return {r["college_code"]: r for r in store.query(
+        "SELECT college_code, fee_cents, per_professional_cents FROM college_fees"
+        " WHERE year = ?", (year,))}
+
+
+def set_fee(store: Store, actor: Actor, college: str, year: int, fee_cents: int,
+            per_professional_cents: int = 0) -> int:
+    """The fee of a collège for a year. Members of that year and collège still without an
+    amount due (to regularise) get it; those with one keep theirs. Returns how many got it."""
+    roles.require(actor, *EDITORS)
+    if college not in colleges(store, active_only=False):
+        raise PortalError("Choisissez le collège.", field="college")
+    for value, field in ((fee_cents, "fee"), (per_professional_cents, "per_professional")):
+        if value is None or value < 0:
+            raise PortalError("Indiquez un montant positif ou nul.", field=field)
+    with store.write(actor) as tx:
+        amounts = {"fee_cents": int(fee_cents),
+                   "per_professional_cents": int(per_professional_cents)}
+        before = tx.one("SELECT fee_cents, per_professional_cents FROM college_fees"
+                        " WHERE college_code = ? AND year = ?", (college, year))
+        tx.execute("INSERT INTO college_fees VALUES (?, ?, ?, ?) ON CONFLICT"
+                   " (college_code, year) DO UPDATE SET fee_cents = excluded.fee_cents,"
+                   " per_professional_cents = excluded.per_professional_cents",
+                   (college, int(year), *amounts.values()))
+        tx.audit("college_fee", f"{college}/{year}", "update" if before else "create",
+                 before=before, after=amounts)
+        waiting = tx.all("SELECT id, organization_id FROM memberships WHERE year = ?"
+                         " AND college_code = ? AND due_cents IS NULL", (year, college))
+        for row in waiting:
+            tx.update("memberships", row["id"],
+                      {"due_cents": _due(tx, college, year, row["organization_id"])},
+                      entity="membership")
+        return len(waiting)
+
+
+def _due(tx: Transaction, college: str, year: int, organization_id: int | None) -> int | None:
+    """The fee of the collège for the year; an organisation's grows with the number of
+    professionals of the directory attached to it. None while no fee is set."""
+    fee = tx.one("SELECT fee_cents, per_professional_cents FROM college_fees"
+                 " WHERE college_code = ? AND year = ?", (college, year))
+    if fee is None:
+        return None
+    size = tx.one("SELECT COUNT(*) AS n FROM person_organizations WHERE organization_id = ?",
+                  (organization_id,))["n"] if organization_id else 0
+    return fee["fee_cents"] + fee["per_professional_cents"] * size
+
+
+def add_membership(store: Store, actor: Actor, year: int, college: str | None,
+                   person_id: int | None = None, organization_id: int | None = None) -> int:
+    roles.require(actor, *EDITORS)
+    if college not in colleges(store):
+        raise PortalError("Choisissez le collège.", field="college")
+    if bool(person_id) == bool(organization_id):
+        raise PortalError("Choisissez une personne ou une structure.", field="member")
+    with store.write(actor) as tx:
+        return _join(tx, int(year), college, person_id, organization_id)
+
+
+def _join(tx: Transaction, year: int, college: str, person_id: int | None,
+          organization_id: int | None) -> int:
+    column, member = ("person_id", person_id) if person_id else \
+        ("organization_id", organization_id)
+    if tx.one(f"SELECT 1 AS x FROM memberships WHERE year = ? AND {column} = ?",
+              (year, member)):
+        raise PortalError(f"Déjà adhérent(e) pour {year}.", field="member")
+    return tx.insert("memberships", {
+        "year": year, "college_code": college, "person_id": person_id,
+        "organization_id": organization_id,
+        "due_cents": _due(tx, college, year, organization_id), "to_regularise": 0,
+        "created_at": iso(now())}, entity="membership")
+
+
+def renew(store: Store, actor: Actor, year: int, college: str | None = None,
+          ids: list[int] | None = None) -> int:
+    """Year `year` started from the members of the year before (all of them, one
+    collège's, or the memberships `ids`), each at the new year's fee; those already
+    members of `year` are left as they are. Nothing is paid until recorded. Returns how
+    many memberships were made."""
+    roles.require(actor, *EDITORS)
+    where, params = " WHERE m.year = ?", [int(year) - 1]
+    if college:
+        where += " AND m.college_code = ?"
+        params.append(college)
+    if ids is not None:
+        where += f" AND m.id IN ({', '.join('?' for _ in ids)})"
+        params += [int(i) for i in ids]
+    with store.write(actor) as tx:
+        previous = tx.all(
+            "SELECT m.college_code, m.person_id, m.organization_id FROM memberships m"
+            f"{where} AND NOT EXISTS (SELECT 1 FROM memberships n WHERE n.year = ?"
+            " AND (n.person_id = m.person_id OR n.organization_id = m.organization_id))",
+            (*params, int(year)))
+        for row in previous:
+            _join(tx, int(year), row["college_code"], row["person_id"], row["organization_id"])
+        return len(previous)
+
+
+def record_payment(store: Store, actor: Actor, membership_id: int | None,
+                   paid_on: date | None, amount_cents: int | None, method: str | None,
+                   reference: str | None = None) -> tuple[int, int]:
+    """A payment of a membership; returns its id and its receipt number. A payment beyond
+    what is left to pay is refused, with the amount left."""
+    roles.require(actor, *TREASURERS)
+    if not membership_id:
+        raise PortalError("Choisissez l'adhésion.", field="membership")
+    if paid_on is None:
+        raise PortalError("Indiquez la date du paiement.", field="paid_on")
+    if paid_on > date.today():
+        raise PortalError("La date du paiement est dans le futur.", field="paid_on")
+    if amount_cents is None or amount_cents <= 0:
+        raise PortalError("Indiquez un montant positif.", field="amount")
+    if method not in METHODS:
+        raise PortalError("Choisissez le moyen de paiement.", field="method")
+    reference = (reference or "").strip() or None
+    if method == "en_ligne" and not reference:
+        raise PortalError("Indiquez la référence du paiement en ligne.", field="reference")
+    with store.write(actor) as tx:
+        membership = tx.one(f"SELECT m.*, {PAID} AS paid FROM memberships m WHERE m.id = ?",
+                            (membership_id,))
+        if membership is None:
+            raise PortalError("Adhésion introuvable.", field="membership")
+        if membership["due_cents"] is None:
+            raise PortalError(f"Fixez d'abord la cotisation de ce collège pour "
+                              f"{membership['year']}.", field="amount")
+        left = membership["due_cents"] - membership["paid"]
+        if amount_cents > left:
+            raise PortalError(f"Ce paiement dépasse le montant dû : reste à payer "
+                              f"{euros(left)}.", field="amount")
+        number = tx.one("SELECT COALESCE(MAX(receipt_number), 0) + 1 AS n"
+                        " FROM membership_payments")["n"]
+        payment_id = tx.insert("membership_payments", {
+            "membership_id": int(membership_id), "paid_on": paid_on.isoformat(),
+            "amount_cents": int(amount_cents), "method": method, "reference": reference,
+            "receipt_number": number, "recorded_by": actor.username,
+            "recorded_at": iso(now())}, entity="membership_payment")
+        return payment_id, number
+
+
+def cancel_payment(store: Store, actor: Actor, payment_id: int) -> None:
+    """A payment recorded by mistake no longer counts; it stays listed, as its receipt
+    number stays used."""
+    roles.require(actor, *TREASURERS)
+    with store.write(actor) as tx:
+        payment = tx.one("SELECT cancelled_at FROM membership_payments WHERE id = ?",
+                         (payment_id,))
+        if payment is None or payment["cancelled_at"]:
+            raise PortalError("Ce paiement est déjà annulé.", field="payment")
+        tx.update("membership_payments", payment_id,
+                  {"cancelled_at": iso(now()), "cancelled_by": actor.username},
+                  entity="membership_payment", action="cancel")
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: int
+    college: str | None = None
+    status: str | None = None
+    text: str = ""
+
+
+def _where(filters: Filters) -> tuple[str, list]:
+    clauses, params = ["m.year = ?"], [filters.year]
+    if filters.college:
+        clauses.append("m.college_code = ?")
+        params.append(filters.college)
+    if filters.status:
+        clauses.append(f"{STATUS} = ?")
+        params.append(filters.status)
+    if filters.text.strip():
+        clauses.append(f"{MEMBER_NAME} LIKE ?")
+        params.append(f"%{filters.text.strip()}%")
+    return " WHERE " + " AND ".join(clauses), params
+
+
+FROM = (" FROM memberships m LEFT JOIN people p ON p.id = m.person_id"
+        " LEFT JOIN organizations o ON o.id = m.organization_id"
+        " JOIN colleges c ON c.code = m.college_code")
+
+
+def members(store: Store, filters: Filters, limit: int = -1, offset: int = 0) -> pd.DataFrame:
+    """A page of a year's members, by name: what each owes, paid and has left to pay."""
+    where, params = _where(filters)
+    return store.frame(
+        f"SELECT m.id, {MEMBER_NAME} AS name, m.person_id, m.organization_id,"
+        f" c.label AS college, m.due_cents, {PAID} AS paid_cents, {STATUS} AS status,"
+        f" m.to_regularise{FROM}{where} ORDER BY name COLLATE NOCASE, m.id LIMIT ? OFFSET ?",
+        (*params, limit, offset))
+
+
+def count_members(store: Store, filters: Filters) -> int:
+    where, params = _where(filters)
+    return store.scalar(f"SELECT COUNT(*){FROM}{where}", params)
+
+
+def counts_by_college(store: Store, year: int) -> pd.DataFrame:
+    """Members, up to date, due and paid per collège for a year, every collège listed."""
+    return store.frame(
+        f"SELECT c.label AS college, COUNT(m.id) AS members,"
+        f" COALESCE(SUM({STATUS} = 'paid'), 0) AS up_to_date,"
+        f" COALESCE(SUM(m.due_cents), 0) AS due_cents,"
+        f" COALESCE(SUM({PAID}), 0) AS paid_cents FROM colleges c"
+        " LEFT JOIN memberships m ON m.college_code = c.code AND m.year = ?"
+        " GROUP BY c.code ORDER BY c.position", (year,))
+
+
+def get_membership(store: Store, membership_id: int) -> dict | None:
+    return store.query_one(
+        f"SELECT m.*, {MEMBER_NAME} AS name, c.label AS college, {PAID} AS paid_cents,"
+        f" {STATUS} AS status{FROM} WHERE m.id = ?", (membership_id,))
+
+
+def payments(store: Store, membership_id: int) -> list[dict]:
+    return store.query("SELECT * FROM membership_payments WHERE membership_id = ?"
+                       " ORDER BY paid_on, receipt_number", (membership_id,))

@@ -1,0 +1,150 @@
+"""Adhérents and cotisations: fees per collège and year, memberships, renewal, payments
+that add up and never overshoot, receipts numbered once."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from datetime import date, timedelta
+
+import pytest
+from docx import Document
+
+from helpers import COORD, person
+from portal.association import memberships as ms
+from portal.association import receipts
+from portal.core import reference
+from portal.core.db import MIGRATIONS_DIR, Store
+from portal.core.errors import PermissionDenied, PortalError
+from portal.core.roles import MEMBER, TREASURER, Actor
+from portal.directory import organizations
+
+TREASURY = Actor("tresorier", frozenset({TREASURER}))
+TODAY = date.today()
+
+
+def organization(store, name: str, staff: int) -> int:
+    organization_id, _ = organizations.save_organization(store, COORD, {
+        "name": name, "kind": "msp", "sector": "sanitaire"})
+    for number in range(staff):
+        someone = person(store, f"{name} {number}")
+        with store.write(COORD) as tx:
+            tx.execute("INSERT INTO person_organizations VALUES (?, ?)",
+                       (someone, organization_id))
+            tx.audit("person", someone, "affiliations")
+    return organization_id
+
+
+def docx_text(data: bytes) -> str:
+    document = Document(io.BytesIO(data))
+    return "\n".join([p.text for p in document.paragraphs] +
+                     [c.text for t in document.tables for r in t.rows for c in r.cells])
+
+
+def test_a_membership_owes_the_fee_of_its_year_an_organisation_by_its_size(store):
+    ms.set_fee(store, COORD, "liberaux", 2026, 1000)
+    ms.set_fee(store, COORD, "exercice_coordonne", 2026, 5000, per_professional_cents=500)
+    doctor = person(store, "Martin", member=False)
+    msp = organization(store, "MSP du Val", staff=3)
+    one = ms.add_membership(store, COORD, 2026, "liberaux", person_id=doctor)
+    other = ms.add_membership(store, COORD, 2026, "exercice_coordonne", organization_id=msp)
+    assert ms.get_membership(store, one)["due_cents"] == 1000
+    assert ms.get_membership(store, other)["due_cents"] == 5000 + 3 * 500
+    ms.set_fee(store, COORD, "liberaux", 2026, 1500)  # a later change leaves it alone
+    assert ms.get_membership(store, one)["due_cents"] == 1000
+    with pytest.raises(PortalError, match="Déjà adhérent"):
+        ms.add_membership(store, COORD, 2026, "liberaux", person_id=doctor)
+    for values, field in (({"college": None, "person_id": doctor}, "college"),
+                          ({"college": "liberaux"}, "member"),
+                          ({"college": "liberaux", "person_id": doctor,
+                            "organization_id": msp}, "member")):
+        with pytest.raises(PortalError) as error:
+            ms.add_membership(store, COORD, 2026, **values)
+        assert error.value.field == field
+    with pytest.raises(PortalError) as error:
+        ms.set_fee(store, COORD, "liberaux", 2026, -100)
+    assert error.value.field == "fee"
+
+
+def test_ticked_cards_became_members_to_regularise_until_the_fee_is_set(tmp_path):
+    """Migration 018: nobody silently stops being a member when the box becomes
+    memberships."""
+    before = tmp_path / "migrations"
+    before.mkdir()
+    for script in sorted(MIGRATIONS_DIR.glob("*.sql"))[:17]:
+        shutil.copy(script, before)
+    old = Store(tmp_path / "portal.db")
+    old.migrate(before)
+    reference.sync(old)  # the professions a card names
+    ticked, unticked = (person(old, name, member=flag) for name, flag in
+                        (("Ancien", True), ("Autre", False)))
+    old.migrate()
+    listed = ms.members(old, ms.Filters(TODAY.year))
+    assert listed["person_id"].tolist() == [ticked] and unticked not in listed["person_id"]
+    assert listed["status"].tolist() == ["to_regularise"] and listed["to_regularise"][0] == 1
+    assert ms.set_fee(old, COORD, "liberaux", TODAY.year, 1000) == 1
+    assert ms.members(old, ms.Filters(TODAY.year))["status"].tolist() == ["unpaid"]
+
+
+def test_payments_add_up_never_beyond_and_receipts_are_never_numbered_twice(store):
+    ms.set_fee(store, COORD, "liberaux", 2026, 1000)
+    membership = ms.add_membership(store, COORD, 2026, "liberaux",
+                                   person_id=person(store, "Petit"))
+    with pytest.raises(PermissionDenied):  # the coordination prepares, the treasury records
+        ms.record_payment(store, COORD, membership, TODAY, 400, "cheque")
+    first, number = ms.record_payment(store, TREASURY, membership, TODAY, 400, "cheque")
+    assert ms.get_membership(store, membership)["status"] == "partial"
+    with pytest.raises(PortalError, match="reste à payer 6,00 EUR") as error:
+        ms.record_payment(store, TREASURY, membership, TODAY, 700, "virement")
+    assert error.value.field == "amount"
+    for args, field in (((TODAY, 0, "cheque"), "amount"),
+                        ((TODAY, None, "cheque"), "amount"),
+                        ((None, 100, "cheque"), "paid_on"),
+                        ((TODAY + timedelta(days=1), 100, "cheque"), "paid_on"),
+                        ((TODAY, 100, "bitcoin"), "method"),
+                        ((TODAY, 100, "en_ligne"), "reference")):
+        with pytest.raises(PortalError) as error:
+            ms.record_payment(store, TREASURY, membership, *args)
+        assert error.value.field == field
+    second, following = ms.record_payment(store, TREASURY, membership, TODAY, 600, "en_ligne",
+                                          "HelloAsso 4821")
+    assert following == number + 1
+    assert ms.get_membership(store, membership)["status"] == "paid"
+    ms.cancel_payment(store, TREASURY, second)  # a mistake: no longer counts
+    assert ms.get_membership(store, membership)["paid_cents"] == 400
+    with pytest.raises(PortalError, match="déjà annulé"):
+        ms.cancel_payment(store, TREASURY, second)
+    _, third = ms.record_payment(store, TREASURY, membership, TODAY, 600, "virement")
+    assert third == following + 1  # the cancelled payment's number stays used
+    _, word = receipts.receipt_docx(store, first)
+    text = docx_text(word)
+    assert f"n° {number}" in text and "Petit A" in text and "4,00 EUR" in text
+    assert "Chèque" in text and "2026" in text and "ANNULÉ" not in text
+    assert "ANNULÉ" in docx_text(receipts.receipt_docx(store, second)[1])
+    audited = store.scalar("SELECT COUNT(*) FROM audit_log"
+                           " WHERE entity = 'membership_payment'")
+    assert audited == 4  # three payments, one cancellation
+
+
+def test_renewal_starts_next_year_from_this_years_members_at_the_new_fee(store):
+    ms.set_fee(store, COORD, "liberaux", 2025, 1000)
+    ms.set_fee(store, COORD, "usagers", 2025, 500)
+    people = [person(store, f"Membre {n}", member=False) for n in range(4)]
+    made = [ms.add_membership(store, COORD, 2025, "liberaux", person_id=p)
+            for p in people[:3]]
+    ms.add_membership(store, COORD, 2025, "usagers", person_id=people[3])
+    ms.set_fee(store, COORD, "liberaux", 2026, 1200)
+    ms.add_membership(store, COORD, 2026, "liberaux", person_id=people[0])  # already in
+    assert ms.renew(store, COORD, 2026, college="liberaux") == 2
+    assert ms.renew(store, COORD, 2026, college="liberaux") == 0  # nothing twice
+    assert ms.renew(store, COORD, 2026, ids=[made[0]]) == 0
+    renewed = ms.members(store, ms.Filters(2026))
+    assert sorted(renewed["name"]) == ["Membre 0 A", "Membre 1 A", "Membre 2 A"]
+    assert set(renewed["due_cents"]) == {1200} and set(renewed["status"]) == {"unpaid"}
+    assert ms.renew(store, COORD, 2026) == 1  # the usagers' member, no 2026 fee yet
+    assert ms.count_members(store, ms.Filters(2026, status="to_regularise")) == 1
+    counts = ms.counts_by_college(store, 2026).set_index("college")
+    assert counts.loc["Professionnels de santé libéraux", "members"] == 3
+    assert counts.loc["Établissements de santé", "members"] == 0  # every collège listed
+    with pytest.raises(PermissionDenied):
+        ms.renew(store, Actor("m", frozenset({MEMBER})), 2026)
