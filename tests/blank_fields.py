@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from portal.admin import demo
+from portal.association import memberships
 from portal.care import doctor_requests, unscheduled_care
 from portal.core.formats import PARIS
 from portal.core.roles import ADMIN, COORDINATOR, Actor
@@ -27,7 +28,8 @@ ADMIN_ACTOR = Actor("demo.admin", frozenset({ADMIN}))
 # The tables the trust issue names; each of their optional columns is NULL on a row.
 TABLES = ("people", "organizations", "actions", "meetings", "attendees", "decisions",
           "indicators", "indicator_values", "evidence", "campaigns", "responses", "answers",
-          "mt_requests", "snp_requests", "snp_slots", "doctor_capacity", "mandates")
+          "mt_requests", "snp_requests", "snp_slots", "doctor_capacity", "mandates",
+          "memberships", "membership_payments")
 
 
 def load(store, files_dir, rounds: int = 4) -> dict[str, int]:
@@ -49,6 +51,12 @@ def load(store, files_dir, rounds: int = 4) -> dict[str, int]:
     # A dated slot: its weekday is blank (the demo's are weekly).
     unscheduled_care.open_slot(store, COORD, ids["person"], time(8, 0), time(9, 0), 1,
                                on_day=date.today())
+    # Members with nothing paid: an organisation in a collège whose fee is not set (its
+    # amount due is blank), and the person at this year's fee.
+    ids["organization_membership"] = memberships.add_membership(
+        store, COORD, date.today().year, "medico_social", organization_id=ids["organization"])
+    ids["membership"] = memberships.add_membership(store, COORD, date.today().year,
+                                                   "liberaux", person_id=ids["person"])
     return ids
 
 

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from docx import Document
 
-from helpers import COORD, person
+from helpers import COORD, logged_in, open_page, person, shown_errors, texts, toasts, widget
 from portal.association import memberships as ms
 from portal.association import receipts
 from portal.core import reference
@@ -33,6 +33,10 @@ def organization(store, name: str, staff: int) -> int:
                        (someone, organization_id))
             tx.audit("person", someone, "affiliations")
     return organization_id
+
+
+def figure(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
 
 
 def docx_text(data: bytes) -> str:
@@ -148,3 +152,47 @@ def test_renewal_starts_next_year_from_this_years_members_at_the_new_fee(store):
     assert counts.loc["Établissements de santé", "members"] == 0  # every collège listed
     with pytest.raises(PermissionDenied):
         ms.renew(store, Actor("m", frozenset({MEMBER})), 2026)
+
+
+def test_the_treasurer_records_a_payment_on_the_members_page(demo_store):
+    this = TODAY.year
+    unpaid = ms.members(demo_store, ms.Filters(this, status="unpaid"))
+    assert len(unpaid) > 0  # the demo has members who have not paid yet
+    at = open_page(logged_in("demo.bureau2"), "members")  # the demo's treasurer
+    assert not at.exception
+    assert figure(at, "Adhérents") == str(ms.count_members(demo_store, ms.Filters(this)))
+    widget(at.selectbox, "Statut").set_value("unpaid").run()
+    table = next(t for t in at.dataframe if "Adhérent" in t.value.columns)
+    chosen = unpaid.iloc[0]
+    assert table.value["Adhérent"].iloc[0] == chosen["name"]
+    at.session_state[f"members_{this}"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert widget(at.number_input, "Montant (EUR)").value == chosen["due_cents"] / 100
+    widget(at.number_input, "Montant (EUR)").set_value(chosen["due_cents"] / 100 + 1)
+    widget(at.button, "Enregistrer le paiement").click().run()
+    assert any("dépasse le montant dû" in e for e in shown_errors(at))
+    widget(at.number_input, "Montant (EUR)").set_value(chosen["due_cents"] / 100)
+    widget(at.button, "Enregistrer le paiement").click().run()
+    assert not at.exception
+    number = demo_store.scalar("SELECT MAX(receipt_number) FROM membership_payments")
+    assert toasts(at) == [f"Paiement enregistré : reçu n° {number}."]
+    assert ms.get_membership(demo_store, int(chosen["id"]))["status"] == "paid"
+
+
+def test_the_coordination_prepares_next_year_and_cannot_record_payments(demo_store):
+    at = open_page(logged_in("demo.coordination"), "members")
+    widget(at.selectbox, "Année").set_value(TODAY.year + 1).run()
+    assert "Aucun adhérent pour" in texts(at)
+    next(s for s in at.selectbox if s.form_id == "fee").set_value("liberaux")
+    widget(at.number_input, "Cotisation (EUR)").set_value(12.0)
+    widget(at.button, f"Enregistrer la cotisation {TODAY.year + 1}").click().run()
+    assert toasts(at) == [f"Cotisation {TODAY.year + 1} enregistrée."]
+    assert ms.fees(demo_store, TODAY.year + 1)["liberaux"]["fee_cents"] == 1200
+    widget(at.checkbox, f"Je confirme le renouvellement pour {TODAY.year + 1}").check().run()
+    widget(at.button, "Renouveler").click().run()
+    renewed = ms.count_members(demo_store, ms.Filters(TODAY.year + 1))
+    assert renewed == ms.count_members(demo_store, ms.Filters(TODAY.year)) > 0
+    assert toasts(at) == [f"{renewed} adhésion(s) {TODAY.year + 1} créée(s)."]
+    at.session_state[f"members_{TODAY.year + 1}"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert not [b for b in at.button if b.label == "Enregistrer le paiement"]

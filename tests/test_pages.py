@@ -12,12 +12,12 @@ from portal.care import doctor_requests
 from portal.core import audit, network
 from portal.core.db import Store
 from portal.core.errors import Busy
-from portal.core.roles import ADMIN, BUREAU, CLI, COORDINATOR, MEMBER, Actor
+from portal.core.roles import ADMIN, BUREAU, CLI, COORDINATOR, MEMBER, TREASURER, Actor
 from portal.ui import navigation
 
 GOOD = "riviere-pont-canal-2026"
 ROLE_USERS = {ADMIN: "demo.admin", BUREAU: "demo.bureau", COORDINATOR: "demo.coordination",
-              MEMBER: "demo.membre"}
+              MEMBER: "demo.membre", TREASURER: "demo.bureau2"}
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def test_a_failed_login_says_the_same_for_unknown_user_and_wrong_password(demo_s
     assert not unknown.session_state["authentication_status"]
 
 
-@pytest.mark.parametrize("role", [ADMIN, BUREAU, COORDINATOR, MEMBER])
+@pytest.mark.parametrize("role", [ADMIN, BUREAU, COORDINATOR, MEMBER, TREASURER])
 def test_each_role_sees_exactly_its_pages(demo_store, role):
     at = logged_in(ROLE_USERS[role])
     assert at.session_state["authentication_status"]

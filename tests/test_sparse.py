@@ -17,11 +17,11 @@ from streamlit.testing.v1 import app_test
 import blank_fields
 from helpers import logged_in, open_page, widget
 from portal.accounts import users
-from portal.core.roles import ADMIN, BUREAU, COORDINATOR, MEMBER
+from portal.core.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, TREASURER
 from portal.ui import navigation
 
 ROLE_USERS = {ADMIN: "demo.admin", BUREAU: "demo.bureau", COORDINATOR: "demo.coordination",
-              MEMBER: "demo.membre"}
+              MEMBER: "demo.membre", TREASURER: "demo.bureau2"}
 # What a blank turns into when it is printed instead of left out.
 BLANK_WORDS = re.compile(r"\b(nan|NaN|None|NaT|null)\b")
 # Proto fields that hold no text a user reads (ids, keys, links, styles, raw data).
@@ -137,7 +137,7 @@ def strings(data) -> list[str]:
     return [data] if isinstance(data, str) else []
 
 
-@pytest.mark.parametrize("role", [ADMIN, BUREAU, COORDINATOR, MEMBER])
+@pytest.mark.parametrize("role", [ADMIN, BUREAU, COORDINATOR, MEMBER, TREASURER])
 def test_every_page_and_download_reads_well_for_every_role_on_blank_fields(
         sparse_store, downloads, role):
     ids = sparse_store.sparse_ids

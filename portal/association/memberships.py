@@ -260,3 +260,30 @@ def get_membership(store: Store, membership_id: int) -> dict | None:
 def payments(store: Store, membership_id: int) -> list[dict]:
     return store.query("SELECT * FROM membership_payments WHERE membership_id = ?"
                        " ORDER BY paid_on, receipt_number", (membership_id,))
+
+
+EXPORT_LIMIT = 50_000
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Members as the treasurer reads them: French headers and statuses, amounts in euros
+    (numbers, so a spreadsheet adds them up)."""
+    return pd.DataFrame({
+        "Adhérent": frame["name"], "Collège": frame["college"],
+        "Dû (EUR)": pd.Series([None if pd.isna(c) else c / 100 for c in frame["due_cents"]],
+                              index=frame.index, dtype=object),
+        "Payé (EUR)": frame["paid_cents"] / 100,
+        "Statut": frame["status"].map(STATUSES)})
+
+
+def export_frame(store: Store, filters: Filters) -> pd.DataFrame:
+    return readable(members(store, filters, EXPORT_LIMIT))
+
+
+def years(store: Store, today: date | None = None) -> list[int]:
+    """The years a page offers, latest first: those with members or fees, this year and
+    the next (to prepare the renewal)."""
+    this = (today or date.today()).year
+    known = {r["year"] for r in store.query(
+        "SELECT DISTINCT year FROM memberships UNION SELECT DISTINCT year FROM college_fees")}
+    return sorted(known | {this, this + 1}, reverse=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core.roles import ADMINS, ALL, BOARD, EDIT
+from ..core.roles import ADMINS, ALL, BOARD, EDIT, TREASURER
 
 SECTIONS = (
     "Accueil",
@@ -19,6 +19,7 @@ SECTIONS = (
     "Questionnaires",
     "Accès aux soins",
     "Indicateurs",
+    "Association",
     "Administration",
 )
 
@@ -71,6 +72,8 @@ PAGES = (
               "Accès aux soins", EDIT["care"]),
     PageEntry("care_figures", "Accès aux soins : chiffres", ":material/bar_chart:",
               "Accès aux soins", ALL),
+    PageEntry("members", "Adhérents", ":material/card_membership:", "Association",
+              BOARD | {TREASURER}),
     PageEntry("contract", "Contrat", ":material/contract:", "Administration", ADMINS),
     PageEntry("dashboard", "Tableau de bord", ":material/dashboard:", "Indicateurs", BOARD),
     PageEntry("report", "Rapport annuel", ":material/summarize:", "Indicateurs", BOARD),

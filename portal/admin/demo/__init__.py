@@ -12,9 +12,9 @@ from __future__ import annotations
 from ...accounts import passwords, users
 from ...core.db import Store, set_setting
 from ...core.errors import PortalError
-from ...core.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
+from ...core.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, TREASURER, Actor
 from ...directory import territory
-from . import care, directory, meetings, missions, questionnaires
+from . import association, care, directory, meetings, missions, questionnaires
 
 CPTS_NAME = "CPTS du Giennois (démonstration)"
 PASSWORD = passwords.PUBLISHED
@@ -23,7 +23,7 @@ PASSWORD = passwords.PUBLISHED
 USERS = (
     ("demo.admin", "Claire Martin", (ADMIN,), False),
     ("demo.bureau", "Dr Paul Bernard", (BUREAU, MEMBER), True),
-    ("demo.bureau2", "Sophie Moreau", (BUREAU, MEMBER), True),
+    ("demo.bureau2", "Sophie Moreau", (BUREAU, MEMBER, TREASURER), True),
     ("demo.coordination", "Julie Lefèvre", (COORDINATOR,), False),
     ("demo.coordination2", "Thomas Girard", (COORDINATOR,), False),
     ("demo.membre", "Dr Hélène Roux", (MEMBER,), True),
@@ -60,6 +60,7 @@ def load(store: Store, rounds: int) -> list[dict]:
         meetings.load(draft, ACTOR, cast, actions)
         questionnaires.load(draft, ACTOR, cast, CPTS_NAME)
         care.load(draft, ACTOR, cast)
+        association.load(draft, ACTOR, cast)
         with draft.write(ACTOR) as tx:
             set_setting(tx, "demo", "1")
             tx.audit("demo", None, "load", after={"accounts": len(USERS),
