@@ -23,6 +23,7 @@ from playwright.sync_api import expect, sync_playwright
 from helpers import free_port
 from portal.accounts import users
 from portal.admin import demo
+from portal.association import memberships
 from portal.care import unscheduled_care
 from portal.core import settings
 from portal.core.db import Store
@@ -795,6 +796,54 @@ def test_the_login_page_and_a_cookie_login_run_the_script_once(server, browser):
     settle(page, quiet=1.5)
     assert page.evaluate("() => window.__runs") == 1
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+
+
+def test_the_treasurer_renews_the_members_records_a_payment_and_prints_its_receipt(
+        server, browser):
+    """Issue 18: next year started from this year's members at its new fee, then a
+    payment under a member and its Word receipt."""
+    store = Store(settings.load().db_path)
+    demo.load(store, 4)
+    next_year = date.today().year + 1
+    page = as_demo_coordinator(browser.new_context(accept_downloads=True), server)
+    page.get_by_role("button", name="Se déconnecter").click()
+    log_in(page, "demo.bureau2", demo.PASSWORD)  # Sophie Moreau, bureau and treasury
+    expect(page.get_by_role("heading", name="Bonjour Sophie Moreau")).to_be_visible(
+        timeout=15_000)
+    settle(page)
+    page.get_by_role("link", name="Adhérents", exact=True).click()
+    expect(page.get_by_role("heading", name="Adhérents")).to_be_visible(timeout=15_000)
+    settle(page)
+    choose(page, "Année", str(next_year))
+    settle(page)
+    page.get_by_role("tab", name="Cotisations").click()
+    field(page, "Cotisation (EUR)").fill("12")
+    field(page, "Cotisation (EUR)").press("Tab")
+    page.get_by_role("button", name=f"Enregistrer la cotisation {next_year}").click()
+    expect(page.get_by_text(f"Cotisation {next_year} enregistrée.")).to_be_visible(
+        timeout=10_000)
+    settle(page)
+    page.get_by_role("tab", name="Renouvellement").click()
+    page.get_by_text(f"Je confirme le renouvellement pour {next_year}").click()
+    settle(page)
+    page.get_by_role("button", name="Renouveler").click()
+    members = memberships.count_members(store, memberships.Filters(date.today().year))
+    expect(page.get_by_text(f"{members} adhésion(s) {next_year} créée(s).")).to_be_visible(
+        timeout=10_000)
+    settle(page)
+    page.get_by_role("tab", name="Adhérents").click()
+    grid = page.get_by_test_id("stDataFrame").nth(1).bounding_box()  # after the collèges'
+    page.mouse.click(grid["x"] + 18, grid["y"] + 35 + 17)  # first row's selection box
+    expect(field(page, "Montant (EUR)")).to_have_value("12.00", timeout=10_000)
+    settle(page)
+    page.get_by_role("button", name="Enregistrer le paiement").click()
+    expect(page.get_by_text("Paiement enregistré : reçu n°")).to_be_visible(timeout=10_000)
+    settle(page)
+    number = store.scalar("SELECT MAX(receipt_number) FROM membership_payments")
+    receipt = Document(download(page, "Reçu (Word)"))
+    assert receipt.paragraphs[0].text == f"Reçu de cotisation n° {number}"
+    assert any(f"pour l'année {next_year}" in p.text for p in receipt.paragraphs)
+    shot(page, "80_member_payment")
 
 
 def own_certificate(folder: Path) -> str:
