@@ -196,3 +196,23 @@ def test_the_coordination_prepares_next_year_and_cannot_record_payments(demo_sto
     at.session_state[f"members_{TODAY.year + 1}"] = {"selection": {"rows": [0], "columns": []}}
     at.run()
     assert not [b for b in at.button if b.label == "Enregistrer le paiement"]
+
+
+def test_a_member_reads_their_own_fees_and_receipts_on_my_account(demo_store):
+    person = demo_store.scalar("SELECT person_id FROM users WHERE username = 'demo.membre'")
+    this_year = ms.of_person(demo_store, person)[0]
+    if this_year["status"] != "paid":
+        ms.record_payment(demo_store, TREASURY, this_year["id"], TODAY,
+                          this_year["due_cents"] - this_year["paid_cents"], "cheque")
+    at = open_page(logged_in("demo.membre"), "account")
+    assert not at.exception
+    mine = ms.of_person(demo_store, person)
+    assert [m["year"] for m in mine] == [TODAY.year, TODAY.year - 1]
+    page = texts(at)
+    assert "Mon adhésion à la CPTS" in page
+    for membership in mine:
+        assert f"{membership['year']} · Professionnels de santé libéraux" in page
+    paid = [p for m in mine for p in m["payments"] if not p["cancelled_at"]]
+    assert paid and len([b for b in at.get("download_button") if b.label == "Reçu (Word)"]) == len(paid)
+    stranger = open_page(logged_in("demo.admin"), "account")  # no card: no section
+    assert "Mon adhésion à la CPTS" not in texts(stranger)

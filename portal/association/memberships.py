@@ -287,3 +287,13 @@ def years(store: Store, today: date | None = None) -> list[int]:
     known = {r["year"] for r in store.query(
         "SELECT DISTINCT year FROM memberships UNION SELECT DISTINCT year FROM college_fees")}
     return sorted(known | {this, this + 1}, reverse=True)
+
+
+def of_person(store: Store, person_id: int) -> list[dict]:
+    """A person's memberships, latest year first, each with its payments: what a member
+    reads of their own on "Mon compte"."""
+    rows = store.query(f"SELECT m.*, c.label AS college, {PAID} AS paid_cents,"
+                       f" {STATUS} AS status FROM memberships m"
+                       " JOIN colleges c ON c.code = m.college_code"
+                       " WHERE m.person_id = ? ORDER BY m.year DESC", (person_id,))
+    return [{**row, "payments": payments(store, row["id"])} for row in rows]

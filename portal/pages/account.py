@@ -1,12 +1,15 @@
-"""Mon compte: my details, and changing my password (which closes my other sessions)."""
+"""Mon compte: my details, my membership of the association (fees paid, receipts), and
+changing my password (which closes my other sessions)."""
 
 import streamlit as st
 
 from portal import ui
 from portal.accounts import users
+from portal.association import memberships
 from portal.core.errors import PortalError
-from portal.core.formats import datetime_fr
+from portal.core.formats import date_fr, datetime_fr, euros, md_escape
 from portal.core.roles import labels
+from portal.meetings import schedule
 from portal.ui import session
 
 actor = ui.require_access("account")
@@ -22,6 +25,30 @@ if user["must_change_password"]:
 st.text(f"Nom : {user['name']}\nIdentifiant : {user['username']}\nE-mail : {user['email']}\n"
         f"Rôles : {labels(user['roles'])}\n"
         f"Dernière connexion : {datetime_fr(user['last_login_at']) or 'jamais'}")
+
+
+def my_membership(person_id: int) -> None:
+    mine = memberships.of_person(store, person_id)
+    if not mine:
+        st.write("Aucune adhésion enregistrée à votre nom.")
+        return
+    for membership in mine:
+        st.write(md_escape(
+            f"{membership['year']} · {membership['college']} · cotisation "
+            f"{euros(membership['due_cents']) or 'à fixer'} · payé "
+            f"{euros(membership['paid_cents'])} · {memberships.STATUSES[membership['status']]}"))
+        for payment in membership["payments"]:
+            if payment["cancelled_at"]:
+                continue
+            left, right = st.columns([3, 1])
+            left.caption(f"Reçu n° {payment['receipt_number']} : "
+                         f"{euros(payment['amount_cents'])} le {date_fr(payment['paid_on'])}")
+            ui.receipt_button(store, payment, right)
+
+
+if (person := schedule.account_person(store, actor)) is not None:
+    st.subheader("Mon adhésion à la CPTS")
+    my_membership(person)
 
 st.subheader("Changer mon mot de passe")
 errors = ui.FieldErrors()

@@ -7,14 +7,12 @@ import streamlit as st
 
 from portal import ui
 from portal.association import memberships as ms
-from portal.association import receipts
 from portal.core.errors import PortalError
 from portal.core.exports import XLSX_MIME, csv_bytes, xlsx_bytes
 from portal.core.formats import date_fr, euros, md_escape, number_fr
 from portal.directory import organizations
 
 PAGE_SIZE = 50
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 actor = ui.require_access("members")
 store = ui.store()
@@ -88,9 +86,7 @@ def membership(membership_id: int) -> None:
             f"Reçu n° {payment['receipt_number']} : {euros(payment['amount_cents'])} le "
             f"{date_fr(payment['paid_on'])}, {ms.METHODS[payment['method']].lower()}"
             + (f" ({payment['reference']})" if payment["reference"] else "") + state))
-        right.download_button("Reçu (Word)", lambda p=payment["id"]: receipts.receipt_docx(
-            store, p)[1], file_name=receipts.receipt_name(payment), mime=DOCX_MIME,
-            icon=":material/receipt_long:", on_click="ignore", key=f"receipt_{payment['id']}")
+        ui.receipt_button(store, payment, right)
     if not records:
         return
     if member["status"] == "paid":

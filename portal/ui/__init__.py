@@ -13,9 +13,11 @@ import pandas as pd
 import streamlit as st
 
 from ..admin import journal
+from ..association import receipts
 from ..core import network, reference, settings
 from ..core.db import Store
 from ..core.errors import Busy, PortalError
+from ..core.exports import DOCX_MIME
 from ..core.formats import md_escape
 from ..core.roles import Actor
 from ..directory import persons, search, territory
@@ -286,6 +288,14 @@ def person_search(store: Store, actor: Actor, label: str, key: str,
                            placeholder="Choisissez parmi les noms trouvés")
     return st.selectbox("Personne trouvée", [None, *options], key=key, placeholder="Aucune",
                         format_func=lambda i: "Aucune" if i is None else labels[i])
+
+
+def receipt_button(store: Store, payment: dict, where=st) -> None:
+    """The Word receipt of a membership payment, made when clicked."""
+    where.download_button("Reçu (Word)", lambda: receipts.receipt_docx(store, payment["id"])[1],
+                          file_name=receipts.receipt_name(payment), mime=DOCX_MIME,
+                          icon=":material/receipt_long:", on_click="ignore",
+                          key=f"receipt_{payment['id']}")
 
 
 def multiselect(label: str, options, **kwargs):
