@@ -13,11 +13,12 @@ import re
 
 import pandas as pd
 
+from ..association import memberships
 from ..care import doctor_requests
 from ..care import unscheduled_care as snp
 from ..core.audit import ACTIONS, ENTITIES
 from ..core.db import Store
-from ..core.formats import blank, date_fr, datetime_fr, number_fr
+from ..core.formats import blank, date_fr, datetime_fr, euros, number_fr
 from ..core.roles import ROLES
 from ..core.validation import phone_display
 from ..directory import organizations, persons
@@ -31,6 +32,13 @@ HIDDEN = {"id", "created_at", "updated_at", "name_key", "demo", "manual_fields",
           "source_date", "last_login_at", "delay_minutes", "campaign_id", "meeting_id",
           "sha256", "uploaded_at", "uploaded_by"}
 LABELS = {
+    "amount_cents": "Montant", "cancelled_at": "Annulé le", "cancelled_by": "Annulé par",
+    "college_code": "Collège", "due_cents": "Montant dû", "fee_cents": "Cotisation",
+    "membership_id": "Adhésion", "method": "Moyen de paiement", "organization_id": "Structure",
+    "paid_on": "Payé le", "per_professional_cents": "Par professionnel",
+    "receipt_number": "N° de reçu", "recorded_at": "Enregistré le",
+    "recorded_by": "Enregistré par", "reference": "Référence",
+    "to_regularise": "À régulariser", "year": "Année",
     "abstentions": "Abstentions", "accepted_on": "Acceptée le",
     "accepts_from": "Nouveaux patients à partir du", "accepts_patients": "Nouveaux patients",
     "access_before": "Consultations antérieures au", "access_log": "Consultations effacées",
@@ -83,7 +91,8 @@ LABELS = {
 # Labels a domain gives its own fields, read before LABELS.
 FIELD_LABELS = {"action": actions.SECTIONS}
 FLAGS = {"active", "aged_70", "archived", "can_travel", "cancelled", "closed", "complete",
-         "member", "minutes_restricted", "must_change_password", "snp", "strict", "visible"}
+         "member", "minutes_restricted", "must_change_password", "snp", "strict", "to_regularise",
+         "visible"}
 # Codes read as their labels, per entity (None: any entity).
 CODES = {
     (None, "accepts_patients"): persons.ACCEPTS,
@@ -112,6 +121,7 @@ CODES = {
     ("mt_request", "channel"): doctor_requests.CHANNELS,
     ("snp_request", "channel"): snp.CHANNELS,
     ("response", "channel"): responses.CHANNELS,
+    ("membership_payment", "method"): memberships.METHODS,
 }
 # Columns holding an id or code of a table, read as that row's name.
 REFERENCES = {
@@ -120,7 +130,8 @@ REFERENCES = {
     "indicator_id": "indicator", "from_meeting": "meeting", "merged": "person",
     "linked_id": "action", "commune_code": "commune", "communes": "commune",
     "profession_code": "profession", "specialty_code": "specialty",
-    "mission_code": "mission", "motive_code": "snp_motive",
+    "mission_code": "mission", "motive_code": "snp_motive", "organization_id": "organization",
+    "college_code": "college",
 }
 NAMES = {
     "person": "SELECT id AS key, trim(last_name || ' ' || first_name) AS name FROM people",
@@ -137,6 +148,7 @@ NAMES = {
     "specialty": "SELECT code AS key, label AS name FROM specialties",
     "mission": "SELECT code AS key, title AS name FROM missions",
     "snp_motive": "SELECT code AS key, label AS name FROM snp_motives",
+    "college": "SELECT code AS key, label AS name FROM colleges",
 }
 # The page that shows an element, opened with ?id=.
 PAGES = {"person": "person", "organization": "organization", "action": "action",
@@ -207,6 +219,8 @@ def value_text(entity: str, key: str, value, names: Names) -> str:
         return "Oui" if value else "Non"
     if key == "phone":
         return phone_display(value)
+    if key.endswith("_cents"):
+        return euros(value)
     if isinstance(value, bool):
         return "Oui" if value else "Non"
     if isinstance(value, (int, float)):

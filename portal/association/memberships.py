@@ -11,13 +11,14 @@ integer cents.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
 from ..core import roles
-from ..core.db import Store
+from ..core.db import Store, set_setting
 from ..core.errors import PortalError
 from ..core.formats import euros
 from ..core.roles import Actor
@@ -297,3 +298,62 @@ def of_person(store: Store, person_id: int) -> list[dict]:
                        " JOIN colleges c ON c.code = m.college_code"
                        " WHERE m.person_id = ? ORDER BY m.year DESC", (person_id,))
     return [{**row, "payments": payments(store, row["id"])} for row in rows]
+
+
+# The fee falls due on a day of each year; reminders go at days around it (negative:
+# before). Settings of the association, these are its defaults.
+DUE_DAY = (3, 31)
+REMINDER_DAYS = (-15, 0, 15)
+LATE = ("unpaid", "partial", "to_regularise")
+
+
+@dataclass(frozen=True)
+class Reminders:
+    due: date
+    dates: list[date]
+
+    def next_after(self, today: date) -> date | None:
+        return next((d for d in self.dates if d >= today), None)
+
+
+def reminders(store: Store, year: int) -> Reminders:
+    """The due date of `year`'s fee and the dates of its reminders."""
+    month, day = json.loads(store.get_setting("membership_due_day") or json.dumps(DUE_DAY))
+    offsets = json.loads(store.get_setting("membership_reminder_days")
+                         or json.dumps(REMINDER_DAYS))
+    due = date(year, month, day)
+    return Reminders(due, [due + timedelta(days=offset) for offset in sorted(offsets)])
+
+
+def set_reminders(store: Store, actor: Actor, due: date | None, offsets: str) -> None:
+    """The day the fee falls due (its day and month count, every year) and the reminders'
+    days around it, typed as "-15, 0, 15"."""
+    roles.require(actor, *EDITORS)
+    if due is None:
+        raise PortalError("Indiquez la date d'échéance.", field="due")
+    try:
+        days = sorted({int(part) for part in offsets.replace(";", ",").split(",")
+                       if part.strip()})
+    except ValueError:
+        raise PortalError("Des nombres de jours séparés par des virgules, par exemple "
+                          "« -15, 0, 15 ».", field="offsets") from None
+    if not days or any(abs(d) > 365 for d in days):
+        raise PortalError("Entre une et plusieurs relances, à moins d'un an de l'échéance.",
+                          field="offsets")
+    with store.write(actor) as tx:
+        set_setting(tx, "membership_due_day", json.dumps([due.month, due.day]))
+        set_setting(tx, "membership_reminder_days", json.dumps(days))
+
+
+def late(store: Store, year: int, limit: int = -1, offset: int = 0) -> pd.DataFrame:
+    """The members of `year` not up to date, with the address to remind them at."""
+    return store.frame(
+        f"SELECT m.id, {MEMBER_NAME} AS name, c.label AS college, m.due_cents,"
+        f" {PAID} AS paid_cents, {STATUS} AS status, COALESCE(p.email, o.email) AS email"
+        f"{FROM} WHERE m.year = ? AND {STATUS} IN ({', '.join('?' for _ in LATE)})"
+        " ORDER BY name COLLATE NOCASE, m.id LIMIT ? OFFSET ?", (year, *LATE, limit, offset))
+
+
+def late_export(store: Store, year: int) -> pd.DataFrame:
+    frame = late(store, year, EXPORT_LIMIT)
+    return readable(frame).assign(**{"E-mail": frame["email"]})

@@ -49,6 +49,9 @@ ENTITIES = {
     "snp_motive": "Motif de soins non programmés",
     "journal": "Journaux (consultations, connexions)",
     "mt_queue": "File d'attente médecin traitant (liste)",
+    "membership": "Adhésion",
+    "membership_payment": "Paiement de cotisation",
+    "college_fee": "Cotisation d'un collège",
 }
 # The journals the admin reads: table -> its columns, newest first.
 JOURNALS = {"audit_log": "id, at, username, entity, entity_id, action, before, after",
