@@ -216,3 +216,31 @@ def test_a_member_reads_their_own_fees_and_receipts_on_my_account(demo_store):
     assert paid and len([b for b in at.get("download_button") if b.label == "Reçu (Word)"]) == len(paid)
     stranger = open_page(logged_in("demo.admin"), "account")  # no card: no section
     assert "Mon adhésion à la CPTS" not in texts(stranger)
+
+
+def test_reminders_fall_around_the_due_day_and_list_who_is_not_up_to_date(store):
+    plan = ms.reminders(store, 2026)
+    assert plan.due == date(2026, 3, 31)
+    assert plan.dates == [date(2026, 3, 16), date(2026, 3, 31), date(2026, 4, 15)]
+    assert plan.next_after(date(2026, 3, 20)) == date(2026, 3, 31)
+    assert plan.next_after(date(2026, 5, 1)) is None
+    ms.set_reminders(store, COORD, date(2026, 1, 31), "30; -10, 0")
+    assert ms.reminders(store, 2027).dates == [date(2027, 1, 21), date(2027, 1, 31),
+                                               date(2027, 3, 2)]
+    for due, offsets, field in ((None, "0", "due"), (date(2028, 2, 29), "0", "due"),
+                                (date(2026, 3, 31), "quinze", "offsets"),
+                                (date(2026, 3, 31), "", "offsets"),
+                                (date(2026, 3, 31), "400", "offsets")):
+        with pytest.raises(PortalError) as error:
+            ms.set_reminders(store, COORD, due, offsets)
+        assert error.value.field == field
+    ms.set_fee(store, COORD, "liberaux", 2026, 1000)
+    people = [person(store, name, member=False) for name in ("Payé", "Partiel", "Rien")]
+    ids = [ms.add_membership(store, COORD, 2026, "liberaux", person_id=p) for p in people]
+    ms.record_payment(store, TREASURY, ids[0], TODAY, 1000, "cheque")
+    ms.record_payment(store, TREASURY, ids[1], TODAY, 300, "cheque")
+    late = ms.late(store, 2026)
+    assert late["name"].tolist() == ["Partiel A", "Rien A"] == \
+        ms.late_export(store, 2026)["Adhérent"].tolist()
+    assert ms.count_late(store, 2026) == 2
+    assert list(late["status"]) == ["partial", "unpaid"]

@@ -331,6 +331,8 @@ def set_reminders(store: Store, actor: Actor, due: date | None, offsets: str) ->
     roles.require(actor, *EDITORS)
     if due is None:
         raise PortalError("Indiquez la date d'échéance.", field="due")
+    if (due.month, due.day) == (2, 29):
+        raise PortalError("Choisissez un jour qui existe chaque année.", field="due")
     try:
         days = sorted({int(part) for part in offsets.replace(";", ",").split(",")
                        if part.strip()})
@@ -343,6 +345,11 @@ def set_reminders(store: Store, actor: Actor, due: date | None, offsets: str) ->
     with store.write(actor) as tx:
         set_setting(tx, "membership_due_day", json.dumps([due.month, due.day]))
         set_setting(tx, "membership_reminder_days", json.dumps(days))
+
+
+def count_late(store: Store, year: int) -> int:
+    return store.scalar(f"SELECT COUNT(*) FROM memberships m WHERE m.year = ?"
+                        f" AND {STATUS} IN ({', '.join('?' for _ in LATE)})", (year, *LATE))
 
 
 def late(store: Store, year: int, limit: int = -1, offset: int = 0) -> pd.DataFrame:

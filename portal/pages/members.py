@@ -191,6 +191,53 @@ def renewal() -> None:
             ui.saved(f"{made} adhésion(s) {year} créée(s).")
 
 
+def reminders() -> None:
+    """Who to remind, and when: the members of the year not up to date."""
+    plan = ms.reminders(store, year)
+    coming = plan.next_after(date.today())
+    st.write(f"Échéance de la cotisation {year} : {date_fr(plan.due)}. Relances : "
+             + ", ".join(date_fr(d) for d in plan.dates)
+             + (f" (prochaine : {date_fr(coming)})." if coming else " (toutes passées)."))
+    late = ms.count_late(store, year)
+    if not late:
+        st.success(f"Tous les adhérents {year} sont à jour.", icon=":material/check_circle:")
+    else:
+        st.caption(f"{late} adhérent(s) pas à jour : les e-mails de relance partiront d'ici "
+                   "quand l'envoi sera en place ; en attendant, exportez la liste.")
+        offset = ui.page_offset(late, PAGE_SIZE, key="late_page")
+        frame = ms.late(store, year, PAGE_SIZE, offset)
+        ui.table({"Adhérent": frame["name"], "Collège": frame["college"],
+                  "Reste à payer": [euros(None if d is None else d - p) or "à fixer"
+                                    for d, p in zip(frame["due_cents"], frame["paid_cents"],
+                                                    strict=True)],
+                  "Statut": frame["status"].map(ms.STATUSES), "E-mail": frame["email"]})
+        first, second = st.columns(2)
+        first.download_button("CSV (Excel)", lambda: csv_bytes(ms.late_export(store, year)),
+                              file_name=f"relances-{year}.csv", mime="text/csv",
+                              icon=":material/download:", on_click="ignore", key="late_csv")
+        second.download_button("Classeur XLSX",
+                               lambda: xlsx_bytes(ms.late_export(store, year), "Relances"),
+                               file_name=f"relances-{year}.xlsx", mime=XLSX_MIME,
+                               icon=":material/table:", on_click="ignore", key="late_xlsx")
+    errors = ui.FieldErrors()
+    with st.form("reminder_plan"):
+        left, right = st.columns(2)
+        due = left.date_input("Échéance (jour et mois, chaque année)", plan.due,
+                              format="DD/MM/YYYY")
+        with left:
+            errors.slot("due")
+        offsets = right.text_input(
+            "Relances (jours avant ou après l'échéance)",
+            ", ".join(str((d - plan.due).days) for d in plan.dates),
+            help="Par exemple « -15, 0, 15 » : quinze jours avant, le jour même, quinze "
+                 "jours après.")
+        with right:
+            errors.slot("offsets")
+        sent = st.form_submit_button("Enregistrer les relances")
+    if sent and errors.attempt(ms.set_reminders, store, actor, due, offsets):
+        ui.saved("Relances enregistrées.")
+
+
 def fees() -> None:
     set_for = ms.fees(store, year)
     ui.table({"Collège": list(colleges.values()),
@@ -218,8 +265,8 @@ def fees() -> None:
 
 
 figures()
-tabs = ["Adhérents"] + (["Nouvel adhérent", "Renouvellement", "Cotisations"] if prepares
-                        else [])
+tabs = ["Adhérents"] + (["Nouvel adhérent", "Renouvellement", "Relances", "Cotisations"]
+                        if prepares else [])
 shown = st.tabs(tabs)
 with shown[0]:
     member_list()
@@ -229,4 +276,6 @@ if prepares:
     with shown[2]:
         renewal()
     with shown[3]:
+        reminders()
+    with shown[4]:
         fees()
