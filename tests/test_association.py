@@ -244,3 +244,13 @@ def test_reminders_fall_around_the_due_day_and_list_who_is_not_up_to_date(store)
         ms.late_export(store, 2026)["Adhérent"].tolist()
     assert ms.count_late(store, 2026) == 2
     assert list(late["status"]) == ["partial", "unpaid"]
+
+
+def test_the_board_reads_this_years_members_up_to_date_on_the_home_page(demo_store):
+    total = ms.count_members(demo_store, ms.Filters(TODAY.year))
+    paid = ms.count_members(demo_store, ms.Filters(TODAY.year, status="paid"))
+    assert 0 < paid < total
+    home = open_page(logged_in("demo.bureau2"), "home")
+    assert figure(home, "Adhérents de l'année à jour") == f"{paid} / {total}"
+    member = open_page(logged_in("demo.membre"), "home")
+    assert "Adhérents de l'année à jour" not in [m.label for m in member.metric]

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..accounts import users
+from ..association import memberships
 from ..care import doctor_figures, snp_figures
 from ..core.db import Store
 from ..core.formats import percent_fr
-from ..core.roles import ADMINS, ALL, BOARD, Actor
+from ..core.roles import ADMINS, ALL, BOARD, TREASURER, Actor
 from ..directory import organizations, persons, search, territory
 from ..meetings import minutes, schedule
 
@@ -38,6 +39,13 @@ def _snp_share(store: Store, actor: Actor) -> str:
     return percent_fr(share)
 
 
+def _members_up_to_date(store: Store, actor: Actor) -> str:
+    """'25 / 39': this year's members whose fee is paid, of all this year's members."""
+    year = date.today().year
+    total = memberships.count_members(store, memberships.Filters(year))
+    return f"{total - memberships.count_late(store, year)} / {total}"
+
+
 FIGURES: list[Figure] = [
     Figure("Professionnels dans l'annuaire", ALL, _people),
     Figure("Structures", ALL, lambda store, _: organizations.organization_count(store)),
@@ -49,6 +57,7 @@ FIGURES: list[Figure] = [
     Figure("En attente d'un médecin traitant", ALL,
            lambda store, _: doctor_figures.waiting(store)),
     Figure("SNP vus sous 24 h (30 derniers jours)", ALL, _snp_share),
+    Figure("Adhérents de l'année à jour", BOARD | {TREASURER}, _members_up_to_date),
     Figure("Comptes actifs", ADMINS, lambda store, _: users.account_counts(store)["active"]),
     Figure("Comptes verrouillés", ADMINS,
            lambda store, _: users.account_counts(store)["locked"]),
