@@ -213,7 +213,8 @@ def test_a_member_reads_their_own_fees_and_receipts_on_my_account(demo_store):
     for membership in mine:
         assert f"{membership['year']} · Professionnels de santé libéraux" in page
     paid = [p for m in mine for p in m["payments"] if not p["cancelled_at"]]
-    assert paid and len([b for b in at.get("download_button") if b.label == "Reçu (Word)"]) == len(paid)
+    buttons = [b for b in at.get("download_button") if b.label == "Reçu (Word)"]
+    assert paid and len(buttons) == len(paid)
     stranger = open_page(logged_in("demo.admin"), "account")  # no card: no section
     assert "Mon adhésion à la CPTS" not in texts(stranger)
 

@@ -27,7 +27,7 @@ MAY_IMPORT = {
     "care": {"core", "directory"},
     "meetings": {"core", "directory"},
     "questionnaires": {"core", "directory"},
-    "missions": {"core", "directory", "care", "meetings", "questionnaires"},
+    "missions": {"core", "directory", "care", "meetings", "questionnaires", "association"},
     "association": {"core", "directory"},
     "admin": set(DOMAINS) - {"admin"},
 }

@@ -16,8 +16,9 @@ from docx.shared import Cm
 
 from helpers import logged_in, meeting, open_page, person, texts, widget
 from portal.admin import demo
+from portal.association import memberships
 from portal.core import exports
-from portal.core.roles import COORDINATOR, Actor
+from portal.core.roles import COORDINATOR, TREASURER, Actor
 from portal.meetings import attendance
 from portal.missions import actions, evidence, indicators, report
 
@@ -122,13 +123,22 @@ def test_word_report_tells_the_years_story_per_mission(year_2025):
                                                      person(year_2025, "Roux", member=False)])
     attendance.record_attendance(year_2025, COORD, meeting_id, {
         int(i): ("present", None) for i in attendance.attendees(year_2025, meeting_id)["id"]})
+    memberships.set_fee(year_2025, COORD, "liberaux", 2025, 1000)
+    for name in ("Lucas", "Perrin"):
+        memberships.add_membership(year_2025, COORD, 2025, "liberaux",
+                                   person_id=person(year_2025, name, member=False))
+    paid = memberships.members(year_2025, memberships.Filters(2025))["id"].iloc[0]
+    memberships.record_payment(year_2025, Actor("t", frozenset({TREASURER})), int(paid),
+                               date(2025, 2, 1), 1000, "cheque")
     document = Document(io.BytesIO(report.docx(report.gather(year_2025, 2025, TODAY))))
     text = "\n".join(p.text for p in document.paragraphs)
     for said in ("Trouver un médecin aux patients fragiles", "Une file d'attente partagée",
-                 "42 patients orientés", "1 adhérent dans l'annuaire",
+                 "42 patients orientés", "2 adhérents en 2025, dont 1 à jour de cotisation",
                  "1 réunion (2 h), 2 professionnels présents, 4 heures de présence",
                  "Mission non retenue dans le contrat"):
         assert said in text, said
+    colleges = next(rows(t) for t in document.tables if rows(t)[0][0] == "Collège")
+    assert colleges[1] == ["Professionnels de santé libéraux", "2", "1"] and len(colleges) == 6
     comments = [rows(t) for t in document.tables if rows(t)[0] == ["Indicateur", "Période",
                                                                    "Commentaire"]]
     assert comments == [[["Indicateur", "Période", "Commentaire"],

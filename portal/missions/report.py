@@ -12,6 +12,7 @@ import pandas as pd
 from docx import Document
 from docx.shared import Cm
 
+from ..association import memberships
 from ..core.db import Store
 from ..core.exports import docx_bytes, docx_table, workbook_bytes
 from ..core.formats import date_fr, datetime_fr, number_fr, plural, records
@@ -34,7 +35,7 @@ class Report:
     charts: dict[int, bytes]    # indicator id -> PNG, for those with values
     meetings: pd.DataFrame      # per mission: meetings held, hours, participant-hours
     mobilised: dict[str, int]   # per mission: different people present at its meetings
-    members: int                # members of the association in the directory
+    members: pd.DataFrame       # per collège: the year's members, those up to date
 
 
 def gather(store: Store, year: int, today: date | None = None) -> Report:
@@ -66,8 +67,7 @@ def gather(store: Store, year: int, today: date | None = None) -> Report:
         pd.concat(values) if values else pd.DataFrame(), evidence.for_year(store, year),
         images, schedule.coordination_time(store, start, end),
         schedule.people_mobilised(store, start, end),
-        store.scalar("SELECT COUNT(*) FROM people WHERE member = 1 AND merged_into IS NULL"
-                     " AND erased_at IS NULL"))
+        memberships.counts_by_college(store, year))
 
 
 def actions_of(report: Report, code: str) -> pd.DataFrame:
@@ -90,8 +90,11 @@ def docx(report: Report) -> bytes:
         f"Établi le {date_fr(date.today())} avec le Portail CPTS. Indicateurs au "
         f"{date_fr(report.as_of)} ; statut des actions à la date d'établissement.")
     document.add_heading("Synthèse", level=1)
-    document.add_paragraph(f"{plural(report.members, 'adhérent')} dans l'annuaire ; "
-                           f"{plural(len(report.actions), 'fiche action', 'fiches action')}.")
+    members = int(report.members["members"].sum())
+    document.add_paragraph(
+        f"{plural(members, 'adhérent')} en {report.year}, dont "
+        f"{int(report.members['up_to_date'].sum())} à jour de cotisation ; "
+        f"{plural(len(report.actions), 'fiche action', 'fiches action')}.")
     if report.standings.empty:
         document.add_paragraph("Aucun indicateur n'est configuré.")
     else:
@@ -100,6 +103,9 @@ def docx(report: Report) -> bytes:
                              width=Cm(16))
     for mission in report.missions:
         _mission_section(document, report, mission)
+    document.add_heading("Vie associative", level=1)
+    docx_table(document, ["Collège", "Adhérents", "À jour de cotisation"], [
+        [c.college, str(c.members), str(c.up_to_date)] for c in report.members.itertuples()])
     document.add_heading("Pièces justificatives", level=1)
     if report.documents.empty:
         document.add_paragraph("Aucune pièce justificative pour cette année.")
