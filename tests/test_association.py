@@ -17,7 +17,7 @@ from portal.core import reference
 from portal.core.db import MIGRATIONS_DIR, Store
 from portal.core.errors import PermissionDenied, PortalError
 from portal.core.roles import MEMBER, TREASURER, Actor
-from portal.directory import organizations
+from portal.directory import organizations, persons
 
 TREASURY = Actor("tresorier", frozenset({TREASURER}))
 TODAY = date.today()
@@ -255,3 +255,19 @@ def test_the_board_reads_this_years_members_up_to_date_on_the_home_page(demo_sto
     assert figure(home, "Adhérents de l'année à jour") == f"{paid} / {total}"
     member = open_page(logged_in("demo.membre"), "home")
     assert "Adhérents de l'année à jour" not in [m.label for m in member.metric]
+
+
+def test_merging_two_member_cards_keeps_one_membership_with_every_payment(store):
+    ms.set_fee(store, COORD, "liberaux", 2025, 1000)
+    ms.set_fee(store, COORD, "liberaux", 2026, 1000)
+    kept, dropped = (person(store, name, member=False) for name in ("Durand", "Durand"))
+    first = ms.add_membership(store, COORD, 2026, "liberaux", person_id=kept)
+    second = ms.add_membership(store, COORD, 2026, "liberaux", person_id=dropped)
+    older = ms.add_membership(store, COORD, 2025, "liberaux", person_id=dropped)
+    ms.record_payment(store, TREASURY, first, TODAY, 1000, "cheque")
+    ms.record_payment(store, TREASURY, second, TODAY, 1000, "virement")  # paid twice
+    persons.merge_people(store, COORD, kept, dropped)
+    mine = ms.of_person(store, kept)
+    assert [(m["year"], m["id"]) for m in mine] == [(2026, first), (2025, older)]
+    assert mine[0]["paid_cents"] == 2000  # the double payment stays visible
+    assert store.scalar("SELECT COUNT(*) FROM memberships WHERE id = ?", (second,)) == 0

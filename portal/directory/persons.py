@@ -291,6 +291,13 @@ def merge_people(store: Store, actor: Actor, keep_id: int, drop_id: int) -> None
         filled = {f: drop[f] for f in PERSON_FIELDS if keep[f] in (None, "") and drop[f]}
         if filled:
             tx.update("people", keep_id, filled, entity="person", action="merge_fill")
+        # Both cards members the same year: the payments join the kept card's membership
+        # (money received twice stays in sight), and the other membership goes.
+        for twin in tx.all("SELECT d.id AS dropped, k.id AS kept FROM memberships d"
+                           " JOIN memberships k ON k.year = d.year AND k.person_id = ?"
+                           " WHERE d.person_id = ?", (keep_id, drop_id)):
+            tx.execute("UPDATE membership_payments SET membership_id = ?"
+                       " WHERE membership_id = ?", (twin["kept"], twin["dropped"]))
         for table, column in PERSON_REFERENCES:
             tx.execute(f"UPDATE OR IGNORE {table} SET {column} = ? WHERE {column} = ?",
                        (keep_id, drop_id))
