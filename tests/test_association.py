@@ -125,6 +125,10 @@ def test_payments_add_up_never_beyond_and_receipts_are_never_numbered_twice(stor
     assert f"n° {number}" in text and "Petit A" in text and "4,00 EUR" in text
     assert "Chèque" in text and "2026" in text and "ANNULÉ" not in text
     assert "ANNULÉ" in docx_text(receipts.receipt_docx(store, second)[1])
+    books = ms.payments_between(store, TODAY - timedelta(days=1), TODAY)
+    assert books["Reçu n°"].tolist() == [number, following, third]
+    assert books["Annulé le"].tolist() == [None, TODAY.strftime("%d/%m/%Y"), None]
+    assert ms.payments_summary(store, TODAY, TODAY) == {"count": 2, "cents": 1000}
     audited = store.scalar("SELECT COUNT(*) FROM audit_log"
                            " WHERE entity = 'membership_payment'")
     assert audited == 4  # three payments, one cancellation

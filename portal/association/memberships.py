@@ -20,7 +20,7 @@ import pandas as pd
 from ..core import roles
 from ..core.db import Store, set_setting
 from ..core.errors import PortalError
-from ..core.formats import euros
+from ..core.formats import blanks_as_none, date_fr, euros
 from ..core.roles import Actor
 from ..core.transactions import Transaction, iso, now
 
@@ -364,3 +364,32 @@ def late(store: Store, year: int, limit: int = -1, offset: int = 0) -> pd.DataFr
 def late_export(store: Store, year: int) -> pd.DataFrame:
     frame = late(store, year, EXPORT_LIMIT)
     return readable(frame).assign(**{"E-mail": frame["email"]})
+
+
+def payments_between(store: Store, first: date, last: date) -> pd.DataFrame:
+    """The payments dated from `first` to `last` included, as the treasurer's books take
+    them: receipt, date, member, year, amount, method; cancelled ones say so."""
+    frame = store.frame(
+        f"SELECT y.receipt_number, y.paid_on, {MEMBER_NAME} AS name, m.year, c.label AS college,"
+        " y.amount_cents, y.method, y.reference, y.cancelled_at, y.recorded_by"
+        f" FROM membership_payments y JOIN memberships m ON m.id = y.membership_id"
+        " LEFT JOIN people p ON p.id = m.person_id"
+        " LEFT JOIN organizations o ON o.id = m.organization_id"
+        " JOIN colleges c ON c.code = m.college_code"
+        " WHERE y.paid_on BETWEEN ? AND ? ORDER BY y.paid_on, y.receipt_number LIMIT ?",
+        (first.isoformat(), last.isoformat(), EXPORT_LIMIT))
+    return blanks_as_none(pd.DataFrame({
+        "Reçu n°": frame["receipt_number"], "Date": frame["paid_on"].map(date_fr),
+        "Adhérent": frame["name"], "Année": frame["year"], "Collège": frame["college"],
+        "Montant (EUR)": frame["amount_cents"] / 100, "Moyen": frame["method"].map(METHODS),
+        "Référence": frame["reference"], "Annulé le": frame["cancelled_at"].map(
+            lambda v: date_fr(v[:10]) if isinstance(v, str) else None),
+        "Enregistré par": frame["recorded_by"]}))
+
+
+def payments_summary(store: Store, first: date, last: date) -> dict:
+    """How many payments of the period count (cancelled ones left out), and their total."""
+    return store.query_one(
+        "SELECT COUNT(*) AS count, COALESCE(SUM(amount_cents), 0) AS cents"
+        " FROM membership_payments WHERE paid_on BETWEEN ? AND ? AND cancelled_at IS NULL",
+        (first.isoformat(), last.isoformat()))

@@ -238,6 +238,25 @@ def reminders() -> None:
         ui.saved("Relances enregistrées.")
 
 
+def payments_export() -> None:
+    """The period's payments for the treasurer's books."""
+    left, right = st.columns(2)
+    first = left.date_input("Du", date(year, 1, 1), format="DD/MM/YYYY", key="paid_from")
+    last = right.date_input("Au", date(year, 12, 31), format="DD/MM/YYYY", key="paid_to")
+    summary = ms.payments_summary(store, first, last)
+    st.write(f"{summary['count']} paiement(s) du {date_fr(first)} au {date_fr(last)} : "
+             f"{euros(summary['cents'])} (paiements annulés non comptés).")
+    stem = f"paiements-{first:%Y%m%d}-{last:%Y%m%d}"
+    one, two = st.columns(2)
+    one.download_button("CSV (Excel)", lambda: csv_bytes(ms.payments_between(store, first, last)),
+                        file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:",
+                        on_click="ignore", key="payments_csv")
+    two.download_button("Classeur XLSX",
+                        lambda: xlsx_bytes(ms.payments_between(store, first, last), "Paiements"),
+                        file_name=f"{stem}.xlsx", mime=XLSX_MIME, icon=":material/table:",
+                        on_click="ignore", key="payments_xlsx")
+
+
 def fees() -> None:
     set_for = ms.fees(store, year)
     ui.table({"Collège": list(colleges.values()),
@@ -265,8 +284,8 @@ def fees() -> None:
 
 
 figures()
-tabs = ["Adhérents"] + (["Nouvel adhérent", "Renouvellement", "Relances", "Cotisations"]
-                        if prepares else [])
+tabs = ["Adhérents"] + (["Nouvel adhérent", "Renouvellement", "Relances", "Paiements",
+                         "Cotisations"] if prepares else [])
 shown = st.tabs(tabs)
 with shown[0]:
     member_list()
@@ -278,4 +297,6 @@ if prepares:
     with shown[3]:
         reminders()
     with shown[4]:
+        payments_export()
+    with shown[5]:
         fees()
