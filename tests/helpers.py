@@ -11,6 +11,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from portal.admin import demo
+from portal.association import memberships
 from portal.core.formats import WORD_JOINER
 from portal.core.roles import COORDINATOR, Actor
 from portal.directory import persons
@@ -38,10 +39,13 @@ def meeting(store, missions=(), **values) -> int:
 
 
 def person(store, last_name, profession="60", member=True) -> int:
+    """A card; a member of the CPTS this year (to regularise) unless `member` is False."""
     with store.write(COORD) as tx:
-        return persons.write_person(tx, {"last_name": last_name, "first_name": "A",
-                                         "profession_code": profession,
-                                         "member": member})[0]
+        person_id = persons.write_person(tx, {"last_name": last_name, "first_name": "A",
+                                              "profession_code": profession})[0]
+        if member:
+            memberships.regularise(tx, person_id, date.today().year)
+        return person_id
 
 
 def widget(elements, label):

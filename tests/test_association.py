@@ -27,7 +27,7 @@ def organization(store, name: str, staff: int) -> int:
     organization_id, _ = organizations.save_organization(store, COORD, {
         "name": name, "kind": "msp", "sector": "sanitaire"})
     for number in range(staff):
-        someone = person(store, f"{name} {number}")
+        someone = person(store, f"{name} {number}", member=False)
         with store.write(COORD) as tx:
             tx.execute("INSERT INTO person_organizations VALUES (?, ?)",
                        (someone, organization_id))
@@ -80,9 +80,12 @@ def test_ticked_cards_became_members_to_regularise_until_the_fee_is_set(tmp_path
     old = Store(tmp_path / "portal.db")
     old.migrate(before)
     reference.sync(old)  # the professions a card names
-    ticked, unticked = (person(old, name, member=flag) for name, flag in
-                        (("Ancien", True), ("Autre", False)))
+    ticked, unticked = (person(old, name, member=False) for name in ("Ancien", "Autre"))
+    with old.write(COORD) as tx:  # the box as version 17 had it
+        tx.execute("UPDATE people SET member = 1 WHERE id = ?", (ticked,))
+        tx.audit("person", ticked, "update", after={"member": 1})
     old.migrate()
+    assert "member" not in {c["name"] for c in old.query("PRAGMA table_info(people)")}
     listed = ms.members(old, ms.Filters(TODAY.year))
     assert listed["person_id"].tolist() == [ticked] and unticked not in listed["person_id"]
     assert listed["status"].tolist() == ["to_regularise"] and listed["to_regularise"][0] == 1
@@ -93,7 +96,7 @@ def test_ticked_cards_became_members_to_regularise_until_the_fee_is_set(tmp_path
 def test_payments_add_up_never_beyond_and_receipts_are_never_numbered_twice(store):
     ms.set_fee(store, COORD, "liberaux", 2026, 1000)
     membership = ms.add_membership(store, COORD, 2026, "liberaux",
-                                   person_id=person(store, "Petit"))
+                                   person_id=person(store, "Petit", member=False))
     with pytest.raises(PermissionDenied):  # the coordination prepares, the treasury records
         ms.record_payment(store, COORD, membership, TODAY, 400, "cheque")
     first, number = ms.record_payment(store, TREASURY, membership, TODAY, 400, "cheque")
@@ -275,3 +278,30 @@ def test_merging_two_member_cards_keeps_one_membership_with_every_payment(store)
     assert [(m["year"], m["id"]) for m in mine] == [(2026, first), (2025, older)]
     assert mine[0]["paid_cents"] == 2000  # the double payment stays visible
     assert store.scalar("SELECT COUNT(*) FROM memberships WHERE id = ?", (second,)) == 0
+
+
+def test_membre_de_la_cpts_is_read_from_the_year_paid_with_a_grace_period(store):
+    ms.set_fee(store, COORD, "liberaux", 2025, 1000)
+    ms.set_fee(store, COORD, "liberaux", 2026, 1000)
+    last_year, unpaid, regularise, nobody = (person(store, n, member=False)
+                                             for n in ("Ancien", "Retard", "Régul", "Aucun"))
+    paid = ms.add_membership(store, COORD, 2025, "liberaux", person_id=last_year)
+    ms.record_payment(store, TREASURY, paid, date(2025, 2, 1), 1000, "cheque")
+    late = ms.add_membership(store, COORD, 2026, "liberaux", person_id=unpaid)
+    with store.write(COORD) as tx:
+        ms.regularise(tx, regularise, 2026)
+
+    def members(on: date) -> set[int]:
+        return {r["id"] for r in store.query(
+            f"SELECT p.id FROM people p WHERE {ms.member_sql(on)}")}
+
+    assert members(date(2026, 2, 15)) == {last_year, regularise}  # within 90 days
+    assert members(date(2026, 5, 1)) == {regularise}
+    ms.record_payment(store, TREASURY, late, date(2026, 4, 1), 1000, "virement")
+    assert members(date(2026, 5, 1)) == {regularise, unpaid}
+    ms.set_reminders(store, COORD, date(2026, 3, 31), "0", grace_days=30)
+    assert last_year not in members(date(2026, 2, 15))
+    assert nobody not in members(date(2026, 2, 15))
+    with pytest.raises(PortalError) as error:
+        ms.set_reminders(store, COORD, date(2026, 3, 31), "0", grace_days=400)
+    assert error.value.field == "grace_days"

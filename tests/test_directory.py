@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 import vobject
 
+from portal.association import memberships
 from portal.core import exports, validation
 from portal.core.errors import PermissionDenied, PortalError
 from portal.core.roles import ADMIN, BUREAU, COORDINATOR, MEMBER, Actor
@@ -36,11 +38,16 @@ def org(store, name="MSP des Bords de Loire", sector="sanitaire", kind="msp", co
 
 
 def person(store, last="Lefèvre", first="Julie", **values):
+    """A card; `member=True` makes it a member of the CPTS this year (to regularise)."""
     orgs = values.pop("organizations", ())
     tags = values.pop("tags", ())
+    member = values.pop("member", False)
     person_id, _ = persons.save_person(store, COORD, {
         "last_name": last, "first_name": first, "profession_code": "60",
         "commune_code": GIEN, **values}, organization_ids=orgs, tags=tags)
+    if member:
+        with store.write(COORD) as tx:
+            memberships.regularise(tx, person_id, date.today().year)
     return person_id
 
 

@@ -23,12 +23,12 @@ DOMAINS = ["core", "accounts", "directory", "care", "meetings", "questionnaires"
 MAY_IMPORT = {
     "core": set(),
     "accounts": {"core"},
-    "directory": {"core"},
+    "directory": {"core", "association"},
     "care": {"core", "directory"},
-    "meetings": {"core", "directory"},
+    "meetings": {"core", "directory", "association"},
     "questionnaires": {"core", "directory"},
     "missions": {"core", "directory", "care", "meetings", "questionnaires", "association"},
-    "association": {"core", "directory"},
+    "association": {"core"},
     "admin": set(DOMAINS) - {"admin"},
 }
 SQL = re.compile(r"\bSELECT\b[\s\S]+\bFROM\b|\bINSERT\s+INTO\b|\bUPDATE\s+\w+\s+SET\b"

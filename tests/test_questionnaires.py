@@ -13,6 +13,7 @@ from helpers import COORD, logged_in, open_page, person, shown_errors, texts, wi
 from portal.core import tabular
 from portal.core.errors import PermissionDenied, PortalError
 from portal.core.roles import BUREAU, Actor
+from portal.directory import persons
 from portal.missions import indicators
 from portal.questionnaires import campaigns, figures, responses
 
@@ -116,7 +117,8 @@ def test_a_respondent_outside_the_directory_gets_a_record(store):
                                              new_person=new, create_anyway=True)
     created = store.query_one("SELECT p.* FROM responses r JOIN people p"
                               " ON p.id = r.person_id WHERE r.id = ?", (response_id,))
-    assert (created["phone"], created["member"]) == ("+33238670000", 0)
+    assert created["phone"] == "+33238670000"
+    assert not persons.get_person(store, created["id"])["member"]  # a respondent, no member
 
 
 def test_shares_by_profession_on_a_fixture(store):

@@ -34,9 +34,39 @@ STATUSES = {"paid": "À jour", "partial": "Paiement partiel", "unpaid": "Non pay
 MEMBER_NAME = ("COALESCE(TRIM(p.last_name || ' ' || COALESCE(p.first_name, '')), o.name)")
 PAID = ("(SELECT COALESCE(SUM(amount_cents), 0) FROM membership_payments y"
         " WHERE y.membership_id = m.id AND y.cancelled_at IS NULL)")
+PAID_UP = f"(m.due_cents IS NOT NULL AND {PAID} >= m.due_cents)"
+GRACE_DAYS = 90
 STATUS = (f"CASE WHEN m.due_cents IS NULL THEN 'to_regularise'"
           f" WHEN {PAID} >= m.due_cents THEN 'paid'"
           f" WHEN {PAID} > 0 THEN 'partial' ELSE 'unpaid' END")
+
+
+def member_sql(on: date | None = None, person: str = "p.id") -> str:
+    """SQL true when `person` (a column) is a member of the CPTS on day `on` (today when
+    None): "Membre de la CPTS" is read from the memberships, never typed. A member holds
+    a membership of that year, paid or to regularise; or last year's, paid, while `on`
+    is within the grace days after 1 January (setting membership_grace_days). The day is
+    a date's ISO text, never user text."""
+    day = "date('now')" if on is None else f"'{on.isoformat()}'"
+    year = f"CAST(strftime('%Y', {day}) AS INTEGER)"
+    grace = ("COALESCE((SELECT CAST(value AS INTEGER) FROM app_settings"
+             f" WHERE key = 'membership_grace_days'), {GRACE_DAYS})")
+    return (f"EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = {person} AND ("
+            f"(m.year = {year} AND (m.to_regularise = 1 OR {PAID_UP}))"
+            f" OR (m.year = {year} - 1 AND {PAID_UP}"
+            f" AND julianday({day}) - julianday({year} || '-01-01') < {grace})))")
+
+
+def regularise(tx: Transaction, person_id: int, year: int) -> None:
+    """A person declared a member elsewhere (a spreadsheet's "Membre" column) becomes a
+    member of `year` to regularise, in the first collège, unless already one."""
+    if not tx.one("SELECT 1 AS x FROM memberships WHERE person_id = ? AND year = ?",
+                  (person_id, year)):
+        tx.insert("memberships", {
+            "year": year, "college_code": tx.one(
+                "SELECT code FROM colleges ORDER BY position LIMIT 1")["code"],
+            "person_id": person_id, "due_cents": None, "to_regularise": 1,
+            "created_at": iso(now())}, entity="membership")
 
 
 def colleges(store: Store, active_only: bool = True) -> dict[str, str]:
@@ -311,6 +341,7 @@ LATE = ("unpaid", "partial", "to_regularise")
 class Reminders:
     due: date
     dates: list[date]
+    grace_days: int     # last year's members stay members this long into the year
 
     def next_after(self, today: date) -> date | None:
         return next((d for d in self.dates if d >= today), None)
@@ -322,12 +353,15 @@ def reminders(store: Store, year: int) -> Reminders:
     offsets = json.loads(store.get_setting("membership_reminder_days")
                          or json.dumps(REMINDER_DAYS))
     due = date(year, month, day)
-    return Reminders(due, [due + timedelta(days=offset) for offset in sorted(offsets)])
+    grace = int(store.get_setting("membership_grace_days") or GRACE_DAYS)
+    return Reminders(due, [due + timedelta(days=offset) for offset in sorted(offsets)], grace)
 
 
-def set_reminders(store: Store, actor: Actor, due: date | None, offsets: str) -> None:
-    """The day the fee falls due (its day and month count, every year) and the reminders'
-    days around it, typed as "-15, 0, 15"."""
+def set_reminders(store: Store, actor: Actor, due: date | None, offsets: str,
+                  grace_days: int = GRACE_DAYS) -> None:
+    """The day the fee falls due (its day and month count, every year), the reminders'
+    days around it, typed as "-15, 0, 15", and the grace days a member of last year stays
+    a member into the new one."""
     roles.require(actor, *EDITORS)
     if due is None:
         raise PortalError("Indiquez la date d'échéance.", field="due")
@@ -342,7 +376,10 @@ def set_reminders(store: Store, actor: Actor, due: date | None, offsets: str) ->
     if not days or any(abs(d) > 365 for d in days):
         raise PortalError("Entre une et plusieurs relances, à moins d'un an de l'échéance.",
                           field="offsets")
+    if grace_days is None or not 0 <= grace_days <= 365:
+        raise PortalError("Entre 0 et 365 jours.", field="grace_days")
     with store.write(actor) as tx:
+        set_setting(tx, "membership_grace_days", str(int(grace_days)))
         set_setting(tx, "membership_due_day", json.dumps([due.month, due.day]))
         set_setting(tx, "membership_reminder_days", json.dumps(days))
 

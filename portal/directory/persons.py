@@ -15,6 +15,7 @@ from datetime import date
 
 import pandas as pd
 
+from ..association import memberships
 from ..core import audit, roles, validation
 from ..core.db import Store
 from ..core.errors import PortalError
@@ -33,7 +34,7 @@ IMPORTED_FIELDS = ("civility", "last_name", "first_name", "profession_code", "sp
                    "practice_mode", "phone", "email", "commune_code", "address")
 PERSON_FIELDS = ("civility", "last_name", "first_name", "profession_code", "specialty_code",
                  "rpps", "adeli", "practice_mode", "phone", "email", "mssante", "commune_code",
-                 "address", "accepts_patients", "accepts_from", "snp", "member", "visible")
+                 "address", "accepts_patients", "accepts_from", "snp", "visible")
 # Tables that point at a person: a merge moves their rows to the person kept.
 PERSON_REFERENCES = [("person_organizations", "person_id"), ("person_tags", "person_id"),
                      ("action_referents", "person_id"), ("attendees", "person_id"),
@@ -115,8 +116,7 @@ def clean_person(tx: Transaction, values: dict) -> tuple[dict, list[str]]:
         out["accepts_from"] = str(out["accepts_from"])[:10]
     else:
         out["accepts_from"] = None
-    for flag in ("snp", "member"):
-        out[flag] = int(bool(out[flag]))
+    out["snp"] = int(bool(out["snp"]))
     out["visible"] = int(out["visible"] is None or bool(out["visible"]))
     return out, warnings
 
@@ -231,7 +231,8 @@ def person_choices(store: Store, condition: str = "1", params=()) -> dict[int, s
 
 def get_person(store: Store, person_id: int) -> dict | None:
     person = store.query_one(
-        "SELECT p.*, pr.label AS profession, sp.short_label AS specialty,"
+        f"SELECT p.*, {memberships.member_sql()} AS member, pr.label AS profession,"
+        " sp.short_label AS specialty,"
         " c.name AS commune, c.department FROM people p"
         " LEFT JOIN professions pr ON pr.code = p.profession_code"
         " LEFT JOIN specialties sp ON sp.code = p.specialty_code"

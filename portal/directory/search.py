@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
+from ..association import memberships
 from ..core import validation
 from ..core.db import Store
 from ..core.formats import records
@@ -57,8 +58,9 @@ def _where(filters: Filters) -> tuple[str, dict]:
     where.equal("p.specialty_code", filters.specialty)
     where.equal("p.commune_code", filters.commune)
     where.equal("p.accepts_patients", filters.accepts)
-    for column, value in (("p.member", filters.member), ("p.snp", filters.snp)):
-        where.equal(column, None if value is None else int(value))
+    if filters.member is not None:
+        where.add(f"{memberships.member_sql()} = :member", member=int(filters.member))
+    where.equal("p.snp", None if filters.snp is None else int(filters.snp))
     if filters.sector:
         where.add("EXISTS (SELECT 1 FROM person_organizations po JOIN organizations o"
                   " ON o.id = po.organization_id WHERE po.person_id = p.id"
@@ -76,7 +78,8 @@ PEOPLE_COLUMNS = (
     "  JOIN organizations o ON o.id = po.organization_id WHERE po.person_id = p.id)"
     "  AS organizations,"
     " (SELECT group_concat(tag, ', ') FROM person_tags WHERE person_id = p.id) AS tags,"
-    " p.accepts_patients, p.accepts_from, p.snp, p.member, p.visible"
+    f" p.accepts_patients, p.accepts_from, p.snp, {memberships.member_sql()} AS member,"
+    " p.visible"
     " FROM people p"
     " LEFT JOIN professions pr ON pr.code = p.profession_code"
     " LEFT JOIN specialties sp ON sp.code = p.specialty_code"

@@ -3,6 +3,9 @@ export): columns mapped to the directory's fields, every line checked, all or no
 
 from __future__ import annotations
 
+from datetime import date
+
+from ..association import memberships
 from ..core import imports, roles, tabular
 from ..core.db import Store
 from ..core.errors import PortalError
@@ -135,10 +138,13 @@ def _person(tx: Transaction, cell, lookups: Lookups) -> list[str]:
         "rpps": cell("rpps"), "adeli": cell("adeli"), "phone": cell("phone"),
         "email": cell("email"), "mssante": cell("mssante"),
         "commune_code": lookups.commune(cell("commune")), "address": cell("address"),
-        "member": fold(cell("member")) in YES, "snp": fold(cell("snp")) in YES,
+        "snp": fold(cell("snp")) in YES,
     }
-    return persons.write_person(tx, values, organization_ids=lookups.organization(
-        cell("organization")), tags=cell("tags").replace(";", ","), source="tableur")[1]
+    person_id, warnings = persons.write_person(tx, values, organization_ids=lookups.organization(
+        cell("organization")), tags=cell("tags").replace(";", ","), source="tableur")
+    if fold(cell("member")) in YES:
+        memberships.regularise(tx, person_id, date.today().year)
+    return warnings
 
 
 def _org(tx: Transaction, cell, lookups: Lookups) -> list[str]:

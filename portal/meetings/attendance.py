@@ -7,6 +7,7 @@ from datetime import date
 
 import pandas as pd
 
+from ..association import memberships
 from ..core import roles, validation
 from ..core.db import Store
 from ..core.errors import PortalError
@@ -29,7 +30,8 @@ def group_people(store: Store, group: str, value=None) -> list[int]:
     if group in bodies.MANDATE_BODIES:
         return sorted(bodies.electorate(store, group, value or date.today()))
     if group == "members":
-        rows = store.query(f"SELECT id FROM people p WHERE p.member = 1 AND {active}")
+        rows = store.query(f"SELECT id FROM people p WHERE {memberships.member_sql()}"
+                           f" AND {active}")
     elif group == "profession":
         rows = store.query(f"SELECT id FROM people p WHERE p.profession_code = ? AND {active}",
                            (value,))

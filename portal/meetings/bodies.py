@@ -13,6 +13,7 @@ from datetime import date
 
 import pandas as pd
 
+from ..association import memberships
 from ..core import roles
 from ..core.db import Store
 from ..core.errors import PortalError
@@ -86,7 +87,8 @@ def mandates(store: Store, on: date | None = None) -> pd.DataFrame:
 def electorate(db: Store | Transaction, body: str, on: date) -> set[int]:
     """The people whose presence counts for the quorum of `body` on day `on`."""
     if body == "ag":
-        rows = db.query(f"SELECT p.id FROM people p WHERE p.member = 1 AND {ACTIVE_PERSON}"
+        rows = db.query(f"SELECT p.id FROM people p WHERE {memberships.member_sql(on)}"
+                        f" AND {ACTIVE_PERSON}"
                         " AND p.left_territory = 0")
     else:
         rows = db.query("SELECT DISTINCT m.person_id AS id FROM mandates m JOIN people p"

@@ -221,20 +221,26 @@ def reminders() -> None:
                                icon=":material/table:", on_click="ignore", key="late_xlsx")
     errors = ui.FieldErrors()
     with st.form("reminder_plan"):
-        left, right = st.columns(2)
+        left, middle, right = st.columns(3)
         due = left.date_input("Échéance (jour et mois, chaque année)", plan.due,
                               format="DD/MM/YYYY")
         with left:
             errors.slot("due")
-        offsets = right.text_input(
+        offsets = middle.text_input(
             "Relances (jours avant ou après l'échéance)",
             ", ".join(str((d - plan.due).days) for d in plan.dates),
             help="Par exemple « -15, 0, 15 » : quinze jours avant, le jour même, quinze "
                  "jours après.")
-        with right:
+        with middle:
             errors.slot("offsets")
+        grace = right.number_input(
+            "Délai de grâce (jours)", 0, 365, plan.grace_days,
+            help="Un adhérent à jour l'an dernier reste « Membre de la CPTS » ce nombre de "
+                 "jours après le 1er janvier.")
+        with right:
+            errors.slot("grace_days")
         sent = st.form_submit_button("Enregistrer les relances")
-    if sent and errors.attempt(ms.set_reminders, store, actor, due, offsets):
+    if sent and errors.attempt(ms.set_reminders, store, actor, due, offsets, grace):
         ui.saved("Relances enregistrées.")
 
 

@@ -83,10 +83,9 @@ def person_form(person: dict | None) -> None:
     with right:
         values["snp"] = st.checkbox("Participe aux soins non programmés",
                                     bool(person.get("snp")), key=f"{key}_snp")
-        values["member"] = st.checkbox("Membre de la CPTS", bool(person.get("member")),
-                                       key=f"{key}_member")
         values["visible"] = st.checkbox("Visible des membres de la CPTS (accord de la personne)",
                                         bool(person.get("visible", 1)), key=f"{key}_visible")
+        st.caption("« Membre de la CPTS » suit l'adhésion de l'année (page Adhérents).")
     errors.slot(None)
     if st.button("Enregistrer", type="primary", key=f"{key}_save", icon=":material/save:"):
         ui.save_record(errors, lambda: persons.save_person(

@@ -77,7 +77,7 @@ def _respondent(tx: Transaction, person_id: int | None, new_person: dict | None,
         raise PortalError("Une fiche de l'annuaire porte déjà ce nom : choisissez-la dans la "
                           "liste, ou cochez « Créer une nouvelle fiche quand même ».",
                           field="person")
-    return persons.write_person(tx, {**new_person, "member": False})[0]
+    return persons.write_person(tx, new_person)[0]
 
 
 def sheet_gaps(person_id: int | None, new_person: dict | None, answers: dict) -> list[str]:

@@ -56,11 +56,11 @@ def load(store: Store, rounds: int) -> list[dict]:
         cast = directory.load(draft, ACTOR, holders)
         for username, person_id in cast.holders.items():
             users.link_person(draft, ACTOR, users.get_user(draft, username)["id"], person_id)
+        association.load(draft, ACTOR, cast)  # the members the AG invites
         actions = missions.load(draft, ACTOR, cast)
         meetings.load(draft, ACTOR, cast, actions)
         questionnaires.load(draft, ACTOR, cast, CPTS_NAME)
         care.load(draft, ACTOR, cast)
-        association.load(draft, ACTOR, cast)
         with draft.write(ACTOR) as tx:
             set_setting(tx, "demo", "1")
             tx.audit("demo", None, "load", after={"accounts": len(USERS),
