@@ -31,8 +31,8 @@ def fill(store: Store, members: int, years: int) -> None:
     this = date.today().year
     with store.write(CLI) as tx:
         tx.conn.executemany(
-            "INSERT INTO people (id, last_name, first_name, name_key, member, created_at,"
-            " updated_at) VALUES (?, ?, 'Camille', ?, 0, ?, ?)",
+            "INSERT INTO people (id, last_name, first_name, name_key, created_at, updated_at)"
+            " VALUES (?, ?, 'Camille', ?, ?, ?)",
             [(i, f"Adhérent{i:05d}", f"adherent{i:05d}|camille", stamp, stamp)
              for i in range(1, members + 1)])
         rows, payments, number = [], [], 0

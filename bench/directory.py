@@ -11,11 +11,13 @@ import random
 import statistics
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 from _pages import RUNS, compare, database
 
 from portal.admin import demo
+from portal.association import memberships
 from portal.core.db import Store
 from portal.core.roles import CLI
 from portal.directory import organizations, persons, search, territory
@@ -37,15 +39,17 @@ def fill(store: Store, people: int) -> None:
         for i in range(people):
             last = rng.choice(demo.directory.LAST_NAMES)
             first, civility = rng.choice(demo.directory.FIRST_NAMES)
-            persons.write_person(tx, {
+            person_id, _ = persons.write_person(tx, {
                 "civility": civility, "last_name": f"{last}{i % 97 or ''}", "first_name": first,
                 "profession_code": rng.choice(PROFESSIONS), "commune_code":
-                rng.choice(demo.directory.COMMUNES), "member": rng.random() < 0.5,
+                rng.choice(demo.directory.COMMUNES),
                 "snp": rng.random() < 0.3, "phone": f"02 38 {rng.randrange(10, 99)} "
                 f"{rng.randrange(10, 99)} {rng.randrange(10, 99)}",
                 "accepts_patients": rng.choice((None, "yes", "no"))},
                 organization_ids=[rng.choice(structures)],
                 tags=rng.sample(TAGS, rng.randrange(0, 3)))
+            if rng.random() < 0.5:  # half of them members of the CPTS this year
+                memberships.regularise(tx, person_id, date.today().year)
 
 
 def timed_ms(function) -> float:

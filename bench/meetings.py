@@ -16,6 +16,7 @@ from pathlib import Path
 
 from _pages import compare, database
 
+from portal.association import memberships
 from portal.core.db import Store
 from portal.core.roles import CLI
 from portal.core.transactions import iso, now
@@ -29,9 +30,11 @@ PEOPLE = 2000
 def people(store: Store) -> None:
     with store.write(CLI) as tx:
         for i in range(PEOPLE):
-            persons.write_person(tx, {"last_name": f"Nom{i:04d}", "first_name": "Camille",
-                                      "profession_code": ("10", "60", "70", "21")[i % 4],
-                                      "member": i % 3 != 0})
+            person_id, _ = persons.write_person(tx, {
+                "last_name": f"Nom{i:04d}", "first_name": "Camille",
+                "profession_code": ("10", "60", "70", "21")[i % 4]})
+            if i % 3:  # two in three members of the CPTS this year
+                memberships.regularise(tx, person_id, date.today().year)
 
 
 def fill(store: Store, count: int, per_meeting: int) -> None:
