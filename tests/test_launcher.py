@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -31,30 +32,29 @@ def clone(target: Path) -> Path:
 
 
 def launch(root: Path, env: dict, timeout: float = 600) -> str:
-    """Run the launcher until the portal answers, stop it with Ctrl+C; what it printed."""
+    """Run the launcher until it says the portal is ready and the portal answers, then
+    stop it with Ctrl+C; what it printed."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "lancer.py", "--no-browser", "--address", "127.0.0.1",
          "--port", str(port)], cwd=root, env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, start_new_session=True)
+        stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
     deadline = time.monotonic() + timeout
     try:
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
-                                            timeout=1) as answer:
-                    assert answer.status == 200
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise AssertionError("the portal never answered: "
-                                 + process.communicate(timeout=5)[0].decode())
+        while not any("Portail CPTS prêt" in line for line in lines):
+            assert process.poll() is None and time.monotonic() < deadline, "".join(lines)
+            time.sleep(0.5)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
+                                    timeout=5) as answer:
+            assert answer.status == 200
     finally:
         os.killpg(process.pid, signal.SIGINT)  # Ctrl+C in the launcher's console
-    output = process.communicate(timeout=60)[0].decode()
-    assert process.returncode == 0, output
-    return output
+    assert process.wait(timeout=60) == 0, "".join(lines)
+    reader.join(timeout=10)
+    return "".join(lines)
 
 
 def test_the_launcher_installs_serves_and_reuses_what_exists(tmp_path):
