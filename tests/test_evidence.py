@@ -9,6 +9,7 @@ import pytest
 from docx import Document
 
 from helpers import logged_in, open_page, shown_errors, texts, widget
+from portal.core import files
 from portal.core.errors import PermissionDenied, PortalError
 from portal.core.roles import COORDINATOR, MEMBER, Actor
 from portal.missions import evidence, indicators
@@ -41,7 +42,7 @@ def test_a_pdf_is_accepted_stored_once_and_listed(store, env, indicator_id):
     assert len([p for p in stored if p.is_file()]) == 1  # same content, one file
     row = listed[listed["id"] == first].iloc[0]
     assert row["period_start"] == "2026-01-01" and row["mime"] == "application/pdf"
-    assert evidence.content(env.files_dir, row["sha256"]) == PDF
+    assert files.content(env.files_dir, row["sha256"]) == PDF
     assert store.scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'evidence'") == 2
 
 
@@ -92,7 +93,7 @@ def test_indicator_page_upload(demo_store):
 def test_removal_drops_the_file_once_unreferenced(store, env, indicator_id):
     first = evidence.add(store, COORD, env.files_dir, indicator_id, "plan.pdf", PDF)
     second = evidence.add(store, COORD, env.files_dir, indicator_id, "copie.pdf", PDF)
-    path = evidence.path_for(env.files_dir, evidence.listing(store, indicator_id)["sha256"][0])
+    path = files.path_for(env.files_dir, evidence.listing(store, indicator_id)["sha256"][0])
     with pytest.raises(PermissionDenied):
         evidence.remove(store, Actor("m", frozenset({MEMBER})), env.files_dir, first)
     evidence.remove(store, COORD, env.files_dir, first)

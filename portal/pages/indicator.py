@@ -6,6 +6,7 @@ from datetime import date
 import streamlit as st
 
 from portal import ui
+from portal.core import files
 from portal.core.errors import PortalError
 from portal.core.exports import XLSX_MIME, xlsx_bytes
 from portal.core.formats import date_fr, datetime_fr, md_escape, number_fr, records, size_fr
@@ -139,7 +140,7 @@ for row in records(documents):
     label = (f"{md_escape(row['filename'])} ({size_fr(row['size'])}"
              + (f", période du {date_fr(row['period_start'])}" if row["period_start"] else "")
              + f", déposé par {row['uploaded_by']} le {datetime_fr(row['uploaded_at'])})")
-    st.download_button(label, lambda sha=row["sha256"]: evidence.content(config.files_dir, sha),
+    st.download_button(label, lambda sha=row["sha256"]: files.content(config.files_dir, sha),
                        file_name=row["filename"], mime=row["mime"], key=f"evidence_{row['id']}",
                        icon=":material/attach_file:", on_click="ignore")
 if editor:
@@ -147,8 +148,8 @@ if editor:
     with st.form(ui.form_key("evidence")):
         upload = st.file_uploader(
             f"Ajouter un document (PDF, image, document bureautique ; "
-            f"{size_fr(evidence.MAX_BYTES)} au plus)", type=list(evidence.ACCEPTED),
-            max_upload_size=evidence.MAX_BYTES // 1024 ** 2)
+            f"{size_fr(files.MAX_BYTES)} au plus)", type=list(files.ACCEPTED),
+            max_upload_size=files.MAX_BYTES // 1024 ** 2)
         errors.slot("file")
         period = st.date_input("Période concernée (un jour de la période, facultatif)", None,
                                format="DD/MM/YYYY")
