@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-from ..association import memberships
+from ..association import indemnities, memberships
 from ..care import doctor_requests
 from ..care import unscheduled_care as snp
 from ..core.audit import ACTIONS, ENTITIES
@@ -39,6 +39,12 @@ LABELS = {
     "receipt_number": "N° de reçu", "recorded_at": "Enregistré le",
     "recorded_by": "Enregistré par", "reference": "Référence",
     "to_regularise": "À régulariser", "year": "Année",
+    "closed_by": "Clos par", "first_day": "Du", "last_day": "Au", "lines": "Lignes",
+    "prepared_at": "Préparé le", "prepared_by": "Préparé par", "quantity": "Quantité",
+    "rate_cents": "Taux", "statement_id": "Relevé",
+    "validated_at": "Validé le", "validated_by": "Validé par", "worked_on": "Date",
+    "withdrawn_at": "Retiré le", "withdrawn_by": "Retiré par",
+    "created_by": "Saisi par",
     "abstentions": "Abstentions", "accepted_on": "Acceptée le",
     "accepts_from": "Nouveaux patients à partir du", "accepts_patients": "Nouveaux patients",
     "access_before": "Consultations antérieures au", "access_log": "Consultations effacées",
@@ -89,7 +95,8 @@ LABELS = {
     "week": "Points par semaine d'attente", "weekday": "Jour",
 }
 # Labels a domain gives its own fields, read before LABELS.
-FIELD_LABELS = {"action": actions.SECTIONS}
+FIELD_LABELS = {"action": actions.SECTIONS,
+                "indemnity_rate": {"starts_on": "Début", "ends_on": "Fin"}}
 FLAGS = {"active", "aged_70", "archived", "can_travel", "cancelled", "closed", "complete",
          "member", "minutes_restricted", "must_change_password", "snp", "strict", "to_regularise",
          "visible"}
@@ -122,6 +129,9 @@ CODES = {
     ("snp_request", "channel"): snp.CHANNELS,
     ("response", "channel"): responses.CHANNELS,
     ("membership_payment", "method"): memberships.METHODS,
+    ("indemnity_rate", "kind"): indemnities.KINDS,
+    ("indemnity_line", "kind"): indemnities.KINDS,
+    ("indemnity_line", "source"): indemnities.SOURCES,
 }
 # Columns holding an id or code of a table, read as that row's name.
 REFERENCES = {

@@ -69,6 +69,28 @@ def regularise(tx: Transaction, person_id: int, year: int) -> None:
             "created_at": iso(now())}, entity="membership")
 
 
+def closed_years(store: Store) -> set[int]:
+    return {r["year"] for r in store.query("SELECT year FROM closed_years")}
+
+
+def close_year(store: Store, actor: Actor, year: int) -> None:
+    """The treasurer closes a year once its accounts are approved: its memberships, fees
+    and payments no longer change."""
+    roles.require(actor, *TREASURERS)
+    with store.write(actor) as tx:
+        if tx.one("SELECT 1 AS x FROM closed_years WHERE year = ?", (year,)):
+            raise PortalError(f"L'exercice {year} est déjà clos.", field="close")
+        tx.execute("INSERT INTO closed_years VALUES (?, ?, ?)",
+                   (int(year), actor.username, iso(now())))
+        tx.audit("closed_year", year, "create")
+
+
+def _refuse_closed(tx: Transaction, year: int, field: str) -> None:
+    if tx.one("SELECT 1 AS x FROM closed_years WHERE year = ?", (year,)):
+        raise PortalError(f"L'exercice {year} est clos : ses adhésions et ses paiements ne "
+                          "changent plus.", field=field)
+
+
 def colleges(store: Store, active_only: bool = True) -> dict[str, str]:
     return {r["code"]: r["label"] for r in store.query(
         "SELECT code, label FROM colleges" + (" WHERE active = 1" if active_only else "")
@@ -93,6 +115,7 @@ def set_fee(store: Store, actor: Actor, college: str, year: int, fee_cents: int,
         if value is None or value < 0:
             raise PortalError("Indiquez un montant positif ou nul.", field=field)
     with store.write(actor) as tx:
+        _refuse_closed(tx, int(year), "fee")
         amounts = {"fee_cents": int(fee_cents),
                    "per_professional_cents": int(per_professional_cents)}
         before = tx.one("SELECT fee_cents, per_professional_cents FROM college_fees"
@@ -137,6 +160,7 @@ def add_membership(store: Store, actor: Actor, year: int, college: str | None,
 
 def _join(tx: Transaction, year: int, college: str, person_id: int | None,
           organization_id: int | None) -> int:
+    _refuse_closed(tx, year, "member")
     column, member = ("person_id", person_id) if person_id else \
         ("organization_id", organization_id)
     if tx.one(f"SELECT 1 AS x FROM memberships WHERE year = ? AND {column} = ?",
@@ -198,6 +222,7 @@ def record_payment(store: Store, actor: Actor, membership_id: int | None,
                             (membership_id,))
         if membership is None:
             raise PortalError("Adhésion introuvable.", field="membership")
+        _refuse_closed(tx, membership["year"], "paid_on")
         if membership["due_cents"] is None:
             raise PortalError(f"Fixez d'abord la cotisation de ce collège pour "
                               f"{membership['year']}.", field="amount")
@@ -220,10 +245,12 @@ def cancel_payment(store: Store, actor: Actor, payment_id: int) -> None:
     number stays used."""
     roles.require(actor, *TREASURERS)
     with store.write(actor) as tx:
-        payment = tx.one("SELECT cancelled_at FROM membership_payments WHERE id = ?",
+        payment = tx.one("SELECT y.cancelled_at, m.year FROM membership_payments y"
+                         " JOIN memberships m ON m.id = y.membership_id WHERE y.id = ?",
                          (payment_id,))
         if payment is None or payment["cancelled_at"]:
             raise PortalError("Ce paiement est déjà annulé.", field="payment")
+        _refuse_closed(tx, payment["year"], "payment")
         tx.update("membership_payments", payment_id,
                   {"cancelled_at": iso(now()), "cancelled_by": actor.username},
                   entity="membership_payment", action="cancel")

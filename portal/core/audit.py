@@ -52,6 +52,10 @@ ENTITIES = {
     "membership": "Adhésion",
     "membership_payment": "Paiement de cotisation",
     "college_fee": "Cotisation d'un collège",
+    "closed_year": "Exercice clos",
+    "indemnity_rate": "Taux d'indemnisation",
+    "indemnity_line": "Temps à indemniser (saisie)",
+    "indemnity_statement": "Relevé d'indemnisation",
 }
 # The journals the admin reads: table -> its columns, newest first.
 JOURNALS = {"audit_log": "id, at, username, entity, entity_id, action, before, after",
@@ -76,6 +80,8 @@ ACTIONS = {
     "move": "Déplacement",
     "person": "Fiche annuaire reliée",
     "update": "Modification",
+    "validate": "Validation",
+    "withdraw": "Retrait",
     "delete": "Suppression",
     "login": "Connexion",
     "logout": "Déconnexion",

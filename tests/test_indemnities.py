@@ -1,0 +1,203 @@
+"""Indemnisation: rates by period that never overlap, time read from meetings attended and
+SNP slots held, typed lines with their document, statements frozen once validated, the
+yearly cap; and closed years that no payment changes."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+
+from helpers import COORD, meeting, person
+from portal.association import indemnities as ind
+from portal.association import memberships as ms
+from portal.care import unscheduled_care as snp
+from portal.core.errors import PermissionDenied, PortalError
+from portal.core.roles import TREASURER, Actor
+from portal.meetings import attendance
+
+TREASURY = Actor("tresorier", frozenset({TREASURER}))
+PDF = b"%PDF-1.4 attestation"
+YEAR = (date(2026, 1, 1), date(2026, 12, 31))
+
+
+def present(store, meeting_id: int, *people: int) -> None:
+    attendance.invite(store, COORD, meeting_id, list(people))
+    rows = attendance.attendees(store, meeting_id)
+    attendance.record_attendance(store, COORD, meeting_id, {
+        int(r.id): ("present", None) for r in rows.itertuples()})
+
+
+@pytest.fixture
+def paid(store, monkeypatch):
+    """Rates of 2026, "today" the 30/06/2026; a CA of 2 h on 29/03 attended by two."""
+    monkeypatch.setattr(ind, "today", lambda: date(2026, 6, 30))
+    ind.add_rate(store, TREASURY, "reunion", 6000, date(2026, 1, 1), date(2026, 3, 31))
+    ind.add_rate(store, TREASURY, "reunion", 9000, date(2026, 4, 1))
+    ind.add_rate(store, TREASURY, "snp", 5000, date(2026, 1, 1))
+    ind.add_rate(store, TREASURY, "acte", 2500, date(2026, 1, 1))
+    doctor, nurse = person(store, "Martin"), person(store, "Durand", profession="60")
+    present(store, meeting(store, missions=["socle_2"]), doctor, nurse)
+    return doctor, nurse
+
+
+def test_a_rate_overlapping_another_of_its_kind_is_refused_naming_it(store):
+    ind.add_rate(store, TREASURY, "reunion", 6000, date(2026, 1, 1))
+    with pytest.raises(PortalError, match="s'applique déjà du 01/01/2026 sans fin") as refused:
+        ind.add_rate(store, TREASURY, "reunion", 8000, date(2026, 6, 1))
+    assert refused.value.field == "starts_on"
+    ind.add_rate(store, TREASURY, "snp", 8000, date(2026, 6, 1))  # another kind is free
+    with pytest.raises(PortalError, match="il ne peut finir avant"):
+        ind.end_rate(store, TREASURY, int(ind.rates(store)["id"].iloc[0]), date(2025, 1, 1))
+    running = int(ind.rates(store).query("kind == 'reunion'")["id"].iloc[0])
+    ind.end_rate(store, TREASURY, running, date(2026, 5, 31))
+    ind.add_rate(store, TREASURY, "reunion", 8000, date(2026, 6, 1))
+    assert ind.rate_on(store, "reunion", date(2026, 5, 31)) == 6000
+    assert ind.rate_on(store, "reunion", date(2026, 6, 1)) == 8000
+    assert ind.rate_on(store, "fonction", date(2026, 6, 1)) is None
+    for amount in (-1, None):
+        with pytest.raises(PortalError, match="positif"):
+            ind.add_rate(store, TREASURY, "acte", amount, date(2026, 1, 1))
+    with pytest.raises(PermissionDenied):
+        ind.add_rate(store, COORD, "acte", 100, date(2026, 1, 1))
+
+
+def test_time_to_pay_is_read_from_meetings_attended_and_slots_held(store, paid):
+    doctor, nurse = paid
+    # Weekly on Mondays from Monday 01/06/2026, 2 h: held 01, 08, 15, 22 and 29 June;
+    # what comes after today (30/06) is not held yet.
+    snp.open_slot(store, COORD, nurse, time(17), time(19), 3, weekday=0,
+                  valid_from=date(2026, 6, 1))
+    absent = person(store, "Absent")
+    other = meeting(store, day=date(2026, 5, 12), title="Groupe de travail", kind="groupe_travail")
+    attendance.invite(store, COORD, other, [absent])  # invited, never marked present
+    pending = ind.pending_by_person(store, *YEAR).set_index("person_id")
+    assert set(pending.index) == {doctor, nurse}
+    assert pending.loc[doctor, "meeting_minutes"] == 120
+    assert pending.loc[doctor, "amount_cents"] == 12000        # 2 h at 60 EUR (March's rate)
+    assert pending.loc[nurse, "snp_minutes"] == 5 * 120
+    assert pending.loc[nurse, "amount_cents"] == 12000 + 5 * 2 * 5000
+    assert ind.count_pending(store, *YEAR) == 2
+
+
+def test_a_statement_holds_the_lines_at_their_rate_and_is_frozen_once_validated(store, paid):
+    doctor, _ = paid
+    number, = ind.prepare(store, COORD, *YEAR, people=[doctor])
+    statement = ind.statements(store, 2026, doctor).iloc[0]
+    assert (statement["number"], statement["amount_cents"], statement["lines"]) == (
+        number, 12000, 1)
+    line = ind.statement_lines(store, int(statement["id"])).iloc[0]
+    assert (line["source"], line["mission"], line["rate_cents"]) == (
+        "meeting", "Parcours pluriprofessionnels", 6000)
+    # The meeting is paid once: nothing left to pay for the doctor.
+    assert doctor not in set(ind.pending_by_person(store, *YEAR)["person_id"])
+    with pytest.raises(PortalError, match="Aucun temps à indemniser"):
+        ind.prepare(store, COORD, *YEAR, people=[doctor])
+    # Withdrawn before validation, its time is to pay again.
+    ind.withdraw(store, COORD, int(statement["id"]))
+    assert doctor in set(ind.pending_by_person(store, *YEAR)["person_id"])
+    ind.prepare(store, COORD, *YEAR, people=[doctor])
+    statement = ind.statements(store, 2026, doctor).iloc[0]
+    with pytest.raises(PermissionDenied):
+        ind.validate(store, COORD, int(statement["id"]))
+    ind.validate(store, TREASURY, int(statement["id"]))
+    with pytest.raises(PortalError, match="ne se retire plus"):
+        ind.withdraw(store, COORD, int(statement["id"]))
+    with pytest.raises(PortalError, match="déjà validé"):
+        ind.validate(store, TREASURY, int(statement["id"]))
+    # A rate changed afterwards leaves the frozen statement as it was.
+    ind.end_rate(store, TREASURY, int(ind.rates(store).query("amount_cents == 6000")["id"]
+                                      .iloc[0]), date(2026, 3, 28))
+    assert ind.get_statement(store, int(statement["id"]))["amount_cents"] == 12000
+    # The withdrawn statement keeps its number, empty; numbers are never given twice.
+    listed = ind.statements(store, 2026, doctor)
+    assert listed["number"].tolist() == [number + 1, number]
+    assert listed["amount_cents"].tolist() == [12000, 0]
+    assert listed["withdrawn_at"].notna().tolist() == [False, True]
+    with pytest.raises(PortalError, match="a été retiré"):
+        ind.validate(store, TREASURY, int(listed["id"].iloc[1]))
+    assert ind.of_person(store, doctor)["number"].tolist() == [number + 1]
+
+
+def test_typed_lines_need_a_reason_a_rate_and_a_document_corrections_do_not(store, paid,
+                                                                            tmp_path):
+    doctor, _ = paid
+    add = ind.add_line
+    with pytest.raises(PortalError, match="motif") as refused:
+        add(store, COORD, tmp_path, doctor, "acte", date(2026, 5, 2), 3, "socle_1", " ")
+    assert refused.value.field == "reason"
+    with pytest.raises(PortalError, match="Aucun taux « Heure de fonction"):
+        add(store, COORD, tmp_path, doctor, "fonction", date(2026, 5, 2), 60, None, "Bureau")
+    with pytest.raises(PortalError, match="pièce justificative"):
+        add(store, COORD, tmp_path, doctor, "acte", date(2026, 5, 2), 3, "socle_1", "Vaccins")
+    with pytest.raises(PortalError, match="programme"):
+        add(store, COORD, tmp_path, doctor, "acte", date(2026, 5, 2), 3, "socle_1", "Vaccins",
+            "liste.pdf", b"MZ\x90\x00")
+    with pytest.raises(PortalError, match="non nulle"):
+        add(store, COORD, tmp_path, doctor, "acte", date(2026, 5, 2), 0, "socle_1", "Vaccins")
+    typed = add(store, COORD, tmp_path, doctor, "acte", date(2026, 5, 2), 3, "socle_1",
+                "Vaccinations au centre éphémère", "liste.pdf", PDF)
+    assert ind.waiting_lines(store)["id"].tolist() == [typed]
+    ind.prepare(store, COORD, *YEAR, people=[doctor])
+    statement = ind.statements(store, 2026, doctor).iloc[0]
+    assert statement["amount_cents"] == 12000 + 3 * 2500
+    with pytest.raises(PortalError, match="figure sur un relevé"):
+        ind.remove_line(store, COORD, typed)
+    ind.validate(store, TREASURY, int(statement["id"]))
+    # One act too many: a negative line, on the next statement.
+    add(store, COORD, tmp_path, doctor, "acte", date(2026, 5, 2), -1, "socle_1",
+        "Correction du relevé : un acte compté deux fois")
+    ind.prepare(store, COORD, *YEAR, people=[doctor])
+    assert ind.statements(store, 2026, doctor)["amount_cents"].tolist() == [-2500, 19500]
+
+    assert ind.year_total(store, doctor, 2026) == 17000
+
+
+def test_the_cap_flags_a_yearly_total_above_it_and_members_only_leaves_others_out(store, paid):
+    doctor, nurse = paid
+    with pytest.raises(PortalError, match="plafond positif"):
+        ind.set_rules(store, TREASURY, 0, False)
+    ind.set_rules(store, TREASURY, 10000, False)
+    ind.prepare(store, COORD, *YEAR)
+    assert ind.over_cap(store, 2026)["person_id"].tolist() == [nurse, doctor]  # by name
+    by_kind = ind.totals(store, 2026).iloc[0]
+    assert (by_kind["mission"], by_kind["kind"], by_kind["amount_cents"],
+            by_kind["validated_cents"]) == ("Parcours pluriprofessionnels", "reunion", 24000, 0)
+    outsider = person(store, "Pas adhérent", member=False)
+    present(store, meeting(store, day=date(2026, 4, 2)), outsider, doctor)
+    ind.set_rules(store, TREASURY, 10000, True)
+    assert ind.pending_by_person(store, *YEAR)["person_id"].tolist() == [doctor]
+
+
+def test_a_period_ending_before_it_starts_or_without_time_is_refused(store, paid):
+    with pytest.raises(PortalError, match="suit son début") as refused:
+        ind.prepare(store, COORD, date(2026, 5, 1), date(2026, 4, 1))
+    assert refused.value.field == "period"
+    with pytest.raises(PortalError, match="Aucun temps à indemniser du 01/01/2025"):
+        ind.prepare(store, COORD, date(2025, 1, 1), date(2025, 12, 31))
+    assert ind.count_statements(store, 2025) == 0
+
+
+def test_a_closed_year_takes_no_payment_cancellation_fee_or_member(store):
+    year = date.today().year - 1
+    ms.set_fee(store, COORD, "liberaux", year, 1000)
+    membership = ms.add_membership(store, COORD, year, "liberaux",
+                                   person_id=person(store, "Martin", member=False))
+    payment, _ = ms.record_payment(store, TREASURY, membership, date(year, 5, 1), 500,
+                                   "cheque")
+    with pytest.raises(PermissionDenied):
+        ms.close_year(store, COORD, year)
+    ms.close_year(store, TREASURY, year)
+    assert ms.closed_years(store) == {year}
+    with pytest.raises(PortalError, match=f"L'exercice {year} est clos") as refused:
+        ms.record_payment(store, TREASURY, membership, date(year, 6, 1), 500, "cheque")
+    assert refused.value.field == "paid_on"
+    for attempt in (lambda: ms.cancel_payment(store, TREASURY, payment),
+                    lambda: ms.set_fee(store, COORD, "liberaux", year, 2000),
+                    lambda: ms.add_membership(store, COORD, year, "liberaux",
+                                              person_id=person(store, "Autre", member=False))):
+        with pytest.raises(PortalError, match="est clos"):
+            attempt()
+    assert ms.get_membership(store, membership)["paid_cents"] == 500
+    with pytest.raises(PortalError, match="déjà clos"):
+        ms.close_year(store, TREASURY, year)
