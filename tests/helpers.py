@@ -3,11 +3,13 @@ person or a meeting through the services."""
 
 from __future__ import annotations
 
+import io
 import re
 import socket
 from datetime import date, time
 from pathlib import Path
 
+from docx import Document
 from streamlit.testing.v1 import AppTest
 
 from portal.admin import demo
@@ -46,6 +48,13 @@ def person(store, last_name, profession="60", member=True) -> int:
         if member:
             memberships.regularise(tx, person_id, date.today().year)
         return person_id
+
+
+def docx_text(data: bytes) -> str:
+    """A Word document's paragraphs, then its tables' cells, one per line."""
+    document = Document(io.BytesIO(data))
+    return "\n".join([p.text for p in document.paragraphs] +
+                      [c.text for t in document.tables for r in t.rows for c in r.cells])
 
 
 def widget(elements, label):

@@ -3,14 +3,22 @@ that add up and never overshoot, receipts numbered once."""
 
 from __future__ import annotations
 
-import io
 import shutil
 from datetime import date, timedelta
 
 import pytest
-from docx import Document
 
-from helpers import COORD, logged_in, open_page, person, shown_errors, texts, toasts, widget
+from helpers import (
+    COORD,
+    docx_text,
+    logged_in,
+    open_page,
+    person,
+    shown_errors,
+    texts,
+    toasts,
+    widget,
+)
 from portal.association import memberships as ms
 from portal.association import receipts
 from portal.core import reference
@@ -37,12 +45,6 @@ def organization(store, name: str, staff: int) -> int:
 
 def figure(at, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
-
-
-def docx_text(data: bytes) -> str:
-    document = Document(io.BytesIO(data))
-    return "\n".join([p.text for p in document.paragraphs] +
-                     [c.text for t in document.tables for r in t.rows for c in r.cells])
 
 
 def test_a_membership_owes_the_fee_of_its_year_an_organisation_by_its_size(store):

@@ -4,15 +4,29 @@ yearly cap; and closed years that no payment changes."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, time
 
 import pytest
 
-from helpers import COORD, meeting, person
+from helpers import (
+    COORD,
+    docx_text,
+    logged_in,
+    meeting,
+    open_page,
+    person,
+    shown_errors,
+    texts,
+    toasts,
+    widget,
+)
 from portal.association import indemnities as ind
 from portal.association import memberships as ms
+from portal.association import statement_papers as papers
 from portal.care import unscheduled_care as snp
 from portal.core.errors import PermissionDenied, PortalError
+from portal.core.formats import euros
 from portal.core.roles import TREASURER, Actor
 from portal.meetings import attendance
 
@@ -201,3 +215,74 @@ def test_a_closed_year_takes_no_payment_cancellation_fee_or_member(store):
     assert ms.get_membership(store, membership)["paid_cents"] == 500
     with pytest.raises(PortalError, match="déjà clos"):
         ms.close_year(store, TREASURY, year)
+
+
+def test_the_coordination_prepares_statements_and_the_treasurer_validates_one(demo_store):
+    this = ind.today().year
+    waiting = ind.count_pending(demo_store, date(this, 1, 1), ind.today())
+    assert waiting > 0  # the demo leaves time to pay
+    at = open_page(logged_in("demo.coordination"), "indemnities")
+    assert not at.exception
+    table = next(t for t in at.dataframe if "Professionnel" in t.value.columns
+                 and "Réunions" in t.value.columns)
+    assert len(table.value) == min(waiting, 50)
+    widget(at.button, f"Préparer les relevés de tous ({waiting})").click().run()
+    assert not at.exception
+    assert toasts(at)[0].startswith(f"{waiting} relevé(s) préparé(s), n° 2 à {waiting + 1}")
+    assert ind.count_pending(demo_store, date(this, 1, 1), ind.today()) == 0
+    assert "Rien à indemniser" in texts(at)
+    # The coordination cannot validate; the treasurer can, once ticked.
+    at.session_state[f"statements_{this}"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert not [b for b in at.button if b.label == "Valider le relevé"]
+    newest = ind.statements(demo_store, this).iloc[0]
+    treasury = open_page(logged_in("demo.bureau2"), "indemnities")
+    treasury.session_state[f"statements_{this}"] = {"selection": {"rows": [0], "columns": []}}
+    treasury.run()
+    assert f"Relevé n° {newest['number']} – {newest['name']}" in texts(treasury)
+    assert widget(treasury.button, "Valider le relevé").disabled
+    widget(treasury.checkbox,
+           "J'ai vérifié ce relevé : il ne pourra plus être modifié").check().run()
+    widget(treasury.button, "Valider le relevé").click().run()
+    assert toasts(treasury) == [f"Relevé n° {newest['number']} validé."]
+    assert ind.get_statement(demo_store, int(newest["id"]))["validated_by"] == "demo.bureau2"
+    assert not [b for b in treasury.button if b.label == "Valider le relevé"]
+
+
+def test_a_rate_overlapping_is_refused_next_to_its_field_on_the_page(demo_store):
+    at = open_page(logged_in("demo.bureau2"), "indemnities")
+    next(s for s in at.selectbox if s.form_id == "rate").set_value("reunion")
+    widget(at.number_input, "Montant (EUR, par heure ou par acte)").set_value(80.0)
+    widget(at.button, "Ajouter le taux").click().run()
+    assert any("s'applique déjà" in e for e in shown_errors(at))
+    assert len(ind.rates(demo_store)) == 4
+
+
+def test_a_member_reads_their_validated_statement_on_my_account(demo_store):
+    at = open_page(logged_in("demo.bureau"), "account")
+    assert not at.exception
+    mine = ind.of_person(demo_store, demo_store.scalar(
+        "SELECT person_id FROM users WHERE username = 'demo.bureau'"))
+    assert len(mine) == 1
+    assert "Mes relevés d'indemnisation" in texts(at)
+    assert [b.label for b in at.get("download_button")].count("Relevé (Word)") == 1
+    data = papers.statement_docx(demo_store, int(mine["id"][0]))[1]
+    text = docx_text(data)
+    assert f"Relevé d'indemnisation n° {mine['number'][0]}" in text
+    lines = ind.statement_lines(demo_store, int(mine["id"][0]))
+    assert len(lines) > 1 and set(lines["source"]) == {"meeting", "snp"}
+    for line in lines.itertuples():
+        assert line.label in text
+    assert "Total" in text and euros(int(mine["amount_cents"][0])) in text
+    assert "PROJET" not in text
+
+
+def test_the_treasurers_workbook_holds_statements_lines_and_totals(demo_store):
+    from openpyxl import load_workbook
+    workbook = load_workbook(io.BytesIO(papers.year_workbook(demo_store, ind.today().year)))
+    assert workbook.sheetnames == ["Relevés", "Lignes", "Par mission", "Au-delà du plafond"]
+    statements = list(workbook["Relevés"].values)
+    assert statements[0][0] == "N°" and statements[1][5] == "Validé"
+    lines = list(workbook["Lignes"].values)
+    total = sum(row[9] for row in lines[1:])
+    assert total == statements[1][6] > 0

@@ -304,13 +304,16 @@ def prepare(store: Store, actor: Actor, first: date | None, last: date | None,
         numbers = []
         for person_id, own in by_person.items():
             number += 1
-            statement_id = tx.insert("indemnity_statements", {
-                "number": number, "person_id": person_id, "first_day": first.isoformat(),
-                "last_day": last.isoformat(), "prepared_by": actor.username,
-                "prepared_at": iso(now())})
+            statement_id = tx.execute(
+                "INSERT INTO indemnity_statements (number, person_id, first_day, last_day,"
+                " prepared_by, prepared_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (number, person_id, first.isoformat(), last.isoformat(), actor.username,
+                 iso(now()))).lastrowid
             _attach(tx, actor, statement_id, own)
+            # One audit row per statement, with its lines counted, not one per line.
             tx.audit("indemnity_statement", statement_id, "create", after={
-                "number": number, "person_id": person_id, "lines": len(own),
+                "number": number, "person_id": person_id, "first_day": first.isoformat(),
+                "last_day": last.isoformat(), "lines": len(own),
                 "amount_cents": sum(line["amount_cents"] for line in own)})
             numbers.append(number)
         return numbers

@@ -1,11 +1,11 @@
-"""Mon compte: my details, my membership of the association (fees paid, receipts), and
-changing my password (which closes my other sessions)."""
+"""Mon compte: my details, my membership of the association (fees paid, receipts), my
+indemnity statements, and changing my password (which closes my other sessions)."""
 
 import streamlit as st
 
 from portal import ui
 from portal.accounts import users
-from portal.association import memberships
+from portal.association import indemnities, memberships
 from portal.core.errors import PortalError
 from portal.core.formats import date_fr, datetime_fr, euros, md_escape
 from portal.core.roles import labels
@@ -46,9 +46,23 @@ def my_membership(person_id: int) -> None:
             ui.receipt_button(store, payment, right)
 
 
+def my_statements(person_id: int) -> None:
+    """The validated statements of what the CPTS pays me for my time."""
+    mine = indemnities.of_person(store, person_id)
+    if mine.empty:
+        return
+    st.subheader("Mes relevés d'indemnisation")
+    for statement in mine.to_dict("records"):
+        left, right = st.columns([3, 1])
+        left.write(f"Relevé n° {statement['number']} : du {date_fr(statement['first_day'])} au "
+                   f"{date_fr(statement['last_day'])}, {euros(statement['amount_cents'])}")
+        ui.statement_button(store, statement, right)
+
+
 if (person := schedule.account_person(store, actor)) is not None:
     st.subheader("Mon adhésion à la CPTS")
     my_membership(person)
+    my_statements(person)
 
 st.subheader("Changer mon mot de passe")
 errors = ui.FieldErrors()

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from ..admin import journal
-from ..association import receipts
+from ..association import receipts, statement_papers
 from ..core import network, reference, settings
 from ..core.db import Store
 from ..core.errors import Busy, PortalError
@@ -296,6 +296,15 @@ def receipt_button(store: Store, payment: dict, where=st) -> None:
                           file_name=receipts.receipt_name(payment), mime=DOCX_MIME,
                           icon=":material/receipt_long:", on_click="ignore",
                           key=f"receipt_{payment['id']}")
+
+
+def statement_button(store: Store, statement: dict, where=st) -> None:
+    """The Word document of an indemnity statement, made when clicked."""
+    where.download_button("Relevé (Word)",
+                          lambda: statement_papers.statement_docx(store, statement["id"])[1],
+                          file_name=statement_papers.statement_name(statement), mime=DOCX_MIME,
+                          icon=":material/description:", on_click="ignore",
+                          key=f"statement_{statement['id']}")
 
 
 def multiselect(label: str, options, **kwargs):

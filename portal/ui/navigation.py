@@ -74,6 +74,8 @@ PAGES = (
               "Accès aux soins", ALL),
     PageEntry("members", "Adhérents", ":material/card_membership:", "Association",
               BOARD | {TREASURER}),
+    PageEntry("indemnities", "Indemnisations", ":material/volunteer_activism:", "Association",
+              BOARD | {TREASURER}),
     PageEntry("contract", "Contrat", ":material/contract:", "Administration", ADMINS),
     PageEntry("dashboard", "Tableau de bord", ":material/dashboard:", "Indicateurs", BOARD),
     PageEntry("report", "Rapport annuel", ":material/summarize:", "Indicateurs", BOARD),

@@ -61,6 +61,7 @@ def load(store: Store, rounds: int) -> list[dict]:
         meetings.load(draft, ACTOR, cast, actions)
         questionnaires.load(draft, ACTOR, cast, CPTS_NAME)
         care.load(draft, ACTOR, cast)
+        association.indemnify(draft, ACTOR, cast)  # from the meetings attended, the slots held
         with draft.write(ACTOR) as tx:
             set_setting(tx, "demo", "1")
             tx.audit("demo", None, "load", after={"accounts": len(USERS),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from ...association import memberships
+from ...association import indemnities, memberships
 from ...core.db import Store
 from ...core.roles import TREASURER, Actor
 from .directory import Cast
@@ -37,3 +37,21 @@ def load(store: Store, actor: Actor, cast: Cast) -> None:
             method = rng.choice(["virement", "virement", "cheque", "en_ligne"])
             memberships.record_payment(store, TREASURY, row.id, day, amount, method,
                                        f"HA-{year}-{row.id}" if method == "en_ligne" else None)
+
+
+def indemnify(store: Store, actor: Actor, cast: Cast) -> None:
+    """Rates since last year; one statement, validated, for the first demo account's
+    professional with time this year (read on "Mon compte"): the rest is left to
+    prepare."""
+    this = date.today().year
+    for kind, cents in (("reunion", 5000), ("groupe_travail", 5000), ("snp", 3000),
+                        ("fonction", 6000)):
+        indemnities.add_rate(store, TREASURY, kind, cents, date(this - 1, 1, 1))
+    start = date(this, 1, 1)
+    pending = set(indemnities.pending_by_person(store, start, date.today())["person_id"])
+    chosen = next((p for p in cast.holders.values() if p in pending), None)
+    if chosen is None:
+        return
+    indemnities.prepare(store, actor, start, date.today(), [chosen])
+    statement = indemnities.statements(store, this)
+    indemnities.validate(store, TREASURY, int(statement["id"][0]))
