@@ -23,10 +23,11 @@ from playwright.sync_api import expect, sync_playwright
 from helpers import free_port
 from portal.accounts import users
 from portal.admin import demo
-from portal.association import memberships
+from portal.association import indemnities, memberships
 from portal.care import unscheduled_care
 from portal.core import settings
 from portal.core.db import Store
+from portal.core.formats import euros
 from portal.core.roles import COORDINATOR, Actor
 from portal.directory import organizations, persons, search
 from portal.meetings import attendance, minutes, schedule
@@ -798,6 +799,23 @@ def test_the_login_page_and_a_cookie_login_run_the_script_once(server, browser):
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
 
+def as_demo_treasurer(browser, server: str):
+    """A page (downloads accepted) logged in as Sophie Moreau, bureau and treasury."""
+    page = as_demo_coordinator(browser.new_context(accept_downloads=True), server)
+    page.get_by_role("button", name="Se déconnecter").click()
+    log_in(page, "demo.bureau2", demo.PASSWORD)
+    expect(page.get_by_role("heading", name="Bonjour Sophie Moreau")).to_be_visible(
+        timeout=15_000)
+    settle(page)
+    return page
+
+
+def click_first_row(page, table: int) -> None:
+    """Tick the first row of the `table`-th grid of the page (hidden tabs' count too)."""
+    grid = page.get_by_test_id("stDataFrame").nth(table).bounding_box()
+    page.mouse.click(grid["x"] + 18, grid["y"] + 35 + 17)
+
+
 def test_the_treasurer_renews_the_members_records_a_payment_and_prints_its_receipt(
         server, browser):
     """Issue 18: next year started from this year's members at its new fee, then a
@@ -805,12 +823,7 @@ def test_the_treasurer_renews_the_members_records_a_payment_and_prints_its_recei
     store = Store(settings.load().db_path)
     demo.load(store, 4)
     next_year = date.today().year + 1
-    page = as_demo_coordinator(browser.new_context(accept_downloads=True), server)
-    page.get_by_role("button", name="Se déconnecter").click()
-    log_in(page, "demo.bureau2", demo.PASSWORD)  # Sophie Moreau, bureau and treasury
-    expect(page.get_by_role("heading", name="Bonjour Sophie Moreau")).to_be_visible(
-        timeout=15_000)
-    settle(page)
+    page = as_demo_treasurer(browser, server)
     page.get_by_role("link", name="Adhérents", exact=True).click()
     expect(page.get_by_role("heading", name="Adhérents")).to_be_visible(timeout=15_000)
     settle(page)
@@ -832,8 +845,7 @@ def test_the_treasurer_renews_the_members_records_a_payment_and_prints_its_recei
         timeout=10_000)
     settle(page)
     page.get_by_role("tab", name="Adhérents").click()
-    grid = page.get_by_test_id("stDataFrame").nth(1).bounding_box()  # after the collèges'
-    page.mouse.click(grid["x"] + 18, grid["y"] + 35 + 17)  # first row's selection box
+    click_first_row(page, 1)  # after the collèges' table
     expect(field(page, "Montant (EUR)")).to_have_value("12.00", timeout=10_000)
     settle(page)
     page.get_by_role("button", name="Enregistrer le paiement").click()
@@ -844,6 +856,45 @@ def test_the_treasurer_renews_the_members_records_a_payment_and_prints_its_recei
     assert receipt.paragraphs[0].text == f"Reçu de cotisation n° {number}"
     assert any(f"pour l'année {next_year}" in p.text for p in receipt.paragraphs)
     shot(page, "80_member_payment")
+
+
+def test_the_treasurer_prepares_validates_and_prints_an_indemnity_statement(server, browser):
+    """Issue 18: a statement made from the meetings attended and the slots held, validated
+    (then frozen), and its Word document."""
+    store = Store(settings.load().db_path)
+    demo.load(store, 4)
+    year = date.today().year
+    first = indemnities.pending_by_person(store, date(year, 1, 1), date.today(), limit=1)
+    page = as_demo_treasurer(browser, server)
+    page.get_by_role("link", name="Indemnisations", exact=True).click()
+    expect(page.get_by_role("heading", name="Indemnisations")).to_be_visible(timeout=15_000)
+    settle(page)
+    click_first_row(page, 0)
+    button = page.get_by_role("button", name="Préparer pour la sélection (1)")
+    expect(button).to_be_enabled(timeout=10_000)
+    settle(page)
+    button.click()
+    expect(page.get_by_text("1 relevé(s) préparé(s), n° 2")).to_be_visible(timeout=10_000)
+    settle(page)
+    page.get_by_role("tab", name="Relevés").click()
+    click_first_row(page, 1)
+    expect(page.get_by_role("heading", name=f"Relevé n° 2 – {first['name'][0]}")).to_be_visible(
+        timeout=10_000)
+    settle(page)
+    page.get_by_text("J'ai vérifié ce relevé").click()
+    settle(page)
+    page.get_by_role("button", name="Valider le relevé").click()
+    expect(page.get_by_text("Relevé n° 2 validé.")).to_be_visible(timeout=10_000)
+    settle(page)
+    statement = store.query_one("SELECT * FROM indemnity_statements WHERE number = 2")
+    assert statement["validated_by"] == "demo.bureau2"
+    assert statement["person_id"] == int(first["person_id"][0])
+    document = Document(download(page, "Relevé (Word)"))
+    assert document.paragraphs[0].text == "Relevé d'indemnisation n° 2"
+    cells = [c.text for row in document.tables[0].rows for c in row.cells]
+    assert cells[-1] == euros(int(first["amount_cents"][0]))
+    assert not any("PROJET" in p.text for p in document.paragraphs)
+    shot(page, "81_indemnity_statement")
 
 
 def own_certificate(folder: Path) -> str:
