@@ -204,26 +204,29 @@ def waiting_lines(store: Store) -> pd.DataFrame:
 
 # The lines of time from `:first` to `:last` (and not after `:today`) that no statement
 # holds: meetings attended, SNP slots held (one line per day), typed lines; with the rate
-# of their day, those of a kind without one left out.
+# of their day (rates never overlap: one at most), those of a kind without one left out.
 PENDING = """
 WITH RECURSIVE days(d) AS (
     SELECT :first UNION ALL SELECT date(d, '+1 day') FROM days WHERE d < MIN(:last, :today)
-), lines AS (
-    SELECT a.person_id, CASE mt.kind WHEN 'groupe_travail' THEN 'groupe_travail'
+), held AS MATERIALIZED (
+    SELECT mt.id, CASE mt.kind WHEN 'groupe_travail' THEN 'groupe_travail'
             ELSE 'reunion' END AS kind,
         substr(mt.starts_at, 1, 10) AS worked_on,
         CAST(round((julianday(mt.ends_at) - julianday(mt.starts_at)) * 1440) AS INTEGER)
             AS quantity,
         (SELECT mm.mission_code FROM meeting_missions mm JOIN missions mi
             ON mi.code = mm.mission_code WHERE mm.meeting_id = mt.id
-            ORDER BY mi.position LIMIT 1) AS mission_code,
-        'meeting' AS source, mt.id AS meeting_id, NULL AS snp_slot_id, mt.title AS label,
+            ORDER BY mi.position LIMIT 1) AS mission_code, mt.title
+    FROM meetings mt WHERE mt.cancelled = 0 AND mt.starts_at >= :first
+        AND mt.starts_at < date(MIN(:last, :today), '+1 day')
+), lines AS (
+    SELECT a.person_id, held.kind, held.worked_on, held.quantity, held.mission_code,
+        'meeting' AS source, held.id AS meeting_id, NULL AS snp_slot_id, held.title AS label,
         NULL AS line_id
-    FROM attendees a JOIN meetings mt ON mt.id = a.meeting_id
-    WHERE a.status = 'present' AND a.person_id IS NOT NULL AND mt.cancelled = 0
-        AND mt.starts_at >= :first AND mt.starts_at < date(MIN(:last, :today), '+1 day')
+    FROM held JOIN attendees a ON a.meeting_id = held.id
+    WHERE a.status = 'present' AND a.person_id IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM indemnity_lines l
-                        WHERE l.person_id = a.person_id AND l.meeting_id = mt.id)
+                        WHERE l.person_id = a.person_id AND l.meeting_id = held.id)
     UNION ALL
     SELECT s.person_id, 'snp', days.d,
         CAST(round((julianday('2000-01-01 ' || s.ends)
@@ -238,16 +241,14 @@ WITH RECURSIVE days(d) AS (
     UNION ALL
     SELECT person_id, kind, worked_on, quantity, mission_code, 'manual', NULL, NULL, label, id
     FROM indemnity_lines WHERE statement_id IS NULL AND worked_on BETWEEN :first AND :last
-), priced AS (
-    SELECT lines.*, (SELECT r.amount_cents FROM indemnity_rates r WHERE r.kind = lines.kind
-        AND r.starts_on <= lines.worked_on
-        AND (r.ends_on IS NULL OR r.ends_on >= lines.worked_on)) AS rate_cents
-    FROM lines
 )
-SELECT priced.*, CASE kind WHEN 'acte' THEN quantity * rate_cents
-    ELSE CAST(round(quantity * rate_cents / 60.0) AS INTEGER) END AS amount_cents
-FROM priced JOIN people p ON p.id = priced.person_id
-WHERE rate_cents IS NOT NULL AND p.merged_into IS NULL AND p.erased_at IS NULL
+SELECT lines.*, r.amount_cents AS rate_cents, CASE lines.kind WHEN 'acte'
+        THEN lines.quantity * r.amount_cents
+        ELSE CAST(round(lines.quantity * r.amount_cents / 60.0) AS INTEGER) END AS amount_cents
+FROM lines JOIN indemnity_rates r ON r.kind = lines.kind AND r.starts_on <= lines.worked_on
+    AND (r.ends_on IS NULL OR r.ends_on >= lines.worked_on)
+JOIN people p ON p.id = lines.person_id
+WHERE p.merged_into IS NULL AND p.erased_at IS NULL
 """
 
 
@@ -260,22 +261,19 @@ def _pending(first: date, last: date, members_only: bool) -> tuple[str, dict]:
 def pending_by_person(store: Store, first: date, last: date, limit: int = -1,
                       offset: int = 0) -> pd.DataFrame:
     """Per professional, the time of the period not yet on a statement: hours of meetings
-    and of SNP, typed lines, and what it comes to."""
+    and of SNP, typed lines, and what it comes to; each row also says how many
+    professionals there are in all (`total`), so a page costs one reading of the lines."""
     sql, params = _pending(first, last, Rules.of(store).members_only)
     return store.frame(
         f"SELECT t.person_id, {NAME} AS name, pr.label AS profession, COUNT(*) AS lines,"
         " SUM(CASE WHEN t.source = 'meeting' THEN t.quantity ELSE 0 END) AS meeting_minutes,"
         " SUM(CASE WHEN t.source = 'snp' THEN t.quantity ELSE 0 END) AS snp_minutes,"
-        " SUM(t.source = 'manual') AS typed, SUM(t.amount_cents) AS amount_cents"
+        " SUM(t.source = 'manual') AS typed, SUM(t.amount_cents) AS amount_cents,"
+        " COUNT(*) OVER () AS total"
         f" FROM ({sql}) t JOIN people p ON p.id = t.person_id"
         " LEFT JOIN professions pr ON pr.code = p.profession_code"
         " GROUP BY t.person_id ORDER BY name COLLATE NOCASE LIMIT :limit OFFSET :offset",
         {**params, "limit": limit, "offset": offset})
-
-
-def count_pending(store: Store, first: date, last: date) -> int:
-    sql, params = _pending(first, last, Rules.of(store).members_only)
-    return store.scalar(f"SELECT COUNT(DISTINCT person_id) FROM ({sql})", params)
 
 
 # Statements -----------------------------------------------------------------------------
@@ -291,48 +289,43 @@ def prepare(store: Store, actor: Actor, first: date | None, last: date | None,
         raise PortalError("La fin de la période suit son début.", field="period")
     sql, params = _pending(first, last, Rules.of(store).members_only)
     if people is not None:
-        sql += f" AND priced.person_id IN ({', '.join(str(int(i)) for i in people)})"
+        sql += f" AND lines.person_id IN ({', '.join(str(int(i)) for i in people)})"
     with store.write(actor) as tx:
-        lines = tx.all(sql + " ORDER BY priced.person_id, worked_on", params)
-        if not lines:
+        # The lines stay in SQL: 500 statements of a year are 55,000 lines.
+        tx.execute("DROP TABLE IF EXISTS temp.due")
+        tx.execute(f"CREATE TEMP TABLE due AS {sql}", params)
+        base = tx.one("SELECT COALESCE(MAX(number), 0) AS n FROM indemnity_statements")["n"]
+        marks = {"base": base, "first": first.isoformat(), "last": last.isoformat(),
+                 "by": actor.username, "at": iso(now())}
+        tx.execute("INSERT INTO indemnity_statements (number, person_id, first_day, last_day,"
+                   " prepared_by, prepared_at) SELECT :base + ROW_NUMBER() OVER"
+                   " (ORDER BY person_id), person_id, :first, :last, :by, :at"
+                   " FROM (SELECT DISTINCT person_id FROM temp.due)", marks)
+        made = (" FROM temp.due d JOIN indemnity_statements s ON s.person_id = d.person_id"
+                " AND s.number > :base")
+        tx.execute("INSERT INTO indemnity_lines (person_id, kind, worked_on, quantity,"
+                   " mission_code, source, meeting_id, snp_slot_id, label, rate_cents,"
+                   " amount_cents, statement_id, created_by, created_at)"
+                   " SELECT d.person_id, d.kind, d.worked_on, d.quantity, d.mission_code,"
+                   " d.source, d.meeting_id, d.snp_slot_id, d.label, d.rate_cents,"
+                   f" d.amount_cents, s.id, :by, :at{made} WHERE d.line_id IS NULL"
+                   " ORDER BY d.person_id, d.worked_on", marks)
+        tx.execute("UPDATE indemnity_lines SET rate_cents = d.rate_cents,"
+                   f" amount_cents = d.amount_cents, statement_id = s.id{made}"
+                   " WHERE indemnity_lines.id = d.line_id", marks)
+        statements = tx.all(f"SELECT s.id, s.number, s.person_id, COUNT(*) AS lines,"
+                            f" SUM(d.amount_cents) AS amount_cents{made}"
+                            " GROUP BY s.id ORDER BY s.number", marks)
+        tx.execute("DROP TABLE temp.due")
+        if not statements:
             raise PortalError(f"Aucun temps à indemniser du {date_fr(first)} au "
                               f"{date_fr(last)} pour ce choix.", field="period")
-        by_person: dict[int, list[dict]] = {}
-        for line in lines:
-            by_person.setdefault(line["person_id"], []).append(line)
-        number = tx.one("SELECT COALESCE(MAX(number), 0) AS n FROM indemnity_statements")["n"]
-        numbers = []
-        for person_id, own in by_person.items():
-            number += 1
-            statement_id = tx.execute(
-                "INSERT INTO indemnity_statements (number, person_id, first_day, last_day,"
-                " prepared_by, prepared_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (number, person_id, first.isoformat(), last.isoformat(), actor.username,
-                 iso(now()))).lastrowid
-            _attach(tx, actor, statement_id, own)
-            # One audit row per statement, with its lines counted, not one per line.
-            tx.audit("indemnity_statement", statement_id, "create", after={
-                "number": number, "person_id": person_id, "first_day": first.isoformat(),
-                "last_day": last.isoformat(), "lines": len(own),
-                "amount_cents": sum(line["amount_cents"] for line in own)})
-            numbers.append(number)
-        return numbers
-
-
-def _attach(tx: Transaction, actor: Actor, statement_id: int, lines: list[dict]) -> None:
-    typed = [(line["rate_cents"], line["amount_cents"], statement_id, line["line_id"])
-             for line in lines if line["line_id"] is not None]
-    tx.executemany("UPDATE indemnity_lines SET rate_cents = ?, amount_cents = ?,"
-                   " statement_id = ? WHERE id = ?", typed)
-    made = iso(now())
-    tx.executemany(
-        "INSERT INTO indemnity_lines (person_id, kind, worked_on, quantity, mission_code,"
-        " source, meeting_id, snp_slot_id, label, rate_cents, amount_cents, statement_id,"
-        " created_by, created_at) VALUES (:person_id, :kind, :worked_on, :quantity,"
-        " :mission_code, :source, :meeting_id, :snp_slot_id, :label, :rate_cents,"
-        " :amount_cents, :statement_id, :created_by, :created_at)",
-        [{**line, "statement_id": statement_id, "created_by": actor.username,
-          "created_at": made} for line in lines if line["line_id"] is None])
+        for row in statements:  # one audit row per statement, its lines counted
+            tx.audit("indemnity_statement", row["id"], "create", after={
+                "number": row["number"], "person_id": row["person_id"],
+                "first_day": first.isoformat(), "last_day": last.isoformat(),
+                "lines": row["lines"], "amount_cents": row["amount_cents"]})
+        return [row["number"] for row in statements]
 
 
 def validate(store: Store, actor: Actor, statement_id: int) -> None:

@@ -25,7 +25,10 @@ rules = ind.Rules.of(store)
 
 st.title("Indemnisations")
 this_year = ind.today().year
-year = st.selectbox("Année", list(range(this_year, this_year - 6, -1)))
+offered = list(range(this_year, this_year - 6, -1))
+asked = st.query_params.get("annee", "")  # a link to a year (?annee=2025)
+year = st.selectbox("Année", offered, index=offered.index(int(asked))
+                    if asked.isdigit() and int(asked) in offered else 0)
 first_day, last_day = date(year, 1, 1), min(date(year, 12, 31), ind.today())
 
 
@@ -38,8 +41,7 @@ def figures() -> None:
     capped = ind.over_cap(store, year)
     left, middle, right = st.columns(3)
     left.metric("Relevés de l'année", number_fr(listed))
-    middle.metric("Montant des relevés", euros(int(ind.totals(store, year)["amount_cents"]
-                                                   .sum())))
+    middle.metric("Montant des relevés", euros(int(totals["amount_cents"].sum())))
     right.metric("Au-delà du plafond", number_fr(len(capped)),
                  help=f"Total de l'année au-delà de {euros(rules.cap_cents)} par professionnel "
                       "(plafond fixé par la trésorerie).")
@@ -63,17 +65,17 @@ def to_pay() -> None:
     if first is None or last is None or last < first:
         st.error("Indiquez une période dont la fin suit le début.", icon=":material/error:")
         return
-    total = ind.count_pending(store, first, last)
+    caption = st.empty()
+    frame, total = ui.paged(lambda limit, offset: ind.pending_by_person(
+        store, first, last, limit, offset), PAGE_SIZE, key=f"pay_page_{year}")
     if not total:
-        st.info(f"Rien à indemniser du {date_fr(first)} au {date_fr(last)} : présences aux "
-                "réunions, créneaux SNP tenus et saisies sont tous sur un relevé, ou sans "
-                "taux à leur date.", icon=":material/task_alt:")
+        caption.info(f"Rien à indemniser du {date_fr(first)} au {date_fr(last)} : présences "
+                     "aux réunions, créneaux SNP tenus et saisies sont tous sur un relevé, ou "
+                     "sans taux à leur date.", icon=":material/task_alt:")
         return
-    st.caption(f"{total} professionnel(s) avec du temps à indemniser"
-               + (" (adhérents à jour seulement)" if rules.members_only else "")
-               + ". Sélectionnez des lignes, ou préparez les relevés de tous.")
-    offset = ui.page_offset(total, PAGE_SIZE, key=f"pay_page_{year}")
-    frame = ind.pending_by_person(store, first, last, PAGE_SIZE, offset)
+    caption.caption(f"{total} professionnel(s) avec du temps à indemniser"
+                    + (" (adhérents à jour seulement)" if rules.members_only else "")
+                    + ". Sélectionnez des lignes, ou préparez les relevés de tous.")
     event = ui.table({"Professionnel": frame["name"], "Profession": frame["profession"],
                       "Réunions": frame["meeting_minutes"].map(hours),
                       "Créneaux SNP": frame["snp_minutes"].map(hours),
@@ -272,7 +274,6 @@ def rates() -> None:
 
 
 def summary() -> None:
-    totals = ind.totals(store, year)
     if totals.empty:
         st.info(f"Aucun relevé pour {year}.", icon=":material/summarize:")
         return
@@ -287,6 +288,7 @@ def summary() -> None:
                        icon=":material/table:", on_click="ignore")
 
 
+totals = ind.totals(store, year)  # by mission and kind: the figures' and the summary's
 figures()
 tabs = (["À indemniser"] if prepares else []) + ["Relevés"] + \
     (["Saisie"] if prepares else []) + ["Taux et plafond", "Synthèse"]

@@ -234,6 +234,20 @@ def page_offset(total: int, size: int, key: str | None = None) -> int:
     return (number - 1) * size
 
 
+def paged(fetch, size: int, key: str) -> tuple[pd.DataFrame, int]:
+    """A page of rows and the number of rows in all, from one query: `fetch(limit,
+    offset)` gives each row the `total`. For a list whose count costs as much as its
+    page (an aggregate); the page picker shows when there is more than one page."""
+    number = st.session_state.get(key, 1)
+    frame = fetch(size, (number - 1) * size)
+    if frame.empty and number > 1:  # the list shrank under the page the user was on
+        del st.session_state[key]
+        frame = fetch(size, 0)
+    total = int(frame["total"].iloc[0]) if len(frame) else 0
+    page_offset(total, size, key)
+    return frame, total
+
+
 def clickable_table(display, ids, page: str, key: str, **kwargs) -> None:
     """A table whose rows open a record's page (`page?id=...`) when clicked. The page
     switches in the click's callback, before the list's script would run again: the
