@@ -42,7 +42,8 @@ PERSON_REFERENCES = [("person_organizations", "person_id"), ("person_tags", "per
                      ("decisions", "owner_id"), ("mt_requests", "doctor_id"),
                      ("mt_steps", "doctor_id"), ("doctor_capacity", "person_id"),
                      ("snp_slots", "person_id"), ("snp_requests", "person_id"),
-                     ("memberships", "person_id")]
+                     ("memberships", "person_id"), ("officer_details", "person_id"),
+                     ("indemnity_lines", "person_id"), ("indemnity_statements", "person_id")]
 
 
 def sees_hidden(actor: Actor) -> bool:
@@ -347,7 +348,9 @@ def erase_person(store: Store, actor: Actor, person_id: int) -> None:
             " erased_at = ?, updated_at = ? WHERE id = ?",
             (f"efface|{person_id}", iso(now()), iso(now()), person_id))
         tx.execute("DELETE FROM person_tags WHERE person_id = ?", (person_id,))
+        tx.execute("DELETE FROM officer_details WHERE person_id = ?", (person_id,))
         tx.redact("person", [person_id])
+        tx.redact("officer", [person_id])
         tx.audit("person", person_id, "erase")
         index_person(tx, person_id)
 

@@ -74,6 +74,7 @@ PAGES = (
               "Accès aux soins", ALL),
     PageEntry("members", "Adhérents", ":material/card_membership:", "Association",
               BOARD | {TREASURER}),
+    PageEntry("officers", "Dirigeants", ":material/badge:", "Association", BOARD),
     PageEntry("indemnities", "Indemnisations", ":material/volunteer_activism:", "Association",
               BOARD | {TREASURER}),
     PageEntry("contract", "Contrat", ":material/contract:", "Administration", ADMINS),

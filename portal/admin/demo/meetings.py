@@ -8,7 +8,7 @@ from datetime import date, time, timedelta
 
 from ...core.db import Store
 from ...core.roles import Actor
-from ...meetings import attendance, bodies, minutes, schedule
+from ...meetings import attendance, bodies, minutes, officers, schedule
 from .directory import Cast
 
 # The demo's meetings, in days from the day it is loaded: (days, kind, title, start, end,
@@ -58,6 +58,17 @@ def load(store: Store, actor: Actor, cast: Cast, actions: dict[int, int]) -> Non
         bodies.add_mandate(store, actor, person_id, body, role, elected)
     for person_id in members[:9]:
         bodies.add_mandate(store, actor, person_id, "ca", "membre", elected)
+    with store.write(actor) as tx:  # declared to the préfecture a month after the AG
+        tx.execute("UPDATE mandates SET start_declared_on = ?",
+                   ((elected + timedelta(days=30)).isoformat(),))
+        tx.audit("mandate", None, "declared")
+    streets = ["rue de la Fontaine", "avenue du Château", "rue Louis Blanc", "quai Lenoir"]
+    for number, person_id in enumerate(members[:len(streets)]):  # the bureau's, typed
+        officers.save_details(store, actor, person_id, "", officers.NATIONALITY,
+                              f"{3 + 7 * number} {streets[number]}, 45500 Gien")
+    # Co-opted to the CA since: a change still to declare.
+    bodies.add_mandate(store, actor, members[9], "ca", "membre",
+                       date.today() - timedelta(days=40))
     for days, kind, title, start, end, missions, numbers, group, text in MEETINGS:
         day = date.today() + timedelta(days=days)
         meeting_id, _ = schedule.save_meeting(
