@@ -12,7 +12,7 @@ from portal.core import formats, validation
 from portal.core.db import Store
 from portal.core.formats import md_escape
 
-FORMATTERS = (formats.date_fr, formats.datetime_fr, formats.number_fr,
+FORMATTERS = (formats.date_fr, formats.datetime_fr, formats.number_fr, formats.euros,
               validation.phone_display)
 
 
@@ -20,6 +20,13 @@ FORMATTERS = (formats.date_fr, formats.datetime_fr, formats.number_fr,
 @pytest.mark.parametrize("blank", [None, "", math.nan, pd.NaT], ids=repr)
 def test_every_formatter_shows_a_blank_as_nothing(formatter, blank):
     assert formatter(blank) == ""
+
+
+def test_amounts_read_in_euros_with_cents_or_rounded_to_the_euro():
+    assert formats.euros(123450) == "1\u202f234,50 EUR"
+    assert formats.euros(-2500) == "-25,00 EUR"
+    assert formats.euros(18_000_049, whole=True) == "180\u202f000 EUR"
+    assert formats.euros(0, whole=True) == "0 EUR"
 
 
 def test_frames_from_the_store_hold_none_for_blanks_and_numbers_as_numbers(bare_store: Store):

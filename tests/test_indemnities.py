@@ -251,7 +251,7 @@ def test_the_coordination_prepares_statements_and_the_treasurer_validates_one(de
 
 def test_a_rate_overlapping_is_refused_next_to_its_field_on_the_page(demo_store):
     at = open_page(logged_in("demo.bureau2"), "indemnities")
-    next(s for s in at.selectbox if s.form_id == "rate").set_value("reunion")
+    next(s for s in at.selectbox if s.form_id.startswith("rate")).set_value("reunion")
     widget(at.number_input, "Montant (EUR, par heure ou par acte)").set_value(80.0)
     widget(at.button, "Ajouter le taux").click().run()
     assert any("s'applique déjà" in e for e in shown_errors(at))

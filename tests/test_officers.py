@@ -26,12 +26,6 @@ from portal.meetings import bodies, officers
 BOARD_MEMBER = Actor("bureau", frozenset({BUREAU}))
 
 
-def test_three_months_later_is_the_same_day_or_the_months_last():
-    assert officers.plus_months(date(2026, 3, 15), 3) == date(2026, 6, 15)
-    assert officers.plus_months(date(2026, 8, 31), 3) == date(2026, 11, 30)
-    assert officers.plus_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
-
-
 def test_the_list_holds_each_person_once_with_every_function_bureau_first(store):
     chair, member, former = (person(store, n) for n in ("Martin", "Durand", "Ancien"))
     start = date(2026, 1, 10)

@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-from ..association import indemnities, memberships
+from ..association import funding, indemnities, memberships
 from ..care import doctor_requests
 from ..care import unscheduled_care as snp
 from ..core.audit import ACTIONS, ENTITIES
@@ -46,7 +46,8 @@ LABELS = {
     "withdrawn_at": "Retiré le", "withdrawn_by": "Retiré par",
     "created_by": "Saisi par", "first_names": "Prénoms", "nationality": "Nationalité",
     "home_address": "Adresse personnelle", "start_declared_on": "Entrée déclarée le",
-    "end_declared_on": "Sortie déclarée le",
+    "end_declared_on": "Sortie déclarée le", "expected_cents": "Montant attendu",
+    "part": "Part", "spent_on": "Date de la dépense",
     "abstentions": "Abstentions", "accepted_on": "Acceptée le",
     "accepts_from": "Nouveaux patients à partir du", "accepts_patients": "Nouveaux patients",
     "access_before": "Consultations antérieures au", "access_log": "Consultations effacées",
@@ -134,6 +135,7 @@ CODES = {
     ("indemnity_rate", "kind"): indemnities.KINDS,
     ("indemnity_line", "kind"): indemnities.KINDS,
     ("indemnity_line", "source"): indemnities.SOURCES,
+    ("aci_funding", "part"): funding.PARTS,
 }
 # Columns holding an id or code of a table, read as that row's name.
 REFERENCES = {

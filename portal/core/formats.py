@@ -53,11 +53,12 @@ def number_fr(value: float | None, decimals: int = 0) -> str:
     return text.replace(",", "\u202f").replace(".", ",")
 
 
-def euros(cents: int | None) -> str:
-    """123450 (cents) -> '1 234,50 EUR': amounts are kept in integer cents."""
+def euros(cents: int | None, whole: bool = False) -> str:
+    """123450 (cents) -> '1 234,50 EUR': amounts are kept in integer cents. `whole`
+    rounds to the euro, for a figure that must fit a narrow column: '1 235 EUR'."""
     if blank(cents):
         return ""
-    text = f"{cents / 100:,.2f}".replace(",", "\u202f").replace(".", ",")
+    text = f"{cents / 100:,.{0 if whole else 2}f}".replace(",", "\u202f").replace(".", ",")
     return f"{text} EUR"
 
 

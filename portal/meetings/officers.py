@@ -10,11 +10,11 @@ address) is kept apart, for the board only.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
+from dateutil.relativedelta import relativedelta
 from docx import Document
 
 from ..core import roles
@@ -29,13 +29,6 @@ from .bodies import ACTIVE_PERSON, MANDATE_BODIES, MANDATE_ROLES
 EDITORS = roles.EDIT["bodies"]
 DECLARE_MONTHS = 3
 NATIONALITY = "Française"
-
-
-def plus_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day (30/11 for 31/08 + 3)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def officers(store: Store, on: date) -> pd.DataFrame:
@@ -122,7 +115,8 @@ class Change:
 
     @property
     def due(self) -> date:
-        return plus_months(self.on, DECLARE_MONTHS)
+        """Three months on: the same day, or the month's last (30/11 for 31/08)."""
+        return self.on + relativedelta(months=DECLARE_MONTHS)
 
     @property
     def key(self) -> str:

@@ -12,10 +12,10 @@ import pandas as pd
 from docx import Document
 from docx.shared import Cm
 
-from ..association import memberships
+from ..association import funding, memberships
 from ..core.db import Store
 from ..core.exports import docx_bytes, docx_table, workbook_bytes
-from ..core.formats import date_fr, datetime_fr, number_fr, plural, records
+from ..core.formats import date_fr, datetime_fr, euros, number_fr, plural, records
 from ..directory import territory
 from ..meetings import schedule
 from . import aci, actions, charts, evidence, indicators, progress
@@ -36,6 +36,8 @@ class Report:
     meetings: pd.DataFrame      # per mission: meetings held, hours, participant-hours
     mobilised: dict[str, int]   # per mission: different people present at its meetings
     members: pd.DataFrame       # per collège: the year's members, those up to date
+    funds: pd.DataFrame         # per mission: ACI parts due, indemnities, other spending
+    received_cents: int         # what the ACI paid for the year
 
 
 def gather(store: Store, year: int, today: date | None = None) -> Report:
@@ -67,7 +69,8 @@ def gather(store: Store, year: int, today: date | None = None) -> Report:
         pd.concat(values) if values else pd.DataFrame(), evidence.for_year(store, year),
         images, schedule.coordination_time(store, start, end),
         schedule.people_mobilised(store, start, end),
-        memberships.counts_by_college(store, year))
+        memberships.counts_by_college(store, year), funding.use_of_funds(store, year),
+        funding.received(store, year))
 
 
 def actions_of(report: Report, code: str) -> pd.DataFrame:
@@ -106,6 +109,7 @@ def docx(report: Report) -> bytes:
     document.add_heading("Vie associative", level=1)
     docx_table(document, ["Collège", "Adhérents", "À jour de cotisation"], [
         [c.college, str(c.members), str(c.up_to_date)] for c in report.members.itertuples()])
+    _funds_section(document, report)
     document.add_heading("Pièces justificatives", level=1)
     if report.documents.empty:
         document.add_paragraph("Aucune pièce justificative pour cette année.")
@@ -114,6 +118,40 @@ def docx(report: Report) -> bytes:
             [d.indicator, d.filename, date_fr(d.period_start) or "—",
              datetime_fr(d.uploaded_at)] for d in report.documents.itertuples()])
     return docx_bytes(document, f"Rapport d'activité {report.year}")
+
+
+FUND_COLUMNS = ("Dotation ou part fixe", "Part variable", "Indemnités", "Autres dépenses",
+                "Total utilisé")
+
+
+def funds_frame(funds: pd.DataFrame) -> pd.DataFrame:
+    """Moyens et utilisation des fonds, in euros, with a total row."""
+    used = funds["indemnities_cents"] + funds["spending_cents"]
+    frame = pd.DataFrame({
+        "Mission": funds["mission"], "Dotation ou part fixe": funds["fixed_cents"],
+        "Part variable": funds["variable_cents"], "Indemnités": funds["indemnities_cents"],
+        "Autres dépenses": funds["spending_cents"], "Total utilisé": used})
+    total = frame.drop(columns="Mission").sum()
+    frame.loc[len(frame)] = {"Mission": "Total", **total}
+    return frame
+
+
+def _funds_section(document, report: Report) -> None:
+    document.add_heading("Moyens et utilisation des fonds", level=1)
+    funds = report.funds
+    due = int(funds["fixed_cents"].sum() + funds["variable_cents"].sum())
+    used = int(funds["indemnities_cents"].sum() + funds["spending_cents"].sum())
+    if not due and not used and not report.received_cents:
+        document.add_paragraph("Aucun financement ni dépense enregistré pour cette année "
+                               "(page « Financement ACI »).")
+        return
+    document.add_paragraph(
+        f"Financement ACI attendu : {euros(due)} ; reçu : {euros(report.received_cents)} ; "
+        f"utilisé : {euros(used)} (indemnités des relevés validés et autres dépenses).")
+    frame = funds_frame(funds)
+    docx_table(document, list(frame.columns), [
+        [row[0], *(euros(int(v)) for v in row[1:])] for row in frame.itertuples(index=False)],
+        room=(0,))
 
 
 def _mission_section(document, report: Report, mission: dict) -> None:
@@ -217,10 +255,15 @@ def xlsx(report: Report) -> bytes:
         "uploaded_by": "Déposé par", "uploaded_at": "Déposé le"}).assign(**{
             "Période (début)": report.documents["period_start"].map(date_fr),
             "Déposé le": report.documents["uploaded_at"].map(datetime_fr)})
+    funds = funds_frame(report.funds)
+    funds[list(FUND_COLUMNS)] = funds[list(FUND_COLUMNS)] / 100
+    funds = funds.rename(columns={c: f"{c} (EUR)" for c in FUND_COLUMNS})
     images = [charts.png_bytes(charts.status_chart(report.standings))] \
         if not report.standings.empty else []
     return workbook_bytes({
         "Indicateurs": progress.readable(report.standings),
         "Actions": actions_sheet, "Valeurs par période": values,
-        "Réunions par mission": meetings_sheet, "Pièces justificatives": documents,
+        "Réunions par mission": meetings_sheet,
+        "Utilisation des fonds": funds,
+        "Pièces justificatives": documents,
     }, ("Graphiques", images + list(report.charts.values())))

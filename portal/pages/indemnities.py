@@ -227,7 +227,7 @@ def rates() -> None:
     if not treasurer:
         return
     errors = ui.FieldErrors()
-    with st.form("rate", clear_on_submit=True):
+    with st.form(ui.form_key("rate")):
         st.write("**Nouveau taux**")
         left, middle = st.columns(2)
         kind = left.selectbox("Type de temps", list(ind.KINDS), format_func=ind.KINDS.get)
@@ -247,7 +247,7 @@ def rates() -> None:
         sent = st.form_submit_button("Ajouter le taux", type="primary")
     if sent and errors.attempt(ind.add_rate, store, actor, kind,
                                None if amount is None else round(amount * 100), starts, ends):
-        ui.saved("Taux ajouté.")
+        ui.saved("Taux ajouté.", reset="rate")
     running = {int(r.id): f"{ind.KINDS[r.kind]} – {euros(r.amount_cents)} depuis le "
                f"{date_fr(r.starts_on)}" for r in listed.itertuples() if not r.ends_on}
     if running:

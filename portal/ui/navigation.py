@@ -74,6 +74,8 @@ PAGES = (
               "Accès aux soins", ALL),
     PageEntry("members", "Adhérents", ":material/card_membership:", "Association",
               BOARD | {TREASURER}),
+    PageEntry("funding", "Financement ACI", ":material/account_balance_wallet:", "Association",
+              BOARD | {TREASURER}),
     PageEntry("officers", "Dirigeants", ":material/badge:", "Association", BOARD),
     PageEntry("indemnities", "Indemnisations", ":material/volunteer_activism:", "Association",
               BOARD | {TREASURER}),

@@ -62,6 +62,7 @@ def load(store: Store, rounds: int) -> list[dict]:
         questionnaires.load(draft, ACTOR, cast, CPTS_NAME)
         care.load(draft, ACTOR, cast)
         association.indemnify(draft, ACTOR, cast)  # from the meetings attended, the slots held
+        association.fund(draft, ACTOR)  # after the indicators the variable parts name
         with draft.write(ACTOR) as tx:
             set_setting(tx, "demo", "1")
             tx.audit("demo", None, "load", after={"accounts": len(USERS),
