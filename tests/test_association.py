@@ -307,3 +307,43 @@ def test_membre_de_la_cpts_is_read_from_the_year_paid_with_a_grace_period(store)
     with pytest.raises(PortalError) as error:
         ms.set_reminders(store, COORD, date(2026, 3, 31), "0", grace_days=400)
     assert error.value.field == "grace_days"
+
+
+def test_a_closed_year_takes_no_payment_cancellation_fee_or_member(store):
+    year = date.today().year - 1
+    ms.set_fee(store, COORD, "liberaux", year, 1000)
+    membership = ms.add_membership(store, COORD, year, "liberaux",
+                                   person_id=person(store, "Martin", member=False))
+    payment, _ = ms.record_payment(store, TREASURY, membership, date(year, 5, 1), 500,
+                                   "cheque")
+    with pytest.raises(PermissionDenied):
+        ms.close_year(store, COORD, year)
+    ms.close_year(store, TREASURY, year)
+    assert ms.closed_years(store) == {year}
+    with pytest.raises(PortalError, match=f"L'exercice {year} est clos") as refused:
+        ms.record_payment(store, TREASURY, membership, date(year, 6, 1), 500, "cheque")
+    assert refused.value.field == "paid_on"
+    for attempt in (lambda: ms.cancel_payment(store, TREASURY, payment),
+                    lambda: ms.set_fee(store, COORD, "liberaux", year, 2000),
+                    lambda: ms.add_membership(store, COORD, year, "liberaux",
+                                              person_id=person(store, "Autre", member=False))):
+        with pytest.raises(PortalError, match="est clos"):
+            attempt()
+    assert ms.get_membership(store, membership)["paid_cents"] == 500
+    with pytest.raises(PortalError, match="déjà clos"):
+        ms.close_year(store, TREASURY, year)
+
+
+def test_the_treasurer_closes_last_year_on_the_members_page(demo_store):
+    last_year = date.today().year - 1
+    at = open_page(logged_in("demo.bureau2"), "members")
+    widget(at.selectbox, "Année").set_value(last_year).run()
+    assert widget(at.button, "Clôturer").disabled
+    widget(at.checkbox, f"Je confirme la clôture de l'exercice {last_year}").check().run()
+    widget(at.button, "Clôturer").click().run()
+    assert toasts(at) == [f"Exercice {last_year} clos."]
+    assert f"Exercice {last_year} clos" in texts(at)
+    at.session_state[f"members_{last_year}"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert not [b for b in at.button if b.label in ("Enregistrer le paiement", "Clôturer")]
+    assert ms.closed_years(demo_store) == {last_year}

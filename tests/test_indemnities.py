@@ -1,6 +1,6 @@
 """Indemnisation: rates by period that never overlap, time read from meetings attended and
 SNP slots held, typed lines with their document, statements frozen once validated, the
-yearly cap; and closed years that no payment changes."""
+yearly cap."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ from helpers import (
     widget,
 )
 from portal.association import indemnities as ind
-from portal.association import memberships as ms
 from portal.association import statement_papers as papers
 from portal.care import unscheduled_care as snp
 from portal.core.errors import PermissionDenied, PortalError
@@ -190,31 +189,6 @@ def test_a_period_ending_before_it_starts_or_without_time_is_refused(store, paid
     with pytest.raises(PortalError, match="Aucun temps à indemniser du 01/01/2025"):
         ind.prepare(store, COORD, date(2025, 1, 1), date(2025, 12, 31))
     assert ind.count_statements(store, 2025) == 0
-
-
-def test_a_closed_year_takes_no_payment_cancellation_fee_or_member(store):
-    year = date.today().year - 1
-    ms.set_fee(store, COORD, "liberaux", year, 1000)
-    membership = ms.add_membership(store, COORD, year, "liberaux",
-                                   person_id=person(store, "Martin", member=False))
-    payment, _ = ms.record_payment(store, TREASURY, membership, date(year, 5, 1), 500,
-                                   "cheque")
-    with pytest.raises(PermissionDenied):
-        ms.close_year(store, COORD, year)
-    ms.close_year(store, TREASURY, year)
-    assert ms.closed_years(store) == {year}
-    with pytest.raises(PortalError, match=f"L'exercice {year} est clos") as refused:
-        ms.record_payment(store, TREASURY, membership, date(year, 6, 1), 500, "cheque")
-    assert refused.value.field == "paid_on"
-    for attempt in (lambda: ms.cancel_payment(store, TREASURY, payment),
-                    lambda: ms.set_fee(store, COORD, "liberaux", year, 2000),
-                    lambda: ms.add_membership(store, COORD, year, "liberaux",
-                                              person_id=person(store, "Autre", member=False))):
-        with pytest.raises(PortalError, match="est clos"):
-            attempt()
-    assert ms.get_membership(store, membership)["paid_cents"] == 500
-    with pytest.raises(PortalError, match="déjà clos"):
-        ms.close_year(store, TREASURY, year)
 
 
 def test_the_coordination_prepares_statements_and_the_treasurer_validates_one(demo_store):

@@ -23,6 +23,10 @@ st.title("Adhérents")
 offered = ms.years(store)
 year = st.selectbox("Année", offered, index=offered.index(date.today().year))
 colleges = ms.colleges(store)
+closed = ms.closed_years(store)
+if year in closed:
+    st.info(f"Exercice {year} clos : ses adhésions et ses paiements ne changent plus.",
+            icon=":material/lock:")
 
 
 def figures() -> None:
@@ -87,7 +91,7 @@ def membership(membership_id: int) -> None:
             f"{date_fr(payment['paid_on'])}, {ms.METHODS[payment['method']].lower()}"
             + (f" ({payment['reference']})" if payment["reference"] else "") + state))
         ui.receipt_button(store, payment, right)
-    if not records:
+    if not records or year in closed:
         return
     if member["status"] == "paid":
         st.caption("Cotisation réglée.")
@@ -287,6 +291,25 @@ def fees() -> None:
     if sent and errors.attempt(ms.set_fee, store, actor, college, year, round(fee * 100),
                                round(per * 100)):
         ui.saved(f"Cotisation {year} enregistrée.")
+    closing()
+
+
+def closing() -> None:
+    """Once the accounts of a year are approved, the treasurer closes it."""
+    if year in closed:
+        return
+    if not records:
+        st.caption(f"La trésorerie clôt l'exercice {year} une fois ses comptes approuvés.")
+        return
+    with st.expander(f"Clôturer l'exercice {year}", icon=":material/lock:"):
+        st.write(f"Après la clôture, les adhésions, cotisations et paiements de {year} ne "
+                 "changent plus (ni nouveau paiement, ni annulation).")
+        errors = ui.FieldErrors()
+        errors.slot("close")
+        sure = st.checkbox(f"Je confirme la clôture de l'exercice {year}", key="close_ok")
+        if st.button("Clôturer", disabled=not sure, icon=":material/lock:") and \
+                errors.attempt(ms.close_year, store, actor, year):
+            ui.saved(f"Exercice {year} clos.")
 
 
 figures()
