@@ -301,6 +301,7 @@ def test_membre_de_la_cpts_is_read_from_the_year_paid_with_a_grace_period(store)
     assert members(date(2026, 5, 1)) == {regularise}
     ms.record_payment(store, TREASURY, late, date(2026, 4, 1), 1000, "virement")
     assert members(date(2026, 5, 1)) == {regularise, unpaid}
+    assert unpaid not in members(date(2026, 3, 31))  # not paid yet that day: an AG's quorum
     ms.set_reminders(store, COORD, date(2026, 3, 31), "0", grace_days=30)
     assert last_year not in members(date(2026, 2, 15))
     assert nobody not in members(date(2026, 2, 15))
@@ -347,3 +348,22 @@ def test_the_treasurer_closes_last_year_on_the_members_page(demo_store):
     at.run()
     assert not [b for b in at.button if b.label in ("Enregistrer le paiement", "Clôturer")]
     assert ms.closed_years(demo_store) == {last_year}
+
+
+def test_an_organisation_joins_from_its_search_which_is_blank_again_after(demo_store):
+    this = TODAY.year
+    msp = organizations.list_organizations(demo_store, "", limit=1)[0].iloc[0]
+    at = open_page(logged_in("demo.coordination"), "members")
+    widget(at.radio, "Adhérent").set_value("Une structure").run()
+    widget(at.text_input, "Structure").set_value(msp["name"]).run()
+    widget(at.selectbox, "Structure trouvée").set_value(int(msp["id"])).run()
+    next(s for s in at.selectbox if s.label == "Collège" and s.key
+         and s.key.startswith("member_college")).set_value("exercice_coordonne").run()
+    widget(at.button, f"Ajouter pour {this}").click().run()
+    assert toasts(at) == ["Adhérent ajouté."]
+    assert widget(at.text_input, "Structure").value == ""
+    joined = ms.members(demo_store, ms.Filters(this, text=msp["name"]))
+    assert joined["organization_id"].tolist() == [msp["id"]]
+    # A period ending before it starts says so, next to the dates.
+    widget(at.date_input, "Au").set_value(date(this - 1, 1, 1)).run()
+    assert "Indiquez une période dont la fin suit le début." in shown_errors(at)

@@ -32,9 +32,17 @@ STATUSES = {"paid": "À jour", "partial": "Paiement partiel", "unpaid": "Non pay
             "to_regularise": "À régulariser"}
 # Who a membership is: the person's name, or the organisation's.
 MEMBER_NAME = ("COALESCE(TRIM(p.last_name || ' ' || COALESCE(p.first_name, '')), o.name)")
-PAID = ("(SELECT COALESCE(SUM(amount_cents), 0) FROM membership_payments y"
-        " WHERE y.membership_id = m.id AND y.cancelled_at IS NULL)")
-PAID_UP = f"(m.due_cents IS NOT NULL AND {PAID} >= m.due_cents)"
+
+
+def paid_sql(by: str | None = None) -> str:
+    """What membership `m` has been paid (by the day `by`, an SQL date, if given),
+    cancelled payments left out."""
+    until = f" AND y.paid_on <= {by}" if by else ""
+    return ("(SELECT COALESCE(SUM(amount_cents), 0) FROM membership_payments y"
+            f" WHERE y.membership_id = m.id AND y.cancelled_at IS NULL{until})")
+
+
+PAID = paid_sql()
 GRACE_DAYS = 90
 STATUS = (f"CASE WHEN m.due_cents IS NULL THEN 'to_regularise'"
           f" WHEN {PAID} >= m.due_cents THEN 'paid'"
@@ -44,16 +52,18 @@ STATUS = (f"CASE WHEN m.due_cents IS NULL THEN 'to_regularise'"
 def member_sql(on: date | None = None, person: str = "p.id") -> str:
     """SQL true when `person` (a column) is a member of the CPTS on day `on` (today when
     None): "Membre de la CPTS" is read from the memberships, never typed. A member holds
-    a membership of that year, paid or to regularise; or last year's, paid, while `on`
-    is within the grace days after 1 January (setting membership_grace_days). The day is
-    a date's ISO text, never user text."""
+    a membership of that year, paid by that day or to regularise; or last year's, paid,
+    while `on` is within the grace days after 1 January (setting membership_grace_days).
+    The day is a date's ISO text, never user text."""
     day = "date('now')" if on is None else f"'{on.isoformat()}'"
     year = f"CAST(strftime('%Y', {day}) AS INTEGER)"
     grace = ("COALESCE((SELECT CAST(value AS INTEGER) FROM app_settings"
              f" WHERE key = 'membership_grace_days'), {GRACE_DAYS})")
+    # Paid by that day: a fee paid after an AG does not count for its quorum.
+    paid_up = f"(m.due_cents IS NOT NULL AND {paid_sql(day)} >= m.due_cents)"
     return (f"EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = {person} AND ("
-            f"(m.year = {year} AND (m.to_regularise = 1 OR {PAID_UP}))"
-            f" OR (m.year = {year} - 1 AND {PAID_UP}"
+            f"(m.year = {year} AND (m.to_regularise = 1 OR {paid_up}))"
+            f" OR (m.year = {year} - 1 AND {paid_up}"
             f" AND julianday({day}) - julianday({year} || '-01-01') < {grace})))")
 
 

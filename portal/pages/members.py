@@ -144,13 +144,15 @@ def cancel_form(member: dict) -> None:
 
 
 def organization_search() -> int | None:
+    # Keyed under the new member's form: a saved member leaves the search blank too.
+    key = ui.form_key("member_person")
     text = st.text_input("Structure", placeholder="Tapez un nom puis Entrée…", max_chars=100,
-                         key="member_org_text")
+                         key=f"{key}_org_text")
     if not text.strip():
         return None
     found, _ = organizations.list_organizations(store, text, limit=20)
     names = dict(zip(found["id"].astype(int), found["name"], strict=True))
-    return st.selectbox("Structure trouvée", [None, *names], key="member_org",
+    return st.selectbox("Structure trouvée", [None, *names], key=f"{key}_org",
                         format_func=lambda i: "Aucune" if i is None else names[i],
                         placeholder="Aucune")
 
@@ -253,6 +255,9 @@ def payments_export() -> None:
     left, right = st.columns(2)
     first = left.date_input("Du", date(year, 1, 1), format="DD/MM/YYYY", key="paid_from")
     last = right.date_input("Au", date(year, 12, 31), format="DD/MM/YYYY", key="paid_to")
+    if first is None or last is None or last < first:
+        st.error("Indiquez une période dont la fin suit le début.", icon=":material/error:")
+        return
     summary = ms.payments_summary(store, first, last)
     st.write(f"{summary['count']} paiement(s) du {date_fr(first)} au {date_fr(last)} : "
              f"{euros(summary['cents'])} (paiements annulés non comptés).")
