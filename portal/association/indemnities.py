@@ -109,14 +109,7 @@ def end_rate(store: Store, actor: Actor, rate_id: int, ends_on: date | None) -> 
     if ends_on is None:
         raise PortalError("Indiquez le dernier jour.", field="ends_on")
     with store.write(actor) as tx:
-        rate = tx.one("SELECT * FROM indemnity_rates WHERE id = ?", (rate_id,))
-        if rate is None:
-            raise PortalError("Taux introuvable.")
-        if ends_on.isoformat() < rate["starts_on"]:
-            raise PortalError(f"Ce taux commence le {date_fr(rate['starts_on'])} : il ne "
-                              "peut finir avant.", field="ends_on")
-        tx.update("indemnity_rates", rate_id, {"ends_on": ends_on.isoformat()},
-                  entity="indemnity_rate")
+        tx.end("indemnity_rates", rate_id, ends_on, "indemnity_rate", "Ce taux")
 
 
 @dataclass(frozen=True)

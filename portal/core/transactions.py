@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from .errors import PortalError
+from .formats import date_fr
 from .roles import Actor
 
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -119,6 +120,17 @@ class Transaction:
             self.audit(entity or table, row_id, action,
                        before={k: before[k] for k in changed}, after=changed)
         return changed
+
+    def end(self, table: str, row_id: int, ends_on: date, entity: str, what: str) -> None:
+        """Give a dated row (a mandate, a rate: `starts_on`, `ends_on`) its last day,
+        never before its first; `what` names it in a refusal ("Ce mandat")."""
+        row = self.one(f"SELECT starts_on FROM {_identifier(table)} WHERE id = ?", (row_id,))
+        if row is None:
+            raise PortalError(f"{what} n'existe plus.")
+        if ends_on.isoformat() < row["starts_on"]:
+            raise PortalError(f"{what} commence le {date_fr(row['starts_on'])} : il ne peut "
+                              "finir avant.", field="ends_on")
+        self.update(table, row_id, {"ends_on": ends_on.isoformat()}, entity=entity)
 
     def delete(self, table: str, row_id: int, entity: str, gone: str) -> dict:
         """Delete one row by id and audit it with its values; `gone` is the French

@@ -17,7 +17,6 @@ from ..association import memberships
 from ..core import roles
 from ..core.db import Store
 from ..core.errors import PortalError
-from ..core.formats import date_fr
 from ..core.roles import ADMIN, Actor
 from ..core.transactions import Transaction
 
@@ -60,13 +59,7 @@ def end_mandate(store: Store, actor: Actor, mandate_id: int, ends_on: date) -> N
     """A mandate ends (resignation, election): its history stays for past quorums."""
     roles.require(actor, *EDITORS)
     with store.write(actor) as tx:
-        mandate = tx.one("SELECT * FROM mandates WHERE id = ?", (mandate_id,))
-        if mandate is None:
-            raise PortalError("Mandat introuvable.")
-        if ends_on.isoformat() < mandate["starts_on"]:
-            raise PortalError(f"Le mandat a commencé le {date_fr(mandate['starts_on'])} : "
-                              "il ne peut finir avant.", field="ends_on")
-        tx.update("mandates", mandate_id, {"ends_on": ends_on.isoformat()}, entity="mandate")
+        tx.end("mandates", mandate_id, ends_on, "mandate", "Ce mandat")
 
 
 def mandates(store: Store, on: date | None = None) -> pd.DataFrame:
