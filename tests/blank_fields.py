@@ -13,12 +13,12 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from portal.admin import demo
-from portal.association import memberships
+from portal.association import indemnities, memberships
 from portal.care import doctor_requests, unscheduled_care
 from portal.core.formats import PARIS
 from portal.core.roles import ADMIN, COORDINATOR, Actor
 from portal.directory import organizations, persons
-from portal.meetings import attendance, minutes, schedule
+from portal.meetings import attendance, bodies, minutes, officers, schedule
 from portal.missions import actions, evidence, indicators
 from portal.questionnaires import campaigns, responses
 
@@ -29,7 +29,9 @@ ADMIN_ACTOR = Actor("demo.admin", frozenset({ADMIN}))
 TABLES = ("people", "organizations", "actions", "meetings", "attendees", "decisions",
           "indicators", "indicator_values", "evidence", "campaigns", "responses", "answers",
           "mt_requests", "snp_requests", "snp_slots", "doctor_capacity", "mandates",
-          "memberships", "membership_payments")
+          "memberships", "membership_payments", "indemnity_rates", "indemnity_statements",
+          "indemnity_lines", "officer_details", "aci_funding", "spending")
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def load(store, files_dir, rounds: int = 4) -> dict[str, int]:
@@ -57,6 +59,16 @@ def load(store, files_dir, rounds: int = 4) -> dict[str, int]:
         store, COORD, date.today().year, "medico_social", organization_id=ids["organization"])
     ids["membership"] = memberships.add_membership(store, COORD, date.today().year,
                                                    "liberaux", person_id=ids["person"])
+    # A dirigeant whose details are all blank; time typed for the person with no
+    # profession, on a statement not validated, and a correction waiting for the next.
+    bodies.add_mandate(store, COORD, ids["person"], "ca", "membre", date.today())
+    officers.save_details(store, COORD, ids["person"], "", "", "")
+    indemnities.add_line(store, COORD, files_dir, ids["person"], "fonction", date.today(), 60,
+                         None, "Permanence", "preuve.pdf", PDF)
+    ids["statement"] = indemnities.prepare(store, COORD, date.today(), date.today(),
+                                           [ids["person"]])[0]
+    indemnities.add_line(store, COORD, files_dir, ids["person"], "fonction", date.today(), -30,
+                         None, "Correction")
     return ids
 
 
@@ -76,8 +88,7 @@ def _indicator(store, files_dir) -> int:
         "name": "Indicateur sans objectif", "mission_code": "socle_1", "kind": "resultat",
         "period": "quarter", "direction": "higher"})
     indicators.record_value(store, COORD, indicator_id, date.today(), "3")
-    evidence.add(store, COORD, files_dir, indicator_id, "preuve.pdf",
-                 b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    evidence.add(store, COORD, files_dir, indicator_id, "preuve.pdf", PDF)
     return indicator_id
 
 

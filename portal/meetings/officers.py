@@ -21,7 +21,7 @@ from ..core import roles
 from ..core.db import Store
 from ..core.errors import PortalError
 from ..core.exports import docx_bytes, docx_table
-from ..core.formats import date_fr
+from ..core.formats import blanks_as_none, date_fr
 from ..core.roles import Actor
 from ..core.transactions import iso, now
 from .bodies import ACTIVE_PERSON, MANDATE_BODIES, MANDATE_ROLES
@@ -56,22 +56,22 @@ def officers(store: Store, on: date) -> pd.DataFrame:
             people[row["person_id"]] = {**row, "function": function}
     columns = ["person_id", "last_name", "first_names", "profession", "home_address",
                "nationality", "function"]
-    return pd.DataFrame([{c: r[c] for c in columns} for r in people.values()],
-                        columns=columns)
+    return blanks_as_none(pd.DataFrame([{c: r[c] for c in columns} for r in people.values()],
+                                       columns=columns))
 
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
     """The list as the préfecture reads it (Cerfa 13971's columns)."""
-    return pd.DataFrame({
+    return blanks_as_none(pd.DataFrame({
         "Nom": frame["last_name"], "Prénoms": frame["first_names"],
         "Profession": frame["profession"], "Adresse": frame["home_address"],
-        "Nationalité": frame["nationality"], "Fonction": frame["function"]})
+        "Nationalité": frame["nationality"], "Fonction": frame["function"]}))
 
 
 def missing(frame: pd.DataFrame) -> int:
     """How many dirigeants lack a detail the préfecture asks for."""
-    return int(frame[["first_names", "profession", "home_address", "nationality"]]
-               .isna().any(axis=1).sum())
+    details = frame[["first_names", "profession", "home_address", "nationality"]]
+    return int(details.isna().any(axis=1).sum())
 
 
 def details(store: Store, person_id: int) -> dict:
