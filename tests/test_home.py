@@ -1,5 +1,5 @@
 """Home page: the figures count what the reader's own pages list; a member reads what
-concerns them, not the audit log."""
+concerns them, not the audit log; the board and the treasury read what is due."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import pytest
 from streamlit import config
 
 from helpers import COORD, logged_in, open_page, texts
+from portal.association import indemnities
 from portal.core.roles import MEMBER, Actor
 from portal.directory import persons
 from portal.directory.search import Filters, count_people
-from portal.meetings import attendance, minutes, schedule
+from portal.meetings import attendance, bodies, minutes, officers, schedule
 
 
 def figure(at, label: str) -> str:
@@ -68,3 +69,21 @@ def test_listening_on_the_network_in_clear_is_said_to_the_admin_and_in_the_log(
     address("127.0.0.1")  # behind the proxy, or this PC only
     admin = open_page(logged_in("demo.admin"), "home")
     assert not [w for w in admin.warning if "en HTTP simple" in w.value]
+
+
+def test_the_board_is_reminded_of_a_change_to_declare_the_treasurer_of_statements(demo_store):
+    assert "à déclarer en préfecture" not in texts(open_page(logged_in("demo.bureau"), "home"))
+    newcomer = persons.save_person(demo_store, COORD, {"last_name": "Cooptée"})[0]
+    started = date.today() - timedelta(days=80)  # three months end in about ten days
+    bodies.add_mandate(demo_store, COORD, newcomer, "ca", "membre", started)
+    due = next(c.due for c in officers.changes(demo_store) if c.name == "Cooptée")
+    page = texts(open_page(logged_in("demo.bureau"), "home"))
+    assert (f"1 changement(s) du bureau ou du CA à déclarer en préfecture, au plus tard le "
+            f"{due:%d/%m/%Y}.") in page
+    treasury = open_page(logged_in("demo.bureau2"), "home")
+    assert "à valider" not in texts(treasury)  # the demo's statement is validated
+    indemnities.prepare(demo_store, COORD, date(date.today().year, 1, 1), date.today())
+    waiting = indemnities.count_to_validate(demo_store)
+    assert waiting > 0
+    assert f"{waiting} relevé(s) d'indemnisation à valider." in texts(treasury.run())
+    assert "à valider" not in texts(open_page(logged_in("demo.coordination"), "home"))

@@ -379,6 +379,12 @@ def statements(store: Store, year: int, person_id: int | None = None, limit: int
                        (*params, limit, offset))
 
 
+def count_to_validate(store: Store) -> int:
+    """Statements prepared, neither validated nor withdrawn: the treasurer's to do."""
+    return store.scalar("SELECT COUNT(*) FROM indemnity_statements"
+                        " WHERE validated_at IS NULL AND withdrawn_at IS NULL")
+
+
 def count_statements(store: Store, year: int) -> int:
     return store.scalar("SELECT COUNT(*) FROM indemnity_statements"
                         " WHERE first_day BETWEEN ? AND ?", (f"{year}-01-01", f"{year}-12-31"))

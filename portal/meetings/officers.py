@@ -141,6 +141,13 @@ def changes(store: Store, undeclared_only: bool = True) -> list[Change]:
     return sorted(found, key=lambda c: (c.on, c.mandate_id, c.side))
 
 
+def due_within(store: Store, days: int, today: date | None = None) -> list[Change]:
+    """The changes still to declare whose three months end within `days` (or are past):
+    what the home page reminds the board of."""
+    limit = (today or date.today()) + relativedelta(days=days)
+    return [c for c in changes(store) if c.due <= limit]
+
+
 def mark_declared(store: Store, actor: Actor, keys: list[str], declared_on: date | None,
                   today: date | None = None) -> int:
     """The changes `keys` ("start:12", "end:12") were declared on `declared_on`."""

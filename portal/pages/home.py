@@ -1,16 +1,18 @@
-"""Accueil: who I am, the key figures I may see; for the board, the latest changes; for a
-member, their meetings and tasks."""
+"""Accueil: who I am, the key figures I may see, what is due (requests to anonymise,
+changes of the board to declare, statements to validate); for the board, the latest
+changes; for a member, their meetings and tasks."""
 
 import streamlit as st
 
 from portal import ui
 from portal.accounts import users
 from portal.admin import overview
+from portal.association import indemnities
 from portal.care import doctor_requests
 from portal.core import audit
 from portal.core.formats import date_fr, md_escape, number_fr
 from portal.core.roles import ADMIN, BOARD, labels
-from portal.meetings import minutes, schedule
+from portal.meetings import minutes, officers, schedule
 
 actor = ui.require_access("home")
 store = ui.store()
@@ -40,6 +42,17 @@ if actor.has(ADMIN) and (due := doctor_requests.past_retention(store)):
                icon=":material/auto_delete:")
     st.page_link(ui.page("doctor_queue"), label="Aller à la page Médecin traitant",
                  icon=":material/stethoscope:")
+
+if actor.has(*BOARD) and (declare := officers.due_within(store, 30)):
+    st.warning(f"{len(declare)} changement(s) du bureau ou du CA à déclarer en préfecture, "
+               f"au plus tard le {date_fr(min(c.due for c in declare))}.",
+               icon=":material/gavel:")
+    st.page_link(ui.page("officers"), label="Aller à la page Dirigeants", icon=":material/badge:")
+
+if actor.has(*indemnities.TREASURERS) and (waiting := indemnities.count_to_validate(store)):
+    st.info(f"{waiting} relevé(s) d'indemnisation à valider.", icon=":material/verified:")
+    st.page_link(ui.page("indemnities"), label="Aller à la page Indemnisations",
+                 icon=":material/volunteer_activism:")
 
 if actor.has(*BOARD):
     st.subheader("Dernières modifications")
