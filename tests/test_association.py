@@ -367,3 +367,36 @@ def test_an_organisation_joins_from_its_search_which_is_blank_again_after(demo_s
     # A period ending before it starts says so, next to the dates.
     widget(at.date_input, "Au").set_value(date(this - 1, 1, 1)).run()
     assert "Indiquez une période dont la fin suit le début." in shown_errors(at)
+
+
+def test_a_membership_year_may_start_on_another_day_than_the_first_of_january(store):
+    ms.set_fee(store, COORD, "liberaux", 2025, 1000)
+    ms.set_fee(store, COORD, "liberaux", 2026, 1000)
+    doctor, nurse = (person(store, n, member=False) for n in ("Martin", "Durand"))
+    for year, who in ((2025, doctor), (2026, nurse)):
+        paid = ms.add_membership(store, COORD, year, "liberaux", person_id=who)
+        ms.record_payment(store, TREASURY, paid, date(year, 9, 15), 1000, "cheque")
+
+    def members(on: date) -> set[int]:
+        return {r["id"] for r in store.query(
+            f"SELECT p.id FROM people p WHERE {ms.member_sql(on)}")}
+
+    assert members(date(2026, 10, 1)) == {nurse}  # civil year: 2025's grace is over
+    with pytest.raises(PortalError, match="existe chaque année") as refused:
+        ms.set_reminders(store, COORD, date(2026, 3, 31), "0", 30, starts=date(2028, 2, 29))
+    assert refused.value.field == "starts"
+    ms.set_reminders(store, COORD, date(2026, 10, 31), "-15, 0", 30, starts=date(2026, 9, 1))
+    assert ms.period(store, 2025) == (date(2025, 9, 1), date(2026, 8, 31))
+    assert ms.current_year(store, date(2026, 8, 31)) == 2025
+    assert ms.current_year(store, date(2026, 9, 1)) == 2026
+    # 15/08/2026 is in year 2025 (01/09/2025 – 31/08/2026): its member is the doctor.
+    assert members(date(2026, 8, 15)) == {doctor}
+    assert members(date(2026, 9, 20)) == {doctor, nurse}  # 2025's, within 30 days
+    assert members(date(2026, 10, 5)) == {nurse}
+    assert ms.reminders(store, 2026).due == date(2026, 10, 31)
+    ms.set_reminders(store, COORD, date(2026, 3, 31), "0", 30, starts=date(2026, 9, 1))
+    assert ms.reminders(store, 2026).due == date(2027, 3, 31)  # the first after the start
+    imported = person(store, "Importée", member=False)
+    with store.write(COORD) as tx:  # a spreadsheet's "Membre": today's membership year
+        ms.regularise(tx, imported)
+    assert ms.of_person(store, imported)[0]["year"] == ms.current_year(store)

@@ -41,7 +41,7 @@ def _snp_share(store: Store, actor: Actor) -> str:
 
 def _members_up_to_date(store: Store, actor: Actor) -> str:
     """'25 / 39': this year's members whose fee is paid, of all this year's members."""
-    year = date.today().year
+    year = memberships.current_year(store)
     total = memberships.count_members(store, memberships.Filters(year))
     return f"{total - memberships.count_late(store, year)} / {total}"
 

@@ -49,14 +49,48 @@ STATUS = (f"CASE WHEN m.due_cents IS NULL THEN 'to_regularise'"
           f" WHEN {PAID} > 0 THEN 'partial' ELSE 'unpaid' END")
 
 
+# The membership year starts on 1 January unless the statuts say otherwise (a setting):
+# year 2026 then runs from that day of 2026 to the day before it in 2027.
+YEAR_START = (1, 1)
+# The setting as 'MM-DD', in SQL, so that a query follows it without being rebuilt.
+START_SQL = ("COALESCE((SELECT printf('%02d-%02d', json_extract(value, '$[0]'),"
+             " json_extract(value, '$[1]')) FROM app_settings"
+             " WHERE key = 'membership_year_start'), '01-01')")
+
+
+def year_start(store: Store) -> tuple[int, int]:
+    month, day = json.loads(store.get_setting("membership_year_start")
+                            or json.dumps(YEAR_START))
+    return month, day
+
+
+def current_year(store: Store, today: date | None = None) -> int:
+    """The membership year `today` falls in."""
+    today = today or date.today()
+    return today.year - (today.timetuple()[1:3] < year_start(store))
+
+
+def period(store: Store, year: int) -> tuple[date, date]:
+    """The first and last days of membership year `year`."""
+    month, day = year_start(store)
+    return date(year, month, day), date(year + 1, month, day) - timedelta(days=1)
+
+
+def _year_sql(day: str) -> str:
+    """The membership year the SQL date `day` falls in."""
+    return (f"(CAST(strftime('%Y', {day}) AS INTEGER)"
+            f" - (strftime('%m-%d', {day}) < {START_SQL}))")
+
+
 def member_sql(on: date | None = None, person: str = "p.id") -> str:
     """SQL true when `person` (a column) is a member of the CPTS on day `on` (today when
     None): "Membre de la CPTS" is read from the memberships, never typed. A member holds
-    a membership of that year, paid by that day or to regularise; or last year's, paid,
-    while `on` is within the grace days after 1 January (setting membership_grace_days).
-    The day is a date's ISO text, never user text."""
+    a membership of the membership year of that day, paid by that day or to regularise;
+    or the year before's, paid, while `on` is within the grace days after the year's
+    start (setting membership_grace_days). The day is a date's ISO text, never user
+    text."""
     day = "date('now')" if on is None else f"'{on.isoformat()}'"
-    year = f"CAST(strftime('%Y', {day}) AS INTEGER)"
+    year = _year_sql(day)
     grace = ("COALESCE((SELECT CAST(value AS INTEGER) FROM app_settings"
              f" WHERE key = 'membership_grace_days'), {GRACE_DAYS})")
     # Paid by that day: a fee paid after an AG does not count for its quorum.
@@ -64,12 +98,16 @@ def member_sql(on: date | None = None, person: str = "p.id") -> str:
     return (f"EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = {person} AND ("
             f"(m.year = {year} AND (m.to_regularise = 1 OR {paid_up}))"
             f" OR (m.year = {year} - 1 AND {paid_up}"
-            f" AND julianday({day}) - julianday({year} || '-01-01') < {grace})))")
+            f" AND julianday({day}) - julianday({year} || '-' || {START_SQL}) < {grace})))")
 
 
-def regularise(tx: Transaction, person_id: int, year: int) -> None:
+def regularise(tx: Transaction, person_id: int, year: int | None = None) -> None:
     """A person declared a member elsewhere (a spreadsheet's "Membre" column) becomes a
-    member of `year` to regularise, in the first collège, unless already one."""
+    member of `year` (today's membership year when None) to regularise, in the first
+    collège, unless already one."""
+    if year is None:
+        today = f"'{date.today().isoformat()}'"
+        year = tx.one(f"SELECT {_year_sql(today)} AS year")["year"]
     if not tx.one("SELECT 1 AS x FROM memberships WHERE person_id = ? AND year = ?",
                   (person_id, year)):
         tx.insert("memberships", {
@@ -351,7 +389,7 @@ def export_frame(store: Store, filters: Filters) -> pd.DataFrame:
 def years(store: Store, today: date | None = None) -> list[int]:
     """The years a page offers, latest first: those with members or fees, this year and
     the next (to prepare the renewal)."""
-    this = (today or date.today()).year
+    this = current_year(store, today)
     known = {r["year"] for r in store.query(
         "SELECT DISTINCT year FROM memberships UNION SELECT DISTINCT year FROM college_fees")}
     return sorted(known | {this, this + 1}, reverse=True)
@@ -385,25 +423,30 @@ class Reminders:
 
 
 def reminders(store: Store, year: int) -> Reminders:
-    """The due date of `year`'s fee and the dates of its reminders."""
+    """The due date of `year`'s fee (its day and month, the first after the year's
+    start) and the dates of its reminders."""
     month, day = json.loads(store.get_setting("membership_due_day") or json.dumps(DUE_DAY))
     offsets = json.loads(store.get_setting("membership_reminder_days")
                          or json.dumps(REMINDER_DAYS))
     due = date(year, month, day)
+    if due < period(store, year)[0]:
+        due = date(year + 1, month, day)
     grace = int(store.get_setting("membership_grace_days") or GRACE_DAYS)
     return Reminders(due, [due + timedelta(days=offset) for offset in sorted(offsets)], grace)
 
 
 def set_reminders(store: Store, actor: Actor, due: date | None, offsets: str,
-                  grace_days: int = GRACE_DAYS) -> None:
+                  grace_days: int = GRACE_DAYS, starts: date | None = None) -> None:
     """The day the fee falls due (its day and month count, every year), the reminders'
-    days around it, typed as "-15, 0, 15", and the grace days a member of last year stays
-    a member into the new one."""
+    days around it, typed as "-15, 0, 15", the grace days a member of last year stays
+    a member into the new one, and the day the membership year starts (its day and
+    month; 1 January when None)."""
     roles.require(actor, *EDITORS)
     if due is None:
         raise PortalError("Indiquez la date d'échéance.", field="due")
-    if (due.month, due.day) == (2, 29):
-        raise PortalError("Choisissez un jour qui existe chaque année.", field="due")
+    for day, field in ((due, "due"), (starts, "starts")):
+        if day is not None and (day.month, day.day) == (2, 29):
+            raise PortalError("Choisissez un jour qui existe chaque année.", field=field)
     try:
         days = sorted({int(part) for part in offsets.replace(";", ",").split(",")
                        if part.strip()})
@@ -418,6 +461,8 @@ def set_reminders(store: Store, actor: Actor, due: date | None, offsets: str,
     with store.write(actor) as tx:
         set_setting(tx, "membership_grace_days", str(int(grace_days)))
         set_setting(tx, "membership_due_day", json.dumps([due.month, due.day]))
+        set_setting(tx, "membership_year_start",
+                    json.dumps([starts.month, starts.day] if starts else list(YEAR_START)))
         set_setting(tx, "membership_reminder_days", json.dumps(days))
 
 

@@ -3,8 +3,6 @@ export): columns mapped to the directory's fields, every line checked, all or no
 
 from __future__ import annotations
 
-from datetime import date
-
 from ..association import memberships
 from ..core import imports, roles, tabular
 from ..core.db import Store
@@ -143,7 +141,7 @@ def _person(tx: Transaction, cell, lookups: Lookups) -> list[str]:
     person_id, warnings = persons.write_person(tx, values, organization_ids=lookups.organization(
         cell("organization")), tags=cell("tags").replace(";", ","), source="tableur")
     if fold(cell("member")) in YES:
-        memberships.regularise(tx, person_id, date.today().year)
+        memberships.regularise(tx, person_id)
     return warnings
 
 

@@ -21,7 +21,10 @@ records = actor.has(*ms.TREASURERS)
 
 st.title("Adhérents")
 offered = ms.years(store)
-year = st.selectbox("Année", offered, index=offered.index(date.today().year))
+year = st.selectbox("Année", offered, index=offered.index(ms.current_year(store)))
+first_day, last_day = ms.period(store, year)
+if (first_day.month, first_day.day) != ms.YEAR_START:
+    st.caption(f"Année d'adhésion {year} : du {date_fr(first_day)} au {date_fr(last_day)}.")
 colleges = ms.colleges(store)
 closed = ms.closed_years(store)
 if year in closed:
@@ -242,11 +245,15 @@ def reminders() -> None:
         grace = right.number_input(
             "Délai de grâce (jours)", 0, 365, plan.grace_days,
             help="Un adhérent à jour l'an dernier reste « Membre de la CPTS » ce nombre de "
-                 "jours après le 1er janvier.")
+                 "jours après le début de l'année d'adhésion.")
         with right:
             errors.slot("grace_days")
+        starts = st.date_input(
+            "Début de l'année d'adhésion (jour et mois, selon les statuts)", first_day,
+            format="DD/MM/YYYY", help="Le 1er janvier par défaut : l'année civile.")
+        errors.slot("starts")
         sent = st.form_submit_button("Enregistrer les relances")
-    if sent and errors.attempt(ms.set_reminders, store, actor, due, offsets, grace):
+    if sent and errors.attempt(ms.set_reminders, store, actor, due, offsets, grace, starts):
         ui.saved("Relances enregistrées.")
 
 
