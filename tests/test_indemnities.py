@@ -19,6 +19,7 @@ from helpers import (
     shown_errors,
     texts,
     toasts,
+    unescaped,
     widget,
 )
 from portal.association import indemnities as ind
@@ -260,3 +261,17 @@ def test_the_treasurers_workbook_holds_statements_lines_and_totals(demo_store):
     lines = list(workbook["Lignes"].values)
     total = sum(row[9] for row in lines[1:])
     assert total == statements[1][6] > 0
+
+
+def test_the_page_warns_once_of_those_above_the_cap_and_lists_them(demo_store):
+    this = ind.today().year
+    ind.prepare(demo_store, COORD, date(this, 1, 1), ind.today())
+    ind.set_rules(demo_store, TREASURY, 10000, False)  # 100 EUR
+    capped = ind.over_cap(demo_store, this)
+    assert len(capped) > 5
+    at = open_page(logged_in("demo.bureau2"), "indemnities")
+    warnings = [unescaped(w.value) for w in at.warning if "plafond" in w.value]
+    assert len(warnings) == 1
+    assert f"{len(capped)} professionnel(s) au-delà du plafond de 100,00 EUR" in warnings[0]
+    listed = next(t for t in at.dataframe if "Total de l'année" in t.value.columns).value
+    assert listed["Professionnel"].tolist() == capped["name"].tolist()

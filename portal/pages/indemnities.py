@@ -38,16 +38,17 @@ def hours(minutes) -> str:
 
 def figures() -> None:
     listed = ind.count_statements(store, year)
-    capped = ind.over_cap(store, year)
     left, middle, right = st.columns(3)
     left.metric("Relevés de l'année", number_fr(listed))
     middle.metric("Montant des relevés", euros(int(totals["amount_cents"].sum())))
     right.metric("Au-delà du plafond", number_fr(len(capped)),
                  help=f"Total de l'année au-delà de {euros(rules.cap_cents)} par professionnel "
                       "(plafond fixé par la trésorerie).")
-    for row in capped.itertuples():
-        st.warning(md_escape(f"{row.name} : {euros(row.amount_cents)} en {year}, au-delà du "
-                             f"plafond de {euros(rules.cap_cents)}."), icon=":material/warning:")
+    if not capped.empty:
+        names = ", ".join(capped["name"].head(5)) + (" …" if len(capped) > 5 else "")
+        st.warning(md_escape(f"{len(capped)} professionnel(s) au-delà du plafond de "
+                             f"{euros(rules.cap_cents)} en {year} : {names}. Détail dans "
+                             "l'onglet « Synthèse »."), icon=":material/warning:")
 
 
 def to_pay() -> None:
@@ -283,12 +284,17 @@ def summary() -> None:
                                                               strict=True)],
               "Montant": totals["amount_cents"].map(euros),
               "Dont validé": totals["validated_cents"].map(euros)})
+    if not capped.empty:
+        st.write(f"**Au-delà du plafond de {euros(rules.cap_cents)}**")
+        ui.table({"Professionnel": capped["name"],
+                  "Total de l'année": capped["amount_cents"].map(euros)})
     st.download_button("Classeur XLSX de l'année", lambda: papers.year_workbook(store, year),
                        file_name=f"indemnisations-{year}.xlsx", mime=XLSX_MIME,
                        icon=":material/table:", on_click="ignore")
 
 
-totals = ind.totals(store, year)  # by mission and kind: the figures' and the summary's
+# Read once, for the figures and the summary.
+totals, capped = ind.totals(store, year), ind.over_cap(store, year)
 figures()
 tabs = (["À indemniser"] if prepares else []) + ["Relevés"] + \
     (["Saisie"] if prepares else []) + ["Taux et plafond", "Synthèse"]
