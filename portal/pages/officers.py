@@ -67,8 +67,9 @@ def the_list(on: date) -> None:
         st.caption(f"{gaps} dirigeant(s) à compléter (prénoms, profession, adresse ou "
                    "nationalité manquants)" + (" : formulaire ci-dessous." if editor else "."))
     shown = officers.readable(frame)
-    ui.table(shown.fillna("à compléter"),
-             column_config={"Fonction": st.column_config.TextColumn(width="large")})
+    # On screen the function comes before the details, so that it is read whole.
+    ui.table(shown[["Nom", "Prénoms", "Fonction", "Profession", "Adresse", "Nationalité"]]
+             .fillna("à compléter"))
     stem = f"dirigeants-{on:%Y%m%d}"
     left, right = st.columns(2)
     left.download_button("Liste imprimable (Word)", lambda: officers.officers_docx(store, on),
