@@ -23,7 +23,7 @@ from ..core.roles import ROLES
 from ..core.validation import phone_display
 from ..directory import organizations, persons
 from ..meetings import attendance, bodies, minutes, schedule
-from ..missions import actions, indicators
+from ..missions import actions, indicators, prevention
 from ..questionnaires import campaigns, responses
 
 # Columns a change never shows: bookkeeping, derived keys, technical identifiers.
@@ -47,7 +47,10 @@ LABELS = {
     "created_by": "Saisi par", "first_names": "Prénoms", "nationality": "Nationalité",
     "home_address": "Adresse personnelle", "start_declared_on": "Entrée déclarée le",
     "end_declared_on": "Sortie déclarée le", "expected_cents": "Montant attendu",
-    "part": "Part", "spent_on": "Date de la dépense",
+    "part": "Part", "spent_on": "Date de la dépense", "theme_code": "Thème",
+    "campaign": "Campagne nationale", "format": "Format", "held_on": "Date",
+    "duration_minutes": "Durée (minutes)", "reached": "Personnes touchées",
+    "evaluation": "Évaluation", "reach": "Détail des personnes touchées",
     "abstentions": "Abstentions", "accepted_on": "Acceptée le",
     "accepts_from": "Nouveaux patients à partir du", "accepts_patients": "Nouveaux patients",
     "access_before": "Consultations antérieures au", "access_log": "Consultations effacées",
@@ -136,6 +139,8 @@ CODES = {
     ("indemnity_line", "kind"): indemnities.KINDS,
     ("indemnity_line", "source"): indemnities.SOURCES,
     ("aci_funding", "part"): funding.PARTS,
+    ("prevention_event", "format"): prevention.FORMATS,
+    ("prevention_event", "campaign"): prevention.CAMPAIGNS,
 }
 # Columns holding an id or code of a table, read as that row's name.
 REFERENCES = {
@@ -145,7 +150,7 @@ REFERENCES = {
     "linked_id": "action", "commune_code": "commune", "communes": "commune",
     "profession_code": "profession", "specialty_code": "specialty",
     "mission_code": "mission", "motive_code": "snp_motive", "organization_id": "organization",
-    "college_code": "college",
+    "college_code": "college", "theme_code": "prevention_theme",
 }
 NAMES = {
     "person": "SELECT id AS key, trim(last_name || ' ' || first_name) AS name FROM people",
@@ -163,11 +168,14 @@ NAMES = {
     "mission": "SELECT code AS key, title AS name FROM missions",
     "snp_motive": "SELECT code AS key, label AS name FROM snp_motives",
     "college": "SELECT code AS key, label AS name FROM colleges",
+    "prevention_theme": "SELECT code AS key, label AS name FROM prevention_themes",
+    "prevention_event": "SELECT id AS key, title || ' du ' || strftime('%d/%m/%Y', held_on)"
+                        " AS name FROM prevention_events",
 }
 # The page that shows an element, opened with ?id=.
 PAGES = {"person": "person", "organization": "organization", "action": "action",
          "meeting": "meeting", "indicator": "indicator", "campaign": "campaign",
-         "mt_request": "doctor_request"}
+         "mt_request": "doctor_request", "prevention_event": "prevention_event"}
 LONG = 160  # characters of a long text shown in a change
 LOCAL_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")  # a meeting's wall time
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")

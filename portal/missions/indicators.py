@@ -20,6 +20,7 @@ from ..core.roles import Actor
 from ..core.transactions import Transaction, iso, now
 from ..meetings import schedule
 from ..questionnaires import figures
+from . import prevention
 
 EDITORS = roles.EDIT["missions"]
 KINDS = {"moyens": "Moyens", "resultat": "Résultat", "diagnostic": "Diagnostic"}
@@ -99,6 +100,20 @@ SOURCES: dict[str, Source] = {
                       "période dont le rendez-vous a lieu moins de 24 heures après la "
                       "demande (heure réelle, changement d'heure compris), sur toutes les "
                       "demandes reçues.", snp_figures.share_within_24h),
+    "prevention_evenements": Source(
+        "Actions de prévention réalisées", "Événements de prévention tenus pendant la période "
+        "(ceux de la fiche action de l'indicateur, s'il en a une).", prevention.events_held),
+    "prevention_personnes": Source(
+        "Personnes touchées par la prévention", "Personnes touchées par les événements de "
+        "prévention de la période (de la fiche action de l'indicateur, s'il en a une).",
+        prevention.people_reached),
+    "prevention_professionnels": Source(
+        "Professionnels mobilisés pour la prévention", "Professionnels différents ayant "
+        "animé un événement de prévention pendant la période.",
+        prevention.professionals_mobilised),
+    "prevention_communes": Source(
+        "Communes touchées par la prévention", "Communes différentes où un événement de "
+        "prévention s'est tenu pendant la période.", prevention.communes_covered),
     "sas_honores": Source("Demandes du SAS au rendez-vous honoré", "Demandes venues du SAS "
                           "pendant la période dont le rendez-vous a été honoré.",
                           snp_figures.sas_honoured),

@@ -8,7 +8,7 @@ from datetime import date
 
 from ...core.db import Store
 from ...core.roles import Actor
-from ...missions import aci, actions, indicators
+from ...missions import aci, actions, indicators, prevention
 from .directory import Cast
 
 # The seven actions of the Giennois-Berry health project (titles are the project's;
@@ -72,9 +72,31 @@ INDICATORS = (
      "resultat", "patients", "month", 60, "higher", "sum", "mt_fragiles_trouves"),
     ("Demandes de soins non programmés vues sous 24 h", "socle_1", "resultat", "%", "month",
      90, "higher", "mean", "snp_24h"),
+    ("Personnes touchées par les actions de prévention", "socle_3", "resultat", "personnes",
+     "quarter", 400, "higher", "sum", "prevention_personnes"),
 )
 FIELDS = ("name", "mission_code", "kind", "unit", "period", "target", "direction",
           "aggregation", "source")
+# The year's prevention events: (month, day, title, theme, format, campaign, commune,
+# place, people reached, professionals and partners drawn).
+EVENTS = (
+    (3, 18, "Stand Mars bleu : le test de dépistage du cancer colorectal",
+     "depistage_cancers", "stand", "mars_bleu", "45155", "Marché de Gien", 64),
+    (4, 28, "Vaccination : mise à jour du carnet en pharmacie", "vaccination", "atelier",
+     "semaine_vaccination", "45053", "Pharmacie de la Loire", 41),
+    (6, 12, "Bouger sur ordonnance : marche découverte", "activite_physique", "atelier",
+     None, "45087", "Bords de Loire", 18),
+    (7, 2, "Canicule : repérer les personnes isolées", "canicule", "conference", None,
+     "45155", "Salle des fêtes de Gien", 35),
+    (9, 24, "Nutrition au collège", "nutrition", "intervention_scolaire", None, "45053",
+     "Collège de Briare", 112),
+    (10, 9, "Octobre rose : mammographie, parlons-en", "depistage_cancers", "stand",
+     "octobre_rose", "45155", "Centre commercial de Gien", 87),
+    (11, 14, "Mois sans tabac : consultation d'aide à l'arrêt", "addictions", "atelier",
+     "mois_sans_tabac", "45087", "MSP du Canal de Briare", 23),
+    (12, 10, "Santé mentale : premiers secours en santé mentale", "sante_mentale", "atelier",
+     None, "45155", "Maison de santé de Gien", 14),
+)
 
 
 
@@ -84,6 +106,7 @@ def load(store: Store, actor: Actor, cast: Cast) -> dict[int, int]:
     aci.save_contract(store, actor, date(2025, 3, 14), ["complementaire_1"], 2)
     numbers = _actions(store, actor, cast.of("10")[:1])
     _indicators(store, actor)
+    _prevention(store, actor, cast, numbers)
     return numbers
 
 
@@ -109,6 +132,24 @@ def _actions(store: Store, actor: Actor, referents: list[int]) -> dict[int, int]
             actions.save_action(store, actor, values, ids[number], **related,
                                 links=[ids[n] for n in action[-1]])
     return ids
+
+
+def _prevention(store: Store, actor: Actor, cast: Cast, numbers: dict[int, int]) -> None:
+    """The year's eight events, some held, the last ones perhaps still planned, run by
+    two or three professionals each (an indicator counts the people they reached)."""
+    rng = random.Random(14)
+    today = date.today()
+    action = next(numbers[n] for n, row in enumerate(ACTIONS, start=1) if "socle_3" in row[1])
+    runners = cast.of("10", "21", "60", "70")
+    for month, day, title, theme, form, campaign, commune, place, reached in EVENTS:
+        held_on = date(today.year, month, day)
+        prevention.save_event(store, actor, {
+            "title": title, "theme_code": theme, "format": form, "campaign": campaign,
+            "action_id": action, "held_on": held_on, "duration_minutes": 180,
+            "commune_code": commune, "place": place,
+            "reached": reached if held_on <= today else None,
+            "evaluation": "Bonne affluence ; à refaire l'an prochain." if held_on <= today
+            else ""}, people=rng.sample(runners, rng.randint(2, 3)))
 
 
 def _indicators(store: Store, actor: Actor) -> None:
