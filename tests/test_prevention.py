@@ -3,15 +3,27 @@ counted never identified; the year's calendar and figures; the indicators they f
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 import pytest
+from openpyxl import load_workbook
 
-from helpers import COORD, logged_in, open_page, person, shown_errors, texts, toasts, widget
+from helpers import (
+    COORD,
+    docx_text,
+    logged_in,
+    open_page,
+    person,
+    shown_errors,
+    texts,
+    toasts,
+    widget,
+)
 from portal.core.errors import PermissionDenied, PortalError
 from portal.core.roles import MEMBER, Actor
 from portal.directory import organizations
-from portal.missions import actions, indicators, prevention
+from portal.missions import actions, indicators, prevention, report
 
 TODAY = date.today()
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -148,3 +160,14 @@ def test_the_coordination_records_an_event_and_a_member_reads_only_visible_ones(
     assert not [b for b in member.button if b.label == "Nouvel événement"]
     refused = open_page(logged_in("demo.membre"), "prevention_event", id=int(hidden["id"]))
     assert "Choisissez un événement" in texts(refused)
+
+
+def test_the_yearly_report_lists_the_prevention_events(demo_store):
+    content = report.gather(demo_store, TODAY.year)
+    text = docx_text(report.docx(content))
+    assert "Événements de prévention" in text
+    figures = prevention.summary(demo_store, prevention.Filters(TODAY.year), TODAY)
+    assert f"{figures['held']} événements tenus" in text
+    assert "Octobre rose : mammographie, parlons-en" in text
+    sheet = load_workbook(io.BytesIO(report.xlsx(content)))["Prévention"]
+    assert len(list(sheet.values)) == 1 + 8

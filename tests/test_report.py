@@ -84,7 +84,8 @@ def test_excel_report_holds_the_same_figures(year_2025):
     workbook = openpyxl.load_workbook(io.BytesIO(report.xlsx(report.gather(year_2025, 2025,
                                                                            TODAY))))
     assert workbook.sheetnames == ["Indicateurs", "Actions", "Valeurs par période",
-                                   "Réunions par mission", "Utilisation des fonds",
+                                   "Réunions par mission", "Prévention",
+                                   "Utilisation des fonds",
                                    "Pièces justificatives", "Graphiques"]
     sheet = list(workbook["Indicateurs"].iter_rows(values_only=True))
     header = sheet[0]

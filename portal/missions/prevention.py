@@ -318,8 +318,12 @@ EXPORT_LIMIT = 50_000
 
 
 def export_frame(store: Store, filters: Filters) -> pd.DataFrame:
-    """The year's events as a spreadsheet reads them (French headers)."""
-    frame = events(store, filters, EXPORT_LIMIT)
+    """The year's events as a spreadsheet reads them."""
+    return readable(events(store, filters, EXPORT_LIMIT))
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Events with French headers and labels."""
     return blanks_as_none(pd.DataFrame({
         "Date": frame["held_on"].map(date_fr), "Intitulé": frame["title"],
         "Thème": frame["theme"], "Campagne": frame["campaign"].map(

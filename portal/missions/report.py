@@ -18,7 +18,7 @@ from ..core.exports import docx_bytes, docx_table, workbook_bytes
 from ..core.formats import date_fr, datetime_fr, euros, number_fr, plural, records
 from ..directory import territory
 from ..meetings import schedule
-from . import aci, actions, charts, evidence, indicators, progress
+from . import aci, actions, charts, evidence, indicators, prevention, progress
 
 
 @dataclass
@@ -37,7 +37,9 @@ class Report:
     mobilised: dict[str, int]   # per mission: different people present at its meetings
     members: pd.DataFrame       # per collège: the year's members, those up to date
     funds: pd.DataFrame         # per mission: ACI parts due, indemnities, other spending
+    prevention: pd.DataFrame    # the year's prevention events
     received_cents: int         # what the ACI paid for the year
+    prevention_figures: dict    # events held and planned, people reached...
 
 
 def gather(store: Store, year: int, today: date | None = None) -> Report:
@@ -70,7 +72,8 @@ def gather(store: Store, year: int, today: date | None = None) -> Report:
         images, schedule.coordination_time(store, start, end),
         schedule.people_mobilised(store, start, end),
         memberships.counts_by_college(store, year), funding.use_of_funds(store, year),
-        funding.received(store, year))
+        prevention.events(store, prevention.Filters(year)), funding.received(store, year),
+        prevention.summary(store, prevention.Filters(year), today))
 
 
 def actions_of(report: Report, code: str) -> pd.DataFrame:
@@ -161,8 +164,29 @@ def _mission_section(document, report: Report, mission: dict) -> None:
                                "elle n'entre pas dans l'évaluation de l'ACI.").runs[0].italic = True
     document.add_paragraph(mission["summary"])
     _actions_section(document, actions_of(report, mission["code"]))
+    if mission["code"] == "socle_3":
+        _prevention_section(document, report)
     _meetings_section(document, report, mission["code"])
     _indicators_section(document, report, mission["code"])
+
+
+def _prevention_section(document, report: Report) -> None:
+    figures = report.prevention_figures
+    document.add_heading("Événements de prévention", level=2)
+    if report.prevention.empty:
+        document.add_paragraph("Aucun événement de prévention enregistré pour l'année.")
+        return
+    document.add_paragraph(", ".join([
+        plural(figures["held"], "événement tenu", "événements tenus"),
+        plural(figures["planned"], "prévu"),
+        plural(figures["reached"], "personne touchée", "personnes touchées"),
+        plural(figures["professionals"], "professionnel mobilisé", "professionnels mobilisés"),
+        plural(figures["communes"], "commune")]) + ".")
+    events = report.prevention
+    docx_table(document, ["Date", "Événement", "Thème", "Commune", "Personnes touchées"], [
+        [date_fr(e.held_on), e.title, e.theme, e.commune or "",
+         "" if e.reached is None else number_fr(e.reached)] for e in events.itertuples()],
+        room=(1,))
 
 
 def _actions_section(document, mine: pd.DataFrame) -> None:
@@ -264,6 +288,7 @@ def xlsx(report: Report) -> bytes:
         "Indicateurs": progress.readable(report.standings),
         "Actions": actions_sheet, "Valeurs par période": values,
         "Réunions par mission": meetings_sheet,
+        "Prévention": prevention.readable(report.prevention),
         "Utilisation des fonds": funds,
         "Pièces justificatives": documents,
     }, ("Graphiques", images + list(report.charts.values())))

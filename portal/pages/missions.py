@@ -6,8 +6,9 @@ import streamlit as st
 
 from portal import ui
 from portal.core.formats import date_fr, md_escape, number_fr
+from portal.core.roles import BOARD
 from portal.meetings import schedule
-from portal.missions import aci, actions, progress
+from portal.missions import aci, actions, prevention, progress
 
 actor = ui.require_access("missions")
 store = ui.store()
@@ -51,6 +52,18 @@ def meeting_time(mission: str) -> None:
                   "Sans feuille de présence": rows["without_sheet"]})
         st.caption("Heures-participant : personnes présentes × durée. Une réunion sur "
                    "plusieurs missions partage son temps entre elles.")
+
+
+def prevention_events() -> None:
+    """The year's prevention events, in a line, and the page that lists them."""
+    year = prevention.summary(store, prevention.Filters(
+        date.today().year, members_view=not actor.has(*BOARD)))
+    if year["held"] or year["planned"]:
+        st.text(f"Prévention en {date.today().year} : {year['held']} événement(s) tenu(s), "
+                f"{year['planned']} prévu(s), {number_fr(year['reached'])} personne(s) "
+                "touchée(s).")
+    st.page_link(ui.page("prevention"), icon=":material/health_and_safety:",
+                 label="Voir les événements de prévention")
 
 
 # Past SHOWN indicators a mission shows counts and the most urgent first, in this order.
@@ -99,4 +112,6 @@ for mission in all_missions:
                          label=f"Action n°{row.number} : {md_escape(row.title)} "
                                f"({actions.STATUSES[row.status].lower()}, {row.progress} %)")
         meeting_time(mission["code"])
+        if mission["code"] == "socle_3":
+            prevention_events()
         mission_indicators(mission["code"])
