@@ -19,7 +19,7 @@ from portal.core.formats import PARIS
 from portal.core.roles import ADMIN, COORDINATOR, Actor
 from portal.directory import organizations, persons
 from portal.meetings import attendance, bodies, minutes, officers, schedule
-from portal.missions import actions, evidence, indicators
+from portal.missions import actions, evidence, indicators, prevention
 from portal.questionnaires import campaigns, responses
 
 COORD = Actor("demo.coordination", frozenset({COORDINATOR}))
@@ -30,7 +30,8 @@ TABLES = ("people", "organizations", "actions", "meetings", "attendees", "decisi
           "indicators", "indicator_values", "evidence", "campaigns", "responses", "answers",
           "mt_requests", "snp_requests", "snp_slots", "doctor_capacity", "mandates",
           "memberships", "membership_payments", "indemnity_rates", "indemnity_statements",
-          "indemnity_lines", "officer_details", "aci_funding", "spending")
+          "indemnity_lines", "officer_details", "aci_funding", "spending",
+          "prevention_events")
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -69,6 +70,10 @@ def load(store, files_dir, rounds: int = 4) -> dict[str, int]:
                                            [ids["person"]])[0]
     indemnities.add_line(store, COORD, files_dir, ids["person"], "fonction", date.today(), -30,
                          None, "Correction")
+    # A prevention event with only what the form requires, planned: nobody reached yet.
+    ids["prevention_event"], _ = prevention.save_event(store, COORD, {
+        "title": "Événement sans détails", "theme_code": "autre", "format": "stand",
+        "held_on": date.today() + timedelta(days=7)})
     return ids
 
 
