@@ -951,3 +951,49 @@ def test_over_https_behind_caddy_the_login_cookie_is_secure(server, browser, tmp
     finally:
         caddy.terminate()
         caddy.wait(timeout=10)
+
+
+def test_a_prevention_event_with_its_sign_in_sheet_moves_the_indicator(server, browser,
+                                                                         tmp_path):
+    """Issue 19: an event recorded with the people it reached and its sign-in sheet; the
+    indicator of people reached counts them."""
+    store = Store(settings.load().db_path)
+    demo.load(store, 4)
+    indicator = int(indicators.list_indicators(store, "socle_3").query(
+        "source == 'prevention_personnes'")["id"].iloc[0])
+    before = progress.standings(store, date.today().year, indicator_id=indicator).iloc[0]
+    page = as_demo_coordinator(browser.new_context(), server)
+    page.get_by_role("link", name="Prévention", exact=True).click()
+    page.get_by_role("button", name="Nouvel événement").click()
+    expect(field(page, "Intitulé")).to_be_visible(timeout=10_000)
+    settle(page)
+    field(page, "Intitulé").fill("Atelier mémoire")
+    choose(page, "Thème", "Santé mentale")
+    settle(page)
+    choose(page, "Format", "Atelier")
+    settle(page)
+    field(page, "Personnes touchées (une fois l'événement tenu)").fill("27")
+    field(page, "Personnes touchées (une fois l'événement tenu)").press("Tab")
+    settle(page)
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", name="Atelier mémoire")).to_be_visible(timeout=10_000)
+    settle(page)
+    sheet = tmp_path / "emargement.pdf"
+    sheet.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    page.locator('input[type="file"]').set_input_files(sheet)
+    expect(page.get_by_text("emargement.pdf")).to_be_visible(timeout=10_000)
+    settle(page)
+    page.get_by_role("button", name="Déposer").click()
+    expect(page.get_by_text("Document « emargement.pdf » déposé.")).to_be_visible(
+        timeout=10_000)
+    settle(page)
+    event_id = store.scalar("SELECT id FROM prevention_events WHERE title = 'Atelier mémoire'")
+    assert store.scalar("SELECT filename FROM prevention_documents WHERE event_id = ?",
+                        (event_id,)) == "emargement.pdf"
+    shot(page, "82_prevention_event")
+    page.get_by_role("link", name="Tableau de bord", exact=True).click()
+    expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible(timeout=15_000)
+    settle(page)
+    page.goto(f"{server}/indicator?id={indicator}")
+    expect(page.get_by_text(f"valeur de l'année : {before['actual'] + 27:.0f}")).to_be_visible(
+        timeout=15_000)
