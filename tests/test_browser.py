@@ -988,8 +988,8 @@ def test_a_prevention_event_with_its_sign_in_sheet_moves_the_indicator(server, b
         timeout=10_000)
     settle(page)
     event_id = store.scalar("SELECT id FROM prevention_events WHERE title = 'Atelier mémoire'")
-    assert store.scalar("SELECT filename FROM prevention_documents WHERE event_id = ?",
-                        (event_id,)) == "emargement.pdf"
+    assert store.scalar("SELECT filename FROM record_documents WHERE entity ="
+                        " 'prevention_event' AND record_id = ?", (event_id,)) == "emargement.pdf"
     shot(page, "82_prevention_event")
     page.get_by_role("link", name="Tableau de bord", exact=True).click()
     expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible(timeout=15_000)

@@ -23,7 +23,7 @@ from helpers import (
 from portal.core.errors import PermissionDenied, PortalError
 from portal.core.roles import MEMBER, Actor
 from portal.directory import organizations
-from portal.missions import actions, indicators, prevention, report
+from portal.missions import actions, documents, indicators, prevention, report
 
 TODAY = date.today()
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -128,11 +128,17 @@ def test_a_sign_in_sheet_is_checked_by_content(store, tmp_path):
     event_id, _ = prevention.save_event(store, COORD, {
         "title": "Atelier", "theme_code": "nutrition", "format": "atelier", "held_on": TODAY})
     with pytest.raises(PortalError, match="programme"):
-        prevention.add_document(store, COORD, tmp_path, event_id, "emargement.pdf", b"MZ\x90")
-    document = prevention.add_document(store, COORD, tmp_path, event_id, "emargement.pdf", PDF)
-    assert prevention.documents(store, event_id)["filename"].tolist() == ["emargement.pdf"]
-    prevention.remove_document(store, COORD, document)
-    assert prevention.documents(store, event_id).empty
+        documents.add(store, COORD, tmp_path, "prevention_event", event_id, "emargement.pdf",
+                      b"MZ\x90")
+    document = documents.add(store, COORD, tmp_path, "prevention_event", event_id,
+                             "emargement.pdf", PDF)
+    listed = documents.listing(store, "prevention_event", event_id)
+    assert listed["filename"].tolist() == ["emargement.pdf"]
+    documents.remove(store, COORD, document)
+    assert documents.listing(store, "prevention_event", event_id).empty
+    document = documents.add(store, COORD, tmp_path, "prevention_event", event_id, "a.pdf", PDF)
+    prevention.delete_event(store, COORD, event_id)  # its documents go with it
+    assert documents.listing(store, "prevention_event", event_id).empty
 
 
 def test_the_coordination_records_an_event_and_a_member_reads_only_visible_ones(demo_store):

@@ -23,7 +23,7 @@ from ..core.roles import ROLES
 from ..core.validation import phone_display
 from ..directory import organizations, persons
 from ..meetings import attendance, bodies, minutes, schedule
-from ..missions import actions, indicators, prevention
+from ..missions import actions, indicators, pathways, prevention
 from ..questionnaires import campaigns, responses
 
 # Columns a change never shows: bookkeeping, derived keys, technical identifiers.
@@ -51,6 +51,10 @@ LABELS = {
     "campaign": "Campagne nationale", "format": "Format", "held_on": "Date",
     "duration_minutes": "Durée (minutes)", "reached": "Personnes touchées",
     "evaluation": "Évaluation", "reach": "Détail des personnes touchées",
+    "ended_on": "Fin", "ars_declared_on": "Déclaré à l'ARS le",
+    "inclusion": "Critères d'inclusion", "exclusion": "Exclusions", "steps": "Étapes",
+    "follow_up": "Suivi et traçabilité", "cases_reviewed": "Cas revus", "side": "Rôle",
+    "adhered_on": "Adhésion le", "pathway_id": "Parcours", "pathway_theme": "Thème",
     "abstentions": "Abstentions", "accepted_on": "Acceptée le",
     "accepts_from": "Nouveaux patients à partir du", "accepts_patients": "Nouveaux patients",
     "access_before": "Consultations antérieures au", "access_log": "Consultations effacées",
@@ -102,7 +106,8 @@ LABELS = {
 }
 # Labels a domain gives its own fields, read before LABELS.
 FIELD_LABELS = {"action": actions.SECTIONS,
-                "indemnity_rate": {"starts_on": "Début", "ends_on": "Fin"}}
+                "indemnity_rate": {"starts_on": "Début", "ends_on": "Fin"},
+                "pathway": {"started_on": "Début"}, "protocol": {"started_on": "Début"}}
 FLAGS = {"active", "aged_70", "archived", "can_travel", "cancelled", "closed", "complete",
          "member", "minutes_restricted", "must_change_password", "snp", "strict", "to_regularise",
          "visible"}
@@ -141,6 +146,9 @@ CODES = {
     ("aci_funding", "part"): funding.PARTS,
     ("prevention_event", "format"): prevention.FORMATS,
     ("prevention_event", "campaign"): prevention.CAMPAIGNS,
+    ("pathway", "status"): pathways.STATUSES,
+    ("protocol", "kind"): pathways.PROTOCOL_KINDS,
+    ("protocol", "side"): pathways.SIDES,
 }
 # Columns holding an id or code of a table, read as that row's name.
 REFERENCES = {
@@ -150,7 +158,8 @@ REFERENCES = {
     "linked_id": "action", "commune_code": "commune", "communes": "commune",
     "profession_code": "profession", "specialty_code": "specialty",
     "mission_code": "mission", "motive_code": "snp_motive", "organization_id": "organization",
-    "college_code": "college", "theme_code": "prevention_theme",
+    "college_code": "college", "theme_code": "prevention_theme", "pathway_id": "pathway",
+    "pathway_theme": "pathway_theme",
 }
 NAMES = {
     "person": "SELECT id AS key, trim(last_name || ' ' || first_name) AS name FROM people",
@@ -171,11 +180,14 @@ NAMES = {
     "prevention_theme": "SELECT code AS key, label AS name FROM prevention_themes",
     "prevention_event": "SELECT id AS key, title || ' du ' || strftime('%d/%m/%Y', held_on)"
                         " AS name FROM prevention_events",
+    "pathway": "SELECT id AS key, title AS name FROM pathways",
+    "pathway_theme": "SELECT code AS key, label AS name FROM pathway_themes",
 }
 # The page that shows an element, opened with ?id=.
 PAGES = {"person": "person", "organization": "organization", "action": "action",
          "meeting": "meeting", "indicator": "indicator", "campaign": "campaign",
-         "mt_request": "doctor_request", "prevention_event": "prevention_event"}
+         "mt_request": "doctor_request", "prevention_event": "prevention_event",
+         "pathway": "pathway"}
 LONG = 160  # characters of a long text shown in a change
 LOCAL_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")  # a meeting's wall time
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")

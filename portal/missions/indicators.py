@@ -20,7 +20,7 @@ from ..core.roles import Actor
 from ..core.transactions import Transaction, iso, now
 from ..meetings import schedule
 from ..questionnaires import figures
-from . import prevention
+from . import pathways, prevention
 
 EDITORS = roles.EDIT["missions"]
 KINDS = {"moyens": "Moyens", "resultat": "Résultat", "diagnostic": "Diagnostic"}
@@ -100,6 +100,21 @@ SOURCES: dict[str, Source] = {
                       "période dont le rendez-vous a lieu moins de 24 heures après la "
                       "demande (heure réelle, changement d'heure compris), sur toutes les "
                       "demandes reçues.", snp_figures.share_within_24h),
+    "parcours_actifs": Source("Parcours en cours", "Nombre de parcours au statut « en cours » "
+                              "(à la date du calcul).", pathways.active, snapshot=True),
+    "parcours_adherents": Source(
+        "Professionnels adhérents à un protocole", "Professionnels différents ayant adhéré, "
+        "avant la fin de la période, à un protocole qui court encore à cette date.",
+        pathways.adherents),
+    "parcours_inclusions": Source("Patients inclus dans les parcours", "Patients inclus "
+                                  "pendant la période, tous parcours confondus.",
+                                  pathways.patients_included),
+    "parcours_cas_revus": Source("Cas revus en réunion de concertation", "Cas revus lors "
+                                 "des réunions des parcours pendant la période.",
+                                 pathways.cases_reviewed),
+    "parcours_heures": Source("Heures de coordination des parcours", "Heures-participant "
+                              "(présents × durée) des réunions des parcours pendant la "
+                              "période.", pathways.coordination_hours),
     "prevention_evenements": Source(
         "Actions de prévention réalisées", "Événements de prévention tenus pendant la période "
         "(ceux de la fiche action de l'indicateur, s'il en a une).", prevention.events_held),

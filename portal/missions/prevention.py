@@ -1,23 +1,23 @@
 """Socle 3, prevention: the events the CPTS runs (theme, national campaign, format, date,
 place), the professionals who ran them and the partner structures, the people reached
-(a count, optionally by age band and sex: never identities), their documents and a short
-evaluation; a year's calendar with the national campaigns; the figures the indicators
-read."""
+(a count, optionally by age band and sex: never identities), a short evaluation (their
+documents are in `documents`); a year's calendar with the national campaigns; the
+figures the indicators read."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 import pandas as pd
 
-from ..core import files, roles
+from ..core import roles
 from ..core.db import Store
 from ..core.errors import PortalError
 from ..core.formats import blanks_as_none, date_fr
 from ..core.roles import Actor
 from ..core.transactions import Transaction, iso, now
+from . import documents
 
 EDITORS = roles.EDIT["missions"]
 FORMATS = {"atelier": "Atelier", "stand": "Stand", "depistage": "Dépistage",
@@ -132,8 +132,9 @@ def delete_event(store: Store, actor: Actor, event_id: int) -> None:
     roles.require(actor, *EDITORS)
     with store.write(actor) as tx:
         for table in ("prevention_reach", "prevention_event_people",
-                      "prevention_event_partners", "prevention_documents"):
+                      "prevention_event_partners"):
             tx.execute(f"DELETE FROM {table} WHERE event_id = ?", (event_id,))
+        documents.remove_all(tx, "prevention_event", event_id)
         tx.delete("prevention_events", event_id, "prevention_event",
                   "Cet événement a déjà été supprimé.")
 
@@ -248,33 +249,6 @@ def calendar_of(store: Store, filters: Filters, today: date | None = None) -> pd
         "planned": [counts.get(m, {}).get("planned") or 0 for m in range(1, 13)],
         "campaigns": [", ".join(CAMPAIGNS[c] for c, (first, _) in campaigns.items()
                                 if first.month == m) for m in range(1, 13)]})
-
-
-# Documents -------------------------------------------------------------------------------
-
-def add_document(store: Store, actor: Actor, files_dir: Path, event_id: int, filename: str,
-                 data: bytes) -> int:
-    """A sign-in sheet, a photo, a flyer: checked by content, stored once per content."""
-    roles.require(actor, *EDITORS)
-    kept = files.keep(files_dir, filename, data)
-    with store.write(actor) as tx:
-        if not tx.one("SELECT 1 AS x FROM prevention_events WHERE id = ?", (event_id,)):
-            raise PortalError("Événement introuvable.")
-        return tx.insert("prevention_documents", {
-            "event_id": event_id, **kept, "uploaded_by": actor.username,
-            "uploaded_at": iso(now())}, entity="prevention_document")
-
-
-def documents(store: Store, event_id: int) -> pd.DataFrame:
-    return store.frame("SELECT * FROM prevention_documents WHERE event_id = ?"
-                       " ORDER BY uploaded_at, id", (event_id,))
-
-
-def remove_document(store: Store, actor: Actor, document_id: int) -> None:
-    roles.require(actor, *EDITORS)
-    with store.write(actor) as tx:
-        tx.delete("prevention_documents", document_id, "prevention_document",
-                  "Ce document a déjà été retiré.")
 
 
 # Indicator sources ----------------------------------------------------------------------

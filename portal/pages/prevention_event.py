@@ -7,11 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from portal import ui
-from portal.core import files
-from portal.core.formats import date_fr, md_escape, size_fr
+from portal.core.formats import date_fr, md_escape
 from portal.core.roles import BOARD
 from portal.directory import organizations, persons
 from portal.missions import actions, prevention
+from portal.ui import attachments
 
 actor = ui.require_access("prevention_event")
 store = ui.store()
@@ -120,37 +120,6 @@ def event_form(event: dict | None) -> None:
             ui.page("prevention_event"), not event, "Événement enregistré.")
 
 
-def documents(event: dict) -> None:
-    st.subheader("Documents")
-    listed = prevention.documents(store, event["id"])
-    if listed.empty:
-        st.write("Aucun document (feuille d'émargement, photos, affiche…).")
-    for row in listed.itertuples():
-        st.download_button(f"{row.filename} ({size_fr(row.size)})",
-                           lambda sha=row.sha256: files.content(ui.config().files_dir, sha),
-                           file_name=row.filename, mime=row.mime, key=f"document_{row.id}",
-                           icon=":material/attach_file:", on_click="ignore")
-    if not editor:
-        return
-    errors = ui.FieldErrors()
-    with st.form(ui.form_key("prevention_document")):
-        upload = st.file_uploader(
-            f"Ajouter un document (PDF, image, document bureautique ; "
-            f"{size_fr(files.MAX_BYTES)} au plus)", type=list(files.ACCEPTED),
-            max_upload_size=files.MAX_BYTES // 1024 ** 2)
-        errors.slot("file")
-        sent = st.form_submit_button("Déposer", icon=":material/upload:")
-    if sent and upload is not None and errors.attempt(
-            prevention.add_document, store, actor, ui.config().files_dir, event["id"],
-            upload.name, upload.getvalue()):
-        ui.saved(f"Document « {upload.name} » déposé.", reset="prevention_document")
-    if not listed.empty:
-        ui.removal("Retirer un document", "Document", {int(r.id): r.filename
-                                                       for r in listed.itertuples()},
-                   lambda document_id: prevention.remove_document(store, actor, document_id),
-                   "Document retiré.", key="remove_prevention_document")
-
-
 st.page_link(ui.page("prevention"), label="Retour à la prévention",
              icon=":material/arrow_back:")
 event = ui.record_page(
@@ -174,7 +143,8 @@ if event["people_names"]:
     st.text("Animé par : " + ", ".join(event["people_names"]))
 if event["evaluation"]:
     st.text(event["evaluation"])
-documents(event)
+attachments.section(store, actor, "prevention_event", event["id"],
+                    "Aucun document (feuille d'émargement, photos, affiche…).")
 if editor:
     with st.expander("Modifier l'événement", icon=":material/edit:"):
         event_form(event)

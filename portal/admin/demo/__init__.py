@@ -59,6 +59,7 @@ def load(store: Store, rounds: int) -> list[dict]:
         association.load(draft, ACTOR, cast)  # the members the AG invites
         actions = missions.load(draft, ACTOR, cast)
         meetings.load(draft, ACTOR, cast, actions)
+        missions.load_pathways(draft, ACTOR, cast, actions)  # with the meetings held
         questionnaires.load(draft, ACTOR, cast, CPTS_NAME)
         care.load(draft, ACTOR, cast)
         association.indemnify(draft, ACTOR, cast)  # from the meetings attended, the slots held

@@ -8,7 +8,7 @@ from datetime import date
 
 from ...core.db import Store
 from ...core.roles import Actor
-from ...missions import aci, actions, indicators, prevention
+from ...missions import aci, actions, indicators, pathways, prevention
 from .directory import Cast
 
 # The seven actions of the Giennois-Berry health project (titles are the project's;
@@ -169,3 +169,51 @@ def _indicators(store: Store, actor: Actor) -> None:
                                 rng.randrange(1, 3))
     indicators.record_value(store, actor, ids[0], date(today.year, 1, 1), 4120,
                             "Données CPAM : 1 030 en ALD, 1 480 de 70 ans et plus, 610 C2S.")
+
+
+def load_pathways(store: Store, actor: Actor, cast: Cast, numbers: dict[int, int]) -> None:
+    """Two pathways after the meetings: heart failure, running, with a national
+    cooperation protocol (a doctor delegating the follow-up to a nurse), monthly
+    inclusions and the concertation meetings; and the elderly at home, in project."""
+    today = date.today()
+    doctor, nurse = cast.of("10")[1], cast.of("60")[0]
+    pharmacist = cast.of("21")[0]
+    heart, _ = pathways.save_pathway(store, actor, {
+        "title": "Insuffisance cardiaque : le retour à domicile après une hospitalisation",
+        "pathway_theme": "insuffisance_cardiaque", "status": "en_cours",
+        "started_on": date(today.year - 1, 9, 1),
+        "description": "Sortie d'hospitalisation préparée avec le centre hospitalier, suivi "
+                       "infirmier renforcé le premier mois, conciliation médicamenteuse."},
+        action_ids=[numbers[1]])
+    for person, role in ((doctor, "Médecin traitant référent"),
+                         (nurse, "Infirmière de suivi"),
+                         (pharmacist, "Conciliation médicamenteuse")):
+        pathways.add_member(store, actor, heart, person, role=role)
+    protocol = pathways.save_protocol(store, actor, {
+        "pathway_id": heart, "title": "Suivi infirmier de l'insuffisance cardiaque",
+        "kind": "cooperation_nationale", "started_on": date(today.year - 1, 10, 1),
+        "ars_declared_on": date(today.year - 1, 10, 15),
+        "inclusion": "Patient en insuffisance cardiaque, sorti d'hospitalisation depuis moins "
+                     "d'un mois, d'accord pour le suivi.",
+        "exclusion": "Insuffisance cardiaque terminale, refus du patient.",
+        "steps": "Pesée et constantes deux fois par semaine, adaptation du diurétique selon "
+                 "l'arbre décisionnel, appel du médecin au-delà des seuils.",
+        "follow_up": "Fiche de suivi dans le dossier partagé, bilan mensuel au médecin."})
+    pathways.adhere(store, actor, protocol, doctor, "delegant", date(today.year - 1, 10, 1))
+    pathways.adhere(store, actor, protocol, nurse, "delegue", date(today.year - 1, 10, 3))
+    month = date(today.year - 1, 10, 1)
+    rng = random.Random(2)
+    while month <= today:
+        pathways.set_inclusions(store, actor, heart, month, rng.randint(1, 4))
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    for meeting in store.query("SELECT id, starts_at FROM meetings"
+                               " WHERE kind = 'concertation'"):
+        held = meeting["starts_at"] < today.isoformat()
+        pathways.link_meeting(store, actor, heart, meeting["id"], 4 if held else 0)
+    elderly, _ = pathways.save_pathway(store, actor, {
+        "title": "Personne âgée à domicile : prévenir les chutes",
+        "pathway_theme": "personne_agee", "status": "projet",
+        "description": "Repérage des fragilités par les infirmiers et les pharmaciens, "
+                       "bilan kinésithérapique, aménagement du logement."},
+        action_ids=[numbers[2]])
+    pathways.add_member(store, actor, elderly, cast.of("50")[0], role="Kinésithérapeute")

@@ -1,0 +1,241 @@
+"""Parcours: a care pathway, who takes part and in what role, its fiches action, its
+tools (documents), its protocols and their adherents, the patients included per month
+and the concertation meetings that reviewed its cases."""
+
+from datetime import date
+
+import streamlit as st
+
+from portal import ui
+from portal.core.formats import date_fr, md_escape, number_fr
+from portal.core.roles import BOARD
+from portal.missions import actions, pathways
+from portal.ui import attachments
+
+actor = ui.require_access("pathway")
+store = ui.store()
+editor = actor.has(*pathways.EDITORS)
+
+
+def pathway_form(pathway: dict | None) -> None:
+    pathway = pathway or {}
+    key = f"w{pathway.get('id', 'new')}"
+    errors = ui.FieldErrors()
+    values = {"title": ui.text_field(errors, "Intitulé", pathway.get("title"), "title", key,
+                                     200)}
+    left, middle, right = st.columns(3)
+    with left:
+        values["pathway_theme"] = ui.choice("Thème", pathways.themes(
+            store, pathway.get("pathway_theme")), pathway.get("pathway_theme"),
+            key=f"{key}_theme", empty="Choisir…")
+        errors.slot("pathway_theme")
+    values["status"] = middle.selectbox(
+        "Statut", list(pathways.STATUSES), format_func=pathways.STATUSES.get,
+        index=list(pathways.STATUSES).index(pathway.get("status", "projet")),
+        key=f"{key}_status")
+    started = pathway.get("started_on")
+    values["started_on"] = right.date_input("Début", date.fromisoformat(started) if started
+                                            else None, format="DD/MM/YYYY", key=f"{key}_start")
+    fiches = {int(r.id): f"n° {r.number} {r.title}"
+              for r in actions.list_actions(store, "socle_2").itertuples()}
+    chosen = ui.multiselect("Fiches action", list(fiches), format_func=fiches.get,
+                            default=[a for a in pathway.get("actions", []) if a in fiches],
+                            key=f"{key}_actions", placeholder="Aucune")
+    values["description"] = st.text_area("Description", pathway.get("description") or "",
+                                         max_chars=4000, key=f"{key}_description")
+    values["visible"] = st.checkbox("Visible des membres", pathway.get("visible", 1) == 1,
+                                    key=f"{key}_visible")
+    errors.slot(None)
+    if st.button("Enregistrer", type="primary", key=f"{key}_save", icon=":material/save:"):
+        ui.save_record(errors, lambda: pathways.save_pathway(
+            store, actor, values, pathway.get("id"), chosen), ui.page("pathway"),
+            not pathway, "Parcours enregistré.")
+
+
+def people(pathway: dict) -> None:
+    st.subheader("Acteurs")
+    listed = pathways.members(store, pathway["id"])
+    if listed.empty:
+        st.write("Personne n'est encore rattaché à ce parcours.")
+    else:
+        ui.table({"Acteur": listed["name"], "Profession ou type": listed["what"],
+                  "Rôle dans le parcours": listed["role"]})
+    if not editor:
+        return
+    with st.expander("Ajouter un acteur", icon=":material/person_add:"):
+        errors = ui.FieldErrors()
+        person = ui.person_search(store, actor, "Professionnel", ui.form_key("pathway_member"))
+        errors.slot("member")
+        role = st.text_input("Rôle dans le parcours", max_chars=200,
+                             placeholder="Référent, infirmier coordinateur, cardiologue…",
+                             key=ui.form_key("pathway_member") + "_role")
+        if st.button("Ajouter", key="pathway_member_add") and errors.attempt(
+                pathways.add_member, store, actor, pathway["id"], person, None, role):
+            ui.saved("Acteur ajouté.", reset="pathway_member")
+    if not listed.empty:
+        ui.removal("Retirer un acteur", "Acteur", {int(r.id): r.name
+                                                   for r in listed.itertuples()},
+                   lambda member: pathways.remove_member(store, actor, member),
+                   "Acteur retiré du parcours.", key="remove_pathway_member")
+
+
+def protocols(pathway: dict) -> None:
+    st.subheader("Protocoles")
+    listed = pathways.protocols(store, pathway["id"])
+    if not listed:
+        st.write("Aucun protocole dans ce parcours.")
+    for protocol in listed:
+        with st.container(border=True):
+            st.write(md_escape(f"{protocol['title']} – "
+                               f"{pathways.PROTOCOL_KINDS[protocol['kind']]}"))
+            st.caption(f"Depuis le {date_fr(protocol['started_on'])}"
+                       + (f", jusqu'au {date_fr(protocol['ended_on'])}"
+                          if protocol["ended_on"] else "")
+                       + (f" · déclaré à l'ARS le {date_fr(protocol['ars_declared_on'])}"
+                          if protocol["ars_declared_on"] else ""))
+            for field, label in (("inclusion", "Conditions et critères d'inclusion"),
+                                 ("exclusion", "Exclusions"), ("steps", "Ce qui est fait"),
+                                 ("follow_up", "Suivi et traçabilité")):
+                if protocol[field]:
+                    st.text(f"{label} : {protocol[field]}")
+            if protocol["adherents"]:
+                ui.table({"Professionnel": [a["name"] for a in protocol["adherents"]],
+                          "Profession": [a["profession"] for a in protocol["adherents"]],
+                          "Rôle": [pathways.SIDES[a["side"]] for a in protocol["adherents"]],
+                          "Adhésion le": [date_fr(a["adhered_on"])
+                                          for a in protocol["adherents"]]})
+            if editor:
+                adherent_form(protocol)
+    if editor:
+        with st.expander("Nouveau protocole", icon=":material/description:"):
+            protocol_form(pathway)
+
+
+def adherent_form(protocol: dict) -> None:
+    key = f"adherent_{protocol['id']}"
+    with st.expander("Ajouter une adhésion", icon=":material/how_to_reg:"):
+        errors = ui.FieldErrors()
+        person = ui.person_search(store, actor, "Professionnel", ui.form_key(key))
+        errors.slot("adherent")
+        left, right = st.columns(2)
+        side = left.selectbox("Rôle", list(pathways.SIDES), format_func=pathways.SIDES.get,
+                              key=f"{key}_side")
+        adhered = right.date_input("Adhésion le", date.today(), format="DD/MM/YYYY",
+                                   key=f"{key}_day")
+        with right:
+            errors.slot("adhered_on")
+        if st.button("Enregistrer l'adhésion", key=f"{key}_save") and errors.attempt(
+                pathways.adhere, store, actor, protocol["id"], person, side, adhered):
+            ui.saved("Adhésion enregistrée.", reset=key)
+
+
+def protocol_form(pathway: dict) -> None:
+    errors = ui.FieldErrors()
+    with st.form(ui.form_key("protocol")):
+        title = st.text_input("Intitulé du protocole", max_chars=200)
+        errors.slot("protocol_title")
+        left, middle, right = st.columns(3)
+        kind = left.selectbox("Type", list(pathways.PROTOCOL_KINDS),
+                              format_func=pathways.PROTOCOL_KINDS.get)
+        started = middle.date_input("Début", date.today(), format="DD/MM/YYYY")
+        with middle:
+            errors.slot("started_on")
+        declared = right.date_input("Déclaré à l'ARS le (si besoin)", None,
+                                    format="DD/MM/YYYY")
+        texts = {field: st.text_area(label, max_chars=4000) for field, label in (
+            ("inclusion", "Conditions et critères d'inclusion"), ("exclusion", "Exclusions"),
+            ("steps", "Ce qui est fait"), ("follow_up", "Suivi et traçabilité"))}
+        sent = st.form_submit_button("Créer le protocole", type="primary")
+    if sent and errors.attempt(pathways.save_protocol, store, actor, {
+            "pathway_id": pathway["id"], "title": title, "kind": kind, "started_on": started,
+            "ars_declared_on": declared, **texts}):
+        ui.saved("Protocole créé.", reset="protocol")
+
+
+def inclusions(pathway: dict) -> None:
+    st.subheader("Patients inclus")
+    listed = pathways.inclusions(store, pathway["id"])
+    if listed.empty:
+        st.write("Aucune inclusion saisie. Les patients sont comptés, jamais identifiés.")
+    else:
+        ui.table({"Mois": listed["period_start"].map(lambda d: date_fr(d)[3:]),
+                  "Patients inclus": listed["count"]})
+    if not editor:
+        return
+    errors = ui.FieldErrors()
+    with st.form(ui.form_key("inclusions")):
+        left, right = st.columns(2)
+        month = left.date_input("Mois (un jour du mois)", date.today(), format="DD/MM/YYYY")
+        with left:
+            errors.slot("period")
+        count = right.number_input("Patients inclus ce mois", min_value=0, step=1, value=None)
+        with right:
+            errors.slot("count")
+        sent = st.form_submit_button("Enregistrer")
+    if sent and errors.attempt(pathways.set_inclusions, store, actor, pathway["id"], month,
+                               None if count is None else int(count)):
+        ui.saved("Inclusions enregistrées.", reset="inclusions")
+
+
+def case_reviews(pathway: dict) -> None:
+    st.subheader("Réunions de concertation")
+    listed = pathways.meetings(store, pathway["id"])
+    if listed.empty:
+        st.write("Aucune réunion rattachée.")
+    else:
+        st.caption(f"{len(listed)} réunion(s), {int(listed['cases_reviewed'].sum())} cas "
+                   f"revus, {number_fr(float(listed['hours'].sum()), 1)} h de réunion.")
+        ui.clickable_table({"Réunion": listed["title"],
+                            "Date": listed["starts_at"].map(date_fr),
+                            "Cas revus": listed["cases_reviewed"],
+                            "Durée (h)": listed["hours"].map(lambda h: number_fr(h, 1)),
+                            "Présents": listed["present"]},
+                           listed["id"], ui.page("meeting"), "pathway_meetings")
+    if not editor:
+        return
+    choices = pathways.meeting_choices(store, pathway["id"])
+    if not choices:
+        st.caption("Aucune réunion de concertation à rattacher (créez-la dans Réunions).")
+        return
+    errors = ui.FieldErrors()
+    with st.form(ui.form_key("pathway_meeting")):
+        left, right = st.columns([3, 1])
+        meeting = left.selectbox("Réunion de concertation", list(choices),
+                                 format_func=choices.get)
+        cases = right.number_input("Cas revus", min_value=0, step=1, value=0)
+        errors.slot("cases")
+        sent = st.form_submit_button("Rattacher la réunion")
+    if sent and errors.attempt(pathways.link_meeting, store, actor, pathway["id"], meeting,
+                               int(cases)):
+        ui.saved("Réunion rattachée au parcours.", reset="pathway_meeting")
+
+
+st.page_link(ui.page("pathways"), label="Retour aux parcours", icon=":material/arrow_back:")
+pathway = ui.record_page(
+    lambda i: pathways.get_pathway(store, i, members_view=not actor.has(*BOARD)),
+    pathway_form, editor, "Nouveau parcours", "Parcours",
+    "Choisissez un parcours dans la liste.", ":material/route:")
+
+st.title(md_escape(pathway["title"]))
+st.caption(f"{pathway['theme']} · {pathways.STATUSES[pathway['status']]}"
+           + (f" depuis le {date_fr(pathway['started_on'])}" if pathway["started_on"] else ""))
+if pathway["description"]:
+    st.text(pathway["description"])
+for action in actions.list_actions(store).itertuples():
+    if action.id in pathway["actions"]:
+        st.page_link(ui.page("action"), query_params={"id": str(action.id)},
+                     icon=":material/task:", label=f"Action n°{action.number} : "
+                                                   f"{md_escape(action.title)}")
+people(pathway)
+protocols(pathway)
+inclusions(pathway)
+case_reviews(pathway)
+attachments.section(store, actor, "pathway", pathway["id"],
+                    "Aucun outil déposé (livret patient, lettre de liaison, formulaires…).",
+                    pathways.DOCUMENT_KINDS)
+if editor:
+    with st.expander("Modifier le parcours", icon=":material/edit:"):
+        pathway_form(pathway)
+    ui.removal("Supprimer le parcours", "Parcours", {pathway["id"]: pathway["title"]},
+               lambda pathway_id: pathways.delete_pathway(store, actor, pathway_id),
+               "Parcours supprimé.", key="delete_pathway")
