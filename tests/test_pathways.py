@@ -3,12 +3,15 @@ included (counted, never identified), case reviews; the indicators they feed."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, time, timedelta
 
 import pytest
+from openpyxl import load_workbook
 
 from helpers import (
     COORD,
+    docx_text,
     logged_in,
     meeting,
     open_page,
@@ -21,7 +24,7 @@ from helpers import (
 from portal.core.errors import PermissionDenied, PortalError
 from portal.core.roles import MEMBER, Actor
 from portal.meetings import attendance
-from portal.missions import pathways
+from portal.missions import pathways, report
 
 TODAY = date.today()
 
@@ -136,3 +139,14 @@ def test_the_coordination_creates_a_pathway_and_a_member_reads_the_visible_ones(
     assert not heart.exception
     assert "Suivi infirmier de l'insuffisance cardiaque" in texts(heart)
     assert not [b for b in heart.button if b.label == "Enregistrer l'adhésion"]
+
+
+def test_the_yearly_report_lists_the_pathways_with_the_years_figures(demo_store):
+    content = report.gather(demo_store, TODAY.year)
+    text = docx_text(report.docx(content))
+    assert "Parcours pluriprofessionnels" in text
+    heart = pathways.for_year(demo_store, TODAY.year).set_index("id").loc[1]
+    assert heart["protocols"] == 1 and heart["adherents"] == 2 and heart["included"] > 0
+    assert "Insuffisance cardiaque : le retour à domicile après une hospitalisation" in text
+    sheet = load_workbook(io.BytesIO(report.xlsx(content)))["Parcours"]
+    assert [row[0] for row in sheet.values][1:] == content.pathways["title"].tolist()

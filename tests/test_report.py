@@ -84,7 +84,7 @@ def test_excel_report_holds_the_same_figures(year_2025):
     workbook = openpyxl.load_workbook(io.BytesIO(report.xlsx(report.gather(year_2025, 2025,
                                                                            TODAY))))
     assert workbook.sheetnames == ["Indicateurs", "Actions", "Valeurs par période",
-                                   "Réunions par mission", "Prévention",
+                                   "Réunions par mission", "Parcours", "Prévention",
                                    "Utilisation des fonds",
                                    "Pièces justificatives", "Graphiques"]
     sheet = list(workbook["Indicateurs"].iter_rows(values_only=True))

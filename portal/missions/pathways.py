@@ -121,6 +121,28 @@ def delete_pathway(store: Store, actor: Actor, pathway_id: int) -> None:
         tx.delete("pathways", pathway_id, "pathway", "Ce parcours a déjà été supprimé.")
 
 
+def for_year(store: Store, year: int) -> pd.DataFrame:
+    """Every pathway with the year's figures: patients included, meetings held and the
+    cases they reviewed, protocols and their adherents."""
+    y0, y1 = f"{year}-01-01", f"{year + 1}-01-01"
+    return store.frame(
+        "SELECT w.id, w.title, t.label AS theme, w.status,"
+        " (SELECT COUNT(*) FROM pathway_members m WHERE m.pathway_id = w.id) AS members,"
+        " (SELECT COUNT(*) FROM protocols p WHERE p.pathway_id = w.id) AS protocols,"
+        " (SELECT COUNT(DISTINCT a.person_id) FROM protocol_adherents a"
+        "  JOIN protocols p ON p.id = a.protocol_id WHERE p.pathway_id = w.id) AS adherents,"
+        " (SELECT COALESCE(SUM(count), 0) FROM pathway_inclusions i WHERE i.pathway_id = w.id"
+        "  AND i.period_start >= :y0 AND i.period_start < :y1) AS included,"
+        " (SELECT COUNT(*) FROM pathway_meetings l JOIN meetings m ON m.id = l.meeting_id"
+        "  WHERE l.pathway_id = w.id AND m.cancelled = 0 AND m.starts_at >= :y0"
+        "  AND m.starts_at < :y1) AS meetings,"
+        " (SELECT COALESCE(SUM(l.cases_reviewed), 0) FROM pathway_meetings l"
+        "  JOIN meetings m ON m.id = l.meeting_id WHERE l.pathway_id = w.id"
+        "  AND m.cancelled = 0 AND m.starts_at >= :y0 AND m.starts_at < :y1) AS cases"
+        " FROM pathways w JOIN pathway_themes t ON t.code = w.pathway_theme"
+        " ORDER BY t.position, w.title", {"y0": y0, "y1": y1})
+
+
 # Who takes part -------------------------------------------------------------------------
 
 def add_member(store: Store, actor: Actor, pathway_id: int, person_id: int | None = None,

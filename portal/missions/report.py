@@ -18,7 +18,7 @@ from ..core.exports import docx_bytes, docx_table, workbook_bytes
 from ..core.formats import date_fr, datetime_fr, euros, number_fr, plural, records
 from ..directory import territory
 from ..meetings import schedule
-from . import aci, actions, charts, evidence, indicators, prevention, progress
+from . import aci, actions, charts, evidence, indicators, pathways, prevention, progress
 
 
 @dataclass
@@ -38,6 +38,7 @@ class Report:
     members: pd.DataFrame       # per collège: the year's members, those up to date
     funds: pd.DataFrame         # per mission: ACI parts due, indemnities, other spending
     prevention: pd.DataFrame    # the year's prevention events
+    pathways: pd.DataFrame      # every pathway with the year's figures
     received_cents: int         # what the ACI paid for the year
     prevention_figures: dict    # events held and planned, people reached...
 
@@ -72,7 +73,8 @@ def gather(store: Store, year: int, today: date | None = None) -> Report:
         images, schedule.coordination_time(store, start, end),
         schedule.people_mobilised(store, start, end),
         memberships.counts_by_college(store, year), funding.use_of_funds(store, year),
-        prevention.events(store, prevention.Filters(year)), funding.received(store, year),
+        prevention.events(store, prevention.Filters(year)), pathways.for_year(store, year),
+        funding.received(store, year),
         prevention.summary(store, prevention.Filters(year), today))
 
 
@@ -164,10 +166,24 @@ def _mission_section(document, report: Report, mission: dict) -> None:
                                "elle n'entre pas dans l'évaluation de l'ACI.").runs[0].italic = True
     document.add_paragraph(mission["summary"])
     _actions_section(document, actions_of(report, mission["code"]))
+    if mission["code"] == "socle_2":
+        _pathways_section(document, report)
     if mission["code"] == "socle_3":
         _prevention_section(document, report)
     _meetings_section(document, report, mission["code"])
     _indicators_section(document, report, mission["code"])
+
+
+def _pathways_section(document, report: Report) -> None:
+    document.add_heading("Parcours pluriprofessionnels", level=2)
+    if report.pathways.empty:
+        document.add_paragraph("Aucun parcours enregistré.")
+        return
+    docx_table(document, ["Parcours", "Statut", "Acteurs", "Protocoles (adhérents)",
+                          "Patients inclus", "Réunions (cas revus)"], [
+        [w.title, pathways.STATUSES[w.status], str(w.members),
+         f"{w.protocols} ({w.adherents})", number_fr(w.included),
+         f"{w.meetings} ({w.cases})"] for w in report.pathways.itertuples()], room=(0,))
 
 
 def _prevention_section(document, report: Report) -> None:
@@ -288,6 +304,14 @@ def xlsx(report: Report) -> bytes:
         "Indicateurs": progress.readable(report.standings),
         "Actions": actions_sheet, "Valeurs par période": values,
         "Réunions par mission": meetings_sheet,
+        "Parcours": pd.DataFrame({
+            "Parcours": report.pathways["title"], "Thème": report.pathways["theme"],
+            "Statut": report.pathways["status"].map(pathways.STATUSES),
+            "Acteurs": report.pathways["members"],
+            "Protocoles": report.pathways["protocols"],
+            "Adhérents aux protocoles": report.pathways["adherents"],
+            "Patients inclus": report.pathways["included"],
+            "Réunions": report.pathways["meetings"], "Cas revus": report.pathways["cases"]}),
         "Prévention": prevention.readable(report.prevention),
         "Utilisation des fonds": funds,
         "Pièces justificatives": documents,

@@ -8,7 +8,7 @@ from portal import ui
 from portal.core.formats import date_fr, md_escape, number_fr
 from portal.core.roles import BOARD
 from portal.meetings import schedule
-from portal.missions import aci, actions, prevention, progress
+from portal.missions import aci, actions, pathways, prevention, progress
 
 actor = ui.require_access("missions")
 store = ui.store()
@@ -52,6 +52,14 @@ def meeting_time(mission: str) -> None:
                   "Sans feuille de présence": rows["without_sheet"]})
         st.caption("Heures-participant : personnes présentes × durée. Une réunion sur "
                    "plusieurs missions partage son temps entre elles.")
+
+
+def pathway_line() -> None:
+    """The pathways running, in a line, and the page that lists them."""
+    running = pathways.count_pathways(store, "en_cours", not actor.has(*BOARD))
+    if running:
+        st.text(f"Parcours en cours : {running}.")
+    st.page_link(ui.page("pathways"), icon=":material/route:", label="Voir les parcours")
 
 
 def prevention_events() -> None:
@@ -112,6 +120,8 @@ for mission in all_missions:
                          label=f"Action n°{row.number} : {md_escape(row.title)} "
                                f"({actions.STATUSES[row.status].lower()}, {row.progress} %)")
         meeting_time(mission["code"])
+        if mission["code"] == "socle_2":
+            pathway_line()
         if mission["code"] == "socle_3":
             prevention_events()
         mission_indicators(mission["code"])
