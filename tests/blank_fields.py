@@ -19,7 +19,7 @@ from portal.core.formats import PARIS
 from portal.core.roles import ADMIN, COORDINATOR, Actor
 from portal.directory import organizations, persons
 from portal.meetings import attendance, bodies, minutes, officers, schedule
-from portal.missions import actions, evidence, indicators, prevention
+from portal.missions import actions, evidence, indicators, pathways, prevention
 from portal.questionnaires import campaigns, responses
 
 COORD = Actor("demo.coordination", frozenset({COORDINATOR}))
@@ -31,7 +31,7 @@ TABLES = ("people", "organizations", "actions", "meetings", "attendees", "decisi
           "mt_requests", "snp_requests", "snp_slots", "doctor_capacity", "mandates",
           "memberships", "membership_payments", "indemnity_rates", "indemnity_statements",
           "indemnity_lines", "officer_details", "aci_funding", "spending",
-          "prevention_events")
+          "prevention_events", "pathways", "pathway_members", "protocols")
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -74,6 +74,14 @@ def load(store, files_dir, rounds: int = 4) -> dict[str, int]:
     ids["prevention_event"], _ = prevention.save_event(store, COORD, {
         "title": "Événement sans détails", "theme_code": "autre", "format": "stand",
         "held_on": date.today() + timedelta(days=7)})
+    # A pathway with only its title, theme and status; the bare person and structure in
+    # it; a protocol beside any pathway, never declared nor ended.
+    ids["pathway"], _ = pathways.save_pathway(store, COORD, {
+        "title": "Parcours sans détails", "pathway_theme": "autre", "status": "projet"})
+    pathways.add_member(store, COORD, ids["pathway"], ids["person"])
+    pathways.add_member(store, COORD, ids["pathway"], organization_id=ids["organization"])
+    pathways.save_protocol(store, COORD, {"title": "Protocole seul", "kind": "coordination",
+                                          "started_on": date.today()})
     return ids
 
 

@@ -31,7 +31,8 @@ NOT_READ = {"id", "form_id", "key", "url", "icon", "page_script_hash", "url_path
 # Record pages, opened on the sparse records (the demo ones are opened elsewhere).
 RECORDS = {"person": "person", "organization": "organization", "action": "action",
            "meeting": "meeting", "campaign": "campaign", "indicator": "indicator",
-           "doctor_request": "doctor_request", "prevention_event": "prevention_event"}
+           "doctor_request": "doctor_request", "prevention_event": "prevention_event",
+           "pathway": "pathway"}
 
 
 # Buttons a page needs clicked before it offers its files.
