@@ -23,7 +23,7 @@ from ..core.roles import ROLES
 from ..core.validation import phone_display
 from ..directory import organizations, persons
 from ..meetings import attendance, bodies, minutes, schedule
-from ..missions import actions, indicators, pathways, prevention
+from ..missions import actions, indicators, pathways, prevention, support
 from ..questionnaires import campaigns, responses
 
 # Columns a change never shows: bookkeeping, derived keys, technical identifiers.
@@ -55,6 +55,10 @@ LABELS = {
     "inclusion": "Critères d'inclusion", "exclusion": "Exclusions", "steps": "Étapes",
     "follow_up": "Suivi et traçabilité", "cases_reviewed": "Cas revus", "side": "Rôle",
     "adhered_on": "Adhésion le", "pathway_id": "Parcours", "pathway_theme": "Thème",
+    "expected_on": "Installation prévue le", "settled_on": "Installé(e) le",
+    "newcomer_id": "Nouvel installé", "level": "Niveau",
+    "supervisor_id": "Maître de stage", "school": "École", "student_name": "Étudiant",
+    "consent": "Accord de l'étudiant",
     "abstentions": "Abstentions", "accepted_on": "Acceptée le",
     "accepts_from": "Nouveaux patients à partir du", "accepts_patients": "Nouveaux patients",
     "access_before": "Consultations antérieures au", "access_log": "Consultations effacées",
@@ -149,6 +153,10 @@ CODES = {
     ("pathway", "status"): pathways.STATUSES,
     ("protocol", "kind"): pathways.PROTOCOL_KINDS,
     ("protocol", "side"): pathways.SIDES,
+    ("newcomer", "status"): support.STATUSES,
+    ("newcomer_step", "kind"): support.STEPS,
+    ("training_place", "level"): support.LEVELS,
+    ("placement", "level"): support.LEVELS,
 }
 # Columns holding an id or code of a table, read as that row's name.
 REFERENCES = {
@@ -159,6 +167,7 @@ REFERENCES = {
     "profession_code": "profession", "specialty_code": "specialty",
     "mission_code": "mission", "motive_code": "snp_motive", "organization_id": "organization",
     "college_code": "college", "theme_code": "prevention_theme", "pathway_id": "pathway",
+    "supervisor_id": "person",
     "pathway_theme": "pathway_theme",
 }
 NAMES = {

@@ -20,7 +20,7 @@ from ..core.roles import Actor
 from ..core.transactions import Transaction, iso, now
 from ..meetings import schedule
 from ..questionnaires import figures
-from . import pathways, prevention
+from . import pathways, prevention, support
 
 EDITORS = roles.EDIT["missions"]
 KINDS = {"moyens": "Moyens", "resultat": "Résultat", "diagnostic": "Diagnostic"}
@@ -115,6 +115,16 @@ SOURCES: dict[str, Source] = {
     "parcours_heures": Source("Heures de coordination des parcours", "Heures-participant "
                               "(présents × durée) des réunions des parcours pendant la "
                               "période.", pathways.coordination_hours),
+    "installations_accompagnees": Source(
+        "Installations accompagnées", "Nouveaux installés pour qui la CPTS a fait une "
+        "démarche pendant la période.", support.installations_supported),
+    "installations_realisees": Source(
+        "Installations réalisées", "Nouveaux installés installés pendant la période.",
+        support.installations_completed),
+    "stages_accueillis": Source("Stages accueillis", "Stages en cours pendant la période, "
+                                "ne serait-ce qu'un jour.", support.placements_hosted),
+    "places_stage": Source("Places de stage offertes", "Places déclarées par les maîtres "
+                           "de stage pour l'année de la période.", support.places_offered),
     "prevention_evenements": Source(
         "Actions de prévention réalisées", "Événements de prévention tenus pendant la période "
         "(ceux de la fiche action de l'indicateur, s'il en a une).", prevention.events_held),

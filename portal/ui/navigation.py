@@ -56,6 +56,8 @@ PAGES = (
     PageEntry("pathways", "Parcours", ":material/route:", "Missions et actions", ALL),
     PageEntry("pathway", "Parcours", ":material/alt_route:", "Missions et actions", ALL,
               hidden=True),
+    PageEntry("support", "Accompagnement", ":material/waving_hand:", "Missions et actions",
+              ALL),
     PageEntry("prevention", "Prévention", ":material/health_and_safety:", "Missions et actions",
               ALL),
     PageEntry("prevention_event", "Événement de prévention", ":material/event_available:",

@@ -60,6 +60,7 @@ def load(store: Store, rounds: int) -> list[dict]:
         actions = missions.load(draft, ACTOR, cast)
         meetings.load(draft, ACTOR, cast, actions)
         missions.load_pathways(draft, ACTOR, cast, actions)  # with the meetings held
+        missions.load_support(draft, ACTOR, cast)
         questionnaires.load(draft, ACTOR, cast, CPTS_NAME)
         care.load(draft, ACTOR, cast)
         association.indemnify(draft, ACTOR, cast)  # from the meetings attended, the slots held

@@ -4,11 +4,11 @@ the values typed for the periods already over."""
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 from ...core.db import Store
 from ...core.roles import Actor
-from ...missions import aci, actions, indicators, pathways, prevention
+from ...missions import aci, actions, indicators, pathways, prevention, support
 from .directory import Cast
 
 # The seven actions of the Giennois-Berry health project (titles are the project's;
@@ -216,4 +216,32 @@ def load_pathways(store: Store, actor: Actor, cast: Cast, numbers: dict[int, int
         "description": "Repérage des fragilités par les infirmiers et les pharmaciens, "
                        "bilan kinésithérapique, aménagement du logement."},
         action_ids=[numbers[2]])
-    pathways.add_member(store, actor, elderly, cast.of("50")[0], role="Kinésithérapeute")
+    pathways.add_member(store, actor, elderly, cast.of("70")[0], role="Kinésithérapeute")
+
+
+def load_support(store: Store, actor: Actor, cast: Cast) -> None:
+    """Three newcomers (one settled, one expected, one given up) and two placements with
+    the places their supervisors offer."""
+    today = date.today()
+    doctors, physio = cast.of("10"), cast.of("70")
+    settled = support.save_newcomer(store, actor, {
+        "person_id": doctors[-1], "status": "installe",
+        "settled_on": today - timedelta(days=120), "notes": "Reprise d'une patientèle à Gien."})
+    for days, kind, text in ((200, "visite", "Visite du territoire et des deux MSP"),
+                             (170, "contacts", "Contacts de la CPAM et de l'Ordre"),
+                             (150, "locaux", "Cabinet libre à la MSP des Bords de Loire")):
+        support.add_step(store, actor, settled, today - timedelta(days=days), kind, text)
+    expected = support.save_newcomer(store, actor, {
+        "name": "Dr Amandine Perrin", "profession_code": "10", "commune_code": "45053",
+        "expected_on": today + timedelta(days=90)})
+    support.add_step(store, actor, expected, today - timedelta(days=20), "visite",
+                     "Rencontre avec l'équipe de la MSP du Canal")
+    support.save_newcomer(store, actor, {
+        "name": "Julien Marchand", "profession_code": "70", "commune_code": "45087",
+        "status": "abandonne", "notes": "Installation abandonnée : local trouvé ailleurs."})
+    for supervisor, level in ((doctors[0], "interne"), (physio[0], "paramedical")):
+        support.offer_places(store, actor, supervisor, today.year, level, 2)
+    support.add_placement(store, actor, doctors[0], "interne", date(today.year, 5, 2),
+                          date(today.year, 10, 31), "Faculté de médecine de Tours")
+    support.add_placement(store, actor, physio[0], "paramedical", today - timedelta(days=30),
+                          today + timedelta(days=30), "IFMK d'Orléans", "Léo Garnier", True)
