@@ -19,7 +19,7 @@ from portal.core.formats import PARIS
 from portal.core.roles import ADMIN, COORDINATOR, Actor
 from portal.directory import organizations, persons
 from portal.meetings import attendance, bodies, minutes, officers, schedule
-from portal.missions import actions, evidence, indicators, pathways, prevention
+from portal.missions import actions, evidence, indicators, pathways, prevention, support
 from portal.questionnaires import campaigns, responses
 
 COORD = Actor("demo.coordination", frozenset({COORDINATOR}))
@@ -31,7 +31,8 @@ TABLES = ("people", "organizations", "actions", "meetings", "attendees", "decisi
           "mt_requests", "snp_requests", "snp_slots", "doctor_capacity", "mandates",
           "memberships", "membership_payments", "indemnity_rates", "indemnity_statements",
           "indemnity_lines", "officer_details", "aci_funding", "spending",
-          "prevention_events", "pathways", "pathway_members", "protocols")
+          "prevention_events", "pathways", "pathway_members", "protocols", "newcomers",
+          "placements")
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -82,6 +83,10 @@ def load(store, files_dir, rounds: int = 4) -> dict[str, int]:
     pathways.add_member(store, COORD, ids["pathway"], organization_id=ids["organization"])
     pathways.save_protocol(store, COORD, {"title": "Protocole seul", "kind": "coordination",
                                           "started_on": date.today()})
+    # A newcomer known by a name only, another by the bare card; a student not named.
+    support.save_newcomer(store, COORD, {"name": "Nouvelle venue"})
+    support.save_newcomer(store, COORD, {"person_id": ids["person"]})
+    support.add_placement(store, COORD, ids["person"], "autre", date.today(), date.today())
     return ids
 
 

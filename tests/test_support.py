@@ -7,10 +7,20 @@ from datetime import date, timedelta
 
 import pytest
 
-from helpers import COORD, logged_in, open_page, person, shown_errors, texts, toasts, widget
+from helpers import (
+    COORD,
+    docx_text,
+    logged_in,
+    open_page,
+    person,
+    shown_errors,
+    texts,
+    toasts,
+    widget,
+)
 from portal.core.errors import PermissionDenied, PortalError
 from portal.core.roles import MEMBER, Actor
-from portal.missions import support
+from portal.missions import report, support
 
 TODAY = date.today()
 YEAR = (date(2026, 1, 1), date(2027, 1, 1))
@@ -98,3 +108,11 @@ def test_a_placement_with_a_name_but_no_consent_is_refused_on_the_page(demo_stor
     widget(at.button, "Enregistrer le stage").click().run()
     assert any("qu'avec son accord" in e for e in shown_errors(at))
     assert "Zoé Petit" not in set(support.placements(demo_store, TODAY.year)["student_name"])
+
+
+def test_the_yearly_report_holds_the_newcomers_and_placements(demo_store):
+    text = docx_text(report.docx(report.gather(demo_store, TODAY.year)))
+    assert "Nouveaux installés et stages" in text
+    figures = support.year_figures(demo_store, TODAY.year)
+    assert f"{figures['placements']} stages accueillis" in text
+    assert "Dr Amandine Perrin" in text

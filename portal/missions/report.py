@@ -18,7 +18,7 @@ from ..core.exports import docx_bytes, docx_table, workbook_bytes
 from ..core.formats import date_fr, datetime_fr, euros, number_fr, plural, records
 from ..directory import territory
 from ..meetings import schedule
-from . import aci, actions, charts, evidence, indicators, pathways, prevention, progress
+from . import aci, actions, charts, evidence, indicators, pathways, prevention, progress, support
 
 
 @dataclass
@@ -39,8 +39,10 @@ class Report:
     funds: pd.DataFrame         # per mission: ACI parts due, indemnities, other spending
     prevention: pd.DataFrame    # the year's prevention events
     pathways: pd.DataFrame      # every pathway with the year's figures
+    newcomers: pd.DataFrame     # the newcomers the CPTS supports
     received_cents: int         # what the ACI paid for the year
     prevention_figures: dict    # events held and planned, people reached...
+    support_figures: dict       # installations supported and completed, placements...
 
 
 def gather(store: Store, year: int, today: date | None = None) -> Report:
@@ -66,16 +68,20 @@ def gather(store: Store, year: int, today: date | None = None) -> Report:
              if contract.signed(m) or m["code"] in coded
              or m["code"] in set(standings["mission_code"])]
     start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    this_year = prevention.Filters(year)
     return Report(
-        year, as_of, territory.name(store), shown,
-        {m["code"] for m in shown if contract.signed(m)}, every_action, standings,
-        pd.concat(values) if values else pd.DataFrame(), evidence.for_year(store, year),
-        images, schedule.coordination_time(store, start, end),
-        schedule.people_mobilised(store, start, end),
-        memberships.counts_by_college(store, year), funding.use_of_funds(store, year),
-        prevention.events(store, prevention.Filters(year)), pathways.for_year(store, year),
-        funding.received(store, year),
-        prevention.summary(store, prevention.Filters(year), today))
+        year=year, as_of=as_of, cpts=territory.name(store), missions=shown,
+        signed={m["code"] for m in shown if contract.signed(m)}, actions=every_action,
+        standings=standings, values=pd.concat(values) if values else pd.DataFrame(),
+        documents=evidence.for_year(store, year), charts=images,
+        meetings=schedule.coordination_time(store, start, end),
+        mobilised=schedule.people_mobilised(store, start, end),
+        members=memberships.counts_by_college(store, year),
+        funds=funding.use_of_funds(store, year), received_cents=funding.received(store, year),
+        prevention=prevention.events(store, this_year),
+        prevention_figures=prevention.summary(store, this_year, today),
+        pathways=pathways.for_year(store, year), newcomers=support.newcomers(store),
+        support_figures=support.year_figures(store, year))
 
 
 def actions_of(report: Report, code: str) -> pd.DataFrame:
@@ -170,6 +176,8 @@ def _mission_section(document, report: Report, mission: dict) -> None:
         _pathways_section(document, report)
     if mission["code"] == "socle_3":
         _prevention_section(document, report)
+    if mission["code"] == "complementaire_2":
+        _support_section(document, report)
     _meetings_section(document, report, mission["code"])
     _indicators_section(document, report, mission["code"])
 
@@ -184,6 +192,20 @@ def _pathways_section(document, report: Report) -> None:
         [w.title, pathways.STATUSES[w.status], str(w.members),
          f"{w.protocols} ({w.adherents})", number_fr(w.included),
          f"{w.meetings} ({w.cases})"] for w in report.pathways.itertuples()], room=(0,))
+
+
+def _support_section(document, report: Report) -> None:
+    figures = report.support_figures
+    document.add_heading("Nouveaux installés et stages", level=2)
+    document.add_paragraph(", ".join([
+        plural(figures["supported"], "installation accompagnée", "installations accompagnées"),
+        plural(figures["completed"], "installation réalisée", "installations réalisées"),
+        plural(figures["placements"], "stage accueilli", "stages accueillis"),
+        plural(figures["places"], "place de stage offerte", "places de stage offertes")]) + ".")
+    if not report.newcomers.empty:
+        docx_table(document, ["Professionnel", "Profession", "Statut", "Installé le"], [
+            [n.who, n.profession or "", support.STATUSES[n.status], date_fr(n.settled_on)]
+            for n in report.newcomers.itertuples()], room=(0,))
 
 
 def _prevention_section(document, report: Report) -> None:

@@ -171,6 +171,16 @@ def remove_placement(store: Store, actor: Actor, placement_id: int) -> None:
         tx.delete("placements", placement_id, "placement", "Ce stage a déjà été retiré.")
 
 
+def year_figures(store: Store, year: int) -> dict:
+    """The year's installations supported and completed, placements hosted and training
+    places offered."""
+    span = ({}, date(year, 1, 1), date(year + 1, 1, 1))
+    return {"supported": installations_supported(store, *span),
+            "completed": installations_completed(store, *span),
+            "placements": placements_hosted(store, *span),
+            "places": places_offered(store, *span)}
+
+
 # Indicator sources ----------------------------------------------------------------------
 
 def installations_supported(store: Store, indicator: dict, start: date, end: date) -> float:

@@ -8,7 +8,7 @@ from portal import ui
 from portal.core.formats import date_fr, md_escape, number_fr
 from portal.core.roles import BOARD
 from portal.meetings import schedule
-from portal.missions import aci, actions, pathways, prevention, progress
+from portal.missions import aci, actions, pathways, prevention, progress, support
 
 actor = ui.require_access("missions")
 store = ui.store()
@@ -60,6 +60,17 @@ def pathway_line() -> None:
     if running:
         st.text(f"Parcours en cours : {running}.")
     st.page_link(ui.page("pathways"), icon=":material/route:", label="Voir les parcours")
+
+
+def support_line() -> None:
+    """The year's newcomers and placements, in a line, and the page that lists them."""
+    year = support.year_figures(store, date.today().year)
+    if any(year.values()):
+        st.text(f"En {date.today().year} : {year['supported']} installation(s) "
+                f"accompagnée(s), {year['completed']} réalisée(s), {year['placements']} "
+                "stage(s) accueilli(s).")
+    st.page_link(ui.page("support"), icon=":material/waving_hand:",
+                 label="Voir les nouveaux installés et les stages")
 
 
 def prevention_events() -> None:
@@ -124,4 +135,6 @@ for mission in all_missions:
             pathway_line()
         if mission["code"] == "socle_3":
             prevention_events()
+        if mission["code"] == "complementaire_2":
+            support_line()
         mission_indicators(mission["code"])

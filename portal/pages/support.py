@@ -17,16 +17,12 @@ today = date.today()
 
 st.title("Accompagnement des professionnels")
 year = st.selectbox("Année", list(range(today.year, today.year - 6, -1)))
-first, following = date(year, 1, 1), date(year + 1, 1, 1)
-one, two, three, four = st.columns(4)
-one.metric("Installations accompagnées", number_fr(
-    support.installations_supported(store, {}, first, following)))
-two.metric("Installations réalisées", number_fr(
-    support.installations_completed(store, {}, first, following)))
-three.metric("Stages accueillis", number_fr(support.placements_hosted(store, {}, first,
-                                                                      following)))
-four.metric("Places de stage offertes", number_fr(support.places_offered(store, {}, first,
-                                                                         following)))
+figures = support.year_figures(store, year)
+for column, (label, key) in zip(st.columns(4), (
+        ("Installations accompagnées", "supported"), ("Installations réalisées", "completed"),
+        ("Stages accueillis", "placements"), ("Places de stage offertes", "places")),
+        strict=True):
+    column.metric(label, number_fr(figures[key]))
 
 
 def newcomer_list() -> None:
