@@ -143,6 +143,16 @@ def for_year(store: Store, year: int) -> pd.DataFrame:
         " ORDER BY t.position, w.title", {"y0": y0, "y1": y1})
 
 
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The pathways and their year's figures as a spreadsheet reads them."""
+    return pd.DataFrame({
+        "Parcours": frame["title"], "Thème": frame["theme"],
+        "Statut": frame["status"].map(STATUSES), "Acteurs": frame["members"],
+        "Protocoles": frame["protocols"], "Adhérents aux protocoles": frame["adherents"],
+        "Patients inclus": frame["included"], "Réunions": frame["meetings"],
+        "Cas revus": frame["cases"]})
+
+
 # Who takes part -------------------------------------------------------------------------
 
 def add_member(store: Store, actor: Actor, pathway_id: int, person_id: int | None = None,

@@ -12,6 +12,7 @@ import pandas as pd
 from ..core import roles
 from ..core.db import Store
 from ..core.errors import PortalError
+from ..core.formats import blanks_as_none, date_fr
 from ..core.roles import Actor
 from ..core.transactions import iso, now
 
@@ -179,6 +180,25 @@ def year_figures(store: Store, year: int) -> dict:
             "completed": installations_completed(store, *span),
             "placements": placements_hosted(store, *span),
             "places": places_offered(store, *span)}
+
+
+def export_sheets(store: Store, year: int) -> dict[str, pd.DataFrame]:
+    """The newcomers, the year's training places and placements, as a workbook reads
+    them."""
+    came, offered, hosted = newcomers(store), places(store, year), placements(store, year)
+    return {
+        "Nouveaux installés": blanks_as_none(pd.DataFrame({
+            "Professionnel": came["who"], "Profession": came["profession"],
+            "Commune": came["commune"], "Attendu le": came["expected_on"].map(date_fr),
+            "Statut": came["status"].map(STATUSES),
+            "Installé le": came["settled_on"].map(date_fr), "Démarches": came["steps"]})),
+        "Places de stage": pd.DataFrame({
+            "Maître de stage": offered["name"], "Niveau": offered["level"].map(LEVELS),
+            "Places": offered["capacity"]}),
+        "Stages": blanks_as_none(pd.DataFrame({
+            "Du": hosted["starts_on"].map(date_fr), "Au": hosted["ends_on"].map(date_fr),
+            "Maître de stage": hosted["supervisor"], "Niveau": hosted["level"].map(LEVELS),
+            "École": hosted["school"], "Étudiant": hosted["student_name"]}))}
 
 
 # Indicator sources ----------------------------------------------------------------------

@@ -1,9 +1,12 @@
 """Parcours (socle 2): the CPTS's care pathways, their theme and status, who takes part,
 their protocols and the patients included."""
 
+from datetime import date
+
 import streamlit as st
 
 from portal import ui
+from portal.core.exports import XLSX_MIME, xlsx_bytes
 from portal.core.formats import date_fr, number_fr
 from portal.core.roles import BOARD
 from portal.missions import pathways
@@ -34,3 +37,10 @@ ui.clickable_table({"Parcours": frame["title"], "Thème": frame["theme"],
                     "Acteurs": frame["members"], "Protocoles": frame["protocols"],
                     "Patients inclus": frame["included"]},
                    frame["id"], ui.page("pathway"), "pathways")
+
+year = date.today().year
+st.download_button(f"Parcours et chiffres {year} (XLSX)",
+                   lambda: xlsx_bytes(pathways.readable(pathways.for_year(store, year)),
+                                      "Parcours"),
+                   file_name=f"parcours-{year}.xlsx", mime=XLSX_MIME, icon=":material/table:",
+                   on_click="ignore")

@@ -7,6 +7,7 @@ import streamlit as st
 
 from portal import ui
 from portal.core import reference
+from portal.core.exports import XLSX_MIME, workbook_bytes
 from portal.core.formats import date_fr, md_escape, number_fr
 from portal.missions import support
 
@@ -172,6 +173,10 @@ def training() -> None:
             "Stage retiré.", key="remove_placement")
 
 
+st.download_button(f"Nouveaux installés et stages {year} (XLSX)",
+                   lambda: workbook_bytes(support.export_sheets(store, year)),
+                   file_name=f"accompagnement-{year}.xlsx", mime=XLSX_MIME,
+                   icon=":material/table:", on_click="ignore")
 newcomers_tab, training_tab = st.tabs(["Nouveaux installés", "Stages"])
 with newcomers_tab:
     newcomer_list()
