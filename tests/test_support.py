@@ -94,6 +94,9 @@ def test_the_coordination_notes_a_step_and_a_member_reads_without_editing(demo_s
     member = open_page(logged_in("demo.membre"), "support")
     assert not member.exception
     assert "Stages accueillis en" in texts(member)
+    hosted = next(t for t in member.dataframe if "Étudiant" in t.value.columns).value
+    assert set(hosted["Étudiant"]) == {"(non nommé)"}  # a consented name is the board's
+    assert not member.get("download_button")
     assert not [e for e in member.expander if e.label in ("Nouvel installé", "Nouveau stage")]
 
 

@@ -9,11 +9,13 @@ from portal import ui
 from portal.core import reference
 from portal.core.exports import XLSX_MIME, workbook_bytes
 from portal.core.formats import date_fr, md_escape, number_fr
+from portal.core.roles import BOARD
 from portal.missions import support
 
 actor = ui.require_access("support")
 store = ui.store()
 editor = actor.has(*support.EDITORS)
+board = actor.has(*BOARD)
 today = date.today()
 
 st.title("Accompagnement des professionnels")
@@ -141,8 +143,9 @@ def training() -> None:
         ui.table({"Du": hosted["starts_on"].map(date_fr), "Au": hosted["ends_on"].map(date_fr),
                   "Maître de stage": hosted["supervisor"],
                   "Niveau": hosted["level"].map(support.LEVELS), "École": hosted["school"],
+                  # Named with their consent to the CPTS: the board reads it, not members.
                   "Étudiant": hosted["student_name"].map(
-                      lambda n: n if isinstance(n, str) else "(non nommé)")})
+                      lambda n: n if isinstance(n, str) and board else "(non nommé)")})
     if not editor:
         return
     with st.expander("Nouveau stage", icon=":material/add:"):
@@ -173,10 +176,11 @@ def training() -> None:
             "Stage retiré.", key="remove_placement")
 
 
-st.download_button(f"Nouveaux installés et stages {year} (XLSX)",
-                   lambda: workbook_bytes(support.export_sheets(store, year)),
-                   file_name=f"accompagnement-{year}.xlsx", mime=XLSX_MIME,
-                   icon=":material/table:", on_click="ignore")
+if board:
+    st.download_button(f"Nouveaux installés et stages {year} (XLSX)",
+                       lambda: workbook_bytes(support.export_sheets(store, year)),
+                       file_name=f"accompagnement-{year}.xlsx", mime=XLSX_MIME,
+                       icon=":material/table:", on_click="ignore")
 newcomers_tab, training_tab = st.tabs(["Nouveaux installés", "Stages"])
 with newcomers_tab:
     newcomer_list()
