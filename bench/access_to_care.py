@@ -34,7 +34,7 @@ def fill(store: Store, requests: int, per_day: int, years: int) -> None:
     communes = [r["code"] for r in store.query("SELECT code FROM communes"
                                                " WHERE department = '45' LIMIT 50")]
     codes = [c["code"] for c in doctor_requests.criteria(store) if c["code"] != "age70"]
-    motives = list(unscheduled_care.motives(store))
+    motives = list(unscheduled_care.MOTIVES.offered(store))
     with store.write(CLI) as tx:
         rows = []
         for i in range(requests):

@@ -131,7 +131,7 @@ def _doctor_requests(store) -> tuple[int, int]:
 
 
 def _snp_requests(store) -> int:
-    motive = next(iter(unscheduled_care.motives(store)))
+    motive = next(iter(unscheduled_care.MOTIVES.offered(store)))
     received = datetime.now(PARIS).replace(tzinfo=None, second=0, microsecond=0)
     request_id, _ = unscheduled_care.save_request(store, COORD, {
         "received_day": received.date(), "received_time": received.time(),

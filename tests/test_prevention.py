@@ -177,3 +177,19 @@ def test_the_yearly_report_lists_the_prevention_events(demo_store):
     assert "Octobre rose : mammographie, parlons-en" in text
     sheet = load_workbook(io.BytesIO(report.xlsx(content)))["Prévention"]
     assert len(list(sheet.values)) == 1 + 8
+
+
+def test_the_coordination_keeps_its_own_list_of_themes(demo_store):
+    at = open_page(logged_in("demo.coordination"), "prevention")
+    widget(at.text_input, "Nouveau thème").set_value("Santé bucco-dentaire")
+    widget(at.button, "Ajouter le thème").click().run()
+    assert toasts(at) == ["Thème ajouté."]
+    assert prevention.THEMES.offered(demo_store)["sante_bucco-dentaire"] == \
+        "Santé bucco-dentaire"
+    used = {r["code"]: r["used"] for r in prevention.THEMES.rows(demo_store)}
+    assert used["depistage_cancers"] == 2  # Mars bleu and Octobre rose
+    prevention.THEMES.save(demo_store, COORD, {"canicule": {"label": "Canicule",
+                                                            "active": False}})
+    assert "canicule" not in prevention.THEMES.offered(demo_store)
+    member = open_page(logged_in("demo.membre"), "prevention")
+    assert not [t for t in member.text_input if t.label == "Nouveau thème"]

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from helpers import COORD, logged_in, open_page, person, texts, widget
+from helpers import COORD, logged_in, open_page, person, texts, toasts, widget
 from portal.care import snp_figures
 from portal.care import unscheduled_care as snp
 from portal.core.errors import PermissionDenied, PortalError
@@ -276,41 +276,40 @@ def test_completing_an_older_call_keeps_its_slot(demo_store):
 
 
 def test_motives_are_added_renamed_and_archived_without_losing_past_calls(store):
-    assert "infection" in snp.motives(store)
-    code = snp.add_motive(store, COORD, "  Vaccination   antigrippale ")
-    assert (code, snp.motives(store)[code]) == ("vaccination_antigrippale",
+    assert "infection" in snp.MOTIVES.offered(store)
+    code = snp.MOTIVES.add(store, COORD, "  Vaccination   antigrippale ")
+    assert (code, snp.MOTIVES.offered(store)[code]) == ("vaccination_antigrippale",
                                                 "Vaccination antigrippale")
     with pytest.raises(PortalError, match="existe déjà"):
-        snp.add_motive(store, COORD, "VACCINATION ANTIGRIPPALE")
+        snp.MOTIVES.add(store, COORD, "VACCINATION ANTIGRIPPALE")
     request_id = call(store, datetime(2026, 11, 9, 10, 0), motive_code=code)
-    assert snp.save_motives(store, COORD, {code: {"label": "Vaccination", "active": False}}) == 1
-    assert code not in snp.motives(store)                         # not offered any more
-    assert snp.motives(store, keep=code)[code] == "Vaccination"   # but kept on its call
+    assert snp.MOTIVES.save(store, COORD, {code: {"label": "Vaccination", "active": False}}) == 1
+    assert code not in snp.MOTIVES.offered(store)                         # not offered any more
+    assert snp.MOTIVES.offered(store, keep=code)[code] == "Vaccination"   # but kept on its call
     assert snp.get_request(store, request_id)["motive_code"] == code
-    used = {r["code"]: r["used"] for r in snp.motive_list(store)}
+    used = {r["code"]: r["used"] for r in snp.MOTIVES.rows(store)}
     assert used[code] == 1
     everything_off = {m: {"label": label, "active": False}
-                      for m, label in snp.motives(store).items()}
+                      for m, label in snp.MOTIVES.offered(store).items()}
     with pytest.raises(PortalError, match="au moins un motif"):
-        snp.save_motives(store, COORD, everything_off)
+        snp.MOTIVES.save(store, COORD, everything_off)
     with pytest.raises(PortalError, match="même nom"):
-        snp.save_motives(store, COORD, {"plaie": {"label": "Vaccination", "active": True}})
-    assert "infection" in snp.motives(store)  # nothing of the refused changes was saved
+        snp.MOTIVES.save(store, COORD, {"plaie": {"label": "Vaccination", "active": True}})
+    assert "infection" in snp.MOTIVES.offered(store)  # nothing of the refused changes was saved
     with pytest.raises(PermissionDenied):
-        snp.add_motive(store, Actor("b", frozenset({BUREAU})), "Autre chose")
+        snp.MOTIVES.add(store, Actor("b", frozenset({BUREAU})), "Autre chose")
 
 
 def test_the_motives_tab_renames_one(demo_store):
     at = open_page(logged_in("demo.coordination"), "unscheduled_care")
-    at.session_state["motives_sheet"] = {
+    at.session_state["snp_motive_sheet"] = {
         "edited_rows": {0: {"Motif": "Fièvre, infection"}}, "added_rows": [],
         "deleted_rows": []}
     at.run()
-    widget(at.button, "Enregistrer les motifs").click()
-    at.run()
+    next(b for b in at.button if b.key == "snp_motive_save").click().run()
     assert not at.exception
-    assert "Motifs enregistrés (1 modifié(s))." in texts(at)
-    assert snp.motives(demo_store)["infection"] == "Fièvre, infection"
+    assert toasts(at) == ["1 motif(s) modifié(s)."]
+    assert snp.MOTIVES.offered(demo_store)["infection"] == "Fièvre, infection"
 
 
 def tuesday_slot(store, capacity: int = 2) -> int:

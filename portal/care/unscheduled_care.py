@@ -15,9 +15,10 @@ from datetime import UTC, date, datetime, time, timedelta
 import pandas as pd
 
 from ..core import roles
+from ..core.code_lists import CodeList
 from ..core.db import Store
 from ..core.errors import PortalError
-from ..core.formats import PARIS, fold, plural, records
+from ..core.formats import PARIS, plural, records
 from ..core.roles import Actor
 from ..core.transactions import iso, now
 from ..directory import persons
@@ -32,68 +33,8 @@ SAS_STATUSES = {"honore": "Honoré", "non_honore": "Non honoré", "annule": "Ann
                 "modifie": "Modifié"}
 WEEKDAYS = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")
 DAY_MINUTES = 24 * 60
-def motives(store: Store, keep: str | None = None) -> dict[str, str]:
-    """The motives offered for a call, in their order; `keep` is a request's own motive,
-    shown even once archived so that completing the request does not lose it."""
-    return {r["code"]: r["label"] for r in store.query(
-        "SELECT code, label FROM snp_motives WHERE active = 1 OR code = ? ORDER BY position",
-        (keep,))}
-
-
-def motive_list(store: Store) -> list[dict]:
-    """Every motive, archived ones too, with how many requests use it."""
-    return store.query(
-        "SELECT m.code, m.label, m.active, (SELECT COUNT(*) FROM snp_requests r"
-        " WHERE r.motive_code = m.code) AS used FROM snp_motives m ORDER BY m.position")
-
-
-def _motive_label(label: str | None) -> str:
-    label = " ".join((label or "").split())
-    if not label:
-        raise PortalError("Indiquez le motif.", field="motive")
-    return label[:100]
-
-
-def add_motive(store: Store, actor: Actor, label: str) -> str:
-    """A motive the CPTS counts its calls by (a local category: vaccination, morsure...)."""
-    roles.require(actor, *EDITORS)
-    label = _motive_label(label)
-    code = "_".join(fold(label).split())[:40]
-    with store.write(actor) as tx:
-        if tx.one("SELECT 1 AS x FROM snp_motives WHERE code = ? OR lower(label) = lower(?)",
-                  (code, label)):
-            raise PortalError("Ce motif existe déjà.", field="motive")
-        position = tx.one("SELECT COALESCE(MAX(position), 0) + 1 AS p FROM snp_motives")["p"]
-        tx.execute("INSERT INTO snp_motives (code, label, position) VALUES (?, ?, ?)",
-                   (code, label, position))
-        tx.audit("snp_motive", code, "create", after={"label": label})
-    return code
-
-
-def save_motives(store: Store, actor: Actor, changes: dict[str, dict]) -> int:
-    """Rename or archive motives ({code: {"label", "active"}}), all or nothing. An archived
-    motive stays on the requests that have it; at least one stays offered."""
-    roles.require(actor, *EDITORS)
-    changed = 0
-    with store.write(actor) as tx:
-        known = {r["code"]: r for r in tx.all("SELECT * FROM snp_motives")}
-        for code, change in changes.items():
-            if code not in known:
-                raise PortalError("Ce motif n'existe plus.", field="motives")
-            after = {"label": _motive_label(change.get("label")),
-                     "active": int(bool(change.get("active")))}
-            before = {k: known[code][k] for k in after}
-            if after != before:
-                tx.execute("UPDATE snp_motives SET label = ?, active = ? WHERE code = ?",
-                           (after["label"], after["active"], code))
-                tx.audit("snp_motive", code, "update", before=before, after=after)
-                changed += 1
-        labels = [r["label"].lower() for r in tx.all("SELECT label FROM snp_motives")]
-        if len(labels) != len(set(labels)):
-            raise PortalError("Deux motifs portent le même nom.", field="motives")
-        if not tx.one("SELECT 1 AS x FROM snp_motives WHERE active = 1"):
-            raise PortalError("Gardez au moins un motif proposé.", field="motives")
-    return changed
+# The motives calls are counted by: the CPTS's own list (vaccination, morsure...).
+MOTIVES = CodeList("snp_motives", "snp_motive", "motif", EDITORS, "snp_requests.motive_code")
 
 
 def minutes_between(start: datetime, end: datetime) -> int:

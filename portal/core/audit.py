@@ -59,6 +59,8 @@ ENTITIES = {
     "spending": "Dépense (utilisation des fonds)",
     "prevention_event": "Action de prévention",
     "pathway": "Parcours",
+    "pathway_theme": "Thème de parcours",
+    "prevention_theme": "Thème de prévention",
     "pathway_member": "Acteur d'un parcours",
     "protocol": "Protocole",
     "newcomer": "Nouvel installé",

@@ -11,6 +11,7 @@ from datetime import date
 import pandas as pd
 
 from ..core import roles
+from ..core.code_lists import CodeList
 from ..core.db import Store
 from ..core.errors import PortalError
 from ..core.formats import date_fr
@@ -29,10 +30,9 @@ DOCUMENT_KINDS = {"livret": "Livret patient", "lettre_liaison": "Lettre de liais
                   "formulaire": "Formulaire", "autre": "Autre document"}
 
 
-def themes(store: Store, keep: str | None = None) -> dict[str, str]:
-    return {r["code"]: r["label"] for r in store.query(
-        "SELECT code, label FROM pathway_themes WHERE active = 1 OR code = ?"
-        " ORDER BY position", (keep,))}
+# Themes are the CPTS's own list (insuffisance cardiaque, plaies chroniques...).
+THEMES = CodeList("pathway_themes", "pathway_theme", "thème", EDITORS,
+                  "pathways.pathway_theme")
 
 
 def _clean(tx: Transaction, values: dict) -> dict:

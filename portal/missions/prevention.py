@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from ..core import roles
+from ..core.code_lists import CodeList
 from ..core.db import Store
 from ..core.errors import PortalError
 from ..core.formats import blanks_as_none, date_fr
@@ -43,11 +44,9 @@ def campaign_dates(year: int) -> dict[str, tuple[date, date]]:
             "mois_sans_tabac": (date(year, 11, 1), date(year, 11, 30))}
 
 
-def themes(store: Store, keep: str | None = None) -> dict[str, str]:
-    """The active themes (and `keep`, an event's own, even archived)."""
-    return {r["code"]: r["label"] for r in store.query(
-        "SELECT code, label FROM prevention_themes WHERE active = 1 OR code = ?"
-        " ORDER BY position", (keep,))}
+# Themes are the CPTS's own list (vaccination, canicule...).
+THEMES = CodeList("prevention_themes", "prevention_theme", "thème", EDITORS,
+                  "prevention_events.theme_code")
 
 
 def _clean(tx: Transaction, values: dict, today: date) -> dict:

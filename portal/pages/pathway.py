@@ -25,7 +25,7 @@ def pathway_form(pathway: dict | None) -> None:
                                      200)}
     left, middle, right = st.columns(3)
     with left:
-        values["pathway_theme"] = ui.choice("Thème", pathways.themes(
+        values["pathway_theme"] = ui.choice("Thème", pathways.THEMES.offered(
             store, pathway.get("pathway_theme")), pathway.get("pathway_theme"),
             key=f"{key}_theme", empty="Choisir…")
         errors.slot("pathway_theme")

@@ -10,6 +10,7 @@ from portal.core.exports import XLSX_MIME, xlsx_bytes
 from portal.core.formats import date_fr, number_fr
 from portal.core.roles import BOARD
 from portal.missions import pathways
+from portal.ui import lists
 
 PAGE_SIZE = 50
 
@@ -21,6 +22,10 @@ members_view = not actor.has(*BOARD)
 st.title("Parcours pluriprofessionnels")
 if editor and st.button("Nouveau parcours", icon=":material/add:"):
     st.switch_page(ui.page("pathway"), query_params={"new": "1"})
+if editor:
+    with st.expander("Modifier la liste des thèmes", icon=":material/edit_note:"):
+        lists.editor(store, actor, pathways.THEMES, "Thème", "Parcours",
+                     "Ex. : BPCO, obésité de l'enfant")
 status = ui.choice("Statut", pathways.STATUSES, key="pathways_status")
 total = pathways.count_pathways(store, status, members_view)
 if not total:

@@ -10,6 +10,7 @@ from portal.core.exports import XLSX_MIME, csv_bytes, xlsx_bytes
 from portal.core.formats import date_fr, number_fr
 from portal.core.roles import BOARD
 from portal.missions import prevention
+from portal.ui import lists
 
 PAGE_SIZE = 50
 
@@ -24,7 +25,7 @@ if editor and st.button("Nouvel événement", icon=":material/add:"):
 left, right = st.columns(2)
 year = left.selectbox("Année", list(range(today.year + 1, today.year - 5, -1)), index=1)
 with right:
-    theme = ui.choice("Thème", prevention.themes(store), key="prevention_theme")
+    theme = ui.choice("Thème", prevention.THEMES.offered(store), key="prevention_theme")
 filters = prevention.Filters(year, theme, members_view=not actor.has(*BOARD))
 
 year_figures = prevention.summary(store, filters, today)
@@ -74,6 +75,10 @@ with calendar_tab:
         f"{prevention.CAMPAIGNS[code]} du {date_fr(first)} au {date_fr(last)}"
         for code, (first, last) in prevention.campaign_dates(year).items()) + ".")
 with themes_tab:
+    if editor:
+        with st.expander("Modifier la liste des thèmes", icon=":material/edit_note:"):
+            lists.editor(store, actor, prevention.THEMES, "Thème", "Événements",
+                         "Ex. : santé bucco-dentaire")
     figures = prevention.by_theme(store, filters, today)
     ui.table({"Thème": figures["theme"], "Tenus": figures["held"],
               "Prévus": figures["planned"], "Personnes touchées": figures["reached"],

@@ -63,7 +63,7 @@ def event_form(event: dict | None) -> None:
     values = {"title": ui.text_field(errors, "Intitulé", event.get("title"), "title", key, 200)}
     left, middle, right = st.columns(3)
     with left:
-        values["theme_code"] = ui.choice("Thème", prevention.themes(store, event.get(
+        values["theme_code"] = ui.choice("Thème", prevention.THEMES.offered(store, event.get(
             "theme_code")), event.get("theme_code"), key=f"{key}_theme", empty="Choisir…")
         errors.slot("theme_code")
     with middle:

@@ -12,6 +12,7 @@ from portal.core import reference
 from portal.core.errors import PortalError
 from portal.core.formats import PARIS, date_fr
 from portal.directory import territory
+from portal.ui import lists
 
 actor = ui.require_access("unscheduled_care")
 store = ui.store()
@@ -116,7 +117,7 @@ def request_form(request: dict | None) -> None:
     errors = ui.FieldErrors()
     professions = reference.professions(store, active_only=True)
     communes = {r.code: r.name for r in territory.communes(store).itertuples()}
-    motives = snp.motives(store, keep=request.get("motive_code"))
+    motives = snp.MOTIVES.offered(store, keep=request.get("motive_code"))
 
     def index(options, value):
         return list(options).index(value) if value in options else None
@@ -286,34 +287,8 @@ def slots_tab() -> None:
 
 def motives_tab() -> None:
     """The motives calls are counted by: renamed, archived (kept on past calls) or added."""
-    rows = snp.motive_list(store)
-    sheet = pd.DataFrame({"code": [r["code"] for r in rows],
-                          "Motif": [r["label"] for r in rows],
-                          "Proposé": [bool(r["active"]) for r in rows],
-                          "Appels": [r["used"] for r in rows]})
-    st.caption("Un motif décoché n'est plus proposé pour les nouveaux appels ; les appels "
-               "passés le gardent et les chiffres le comptent toujours.")
-    edited = ui.editor_table(sheet, key="motives_sheet",
-                             column_order=["Motif", "Proposé", "Appels"],
-                             disabled=["code", "Appels"],
-                             column_config={"Motif": st.column_config.TextColumn(
-                                 required=True, max_chars=100)})
-    errors = ui.FieldErrors()
-    errors.slot("motives")
-    if st.button("Enregistrer les motifs", icon=":material/save:"):
-        changes = {after["code"]: {"label": after["Motif"], "active": after["Proposé"]}
-                   for before, after in zip(sheet.to_dict("records"),
-                                            edited.to_dict("records")) if before != after}
-        if errors.attempt(snp.save_motives, store, actor, changes):
-            st.success(f"Motifs enregistrés ({len(changes)} modifié(s)).",
-                       icon=":material/check_circle:")
-    with st.form("new_motive", clear_on_submit=True):
-        label = st.text_input("Nouveau motif", max_chars=100,
-                              placeholder="Ex. : vaccination, morsure, certificat")
-        errors.slot("motive")
-        added = st.form_submit_button("Ajouter le motif", icon=":material/add:")
-    if added and errors.attempt(snp.add_motive, store, actor, label):
-        ui.saved("Motif ajouté.")
+    lists.editor(store, actor, snp.MOTIVES, "Motif", "Appels",
+                 "Ex. : vaccination, morsure, certificat")
 
 
 tabs = st.tabs(["Aujourd'hui", "Nouvelle demande", "Créneaux", "Motifs"])

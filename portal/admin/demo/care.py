@@ -89,7 +89,7 @@ def _unscheduled_care(store: Store, actor: Actor, people: list[dict]) -> None:
                   number % 5, person["profession"])
              for number, person in enumerate(people)]
     communes = sorted(territory.codes(store))
-    motives = list(unscheduled_care.motives(store))
+    motives = list(unscheduled_care.MOTIVES.offered(store))
     moment = datetime.now(PARIS).replace(tzinfo=None)
     taken: Counter = Counter()
     for days in range(42, -1, -1):
