@@ -21,6 +21,7 @@ from helpers import (
     toasts,
     widget,
 )
+from portal.core import tabular
 from portal.core.errors import PermissionDenied, PortalError
 from portal.core.roles import MEMBER, Actor
 from portal.meetings import attendance
@@ -150,3 +151,21 @@ def test_the_yearly_report_lists_the_pathways_with_the_years_figures(demo_store)
     assert "Insuffisance cardiaque : le retour à domicile après une hospitalisation" in text
     sheet = load_workbook(io.BytesIO(report.xlsx(content)))["Parcours"]
     assert [row[0] for row in sheet.values][1:] == content.pathways["title"].tolist()
+
+
+def test_inclusions_are_imported_from_a_spreadsheet_all_or_nothing(store):
+    pathway_id = pathway(store)
+    good = tabular.read(b"Mois;Patients inclus\n01/2026;3\n2026-02;4\n15/03/2026;2\n"
+, "inclusions.csv")
+    mapping = tabular.guess_mapping(list(good.frame.columns), pathways.INCLUSION_COLUMNS)
+    assert mapping == {"month": "Mois", "count": "Patients inclus"}
+    bad = tabular.read(b"Mois;Patients inclus\n04/2026;2\n13/2026;1\n05/2026;-1\n",
+                       "inclusions.csv")
+    report = pathways.import_inclusions(store, COORD, pathway_id, bad, mapping)
+    negative = "Ligne 4 : Nombre de patients « -1 » : un nombre entier positif ou nul."
+    assert report.errors == ["Ligne 3 : Mois « 13/2026 » inexistant.", negative]
+    assert pathways.inclusions(store, pathway_id).empty  # nothing of the bad file
+    assert pathways.import_inclusions(store, COORD, pathway_id, good, mapping).created == 3
+    assert pathways.inclusions(store, pathway_id)["count"].tolist() == [2, 4, 3]
+    with pytest.raises(PortalError, match="colonne du mois"):
+        pathways.import_inclusions(store, COORD, pathway_id, good, {"month": "Mois"})

@@ -6,11 +6,12 @@ concertation meetings that review their cases; the figures the indicators read."
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
 
-from ..core import roles
+from ..core import imports, roles, tabular
 from ..core.code_lists import CodeList
 from ..core.db import Store
 from ..core.errors import PortalError
@@ -193,24 +194,70 @@ def members(store: Store, pathway_id: int) -> pd.DataFrame:
 
 def set_inclusions(store: Store, actor: Actor, pathway_id: int, period_start: date | None,
                    count: int | None, today: date | None = None) -> None:
-    """The patients included in a month (its first day), replacing what was typed."""
+    """The patients included in a month (any day of it), replacing what was typed."""
     roles.require(actor, *EDITORS)
-    if period_start is None:
+    with store.write(actor) as tx:
+        _include(tx, pathway_id, period_start, count, today or date.today())
+
+
+def _include(tx: Transaction, pathway_id: int, day: date | None, count: int | None,
+             today: date) -> None:
+    if day is None:
         raise PortalError("Indiquez le mois.", field="period")
-    month = period_start.replace(day=1)
-    if month > (today or date.today()):
+    month = day.replace(day=1)
+    if month > today:
         raise PortalError("Ce mois n'a pas commencé.", field="period")
     if count is None or count < 0:
         raise PortalError("Un nombre de patients positif ou nul.", field="count")
-    with store.write(actor) as tx:
-        before = tx.one("SELECT count FROM pathway_inclusions WHERE pathway_id = ? AND"
-                        " period_start = ?", (pathway_id, month.isoformat()))
-        tx.execute("INSERT INTO pathway_inclusions VALUES (?, ?, ?) ON CONFLICT"
-                   " (pathway_id, period_start) DO UPDATE SET count = excluded.count",
-                   (pathway_id, month.isoformat(), int(count)))
-        tx.audit("pathway", pathway_id, "inclusions", before={month.isoformat(): before and
-                                                              before["count"]},
-                 after={month.isoformat(): int(count)})
+    before = tx.one("SELECT count FROM pathway_inclusions WHERE pathway_id = ? AND"
+                    " period_start = ?", (pathway_id, month.isoformat()))
+    tx.execute("INSERT INTO pathway_inclusions VALUES (?, ?, ?) ON CONFLICT"
+               " (pathway_id, period_start) DO UPDATE SET count = excluded.count",
+               (pathway_id, month.isoformat(), int(count)))
+    tx.audit("pathway", pathway_id, "inclusions",
+             before={month.isoformat(): before and before["count"]},
+             after={month.isoformat(): int(count)})
+
+
+INCLUSION_COLUMNS = {"month": ("Mois", "Période", "Date"),
+                     "count": ("Patients inclus", "Patients", "Inclusions", "Nombre")}
+MONTH = re.compile(r"^(?:(\d{1,2})/)?(\d{1,2})/(\d{4})$|^(\d{4})-(\d{2})(?:-\d{2})?$")
+
+
+def _month(text: str) -> date:
+    """'03/2026', '15/03/2026' or '2026-03(-15)': the month's first day."""
+    found = MONTH.match(text.strip())
+    if not found:
+        raise PortalError(f"Mois « {text} » illisible : écrivez 03/2026 ou 01/03/2026.")
+    _, month, year, iso_year, iso_month = found.groups()
+    try:
+        return date(int(year or iso_year), int(month or iso_month), 1)
+    except ValueError:
+        raise PortalError(f"Mois « {text} » inexistant.") from None
+
+
+def import_inclusions(store: Store, actor: Actor, pathway_id: int, table: tabular.Table,
+                      mapping: dict[str, str], dry_run: bool = False) -> imports.Report:
+    """A spreadsheet of months and patients included, all or nothing, each line's error
+    reported with its number."""
+    roles.require(actor, *EDITORS)
+    if set(mapping) != set(INCLUSION_COLUMNS):
+        raise PortalError("Indiquez la colonne du mois et celle des patients inclus.",
+                          field="mapping")
+    today = date.today()
+
+    def new_writer():
+        def write_row(tx: Transaction, cell) -> list[str]:
+            text = cell("count").replace("\u202f", "").replace(" ", "")
+            if not text.isdigit():
+                raise PortalError(f"Nombre de patients « {cell('count')} » : un nombre entier "
+                                  "positif ou nul.")
+            _include(tx, pathway_id, _month(cell("month")), int(text), today)
+            return []
+        return write_row
+
+    return imports.import_rows(store, actor, table, mapping, new_writer,
+                               {"pathway": pathway_id}, dry_run)
 
 
 def inclusions(store: Store, pathway_id: int) -> pd.DataFrame:

@@ -7,10 +7,11 @@ from datetime import date
 import streamlit as st
 
 from portal import ui
+from portal.core import tabular
 from portal.core.formats import date_fr, md_escape, number_fr
 from portal.core.roles import BOARD
 from portal.missions import actions, pathways
-from portal.ui import attachments
+from portal.ui import attachments, spreadsheet
 
 actor = ui.require_access("pathway")
 store = ui.store()
@@ -175,6 +176,12 @@ def inclusions(pathway: dict) -> None:
     if sent and errors.attempt(pathways.set_inclusions, store, actor, pathway["id"], month,
                                None if count is None else int(count)):
         ui.saved("Inclusions enregistrées.", reset="inclusions")
+    with st.expander("Importer les inclusions d'un tableur", icon=":material/upload_file:"):
+        spreadsheet.importer(
+            f"inclusions_{pathway['id']}", {"month": "Mois", "count": "Patients inclus"},
+            lambda headers: tabular.guess_mapping(headers, pathways.INCLUSION_COLUMNS),
+            lambda table, mapping, dry_run: pathways.import_inclusions(
+                store, actor, pathway["id"], table, mapping, dry_run))
 
 
 def case_reviews(pathway: dict) -> None:
