@@ -11,6 +11,7 @@ from helpers import (
     COORD,
     docx_text,
     logged_in,
+    meeting,
     open_page,
     person,
     shown_errors,
@@ -119,3 +120,13 @@ def test_the_yearly_report_holds_the_newcomers_and_placements(demo_store):
     figures = support.year_figures(demo_store, TODAY.year)
     assert f"{figures['placements']} stages accueillis" in text
     assert "Dr Amandine Perrin" in text
+
+
+def test_a_welcome_evening_is_a_meeting_of_the_support_mission(demo_store):
+    at = open_page(logged_in("demo.coordination"), "support")
+    assert "Aucune action d'accueil" in texts(at)
+    meeting(demo_store, missions=["complementaire_2"], kind="sensibilisation",
+            title="Soirée d'accueil des nouveaux installés", day=TODAY.replace(day=1))
+    at.run()
+    listed = next(t for t in at.dataframe if "Action" in t.value.columns).value
+    assert listed["Action"].tolist() == ["Soirée d'accueil des nouveaux installés"]

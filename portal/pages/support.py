@@ -10,6 +10,7 @@ from portal.core import reference
 from portal.core.exports import XLSX_MIME, workbook_bytes
 from portal.core.formats import date_fr, md_escape, number_fr
 from portal.core.roles import BOARD
+from portal.meetings import schedule
 from portal.missions import support
 
 actor = ui.require_access("support")
@@ -181,8 +182,27 @@ if board:
                        lambda: workbook_bytes(support.export_sheets(store, year)),
                        file_name=f"accompagnement-{year}.xlsx", mime=XLSX_MIME,
                        icon=":material/table:", on_click="ignore")
-newcomers_tab, training_tab = st.tabs(["Nouveaux installés", "Stages"])
+def welcome() -> None:
+    """The welcome actions (soirée d'accueil, présentation du guide...): the year's
+    meetings of the support mission."""
+    held = schedule.list_meetings(store, schedule.Filters(
+        between=(date(year, 1, 1), date(year + 1, 1, 1)), mission="complementaire_2"),
+        limit=100)
+    if held.empty:
+        st.info(f"Aucune action d'accueil en {year}. Une soirée d'accueil des nouveaux "
+                "installés est une réunion rattachée à la mission « Accompagnement des "
+                "professionnels de santé » (page Réunions).", icon=":material/celebration:")
+        return
+    ui.clickable_table({"Date": held["starts_at"].map(date_fr), "Action": held["title"],
+                        "Invités": held["invited"], "Présents": held["present"]},
+                       held["id"], ui.page("meeting"), "welcome_meetings")
+
+
+newcomers_tab, training_tab, welcome_tab = st.tabs(["Nouveaux installés", "Stages",
+                                                    "Actions d'accueil"])
 with newcomers_tab:
     newcomer_list()
 with training_tab:
     training()
+with welcome_tab:
+    welcome()
