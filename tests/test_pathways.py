@@ -169,3 +169,14 @@ def test_inclusions_are_imported_from_a_spreadsheet_all_or_nothing(store):
     assert pathways.inclusions(store, pathway_id)["count"].tolist() == [2, 4, 3]
     with pytest.raises(PortalError, match="colonne du mois"):
         pathways.import_inclusions(store, COORD, pathway_id, good, {"month": "Mois"})
+
+
+def test_a_protocol_beside_any_pathway_is_kept_on_the_pathways_page(demo_store):
+    at = open_page(logged_in("demo.coordination"), "pathways")
+    assert "Aucun protocole hors parcours." in texts(at)
+    widget(at.text_input, "Intitulé du protocole").set_value("Vaccination par l'infirmier")
+    widget(at.button, "Créer le protocole").click().run()
+    assert toasts(at) == ["Protocole créé."]
+    beside = pathways.protocols(demo_store, None)
+    assert [p["title"] for p in beside] == ["Vaccination par l'infirmier"]
+    assert "Vaccination par l'infirmier" in texts(at)

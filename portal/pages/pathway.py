@@ -11,7 +11,7 @@ from portal.core import tabular
 from portal.core.formats import date_fr, md_escape, number_fr
 from portal.core.roles import BOARD
 from portal.missions import actions, pathways
-from portal.ui import attachments, spreadsheet
+from portal.ui import attachments, protocols, spreadsheet
 
 actor = ui.require_access("pathway")
 store = ui.store()
@@ -38,7 +38,7 @@ def pathway_form(pathway: dict | None) -> None:
     values["started_on"] = right.date_input("Début", date.fromisoformat(started) if started
                                             else None, format="DD/MM/YYYY", key=f"{key}_start")
     fiches = {int(r.id): f"n° {r.number} {r.title}"
-              for r in actions.list_actions(store, "socle_2").itertuples()}
+              for r in actions.list_actions(store).itertuples()}
     chosen = ui.multiselect("Fiches action", list(fiches), format_func=fiches.get,
                             default=[a for a in pathway.get("actions", []) if a in fiches],
                             key=f"{key}_actions", placeholder="Aucune")
@@ -78,79 +78,6 @@ def people(pathway: dict) -> None:
                                                    for r in listed.itertuples()},
                    lambda member: pathways.remove_member(store, actor, member),
                    "Acteur retiré du parcours.", key="remove_pathway_member")
-
-
-def protocols(pathway: dict) -> None:
-    st.subheader("Protocoles")
-    listed = pathways.protocols(store, pathway["id"])
-    if not listed:
-        st.write("Aucun protocole dans ce parcours.")
-    for protocol in listed:
-        with st.container(border=True):
-            st.write(md_escape(f"{protocol['title']} – "
-                               f"{pathways.PROTOCOL_KINDS[protocol['kind']]}"))
-            st.caption(f"Depuis le {date_fr(protocol['started_on'])}"
-                       + (f", jusqu'au {date_fr(protocol['ended_on'])}"
-                          if protocol["ended_on"] else "")
-                       + (f" · déclaré à l'ARS le {date_fr(protocol['ars_declared_on'])}"
-                          if protocol["ars_declared_on"] else ""))
-            for field, label in (("inclusion", "Conditions et critères d'inclusion"),
-                                 ("exclusion", "Exclusions"), ("steps", "Ce qui est fait"),
-                                 ("follow_up", "Suivi et traçabilité")):
-                if protocol[field]:
-                    st.text(f"{label} : {protocol[field]}")
-            if protocol["adherents"]:
-                ui.table({"Professionnel": [a["name"] for a in protocol["adherents"]],
-                          "Profession": [a["profession"] for a in protocol["adherents"]],
-                          "Rôle": [pathways.SIDES[a["side"]] for a in protocol["adherents"]],
-                          "Adhésion le": [date_fr(a["adhered_on"])
-                                          for a in protocol["adherents"]]})
-            if editor:
-                adherent_form(protocol)
-    if editor:
-        with st.expander("Nouveau protocole", icon=":material/description:"):
-            protocol_form(pathway)
-
-
-def adherent_form(protocol: dict) -> None:
-    key = f"adherent_{protocol['id']}"
-    with st.expander("Ajouter une adhésion", icon=":material/how_to_reg:"):
-        errors = ui.FieldErrors()
-        person = ui.person_search(store, actor, "Professionnel", ui.form_key(key))
-        errors.slot("adherent")
-        left, right = st.columns(2)
-        side = left.selectbox("Rôle", list(pathways.SIDES), format_func=pathways.SIDES.get,
-                              key=f"{key}_side")
-        adhered = right.date_input("Adhésion le", date.today(), format="DD/MM/YYYY",
-                                   key=f"{key}_day")
-        with right:
-            errors.slot("adhered_on")
-        if st.button("Enregistrer l'adhésion", key=f"{key}_save") and errors.attempt(
-                pathways.adhere, store, actor, protocol["id"], person, side, adhered):
-            ui.saved("Adhésion enregistrée.", reset=key)
-
-
-def protocol_form(pathway: dict) -> None:
-    errors = ui.FieldErrors()
-    with st.form(ui.form_key("protocol")):
-        title = st.text_input("Intitulé du protocole", max_chars=200)
-        errors.slot("protocol_title")
-        left, middle, right = st.columns(3)
-        kind = left.selectbox("Type", list(pathways.PROTOCOL_KINDS),
-                              format_func=pathways.PROTOCOL_KINDS.get)
-        started = middle.date_input("Début", date.today(), format="DD/MM/YYYY")
-        with middle:
-            errors.slot("started_on")
-        declared = right.date_input("Déclaré à l'ARS le (si besoin)", None,
-                                    format="DD/MM/YYYY")
-        texts = {field: st.text_area(label, max_chars=4000) for field, label in (
-            ("inclusion", "Conditions et critères d'inclusion"), ("exclusion", "Exclusions"),
-            ("steps", "Ce qui est fait"), ("follow_up", "Suivi et traçabilité"))}
-        sent = st.form_submit_button("Créer le protocole", type="primary")
-    if sent and errors.attempt(pathways.save_protocol, store, actor, {
-            "pathway_id": pathway["id"], "title": title, "kind": kind, "started_on": started,
-            "ars_declared_on": declared, **texts}):
-        ui.saved("Protocole créé.", reset="protocol")
 
 
 def inclusions(pathway: dict) -> None:
@@ -234,7 +161,7 @@ for action in actions.list_actions(store).itertuples():
                      icon=":material/task:", label=f"Action n°{action.number} : "
                                                    f"{md_escape(action.title)}")
 people(pathway)
-protocols(pathway)
+protocols.section(store, actor, pathway["id"])
 inclusions(pathway)
 case_reviews(pathway)
 attachments.section(store, actor, "pathway", pathway["id"],

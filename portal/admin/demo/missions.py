@@ -184,7 +184,7 @@ def load_pathways(store: Store, actor: Actor, cast: Cast, numbers: dict[int, int
         "started_on": date(today.year - 1, 9, 1),
         "description": "Sortie d'hospitalisation préparée avec le centre hospitalier, suivi "
                        "infirmier renforcé le premier mois, conciliation médicamenteuse."},
-        action_ids=[numbers[1]])
+        action_ids=[numbers[1], numbers[6]])  # and the seed's protocols fiche
     for person, role in ((doctor, "Médecin traitant référent"),
                          (nurse, "Infirmière de suivi"),
                          (pharmacist, "Conciliation médicamenteuse")):
