@@ -31,7 +31,7 @@ from portal.core.formats import euros
 from portal.core.roles import COORDINATOR, Actor
 from portal.directory import organizations, persons, search
 from portal.meetings import attendance, minutes, schedule
-from portal.missions import actions, evidence, indicators, progress
+from portal.missions import aci, actions, evidence, indicators, progress
 from portal.questionnaires import responses
 from portal.ui import session
 
@@ -991,9 +991,18 @@ def test_a_prevention_event_with_its_sign_in_sheet_moves_the_indicator(server, b
     assert store.scalar("SELECT filename FROM record_documents WHERE entity ="
                         " 'prevention_event' AND record_id = ?", (event_id,)) == "emargement.pdf"
     shot(page, "82_prevention_event")
+    # On the dashboard, the mission's grid lists the indicator: its row opens it.
+    standings = progress.standings(store, date.today().year)
+    missions = [m["code"] for m in aci.all_missions(store)
+                if m["code"] in set(standings["mission_code"])]
+    mine = standings[standings["mission_code"] == "socle_3"].reset_index(drop=True)
+    row = int(mine.index[mine["id"] == indicator][0])
     page.get_by_role("link", name="Tableau de bord", exact=True).click()
     expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible(timeout=15_000)
     settle(page)
-    page.goto(f"{server}/indicator?id={indicator}")
+    grid = page.get_by_test_id("stDataFrame").nth(missions.index("socle_3"))
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17 + 35 * row)
     expect(page.get_by_text(f"valeur de l'année : {before['actual'] + 27:.0f}")).to_be_visible(
         timeout=15_000)

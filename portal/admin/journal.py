@@ -55,6 +55,7 @@ LABELS = {
     "inclusion": "Critères d'inclusion", "exclusion": "Exclusions", "steps": "Étapes",
     "follow_up": "Suivi et traçabilité", "cases_reviewed": "Cas revus", "side": "Rôle",
     "adhered_on": "Adhésion le", "pathway_id": "Parcours", "pathway_theme": "Thème",
+    "description": "Description", "count": "Nombre",
     "expected_on": "Installation prévue le", "settled_on": "Installé(e) le",
     "newcomer_id": "Nouvel installé", "level": "Niveau",
     "supervisor_id": "Maître de stage", "school": "École", "student_name": "Étudiant",

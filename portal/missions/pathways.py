@@ -215,8 +215,9 @@ def _include(tx: Transaction, pathway_id: int, day: date | None, count: int | No
                " (pathway_id, period_start) DO UPDATE SET count = excluded.count",
                (pathway_id, month.isoformat(), int(count)))
     tx.audit("pathway", pathway_id, "inclusions",
-             before={month.isoformat(): before and before["count"]},
-             after={month.isoformat(): int(count)})
+             before={"period_start": month.isoformat(), "count": before["count"]}
+             if before else None,
+             after={"period_start": month.isoformat(), "count": int(count)})
 
 
 INCLUSION_COLUMNS = {"month": ("Mois", "Période", "Date"),

@@ -85,10 +85,10 @@ def inclusions(pathway: dict) -> None:
     listed = pathways.inclusions(store, pathway["id"])
     if listed.empty:
         st.write("Aucune inclusion saisie. Les patients sont comptés, jamais identifiés.")
-    st.caption("Un décompte par trimestre se saisit sur le premier mois du trimestre.")
     else:
         ui.table({"Mois": listed["period_start"].map(lambda d: date_fr(d)[3:]),
                   "Patients inclus": listed["count"]})
+    st.caption("Un décompte par trimestre se saisit sur le premier mois du trimestre.")
     if not editor:
         return
     errors = ui.FieldErrors()
