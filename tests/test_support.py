@@ -98,6 +98,11 @@ def test_the_coordination_notes_a_step_and_a_member_reads_without_editing(demo_s
     hosted = next(t for t in member.dataframe if "Étudiant" in t.value.columns).value
     assert set(hosted["Étudiant"]) == {"(non nommé)"}  # a consented name is the board's
     assert not member.get("download_button")
+    member.session_state["newcomers"] = {"selection": {"rows": [0], "columns": []}}
+    member.run()
+    assert support.newcomers(demo_store)["who"].iloc[0] == "Dr Amandine Perrin"
+    assert "Rencontre avec l'équipe" not in texts(member)  # her steps are the board's
+    assert not [t for t in member.text_input if t.label == "Précisions"]
     assert not [e for e in member.expander if e.label in ("Nouvel installé", "Nouveau stage")]
 
 

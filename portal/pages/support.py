@@ -43,8 +43,10 @@ def newcomer_list() -> None:
                           "Statut": listed["status"].map(support.STATUSES),
                           "Installé le": listed["settled_on"].map(date_fr),
                           "Démarches": listed["steps"]},
-                         on_select="rerun", selection_mode="single-row", key="newcomers")
-        if event.selection.rows:
+                         # The steps and notes are the board's; members read the list.
+                         on_select="rerun" if board else "ignore",
+                         selection_mode="single-row", key="newcomers")
+        if board and event.selection.rows:
             newcomer(int(listed["id"].iloc[event.selection.rows[0]]))
     if editor:
         with st.expander("Nouvel installé", icon=":material/person_add:"):
