@@ -5,7 +5,7 @@ yearly cap."""
 from __future__ import annotations
 
 import io
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 
@@ -28,7 +28,7 @@ from portal.care import unscheduled_care as snp
 from portal.core.errors import PermissionDenied, PortalError
 from portal.core.formats import euros
 from portal.core.roles import TREASURER, Actor
-from portal.meetings import attendance
+from portal.meetings import attendance, bodies
 
 TREASURY = Actor("tresorier", frozenset({TREASURER}))
 PDF = b"%PDF-1.4 attestation"
@@ -275,3 +275,24 @@ def test_the_page_warns_once_of_those_above_the_cap_and_lists_them(demo_store):
     assert f"{len(capped)} professionnel(s) au-delà du plafond de 100,00 EUR" in warnings[0]
     listed = next(t for t in at.dataframe if "Total de l'année" in t.value.columns).value
     assert listed["Professionnel"].tolist() == capped["name"].tolist()
+
+
+def test_the_treasurer_ends_a_rate_once_ticked_on_the_page(demo_store):
+    at = open_page(logged_in("demo.bureau2"), "indemnities")
+    widget(at.button, "Terminer un taux").click().run()
+    assert any("Cochez la case" in e for e in shown_errors(at))
+    assert ind.rates(demo_store)["ends_on"].isna().all()  # nothing ended
+    widget(at.checkbox, "Je confirme : terminer un taux").check()
+    widget(at.button, "Terminer un taux").click().run()
+    assert toasts(at) == ["Taux terminé."]
+    assert ind.rates(demo_store)["ends_on"].notna().sum() == 1
+
+
+def test_a_mandate_ends_once_ticked_on_the_bodies_page(demo_store):
+    before = len(bodies.mandates(demo_store, date.today()))
+    at = open_page(logged_in("demo.coordination"), "bodies")
+    widget(at.checkbox, "Je confirme : terminer un mandat").check()
+    widget(at.button, "Terminer un mandat").click().run()
+    assert toasts(at) == ["Mandat terminé."]
+    # Ended today, it still runs today; tomorrow the board has one mandate less.
+    assert len(bodies.mandates(demo_store, date.today() + timedelta(days=1))) == before - 1

@@ -6,7 +6,6 @@ from datetime import date
 import streamlit as st
 
 from portal import ui
-from portal.core.errors import PortalError
 from portal.core.formats import date_fr
 from portal.meetings import bodies
 
@@ -56,23 +55,9 @@ if editor:
                f"{bodies.MANDATE_BODIES[r.body]}, {bodies.MANDATE_ROLES[r.role].lower()}"
                for r in current.itertuples()}
     if running:
-        with st.expander("Terminer un mandat", icon=":material/logout:"):
-            errors = ui.FieldErrors()
-            with st.form("end_mandate"):
-                chosen = st.selectbox("Mandat", list(running), format_func=running.get)
-                last_day = st.date_input("Dernier jour", date.today(), format="DD/MM/YYYY")
-                errors.slot("ends_on")
-                confirmed = st.checkbox("Je confirme la fin de ce mandat")
-                sent = st.form_submit_button("Terminer le mandat")
-            if sent:
-                try:
-                    if not confirmed:
-                        raise PortalError("Cochez la case pour confirmer.", field="ends_on")
-                    bodies.end_mandate(store, actor, chosen, last_day)
-                except PortalError as error:
-                    errors.show(error)
-                else:
-                    ui.saved("Mandat terminé.")
+        ui.ending("Terminer un mandat", "Mandat", running,
+                  lambda mandate, last: bodies.end_mandate(store, actor, mandate, last),
+                  "Mandat terminé.", "end_mandate", ":material/logout:", date.today())
 
 with st.expander("Historique des mandats", icon=":material/history:"):
     every = bodies.mandates(store)

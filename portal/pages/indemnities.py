@@ -252,15 +252,9 @@ def rates() -> None:
     running = {int(r.id): f"{ind.KINDS[r.kind]} – {euros(r.amount_cents)} depuis le "
                f"{date_fr(r.starts_on)}" for r in listed.itertuples() if not r.ends_on}
     if running:
-        with st.expander("Terminer un taux", icon=":material/event_busy:"):
-            ending = ui.FieldErrors()
-            with st.form("end_rate"):
-                chosen = st.selectbox("Taux", list(running), format_func=running.get)
-                last = st.date_input("Dernier jour", ind.today(), format="DD/MM/YYYY")
-                ending.slot("ends_on")
-                sent = st.form_submit_button("Terminer le taux")
-            if sent and ending.attempt(ind.end_rate, store, actor, chosen, last):
-                ui.saved("Taux terminé.")
+        ui.ending("Terminer un taux", "Taux", running,
+                  lambda rate, last: ind.end_rate(store, actor, rate, last), "Taux terminé.",
+                  "end_rate", ":material/event_busy:", ind.today())
     limits = ui.FieldErrors()
     with st.form("rules"):
         cap = st.number_input("Plafond annuel par professionnel (EUR)", min_value=0.0,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -399,6 +400,26 @@ def removal(label: str, what: str, options: dict, remove, message: str, key: str
         errors.slot(None)
         if st.button("Supprimer", key=f"{key}_delete", disabled=not confirmed) and \
                 errors.attempt(remove, chosen):
+            saved(message)
+
+
+def ending(label: str, what: str, options: dict, end, message: str, key: str,
+           icon: str, first: date) -> None:
+    """An expander to end one of `options` (id -> label: a mandate, a rate) on a last day,
+    ticked to confirm, refused next to the date with the service's reason."""
+    with st.expander(label, icon=icon):
+        errors = FieldErrors()
+        with st.form(key):
+            chosen = st.selectbox(what, list(options), format_func=options.get)
+            last_day = st.date_input("Dernier jour", first, format="DD/MM/YYYY")
+            errors.slot("ends_on")
+            confirmed = st.checkbox(f"Je confirme : {label.lower()}")
+            sent = st.form_submit_button(label)
+        if not sent:
+            return
+        if not confirmed:
+            errors.show(PortalError("Cochez la case pour confirmer.", field="ends_on"))
+        elif errors.attempt(end, chosen, last_day):
             saved(message)
 
 
