@@ -19,6 +19,7 @@ from helpers import (
     shown_errors,
     texts,
     toasts,
+    unescaped,
     widget,
 )
 from portal.core import tabular
@@ -180,3 +181,12 @@ def test_a_protocol_beside_any_pathway_is_kept_on_the_pathways_page(demo_store):
     beside = pathways.protocols(demo_store, None)
     assert [p["title"] for p in beside] == ["Vaccination par l'infirmier"]
     assert "Vaccination par l'infirmier" in texts(at)
+
+
+def test_a_theme_typed_with_markdown_reads_as_typed(demo_store):
+    pathways.THEMES.save(demo_store, COORD, {"insuffisance_cardiaque": {
+        "label": "*Cœur* [lien](http://x.fr)", "active": True}})
+    at = open_page(logged_in("demo.coordination"), "pathway", id=1)
+    caption = next(c.value for c in at.caption if "Cœur" in c.value)
+    assert unescaped(caption).startswith("*Cœur* [lien](http://x.fr) · En cours")
+    assert caption.startswith("\\*Cœur\\*")

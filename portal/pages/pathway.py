@@ -152,8 +152,9 @@ pathway = ui.record_page(
     "Choisissez un parcours dans la liste.", ":material/route:")
 
 st.title(md_escape(pathway["title"]))
-st.caption(f"{pathway['theme']} · {pathways.STATUSES[pathway['status']]}"
-           + (f" depuis le {date_fr(pathway['started_on'])}" if pathway["started_on"] else ""))
+st.caption(md_escape(f"{pathway['theme']} · {pathways.STATUSES[pathway['status']]}"
+                     + (f" depuis le {date_fr(pathway['started_on'])}"
+                        if pathway["started_on"] else "")))
 if pathway["description"]:
     st.text(pathway["description"])
 for action in actions.list_actions(store).itertuples():

@@ -130,9 +130,10 @@ event = ui.record_page(
 
 st.title(md_escape(event["title"]))
 held = event["held_on"] <= date.today().isoformat()
-st.caption(f"{event['theme']} · {prevention.FORMATS[event['format']]} · "
-           f"{'tenu' if held else 'prévu'} le {date_fr(event['held_on'])}"
-           + (f" · {prevention.CAMPAIGNS[event['campaign']]}" if event["campaign"] else ""))
+st.caption(md_escape(f"{event['theme']} · {prevention.FORMATS[event['format']]} · "
+                     f"{'tenu' if held else 'prévu'} le {date_fr(event['held_on'])}"
+                     + (f" · {prevention.CAMPAIGNS[event['campaign']]}"
+                        if event["campaign"] else "")))
 st.text("\n".join(line for line in (
     " – ".join(filter(None, (event["place"], event["commune"]))),
     f"Fiche action n° {event['action_number']} : {event['action_title']}"

@@ -8,7 +8,7 @@ import streamlit as st
 from .. import ui
 from ..core import files
 from ..core.db import Store
-from ..core.formats import size_fr
+from ..core.formats import md_escape, size_fr
 from ..core.roles import Actor
 from ..missions import documents
 
@@ -23,7 +23,7 @@ def section(store: Store, actor: Actor, entity: str, record_id: int, empty: str,
         st.write(empty)
     for row in listed.itertuples():
         what = f"{kinds[row.kind]} : " if kinds and row.kind in kinds else ""
-        st.download_button(f"{what}{row.filename} ({size_fr(row.size)})",
+        st.download_button(md_escape(f"{what}{row.filename} ({size_fr(row.size)})"),
                            lambda sha=row.sha256: files.content(ui.config().files_dir, sha),
                            file_name=row.filename, mime=row.mime, key=f"document_{row.id}",
                            icon=":material/attach_file:", on_click="ignore")
