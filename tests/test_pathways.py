@@ -84,6 +84,14 @@ def test_an_adherence_falls_within_its_protocol_and_a_protocol_cannot_start_afte
         ("delegant", "2026-03-01"), ("delegue", "2026-03-05")]
     with pytest.raises(PortalError, match="a des protocoles"):
         pathways.delete_pathway(store, COORD, pathway_id)
+    pathways.remove_adherent(store, COORD, protocol, nurse)  # recorded by mistake
+    assert [a["side"] for a in pathways.protocols(store, pathway_id)[0]["adherents"]] == [
+        "delegant"]
+    with pytest.raises(PortalError, match="déjà été retirée"):
+        pathways.remove_adherent(store, COORD, protocol, nurse)
+    pathways.delete_protocol(store, COORD, protocol)
+    pathways.delete_pathway(store, COORD, pathway_id)
+    assert pathways.get_pathway(store, pathway_id) is None
 
 
 def test_inclusions_are_counts_per_month_never_negative_nor_ahead(store):
@@ -120,6 +128,9 @@ def test_case_reviews_and_coordination_hours_come_from_the_linked_meetings(store
     assert pathways.cases_reviewed(store, {}, *quarter) == 6
     assert pathways.coordination_hours(store, {}, *quarter) == 3.0  # 2 present × 1 h 30
     assert pathways.active(store, {}, *quarter) == 1
+    pathways.unlink_meeting(store, COORD, pathway_id, review)  # linked by mistake
+    assert pathways.meetings(store, pathway_id).empty
+    assert pathways.cases_reviewed(store, {}, *quarter) == 0
 
 
 def test_the_coordination_creates_a_pathway_and_a_member_reads_the_visible_ones(demo_store):

@@ -70,11 +70,6 @@ def expected(store: Store, year: int) -> pd.DataFrame:
         " CASE f.part WHEN 'fixe' THEN 0 ELSE 1 END", (year,))
 
 
-def indicators_of(store: Store, funding_id: int) -> list[int]:
-    return [r["indicator_id"] for r in store.query(
-        "SELECT indicator_id FROM aci_funding_indicators WHERE funding_id = ?", (funding_id,))]
-
-
 def remove_expected(store: Store, actor: Actor, funding_id: int) -> None:
     roles.require(actor, *EDITORS)
     with store.write(actor) as tx:

@@ -407,14 +407,6 @@ def of_person(store: Store, person_id: int) -> pd.DataFrame:
                        " ORDER BY s.number DESC", (person_id,))
 
 
-def year_total(store: Store, person_id: int, year: int) -> int:
-    """What a professional's statements of `year` come to, validated or not."""
-    return store.scalar("SELECT COALESCE(SUM(l.amount_cents), 0) FROM indemnity_lines l"
-                     " JOIN indemnity_statements s ON s.id = l.statement_id"
-                     " WHERE s.person_id = ? AND l.worked_on BETWEEN ? AND ?",
-                     (person_id, f"{year}-01-01", f"{year}-12-31"))
-
-
 def over_cap(store: Store, year: int) -> pd.DataFrame:
     """The professionals whose statements of `year` pass the cap."""
     return store.frame(

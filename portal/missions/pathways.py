@@ -397,6 +397,24 @@ def adhere(store: Store, actor: Actor, protocol_id: int, person_id: int | None,
                         "adhered_on": adhered_on.isoformat()})
 
 
+def remove_adherent(store: Store, actor: Actor, protocol_id: int, person_id: int) -> None:
+    """An adherence recorded by mistake."""
+    roles.require(actor, *EDITORS)
+    with store.write(actor) as tx:
+        if tx.execute("DELETE FROM protocol_adherents WHERE protocol_id = ? AND person_id = ?",
+                      (protocol_id, person_id)).rowcount == 0:
+            raise PortalError("Cette adhésion a déjà été retirée.")
+        tx.audit("protocol", protocol_id, "adherents", before={"person_id": person_id})
+
+
+def delete_protocol(store: Store, actor: Actor, protocol_id: int) -> None:
+    """A protocol created by mistake, with its adherences."""
+    roles.require(actor, *EDITORS)
+    with store.write(actor) as tx:
+        tx.execute("DELETE FROM protocol_adherents WHERE protocol_id = ?", (protocol_id,))
+        tx.delete("protocols", protocol_id, "protocol", "Ce protocole a déjà été supprimé.")
+
+
 # Indicator sources ----------------------------------------------------------------------
 
 def active(store: Store, indicator: dict, start: date, end: date) -> float:

@@ -128,6 +128,13 @@ def case_reviews(pathway: dict) -> None:
                            listed["id"], ui.page("meeting"), "pathway_meetings")
     if not editor:
         return
+    if not listed.empty:
+        ui.removal("Détacher une réunion", "Réunion rattachée par erreur",
+                   {int(r.id): f"{r.title} du {date_fr(r.starts_at)}"
+                    for r in listed.itertuples()},
+                   lambda meeting: pathways.unlink_meeting(store, actor, pathway["id"],
+                                                           meeting),
+                   "Réunion détachée du parcours.", key="unlink_pathway_meeting")
     choices = pathways.meeting_choices(store, pathway["id"])
     if not choices:
         st.caption("Aucune réunion de concertation à rattacher (créez-la dans Réunions).")

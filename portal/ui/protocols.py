@@ -45,9 +45,24 @@ def section(store: Store, actor: Actor, pathway_id: int | None) -> None:
                                           for a in protocol["adherents"]]})
             if editor:
                 adherent_form(store, actor, protocol)
+                corrections(store, actor, protocol)
     if editor:
         with st.expander("Nouveau protocole", icon=":material/description:"):
             protocol_form(store, actor, pathway_id)
+
+
+def corrections(store: Store, actor: Actor, protocol: dict) -> None:
+    """An adherence, or the whole protocol, recorded by mistake."""
+    key = f"protocol_{protocol['id']}"
+    if protocol["adherents"]:
+        ui.removal("Retirer une adhésion", "Adhésion",
+                   {a["person_id"]: a["name"] for a in protocol["adherents"]},
+                   lambda person: pathways.remove_adherent(store, actor, protocol["id"],
+                                                           person),
+                   "Adhésion retirée.", key=f"{key}_adherent")
+    ui.removal("Supprimer le protocole", "Protocole", {protocol["id"]: protocol["title"]},
+               lambda protocol_id: pathways.delete_protocol(store, actor, protocol_id),
+               "Protocole supprimé.", key=f"{key}_delete")
 
 
 def adherent_form(store: Store, actor: Actor, protocol: dict) -> None:
