@@ -71,6 +71,10 @@ ENTITIES = {
     "indemnity_rate": "Taux d'indemnisation",
     "indemnity_line": "Temps à indemniser (saisie)",
     "indemnity_statement": "Relevé d'indemnisation",
+    "crisis_plan": "Plan de crise (SSE)",
+    "crisis_contact": "Contact du plan de crise",
+    "crisis_resource": "Ressource du plan de crise",
+    "crisis_training": "Formation à la gestion de crise",
 }
 # The journals the admin reads: table -> its columns, newest first.
 JOURNALS = {"audit_log": "id, at, username, entity, entity_id, action, before, after",
@@ -131,6 +135,10 @@ ACTIONS = {
     "links": "Actions liées",
     "value": "Valeur saisie",
     "actions": "Actions",
+    "copy": "Version suivante commencée",
+    "reopen": "Repassé en brouillon",
+    "text": "Texte modifié",
+    "fiche": "Fiche réflexe modifiée",
 }
 # Which roles see an entity's changes on their home page (admins see everything).
 # Modules add their entities here; patient data is never listed for bureau or members.

@@ -43,7 +43,8 @@ PERSON_REFERENCES = [("person_organizations", "person_id"), ("person_tags", "per
                      ("mt_steps", "doctor_id"), ("doctor_capacity", "person_id"),
                      ("snp_slots", "person_id"), ("snp_requests", "person_id"),
                      ("memberships", "person_id"), ("officer_details", "person_id"),
-                     ("indemnity_lines", "person_id"), ("indemnity_statements", "person_id")]
+                     ("indemnity_lines", "person_id"), ("indemnity_statements", "person_id"),
+                     ("crisis_contacts", "person_id"), ("crisis_resources", "person_id")]
 
 
 def sees_hidden(actor: Actor) -> bool:

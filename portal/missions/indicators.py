@@ -20,7 +20,7 @@ from ..core.roles import Actor
 from ..core.transactions import Transaction, iso, now
 from ..meetings import schedule
 from ..questionnaires import figures
-from . import pathways, prevention, support
+from . import crisis_plan, pathways, prevention, support
 
 EDITORS = roles.EDIT["missions"]
 KINDS = {"moyens": "Moyens", "resultat": "Résultat", "diagnostic": "Diagnostic"}
@@ -139,6 +139,12 @@ SOURCES: dict[str, Source] = {
     "prevention_communes": Source(
         "Communes touchées par la prévention", "Communes différentes où un événement de "
         "prévention s'est tenu pendant la période.", prevention.communes_covered),
+    "plan_sse_transmis": Source(
+        "Plan SSE transmis à l'ARS", "Versions du plan de préparation aux situations "
+        "sanitaires exceptionnelles envoyées à l'ARS pendant la période.",
+        crisis_plan.versions_sent),
+    "formations_crise": Source("Formations à la gestion de crise", "Formations du plan SSE "
+                               "tenues pendant la période.", crisis_plan.trainings_held),
     "sas_honores": Source("Demandes du SAS au rendez-vous honoré", "Demandes venues du SAS "
                           "pendant la période dont le rendez-vous a été honoré.",
                           snp_figures.sas_honoured),
