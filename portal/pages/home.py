@@ -13,6 +13,7 @@ from portal.core import audit
 from portal.core.formats import date_fr, md_escape, number_fr
 from portal.core.roles import ADMIN, BOARD, labels
 from portal.meetings import minutes, officers, schedule
+from portal.missions import crisis_plan
 
 actor = ui.require_access("home")
 store = ui.store()
@@ -48,6 +49,17 @@ if actor.has(*BOARD) and (declare := officers.due_within(store, 30)):
                f"au plus tard le {date_fr(min(c.due for c in declare))}.",
                icon=":material/gavel:")
     st.page_link(ui.page("officers"), label="Aller à la page Dirigeants", icon=":material/badge:")
+
+if actor.has(*BOARD) and (review := crisis_plan.review_due(store)):
+    st.warning(f"La mise à jour annuelle du plan de crise (SSE) est "
+               f"{'en retard depuis' if review['late'] else 'due'} le {date_fr(review['due'])}"
+               + (f" : la version {review['draft_year']} est en brouillon."
+                  if review["draft_year"] else "."), icon=":material/crisis_alert:")
+    st.page_link(ui.page("crisis_plan"), label="Aller au plan de crise",
+                 icon=":material/crisis_alert:")
+if actor.has(*BOARD) and (unsent := crisis_plan.not_sent(store)):
+    st.warning("Plan de crise validé mais pas encore envoyé à l'ARS : version "
+               + ", ".join(map(str, unsent)) + ".", icon=":material/outgoing_mail:")
 
 if actor.has(*indemnities.TREASURERS) and (waiting := indemnities.count_to_validate(store)):
     st.info(f"{waiting} relevé(s) d'indemnisation à valider.", icon=":material/verified:")

@@ -62,6 +62,8 @@ PAGES = (
               ALL),
     PageEntry("prevention_event", "Événement de prévention", ":material/event_available:",
               "Missions et actions", ALL, hidden=True),
+    PageEntry("crisis_plan", "Plan de crise (SSE)", ":material/crisis_alert:",
+              "Missions et actions", BOARD),
     PageEntry("action", "Fiche action", ":material/assignment:", "Missions et actions", ALL,
               hidden=True),
     PageEntry("meetings", "Réunions", ":material/groups:", "Réunions", ALL),

@@ -61,6 +61,7 @@ def load(store: Store, rounds: int) -> list[dict]:
         meetings.load(draft, ACTOR, cast, actions)
         missions.load_pathways(draft, ACTOR, cast, actions)  # with the meetings held
         missions.load_support(draft, ACTOR, cast)
+        missions.load_crisis_plan(draft, ACTOR, cast)
         questionnaires.load(draft, ACTOR, cast, CPTS_NAME)
         care.load(draft, ACTOR, cast)
         association.indemnify(draft, ACTOR, cast)  # from the meetings attended, the slots held

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from ...core.db import Store
 from ...core.roles import Actor
-from ...missions import aci, actions, indicators, pathways, prevention, support
+from ...missions import aci, actions, crisis_plan, indicators, pathways, prevention, support
 from .directory import Cast
 
 # The seven actions of the Giennois-Berry health project (titles are the project's;
@@ -245,3 +245,71 @@ def load_support(store: Store, actor: Actor, cast: Cast) -> None:
                           date(today.year, 10, 31), "Faculté de médecine de Tours")
     support.add_placement(store, actor, physio[0], "paramedical", today - timedelta(days=30),
                           today + timedelta(days=30), "IFMK d'Orléans", "Léo Garnier", True)
+
+
+def load_crisis_plan(store: Store, actor: Actor, cast: Cast) -> None:
+    """Last year's SSE plan, validated and sent to the ARS and the CPAM, and this year's
+    update in draft, started from it, with its fiche canicule rewritten and a second
+    vaccination site; a training held last year."""
+    today = date.today()
+    doctors, nurses, pharmacists = cast.of("10"), cast.of("60"), cast.of("21")
+    first = crisis_plan.create_plan(store, actor, today.year - 1)
+    crisis_plan.save_texts(store, actor, first, {
+        "contexte": ("Territoire rural de 26 communes le long de la Loire, avec la centrale "
+                     "nucléaire de Dampierre-en-Burly et des épisodes de canicule chaque été."),
+        "cellule": ("La cellule de crise se réunit dans les quatre heures à la demande du "
+                    "référent, en visioconférence ou au siège de la CPTS à Gien."),
+        "communication": ("Messages aux professionnels par SMS et MSSanté ; informations à la "
+                          "population par les mairies et la presse locale."),
+        "formation": "Une formation ORSAN et un exercice par an."})
+    referent = crisis_plan.save_contact(store, actor, first, {
+        "role": "referent", "person_id": doctors[0], "function": "Médecin généraliste",
+        "alert_rank": 1})
+    crisis_plan.save_contact(store, actor, first, {
+        "role": "suppleant", "person_id": nurses[0], "function": "Infirmière libérale",
+        "alert_rank": 2, "called_by": referent})
+    crisis_plan.save_contact(store, actor, first, {
+        "role": "cellule", "person_id": pharmacists[0], "function": "Pharmacien",
+        "alert_rank": 2, "called_by": referent})
+    for name, phone, function in (("Délégation départementale ARS du Loiret", "02 38 77 32 32",
+                                   "ARS"),
+                                  ("SAMU 45 – Centre 15", "02 38 51 44 44", "Centre 15"),
+                                  ("SDIS du Loiret", "02 38 52 10 00", "Pompiers"),
+                                  ("Mairie de Gien", "02 38 29 80 00", "Mairie")):
+        crisis_plan.save_contact(store, actor, first, {"role": "externe", "name": name,
+                                                       "phone": phone, "function": function})
+    for person in doctors[1:3] + nurses[1:4] + pharmacists[1:2]:
+        crisis_plan.save_resource(store, actor, first, {"kind": "professionnel",
+                                                        "person_id": person})
+    crisis_plan.save_resource(store, actor, first, {
+        "kind": "lieu", "label": "Salle polyvalente de Gien", "quantity": 200,
+        "details": "Centre de vaccination : 4 lignes, accès handicapé"})
+    crisis_plan.save_resource(store, actor, first, {
+        "kind": "materiel", "label": "Masques FFP2", "quantity": 2000,
+        "details": "Stock au siège de la CPTS"})
+    crisis_plan.save_fiche(store, actor, first, "epidemie_climat", {
+        "actions": "Appeler les patients fragiles connus.\nOuvrir des créneaux SNP renforcés.",
+        "who": "Les infirmiers libéraux appellent ; les MSP ouvrent les créneaux.",
+        "communication_internal": "SMS aux professionnels dès l'alerte canicule.",
+        "communication_external": "Affiches dans les pharmacies et les mairies."})
+    crisis_plan.save_fiche(store, actor, first, "nrbc", {
+        "actions": "Relayer les consignes de la préfecture (comprimés d'iode).",
+        "who": "Les pharmaciens distribuent ; le référent informe la cellule."})
+    validated = date(today.year - 1, 3, 10)
+    crisis_plan.validate(store, actor, first, "Conseil d'administration", validated, today)
+    crisis_plan.record_follow_up(store, actor, first, {
+        "sent_ars_on": validated + timedelta(days=5), "sent_cpam_on": validated + timedelta(days=5),
+        "discussed_ars_on": validated + timedelta(days=40),
+        "next_review_on": date(today.year, 3, 10)})
+    crisis_plan.add_training(store, actor, first, {
+        "title": "Formation ORSAN avec l'ARS", "held_on": validated + timedelta(days=60),
+        "participants": 14, "lessons": "Tenir la liste d'alerte à jour chaque trimestre."},
+        today)
+    second = crisis_plan.start_next(store, actor, first)
+    crisis_plan.save_fiche(store, actor, second, "epidemie_climat", {
+        **crisis_plan.fiches(store, second)["epidemie_climat"],
+        "actions": ("Appeler les patients fragiles connus.\nOuvrir des créneaux SNP renforcés."
+                    "\nOuvrir une salle rafraîchie à Gien avec la mairie.")})
+    crisis_plan.save_resource(store, actor, second, {
+        "kind": "lieu", "label": "Gymnase de Briare", "quantity": 120,
+        "details": "Second centre de vaccination"})
