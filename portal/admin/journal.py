@@ -23,7 +23,7 @@ from ..core.roles import ROLES
 from ..core.validation import phone_display
 from ..directory import organizations, persons
 from ..meetings import attendance, bodies, minutes, schedule
-from ..missions import actions, indicators, pathways, prevention, support
+from ..missions import actions, crisis_plan, indicators, pathways, prevention, support
 from ..questionnaires import campaigns, responses
 
 # Columns a change never shows: bookkeeping, derived keys, technical identifiers.
@@ -112,7 +112,19 @@ LABELS = {
 # Labels a domain gives its own fields, read before LABELS.
 FIELD_LABELS = {"action": actions.SECTIONS,
                 "indemnity_rate": {"starts_on": "Début", "ends_on": "Fin"},
-                "pathway": {"started_on": "Début"}, "protocol": {"started_on": "Début"}}
+                "pathway": {"started_on": "Début"}, "protocol": {"started_on": "Début"},
+                "crisis_plan": {**crisis_plan.SECTIONS, **crisis_plan.FICHE_FIELDS,
+                                "crisis_type": "Type de crise", "from": "À partir de la version",
+                                "based_on": "Version d'origine", "validated_on": "Validée le",
+                                "sent_ars_on": "Envoyée à l'ARS le",
+                                "sent_cpam_on": "Envoyée à la CPAM le",
+                                "discussed_ars_on": "Échangée avec l'ARS le",
+                                "next_review_on": "Prochaine révision"},
+                "crisis_contact": {"alert_rank": "Rang d'alerte", "called_by": "Appelé par",
+                                   "function": "Fonction", "plan_id": "Version du plan"},
+                "crisis_resource": {"details": "Précisions", "plan_id": "Version du plan"},
+                "crisis_training": {"lessons": "Enseignements", "participants": "Participants",
+                                    "plan_id": "Version du plan"}}
 FLAGS = {"active", "aged_70", "archived", "can_travel", "cancelled", "closed", "complete",
          "member", "minutes_restricted", "must_change_password", "snp", "strict", "to_regularise",
          "visible"}
