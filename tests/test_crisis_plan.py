@@ -156,6 +156,7 @@ def test_the_next_version_copies_the_plan_and_says_what_changed(store):
     _, paper = crisis_papers.plan_docx(store, new_id)
     text = docx_text(paper)
     assert "Prévenir le SAMU." in text and "PROJET" in text and "SDIS 45" in text
+    assert "nan" not in text.split() and "None" not in text   # blank commune, e-mail
     assert "02 38 52 10 00" in docx_text(crisis_papers.phone_tree_docx(store, new_id))
     # A draft started by mistake goes; the version it came from stays.
     plan.delete_draft(store, COORD, new_id)
